@@ -1,0 +1,59 @@
+#pragma once
+/// Backend selection: the only place that knows whether kernels run on CUDA or OpenMP.
+#include <cstddef>
+
+#if defined(__CUDACC__)
+#define KELVIN_HD __host__ __device__
+#define KELVIN_LAMBDA [=] __host__ __device__
+#define KELVIN_DEVICE_CODE 1
+#else
+#define KELVIN_HD
+#define KELVIN_LAMBDA [=]
+#endif
+
+#if defined(KELVIN_USE_CUDA)
+#define KELVIN_BACKEND_NAME "cuda"
+#else
+#define KELVIN_BACKEND_NAME "cpu-openmp"
+#endif
+
+#include <stdexcept>
+#include <string>
+
+namespace kelvin {
+
+/// Thrown by KELVIN_VERIFY when an always-on invariant fails.
+struct VerifyError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Thrown when a CUDA runtime call or kernel launch fails.
+struct CudaError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Name of the compiled backend ("cpu-openmp" or "cuda").
+const char* backend_name();
+/// Number of host threads the CPU backend uses.
+int backend_threads();
+/// Sets the number of host threads (no-op if n <= 0).
+void set_backend_threads(int n);
+/// One-line description of the accelerator, or "none".
+std::string device_description();
+/// Waits for all queued kernels (no-op on the CPU).
+void synchronize();
+
+}  // namespace kelvin
+
+#define KELVIN_VERIFY(cond, msg)                                                           \
+  do {                                                                                     \
+    if (!(cond))                                                                           \
+      throw ::kelvin::VerifyError(std::string(__FILE__) + ":" + std::to_string(__LINE__) + \
+                                  ": " + (msg));                                           \
+  } while (0)
+
+#ifdef NDEBUG
+#define KELVIN_ASSERT(cond) ((void)0)
+#else
+#define KELVIN_ASSERT(cond) KELVIN_VERIFY(cond, #cond)
+#endif

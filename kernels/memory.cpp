@@ -1,0 +1,86 @@
+// Backend memory and device queries. The CUDA branch is compiled by nvcc in the CUDA build.
+#include "kernels/memory.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "kernels/backend.hpp"
+
+#if defined(KELVIN_USE_CUDA)
+#include "kernels/cuda_check.hpp"
+#endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace kelvin {
+
+#if defined(KELVIN_USE_CUDA)
+void* backend_alloc(std::size_t bytes) {
+  void* p = nullptr;
+  if (bytes) KELVIN_CUDA_CHECK(cudaMalloc(&p, bytes));
+  return p;
+}
+void backend_free(void* p) {
+  if (p) cudaFree(p);
+}
+void backend_zero(void* p, std::size_t bytes) {
+  if (bytes) KELVIN_CUDA_CHECK(cudaMemset(p, 0, bytes));
+}
+void backend_copy_to_host(void* host, const void* backend, std::size_t bytes) {
+  if (bytes) KELVIN_CUDA_CHECK(cudaMemcpy(host, backend, bytes, cudaMemcpyDeviceToHost));
+}
+void backend_copy_from_host(void* backend, const void* host, std::size_t bytes) {
+  if (bytes) KELVIN_CUDA_CHECK(cudaMemcpy(backend, host, bytes, cudaMemcpyHostToDevice));
+}
+void synchronize() { KELVIN_CUDA_CHECK(cudaDeviceSynchronize()); }
+std::string device_description() {
+  int dev = 0;
+  cudaDeviceProp prop{};
+  if (cudaGetDevice(&dev) != cudaSuccess || cudaGetDeviceProperties(&prop, dev) != cudaSuccess)
+    return "none (CUDA runtime reports no device)";
+  return std::string(prop.name) + ", " + std::to_string(prop.totalGlobalMem >> 20) + " MiB, sm_" +
+         std::to_string(prop.major) + std::to_string(prop.minor);
+}
+#else
+void* backend_alloc(std::size_t bytes) {
+  if (!bytes) return nullptr;
+  const std::size_t rounded = (bytes + 63) / 64 * 64;
+  void* p = std::aligned_alloc(64, rounded);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+void backend_free(void* p) { std::free(p); }
+void backend_zero(void* p, std::size_t bytes) {
+  if (bytes) std::memset(p, 0, bytes);
+}
+void backend_copy_to_host(void* host, const void* backend, std::size_t bytes) {
+  if (bytes) std::memcpy(host, backend, bytes);
+}
+void backend_copy_from_host(void* backend, const void* host, std::size_t bytes) {
+  if (bytes) std::memcpy(backend, host, bytes);
+}
+void synchronize() {}
+std::string device_description() { return "none"; }
+#endif
+
+const char* backend_name() { return KELVIN_BACKEND_NAME; }
+
+int backend_threads() {
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+void set_backend_threads(int n) {
+#ifdef _OPENMP
+  if (n > 0) omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
+
+}  // namespace kelvin

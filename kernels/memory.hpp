@@ -1,0 +1,13 @@
+#pragma once
+/// Raw backend memory. Device memory on CUDA, 64-byte aligned host memory on the CPU.
+#include <cstddef>
+
+namespace kelvin {
+
+void* backend_alloc(std::size_t bytes);
+void backend_free(void* p);
+void backend_zero(void* p, std::size_t bytes);
+void backend_copy_to_host(void* host, const void* backend, std::size_t bytes);
+void backend_copy_from_host(void* backend, const void* host, std::size_t bytes);
+
+}  // namespace kelvin

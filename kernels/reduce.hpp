@@ -1,0 +1,103 @@
+#pragma once
+/// Reductions over a box: reduce_sum / reduce_max / reduce_min of f(i, j, k), and dot(a, b).
+/// CUDA: Thrust transform_reduce over a counting iterator. CPU: OpenMP reductions over the same
+/// loop nest as parallel_for. Both return the value on the host (synchronising).
+#if defined(KELVIN_USE_CUDA) && !defined(__CUDACC__)
+#error "kernel code must be compiled by nvcc in the CUDA build (LANGUAGE CUDA in CMake)"
+#endif
+#include <limits>
+
+#include "kernels/box.hpp"
+#include "kernels/field.hpp"
+
+#if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
+#include <thrust/execution_policy.h>
+#include <thrust/functional.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/transform_reduce.h>
+#endif
+
+namespace kelvin {
+
+#if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
+template <class F>
+struct BoxDecode {
+  Box box;
+  F f;
+  __host__ __device__ double operator()(long long n) const {
+    const int nx = box.size(0), ny = box.size(1);
+    const int i = box.lo[0] + static_cast<int>(n % nx);
+    const int j = box.lo[1] + static_cast<int>((n / nx) % ny);
+    const int k = box.lo[2] + static_cast<int>(n / (static_cast<long long>(nx) * ny));
+    return f(i, j, k);
+  }
+};
+
+template <class F, class Op>
+double reduce_box(const Box& box, F f, double init, Op op) {
+  if (box.empty()) return init;
+  return thrust::transform_reduce(thrust::device, thrust::counting_iterator<long long>(0),
+                                  thrust::counting_iterator<long long>(box.volume()),
+                                  BoxDecode<F>{box, f}, init, op);
+}
+template <class F>
+double reduce_sum(const Box& box, F f) {
+  return reduce_box(box, f, 0.0, thrust::plus<double>());
+}
+template <class F>
+double reduce_max(const Box& box, F f) {
+  return reduce_box(box, f, -std::numeric_limits<double>::infinity(), thrust::maximum<double>());
+}
+template <class F>
+double reduce_min(const Box& box, F f) {
+  return reduce_box(box, f, std::numeric_limits<double>::infinity(), thrust::minimum<double>());
+}
+#else
+template <class F>
+double reduce_sum(const Box& box, F f) {
+  double s = 0.0;
+  const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
+  const int ilo = box.lo[0], ihi = box.hi[0];
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : s)
+  for (int k = klo; k < khi; ++k)
+    for (int j = jlo; j < jhi; ++j)
+#pragma omp simd reduction(+ : s)
+      for (int i = ilo; i < ihi; ++i) s += f(i, j, k);
+  return s;
+}
+template <class F>
+double reduce_max(const Box& box, F f) {
+  double m = -std::numeric_limits<double>::infinity();
+  const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
+  const int ilo = box.lo[0], ihi = box.hi[0];
+#pragma omp parallel for collapse(2) schedule(static) reduction(max : m)
+  for (int k = klo; k < khi; ++k)
+    for (int j = jlo; j < jhi; ++j)
+      for (int i = ilo; i < ihi; ++i) {
+        const double v = f(i, j, k);
+        m = v > m ? v : m;
+      }
+  return m;
+}
+template <class F>
+double reduce_min(const Box& box, F f) {
+  double m = std::numeric_limits<double>::infinity();
+  const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
+  const int ilo = box.lo[0], ihi = box.hi[0];
+#pragma omp parallel for collapse(2) schedule(static) reduction(min : m)
+  for (int k = klo; k < khi; ++k)
+    for (int j = jlo; j < jhi; ++j)
+      for (int i = ilo; i < ihi; ++i) {
+        const double v = f(i, j, k);
+        m = v < m ? v : m;
+      }
+  return m;
+}
+#endif
+
+/// sum over cells of a * b
+inline double dot(FieldView<const double> a, FieldView<const double> b) {
+  return reduce_sum(a.cells(), KELVIN_LAMBDA(int i, int j, int k) { return a(i, j, k) * b(i, j, k); });
+}
+
+}  // namespace kelvin

@@ -1,0 +1,160 @@
+#pragma once
+/// The case: parameters, geometry and boundary conditions of one run, in SI units.
+/// Cases hold no solver code. Built by load_case() (case_parser.cpp) from YAML.
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kelvin {
+
+/// Where a value came from in the input file (1-based line and column; 0 when generated).
+struct SourceMark {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+/// A solid material. Conductivity may be orthotropic (kx, ky, kz along the grid axes).
+struct Material {
+  std::string name;
+  std::array<double, 3> conductivity_W_mK{0, 0, 0};
+  double density_kg_m3 = 0;
+  double specific_heat_J_kgK = 0;
+  SourceMark mark;
+};
+
+/// An axis-aligned box painted with a material; later boxes override earlier ones.
+/// cell_size_m[d] > 0 asks for cells no larger than that along axis d inside the box.
+struct BoxSpec {
+  std::string name;
+  std::string material;
+  std::array<double, 3> min_m{0, 0, 0};
+  std::array<double, 3> max_m{0, 0, 0};
+  std::array<double, 3> cell_size_m{0, 0, 0};
+  SourceMark mark;
+};
+
+/// A 2-D map of relative power density over the xy extent of a source box.
+/// values[r * cols + c]: row r runs along y (row 0 at the box's y minimum), column c along x.
+struct PowerMap {
+  int rows = 0;
+  int cols = 0;
+  std::vector<double> values;
+};
+
+/// A volumetric heat source on a box: either a total power (W, spread over the box, weighted
+/// by the power map if any) or a uniform power density (W/m^3).
+struct HeatSource {
+  enum class Kind { TotalPower, PowerDensity };
+  std::string name;
+  std::array<double, 3> min_m{0, 0, 0};
+  std::array<double, 3> max_m{0, 0, 0};
+  Kind kind = Kind::TotalPower;
+  double value = 0;  // W for TotalPower, W/m^3 for PowerDensity
+  std::optional<PowerMap> power_map;
+  SourceMark mark;
+};
+
+/// The six faces of the domain.
+enum class Face { XMin = 0, XMax = 1, YMin = 2, YMax = 3, ZMin = 4, ZMax = 5 };
+
+/// Boundary condition on a face or on a rectangle of it. Unset faces are adiabatic.
+/// region_min/region_max are coordinates along the face's two tangential axes in x, y, z order
+/// (for an x face: (y, z); for a y face: (x, z); for a z face: (x, y)).
+struct BoundaryCondition {
+  enum class Type { Adiabatic, Temperature, HeatFlux, Convection };
+  Face face = Face::XMin;
+  Type type = Type::Adiabatic;
+  double temperature_K = 0;     // Temperature: wall value; Convection: T_infinity
+  double heat_flux_W_m2 = 0;    // HeatFlux: positive into the domain
+  double htc_W_m2K = 0;         // Convection: h
+  bool has_region = false;
+  std::array<double, 2> region_min_m{0, 0};
+  std::array<double, 2> region_max_m{0, 0};
+  SourceMark mark;
+};
+
+/// Thermal contact resistance on every face between cells of two materials (K m^2/W).
+struct ContactResistance {
+  std::string material_a;
+  std::string material_b;
+  double resistance_K_m2_W = 0;
+  SourceMark mark;
+};
+
+/// A named point whose temperature is reported (the temperature of the cell containing it).
+struct Probe {
+  std::string name;
+  std::array<double, 3> position_m{0, 0, 0};
+  SourceMark mark;
+};
+
+/// Linear solver settings.
+struct SolverSettings {
+  double tolerance = 1e-10;  // relative residual ||b - A x|| / ||b||
+  int max_iterations = 200;
+};
+
+/// Transient settings. Absent (enabled = false) means a steady solve.
+struct TransientSettings {
+  enum class Scheme { BackwardEuler, BDF2 };
+  bool enabled = false;
+  double end_time_s = 0;
+  double time_step_s = 0;       // initial (adaptive) or fixed step
+  Scheme scheme = Scheme::BDF2;
+  bool adaptive = false;
+  double min_step_s = 0;        // adaptive bounds; 0 means time_step_s / 1000
+  double max_step_s = 0;        // 0 means end_time_s / 10
+  double tolerance_K = 0.1;     // adaptive: target local error per step
+  double output_interval_s = 0; // 0 means only the final time
+};
+
+/// Mesh settings: largest cell size along each axis anywhere in the domain.
+struct MeshSettings {
+  std::array<double, 3> max_cell_size_m{1e-3, 1e-3, 1e-3};
+};
+
+/// Optional explicit domain. Without it the domain is the bounding box of all boxes and every
+/// cell must be covered by some box. With it, uncovered cells get background_material.
+struct DomainSpec {
+  std::array<double, 3> min_m{0, 0, 0};
+  std::array<double, 3> max_m{0, 0, 0};
+  std::string background_material;  // empty: every cell must be covered by a box
+  SourceMark mark;
+};
+
+/// A whole case, fully resolved to SI.
+struct Case {
+  std::string name;
+  std::string description;
+  std::string file;  // path it was read from
+  MeshSettings mesh;
+  std::optional<DomainSpec> domain;
+  std::vector<Material> materials;
+  std::vector<BoxSpec> boxes;
+  std::vector<HeatSource> sources;
+  std::vector<BoundaryCondition> boundaries;
+  std::vector<ContactResistance> contacts;
+  std::vector<Probe> probes;
+  SolverSettings solver;
+  TransientSettings transient;
+  double initial_temperature_K = 293.15;
+  /// Where each key was written in the case file, by path ("solver.tolerance",
+  /// "materials[0].conductivity", "boxes[2].max"; indices into the vectors above). Filled by
+  /// the parser so check_case() can point at the offending line; empty for cases built in code.
+  std::map<std::string, SourceMark> key_marks;
+
+  /// Index of the material with this name, or -1.
+  int material_index(const std::string& name) const {
+    for (std::size_t m = 0; m < materials.size(); ++m)
+      if (materials[m].name == name) return static_cast<int>(m);
+    return -1;
+  }
+};
+
+/// Name of a face as written in case files: "xmin", "xmax", ... "zmax".
+const char* face_name(Face f);
+
+}  // namespace kelvin

@@ -1,0 +1,277 @@
+// Finite-volume conduction operator: assembly, steady and implicit transient solves, balances.
+#include "solver/conduction.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/parallel_for.hpp"
+#include "kernels/reduce.hpp"
+
+namespace kelvin {
+
+namespace {
+
+/// Raw backend pointers of the per-face boundary tables, captured by value in kernels.
+struct BoundaryView {
+  const double* rinv[6];
+  const double* tb[6];
+  const double* qb[6];
+};
+
+/// Geometry captured by kernels: cell widths per axis and counts.
+struct GeomView {
+  const double* w[3];
+  int n[3];
+};
+
+/// Tangential axes of the face normal to axis d, in x, y, z order.
+KELVIN_HD inline void tangential(int d, int& t1, int& t2) {
+  t1 = d == 0 ? 1 : 0;
+  t2 = d == 2 ? 1 : 2;
+}
+
+/// Conductance, W/K, from the centre of cell c to boundary face f through its half cell and the
+/// boundary's film resistance: A / (w / 2k + rinv); 0 where the face has no conductive path.
+KELVIN_HD inline double boundary_conductance(const int c[3], int f, const GeomView& g,
+                                             const BoundaryView& bv, const double* kmat, int m,
+                                             int& face_index) {
+  const int d = f / 2;
+  int t1, t2;
+  tangential(d, t1, t2);
+  face_index = c[t1] + g.n[t1] * c[t2];
+  const double rinv = bv.rinv[f][face_index];
+  if (rinv < 0) return 0;
+  const double area = g.w[t1][c[t1]] * g.w[t2][c[t2]];
+  return area / (g.w[d][c[d]] / (2 * kmat[3 * m + d]) + rinv);
+}
+
+/// Heat entering the domain through boundary face f of cell c, W:
+///   G (T_b - T_P) + q'' A
+KELVIN_HD inline double boundary_heat_in(const int c[3], int f, const GeomView& g,
+                                         const BoundaryView& bv, const double* kmat, int m,
+                                         double T) {
+  int fi = 0;
+  const double G = boundary_conductance(c, f, g, bv, kmat, m, fi);
+  const int d = f / 2;
+  int t1, t2;
+  tangential(d, t1, t2);
+  const double area = g.w[t1][c[t1]] * g.w[t2][c[t2]];
+  return G * (bv.tb[f][fi] - T) + bv.qb[f][fi] * area;
+}
+
+Box face_slab(const int n[3], int f) {
+  Box b = make_box(n[0], n[1], n[2]);
+  const int d = f / 2;
+  if (f % 2 == 0) b.hi[d] = 1;
+  else b.lo[d] = n[d] - 1;
+  return b;
+}
+
+}  // namespace
+
+double EnergyBalance::relative_error() const {
+  const double scale = std::max(heat_in(), heat_out());
+  return scale > 0 ? std::fabs(heat_in() - heat_out()) / scale : 0.0;
+}
+
+ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions mg)
+    : m_n{p.grid.n(0), p.grid.n(1), p.grid.n(2)}, m_mg_options(mg) {
+  for (int d = 0; d < 3; ++d) {
+    std::vector<double> w(m_n[d]);
+    for (int i = 0; i < m_n[d]; ++i) w[i] = p.grid.width(d, i);
+    m_width[d] = Array<double>(w);
+  }
+  for (int f = 0; f < 6; ++f) {
+    m_rinv[f] = Array<double>(p.faces[f].rinv);
+    m_tb[f] = Array<double>(p.faces[f].temperature_K);
+    m_qb[f] = Array<double>(p.faces[f].flux_W_m2);
+  }
+  m_nmat = static_cast<int>(p.conductivity_W_mK.size());
+  std::vector<double> k;
+  for (const auto& km : p.conductivity_W_mK) k.insert(k.end(), km.begin(), km.end());
+  m_k = Array<double>(k);
+  m_contact = Array<double>(p.contact_K_m2_W);
+  m_mat = Field<std::int32_t>(m_n[0], m_n[1], m_n[2]);
+  m_mat.from_host(p.grid.materials());
+  m_q = Field<double>(m_n[0], m_n[1], m_n[2]);
+  m_q.from_host(p.source_W_m3);
+  std::vector<double> mass(static_cast<std::size_t>(p.grid.cell_count()));
+  for (int k3 = 0; k3 < m_n[2]; ++k3)
+    for (int j = 0; j < m_n[1]; ++j)
+      for (int i = 0; i < m_n[0]; ++i) {
+        const double vol = p.grid.width(0, i) * p.grid.width(1, j) * p.grid.width(2, k3);
+        mass[p.grid.index(i, j, k3)] = p.rho_cp_J_m3K[p.grid.material(i, j, k3)] * vol;
+      }
+  m_mass = Field<double>(m_n[0], m_n[1], m_n[2]);
+  m_mass.from_host(mass);
+  m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
+  m_work = Stencil7(m_n[0], m_n[1], m_n[2]);
+  m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
+  m_rhs = Field<double>(m_n[0], m_n[1], m_n[2]);
+  assemble();
+}
+
+ConductionSolver::~ConductionSolver() = default;
+
+Field<double> ConductionSolver::make_field(double value) const {
+  Field<double> f(m_n[0], m_n[1], m_n[2]);
+  fill(f, value);
+  return f;
+}
+
+void ConductionSolver::assemble() {
+  const GeomView g{{m_width[0].data(), m_width[1].data(), m_width[2].data()},
+                   {m_n[0], m_n[1], m_n[2]}};
+  BoundaryView bv{};
+  for (int f = 0; f < 6; ++f) {
+    bv.rinv[f] = m_rinv[f].data();
+    bv.tb[f] = m_tb[f].data();
+    bv.qb[f] = m_qb[f].data();
+  }
+  const double* kmat = m_k.data();
+  const double* contact = m_contact.data();
+  const int nm = m_nmat;
+  const auto mat = m_mat.cview();
+  const FieldView<double> a[3] = {m_steady.ax.view(), m_steady.ay.view(), m_steady.az.view()};
+  // Face couplings  a_d = A / (w_P / 2k_P + w_N / 2k_N + R_contact): conductances in series.
+  parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    const int m = mat(i, j, k);
+    for (int d = 0; d < 3; ++d) {
+      double val = 0;
+      if (c[d] + 1 < g.n[d]) {
+        const int mn = mat(i + (d == 0), j + (d == 1), k + (d == 2));
+        int t1, t2;
+        tangential(d, t1, t2);
+        const double area = g.w[t1][c[t1]] * g.w[t2][c[t2]];
+        const double r = g.w[d][c[d]] / (2 * kmat[3 * m + d]) +
+                         g.w[d][c[d] + 1] / (2 * kmat[3 * mn + d]) + contact[m * nm + mn];
+        val = area / r;
+      }
+      a[d](i, j, k) = val;
+    }
+  });
+  // Diagonal and right-hand side: ap = sum of couplings + boundary conductances,
+  // b = q''' V + G_b T_b + q'' A.
+  const auto ap = m_steady.ap.view();
+  const auto b = m_b.view();
+  const auto q = m_q.cview();
+  const auto ax = m_steady.ax.cview(), ay = m_steady.ay.cview(), az = m_steady.az.cview();
+  parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    const int m = mat(i, j, k);
+    double diag = ax(i, j, k) + ax(i - 1, j, k) + ay(i, j, k) + ay(i, j - 1, k) + az(i, j, k) +
+                  az(i, j, k - 1);
+    double rhs = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+    for (int f = 0; f < 6; ++f) {
+      const int d = f / 2;
+      if (c[d] != (f % 2 == 0 ? 0 : g.n[d] - 1)) continue;
+      int fi = 0;
+      const double G = boundary_conductance(c, f, g, bv, kmat, m, fi);
+      int t1, t2;
+      tangential(d, t1, t2);
+      diag += G;
+      rhs += G * bv.tb[f][fi] + bv.qb[f][fi] * g.w[t1][c[t1]] * g.w[t2][c[t2]];
+    }
+    ap(i, j, k) = diag;
+    b(i, j, k) = rhs;
+  });
+}
+
+SolveStats ConductionSolver::solve_steady(Field<double>& T, double tol, int max_iterations,
+                                          const IterationCallback& cb) {
+  if (!m_mg || m_mg_on_work) {
+    m_mg = std::make_unique<Multigrid>(m_steady, m_mg_options);
+    m_mg_on_work = false;
+  }
+  return pcg_solve(m_steady, *m_mg, m_b, T, tol, max_iterations, cb);
+}
+
+SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& c,
+                                        const Field<double>& T_now, const Field<double>& T_old,
+                                        Field<double>& T_new, double tol, int max_iterations,
+                                        const IterationCallback& cb) {
+  // A_t = A_s + c0 M / dt, b_t = b_s - (c1 T_now + c2 T_old) M / dt
+  const double c0 = c[0], c1 = c[1], c2 = c[2];
+  const auto M = m_mass.cview();
+  const auto tn = T_now.cview(), to = T_old.cview();
+  const auto bs = m_b.cview();
+  const auto rhs = m_rhs.view();
+  parallel_for(m_rhs.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    rhs(i, j, k) = bs(i, j, k) - (c1 * tn(i, j, k) + c2 * to(i, j, k)) * M(i, j, k) / dt;
+  });
+  if (dt != m_last_dt || c0 != m_last_c0 || !m_mg_on_work) {
+    const auto aps = m_steady.ap.cview();
+    const auto apw = m_work.ap.view();
+    parallel_for(m_work.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      apw(i, j, k) = aps(i, j, k) + c0 * M(i, j, k) / dt;
+    });
+    if (m_last_dt < 0) {
+      copy(m_steady.ax, m_work.ax);
+      copy(m_steady.ay, m_work.ay);
+      copy(m_steady.az, m_work.az);
+    }
+    if (!m_mg || !m_mg_on_work) m_mg = std::make_unique<Multigrid>(m_work, m_mg_options);
+    else m_mg->rebuild();
+    m_mg_on_work = true;
+    m_last_dt = dt;
+    m_last_c0 = c0;
+  }
+  return pcg_solve(m_work, *m_mg, m_rhs, T_new, tol, max_iterations, cb);
+}
+
+double ConductionSolver::storage_rate(double dt, const std::array<double, 3>& c,
+                                      const Field<double>& T_new, const Field<double>& T_now,
+                                      const Field<double>& T_old) const {
+  const double c0 = c[0], c1 = c[1], c2 = c[2];
+  const auto M = m_mass.cview();
+  const auto tn1 = T_new.cview(), tn = T_now.cview(), to = T_old.cview();
+  return reduce_sum(T_new.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return M(i, j, k) * (c0 * tn1(i, j, k) + c1 * tn(i, j, k) + c2 * to(i, j, k)) / dt;
+  });
+}
+
+double ConductionSolver::stored_energy(const Field<double>& T) const {
+  const auto M = m_mass.cview();
+  const auto t = T.cview();
+  return reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) { return M(i, j, k) * t(i, j, k); });
+}
+
+EnergyBalance ConductionSolver::energy_balance(const Field<double>& T, double storage_W) const {
+  EnergyBalance eb;
+  const GeomView g{{m_width[0].data(), m_width[1].data(), m_width[2].data()},
+                   {m_n[0], m_n[1], m_n[2]}};
+  BoundaryView bv{};
+  for (int f = 0; f < 6; ++f) {
+    bv.rinv[f] = m_rinv[f].data();
+    bv.tb[f] = m_tb[f].data();
+    bv.qb[f] = m_qb[f].data();
+  }
+  const double* kmat = m_k.data();
+  const auto mat = m_mat.cview();
+  const auto t = T.cview();
+  const auto q = m_q.cview();
+  eb.source_W = reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+  });
+  for (int f = 0; f < 6; ++f) {
+    const Box slab = face_slab(m_n, f);
+    const double in = reduce_sum(slab, KELVIN_LAMBDA(int i, int j, int k) {
+      const int c[3] = {i, j, k};
+      const double v = boundary_heat_in(c, f, g, bv, kmat, mat(i, j, k), t(i, j, k));
+      return v > 0 ? v : 0.0;
+    });
+    const double out = reduce_sum(slab, KELVIN_LAMBDA(int i, int j, int k) {
+      const int c[3] = {i, j, k};
+      const double v = boundary_heat_in(c, f, g, bv, kmat, mat(i, j, k), t(i, j, k));
+      return v < 0 ? -v : 0.0;
+    });
+    eb.boundary_in_W += in;
+    eb.boundary_out_W += out;
+    eb.face_net_in_W[f] = in - out;
+  }
+  eb.storage_W = storage_W;
+  return eb;
+}
+
+}  // namespace kelvin

@@ -1,0 +1,103 @@
+#pragma once
+/// Heat conduction  rho cp dT/dt = div(k grad T) + q'''  by finite volumes on the rectilinear
+/// grid: cell-centred T, face conductances from the series resistance of the two half cells
+/// (harmonic mean of k) plus any contact resistance, boundary conditions folded into the
+/// diagonal. Steady solves are one multigrid-preconditioned CG solve; transients use backward
+/// Euler or variable-step BDF2.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/array.hpp"
+#include "meshes/grid.hpp"
+#include "solver/krylov.hpp"
+
+namespace kelvin {
+
+/// Boundary data on one domain face, one entry per face cell, the first tangential axis fastest
+/// (tangential axes in x, y, z order).
+struct FaceBoundary {
+  std::vector<double> rinv;           // K m^2/W: 0 fixed temperature, 1/h convection, <0 none
+  std::vector<double> temperature_K;  // wall or ambient temperature where rinv >= 0
+  std::vector<double> flux_W_m2;      // imposed flux into the domain
+};
+
+/// Everything the conduction solver needs, prepared on the host (problem_setup.cpp).
+struct ConductionProblem {
+  Grid grid;
+  std::vector<std::array<double, 3>> conductivity_W_mK;  // per material
+  std::vector<double> rho_cp_J_m3K;                      // per material
+  std::vector<double> contact_K_m2_W;                    // nm x nm table, 0 = perfect contact
+  std::vector<double> source_W_m3;                       // per cell, i fastest
+  std::array<FaceBoundary, 6> faces;
+};
+
+/// Heat flows of one solution, W.
+struct EnergyBalance {
+  double source_W = 0;          // volumetric sources
+  double boundary_in_W = 0;     // boundary faces where heat enters
+  double boundary_out_W = 0;    // boundary faces where heat leaves (positive number)
+  double storage_W = 0;         // rate of change of stored energy (transients)
+  std::array<double, 6> face_net_in_W{0, 0, 0, 0, 0, 0};
+  double heat_in() const { return source_W + boundary_in_W; }
+  double heat_out() const { return boundary_out_W + storage_W; }
+  /// |in - out| / max(in, out)
+  double relative_error() const;
+};
+
+/// Device-resident conduction operator for one problem.
+class ConductionSolver {
+ public:
+  ConductionSolver(const ConductionProblem& problem, MultigridOptions mg = {});
+  ~ConductionSolver();
+
+  int nx() const { return m_n[0]; }
+  int ny() const { return m_n[1]; }
+  int nz() const { return m_n[2]; }
+  Field<double> make_field(double value = 0) const;
+
+  /// Solves the steady problem; T holds the initial guess and receives the answer.
+  SolveStats solve_steady(Field<double>& T, double tol, int max_iterations,
+                          const IterationCallback& cb = {});
+  /// One implicit step  (c0 T_new + c1 T_now + c2 T_old) rho cp / dt = div(k grad T_new) + q.
+  /// Backward Euler: c = (1, -1, 0). BDF2 with step ratio w = dt/dt_prev:
+  /// c = ((1+2w)/(1+w), -(1+w), w^2/(1+w)). T_new holds the guess on entry.
+  SolveStats solve_step(double dt, const std::array<double, 3>& c, const Field<double>& T_now,
+                        const Field<double>& T_old, Field<double>& T_new, double tol,
+                        int max_iterations, const IterationCallback& cb = {});
+  /// Rate of change of stored energy, W, in the discretisation of the step just taken:
+  /// sum over cells of rho cp V (c0 T_new + c1 T_now + c2 T_old) / dt.
+  double storage_rate(double dt, const std::array<double, 3>& c, const Field<double>& T_new,
+                      const Field<double>& T_now, const Field<double>& T_old) const;
+  /// Heat flows of the solution T; storage_W is storage_rate() for transients, else 0.
+  EnergyBalance energy_balance(const Field<double>& T, double storage_W = 0) const;
+  /// Total stored energy relative to 0 K, sum of rho cp V T, J.
+  double stored_energy(const Field<double>& T) const;
+
+  const Stencil7& steady_operator() const { return m_steady; }
+  const Field<double>& source_field() const { return m_q; }
+  const Multigrid* multigrid() const { return m_mg.get(); }
+
+ private:
+  void assemble();
+  int m_n[3];
+  MultigridOptions m_mg_options;
+  std::array<Array<double>, 3> m_width;      // cell widths per axis
+  std::array<Array<double>, 6> m_rinv, m_tb, m_qb;
+  Array<double> m_k;        // 3 per material
+  Array<double> m_contact;  // nm * nm
+  int m_nmat = 0;
+  Field<std::int32_t> m_mat;
+  Field<double> m_q;        // W/m^3
+  Field<double> m_mass;     // rho cp V, J/K
+  Stencil7 m_steady;        // steady operator
+  Field<double> m_b;        // steady right-hand side
+  Stencil7 m_work;          // steady + storage, for transient steps
+  Field<double> m_rhs;
+  std::unique_ptr<Multigrid> m_mg;
+  bool m_mg_on_work = false;
+  double m_last_dt = -1, m_last_c0 = 0;
+};
+
+}  // namespace kelvin

@@ -1,0 +1,39 @@
+#pragma once
+/// Conjugate gradients preconditioned by multigrid, with NaN and divergence detection.
+#include <array>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "solver/multigrid.hpp"
+
+namespace kelvin {
+
+/// Thrown when the linear solver produces NaN/Inf or its residual grows without bound.
+struct SolverDiverged : std::runtime_error {
+  int iteration = 0;
+  double residual = 0;
+  std::array<int, 3> cell{-1, -1, -1};  // first non-finite cell, if any
+  SolverDiverged(const std::string& what, int it, double res, std::array<int, 3> c)
+      : std::runtime_error(what), iteration(it), residual(res), cell(c) {}
+};
+
+/// Outcome of one linear solve.
+struct SolveStats {
+  int iterations = 0;
+  double initial_residual = 0;  // ||b - A x0||
+  double final_residual = 0;    // ||b - A x|| (recomputed, not the recurrence)
+  double relative_residual = 0; // final / ||b||
+  bool converged = false;
+  double convergence_factor = 0;  // (final / initial)^(1 / iterations)
+};
+
+/// Called after each iteration with (iteration, relative residual).
+using IterationCallback = std::function<void(int, double)>;
+
+/// Solves A x = b to ||b - A x|| <= tol ||b|| with CG preconditioned by one V-cycle of mg.
+/// x holds the initial guess and receives the solution.
+SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
+                     double tol, int max_iterations, const IterationCallback& on_iteration = {});
+
+}  // namespace kelvin

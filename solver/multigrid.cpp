@@ -1,0 +1,273 @@
+// Semi-coarsening line multigrid. See multigrid.hpp for the method.
+#include "solver/multigrid.hpp"
+
+#include <sstream>
+
+#include "kernels/parallel_for.hpp"
+#include "kernels/reduce.hpp"
+
+namespace kelvin {
+
+struct Multigrid::Level {
+  Stencil7 own;                 // coarse levels own their operator
+  const Stencil7* A = nullptr;  // level 0 points at the caller's operator
+  Field<double> x, b, r;        // level 0 uses the caller's x and b through these
+  Field<double> inv, cprime;    // Thomas factorisation of every line
+  int n[3] = {0, 0, 0};
+};
+
+namespace {
+
+/// Index of the cell `m` steps along axis a from (i, j, k).
+KELVIN_HD inline long long offset(const FieldView<const double>& v, int a) {
+  return a == 0 ? 1 : (a == 1 ? v.sy : v.sz);
+}
+
+/// Off-line part of the stencil: sum over neighbours not on the line of a_nb x_nb.
+KELVIN_HD inline double off_line_sum(int i, int j, int k, int axis, const StencilView& A,
+                                     const FieldView<const double>& x) {
+  double s = 0;
+  if (axis != 0) s += A.ax(i, j, k) * x(i + 1, j, k) + A.ax(i - 1, j, k) * x(i - 1, j, k);
+  if (axis != 1) s += A.ay(i, j, k) * x(i, j + 1, k) + A.ay(i, j - 1, k) * x(i, j - 1, k);
+  if (axis != 2) s += A.az(i, j, k) * x(i, j, k + 1) + A.az(i, j, k - 1) * x(i, j, k - 1);
+  return s;
+}
+
+/// Coupling field along axis a.
+KELVIN_HD inline const FieldView<const double>& coupling(const StencilView& A, int a) {
+  return a == 0 ? A.ax : (a == 1 ? A.ay : A.az);
+}
+
+/// Box of line starting cells: the full grid with extent 1 along the line axis.
+Box line_starts(const int n[3], int axis) {
+  Box b = make_box(n[0], n[1], n[2]);
+  b.hi[axis] = 1;
+  return b;
+}
+
+}  // namespace
+
+Multigrid::Multigrid(const Stencil7& A, MultigridOptions options) : m_A(A), m_opt(options) {
+  build_levels();
+  rebuild();
+}
+
+Multigrid::~Multigrid() = default;
+
+void Multigrid::build_levels() {
+  const auto a = m_A.view();
+  if (m_opt.line_axis >= 0 && m_opt.line_axis < 3) {
+    m_axis = m_opt.line_axis;
+  } else {
+    // The line axis is the one carrying the most conductance: lines then solve the stiff
+    // direction (thin layers, small cells) exactly.
+    double total[3];
+    for (int d = 0; d < 3; ++d) {
+      const auto c = coupling(a, d);
+      total[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return c(i, j, k); });
+    }
+    m_axis = 2;
+    for (int d = 1; d >= 0; --d)
+      if (total[d] > 1.05 * total[m_axis]) m_axis = d;
+  }
+  m_levels.clear();
+  int n[3] = {m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz()};
+  for (int l = 0; l < m_opt.max_levels; ++l) {
+    auto lev = std::make_unique<Level>();
+    for (int d = 0; d < 3; ++d) lev->n[d] = n[d];
+    if (l == 0) {
+      lev->A = &m_A;
+    } else {
+      lev->own = Stencil7(n[0], n[1], n[2]);
+      lev->A = &lev->own;
+      lev->x = Field<double>(n[0], n[1], n[2]);
+      lev->b = Field<double>(n[0], n[1], n[2]);
+    }
+    lev->r = Field<double>(n[0], n[1], n[2]);
+    lev->inv = Field<double>(n[0], n[1], n[2]);
+    lev->cprime = Field<double>(n[0], n[1], n[2]);
+    m_levels.push_back(std::move(lev));
+    bool coarsened = false;
+    for (int d = 0; d < 3; ++d)
+      if (d != m_axis && n[d] > 1) {
+        n[d] = (n[d] + 1) / 2;
+        coarsened = true;
+      }
+    if (!coarsened) break;
+  }
+}
+
+void Multigrid::rebuild() {
+  const int axis = m_axis;
+  const double gamma = m_opt.coarse_scaling;
+  for (std::size_t l = 0; l < m_levels.size(); ++l) {
+    Level& lev = *m_levels[l];
+    if (l > 0) {
+      // Aggregate the finer operator onto this level.
+      const auto f = m_levels[l - 1]->A->view();
+      const Level& fine = *m_levels[l - 1];
+      const int fn0 = fine.n[0], fn1 = fine.n[1], fn2 = fine.n[2];
+      const auto cax = lev.own.ax.view(), cay = lev.own.ay.view(), caz = lev.own.az.view();
+      const auto cap = lev.own.ap.view();
+      parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+        const int c[3] = {I, J, K};
+        const int fn[3] = {fn0, fn1, fn2};
+        int lo[3], hi[3];
+        for (int d = 0; d < 3; ++d) {
+          lo[d] = d == axis ? c[d] : 2 * c[d];
+          hi[d] = d == axis ? c[d] + 1 : (2 * c[d] + 2 < fn[d] ? 2 * c[d] + 2 : fn[d]);
+        }
+        double sum[3] = {0, 0, 0}, sink = 0;
+        for (int k = lo[2]; k < hi[2]; ++k)
+          for (int j = lo[1]; j < hi[1]; ++j)
+            for (int i = lo[0]; i < hi[0]; ++i) {
+              const int fc[3] = {i, j, k};
+              // ap - sum of couplings: boundary and storage terms of the fine cell
+              sink += f.ap(i, j, k) - f.ax(i, j, k) - f.ax(i - 1, j, k) - f.ay(i, j, k) -
+                      f.ay(i, j - 1, k) - f.az(i, j, k) - f.az(i, j, k - 1);
+              for (int d = 0; d < 3; ++d)
+                if (fc[d] == hi[d] - 1) sum[d] += coupling(f, d)(i, j, k);
+            }
+        cax(I, J, K) = axis == 0 ? sum[0] : gamma * sum[0];
+        cay(I, J, K) = axis == 1 ? sum[1] : gamma * sum[1];
+        caz(I, J, K) = axis == 2 ? sum[2] : gamma * sum[2];
+        cap(I, J, K) = sink;  // couplings added below, once all are known
+      });
+      parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+        cap(I, J, K) += cax(I, J, K) + cax(I - 1, J, K) + cay(I, J, K) + cay(I, J - 1, K) +
+                        caz(I, J, K) + caz(I, J, K - 1);
+      });
+    }
+    // Thomas factorisation of every line along the axis:
+    //   inv_m = 1 / (ap_m - a_{m-1} c'_{m-1}),  c'_m = -a_m inv_m
+    const auto A = lev.A->view();
+    const auto inv = lev.inv.view(), cp = lev.cprime.view();
+    const int nl = lev.n[axis];
+    parallel_for(line_starts(lev.n, axis), KELVIN_LAMBDA(int i, int j, int k) {
+      const auto c = coupling(A, axis);
+      const long long s = offset(A.ap, axis);
+      const long long base = A.ap.index(i, j, k);
+      double cprev = 0, aprev = 0;
+      for (int m = 0; m < nl; ++m) {
+        const long long p = base + m * s;
+        const double am = c.data[p];
+        const double v = 1.0 / (A.ap.data[p] + aprev * cprev);
+        inv.data[p] = v;
+        cprev = am * v;  // c'_m with the sign folded: x_m = d'_m + c'_m x_{m+1}
+        cp.data[p] = cprev;
+        aprev = -am;
+      }
+    });
+  }
+}
+
+void Multigrid::smooth(int l, int sweeps, bool reverse) {
+  Level& lev = *m_levels[l];
+  const auto A = lev.A->view();
+  const auto inv = lev.inv.cview(), cp = lev.cprime.cview();
+  const auto b = lev.b.cview();
+  const auto x = lev.x.view();
+  const int axis = m_axis, nl = lev.n[axis];
+  const int p1 = axis == 0 ? 1 : 0, p2 = axis == 2 ? 1 : 2;
+  for (int s = 0; s < sweeps; ++s)
+    for (int half = 0; half < 2; ++half) {
+      const int color = reverse ? 1 - half : half;
+      parallel_for(line_starts(lev.n, axis), KELVIN_LAMBDA(int i, int j, int k) {
+        const int c[3] = {i, j, k};
+        if (((c[p1] + c[p2]) & 1) != color) return;
+        const long long st = offset(A.ap, axis);
+        const long long base = A.ap.index(i, j, k);
+        int cc[3] = {i, j, k};
+        // forward: d'_m = (d_m + a_{m-1} d'_{m-1}) inv_m, with d_m = b_m + off-line sum
+        double dprev = 0, aprev = 0;
+        for (int m = 0; m < nl; ++m) {
+          cc[axis] = m;
+          const long long p = base + m * st;
+          const double d = b.data[p] + off_line_sum(cc[0], cc[1], cc[2], axis, A, x);
+          dprev = (d + aprev * dprev) * inv.data[p];
+          x.data[p] = dprev;
+          aprev = coupling(A, axis).data[p];
+        }
+        // backward: x_m = d'_m + c'_m x_{m+1}
+        for (int m = nl - 2; m >= 0; --m) {
+          const long long p = base + m * st;
+          x.data[p] += cp.data[p] * x.data[p + st];
+        }
+      });
+    }
+}
+
+void Multigrid::vcycle(int l) {
+  Level& lev = *m_levels[l];
+  const bool coarsest = l + 1 == static_cast<int>(m_levels.size());
+  if (coarsest) {
+    const bool single_line = lev.n[0] * lev.n[1] * lev.n[2] == lev.n[m_axis];
+    smooth(l, single_line ? 1 : m_opt.coarsest_sweeps, false);
+    if (!single_line) smooth(l, m_opt.coarsest_sweeps, true);
+    return;
+  }
+  smooth(l, m_opt.pre_sweeps, false);
+  residual(*lev.A, lev.x, lev.b, lev.r);
+  Level& co = *m_levels[l + 1];
+  const int axis = m_axis;
+  const int fn0 = lev.n[0], fn1 = lev.n[1], fn2 = lev.n[2];
+  {
+    // b_c = R r: sum of the residual over each aggregate; x_c = 0
+    const auto r = lev.r.cview();
+    const auto bc = co.b.view(), xc = co.x.view();
+    parallel_for(co.b.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+      const int c[3] = {I, J, K};
+      const int fn[3] = {fn0, fn1, fn2};
+      int lo[3], hi[3];
+      for (int d = 0; d < 3; ++d) {
+        lo[d] = d == axis ? c[d] : 2 * c[d];
+        hi[d] = d == axis ? c[d] + 1 : (2 * c[d] + 2 < fn[d] ? 2 * c[d] + 2 : fn[d]);
+      }
+      double s = 0;
+      for (int k = lo[2]; k < hi[2]; ++k)
+        for (int j = lo[1]; j < hi[1]; ++j)
+          for (int i = lo[0]; i < hi[0]; ++i) s += r(i, j, k);
+      bc(I, J, K) = s;
+      xc(I, J, K) = 0;
+    });
+  }
+  vcycle(l + 1);
+  {
+    // x += P x_c: each fine cell takes its aggregate's correction
+    const auto xc = co.x.cview();
+    const auto x = lev.x.view();
+    parallel_for(lev.x.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      int c[3] = {i, j, k};
+      for (int d = 0; d < 3; ++d)
+        if (d != axis) c[d] /= 2;
+      x(i, j, k) += xc(c[0], c[1], c[2]);
+    });
+  }
+  smooth(l, m_opt.post_sweeps, true);
+}
+
+void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
+  Level& top = *m_levels[0];
+  // Level 0 works on the caller's vectors: swap them in for the cycle, then back.
+  Field<double>& bb = const_cast<Field<double>&>(b);
+  top.b.swap(bb);
+  top.x.swap(x);
+  vcycle(0);
+  top.b.swap(bb);
+  top.x.swap(x);
+}
+
+void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
+  fill(z, 0.0);
+  cycle(r, z);
+}
+
+std::string Multigrid::describe() const {
+  std::ostringstream s;
+  for (std::size_t l = 0; l < m_levels.size(); ++l)
+    s << (l ? " -> " : "") << m_levels[l]->n[0] << "x" << m_levels[l]->n[1] << "x"
+      << m_levels[l]->n[2];
+  return s.str();
+}
+
+}  // namespace kelvin

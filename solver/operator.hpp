@@ -1,0 +1,55 @@
+#pragma once
+/// Symmetric 7-point finite-volume operator stored as coefficient fields:
+///   (A x)_P = ap_P x_P - sum_nb a_nb x_nb,
+/// with a[d](i,j,k) the coupling between cell (i,j,k) and its +1 neighbour along axis d.
+/// Couplings across the domain boundary are zero (boundary terms are folded into ap), and the
+/// ghost layer of every field is zero, so the stencil needs no branches.
+#include <array>
+
+#include "kernels/field.hpp"
+
+namespace kelvin {
+
+/// Read-only view of a Stencil7 passed to kernels.
+struct StencilView {
+  FieldView<const double> ap, ax, ay, az;
+};
+
+/// Owner of the coefficient fields of a symmetric 7-point operator.
+struct Stencil7 {
+  Field<double> ap, ax, ay, az;
+  Stencil7() = default;
+  Stencil7(int nx, int ny, int nz) : ap(nx, ny, nz), ax(nx, ny, nz), ay(nx, ny, nz), az(nx, ny, nz) {}
+  StencilView view() const { return {ap.view(), ax.view(), ay.view(), az.view()}; }
+  Box cells() const { return ap.cells(); }
+};
+
+/// True unless v is NaN or infinite (inf - inf and NaN - NaN are NaN).
+KELVIN_HD inline bool is_finite(double v) { return v - v == 0.0; }
+
+/// (A x) at one cell.
+KELVIN_HD inline double stencil_apply(int i, int j, int k, const StencilView& A,
+                                      const FieldView<const double>& x) {
+  return A.ap(i, j, k) * x(i, j, k) - A.ax(i, j, k) * x(i + 1, j, k) -
+         A.ax(i - 1, j, k) * x(i - 1, j, k) - A.ay(i, j, k) * x(i, j + 1, k) -
+         A.ay(i, j - 1, k) * x(i, j - 1, k) - A.az(i, j, k) * x(i, j, k + 1) -
+         A.az(i, j, k - 1) * x(i, j, k - 1);
+}
+
+/// y = A x over every cell.
+void apply(const Stencil7& A, const Field<double>& x, Field<double>& y);
+/// r = b - A x; returns ||r||_2.
+double residual(const Stencil7& A, const Field<double>& x, const Field<double>& b,
+                Field<double>& r);
+/// ||x||_2.
+double norm2(const Field<double>& x);
+/// y = y + alpha x.
+void axpy(double alpha, const Field<double>& x, Field<double>& y);
+/// dst = src.
+void copy(const Field<double>& src, Field<double>& dst);
+/// x = value in every interior cell.
+void fill(Field<double>& x, double value);
+/// First cell (i fastest) where x is NaN or infinite, as {i, j, k}; {-1, -1, -1} if none.
+std::array<int, 3> first_nonfinite(const Field<double>& x);
+
+}  // namespace kelvin
