@@ -2,6 +2,7 @@
 /// Field<T> owns backend memory for a cell field with one ghost layer; FieldView<T> is the
 /// cheap, copyable handle that kernels receive.
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,8 +28,11 @@ struct FieldView {
     return data[index(i, j, k)];
   }
   KELVIN_HD Box cells() const { return Box{{0, 0, 0}, {nx, ny, nz}}; }
-  /// Read-only view of the same memory.
-  KELVIN_HD operator FieldView<const T>() const { return {data, nx, ny, nz, sy, sz}; }
+  /// Read-only view of the same memory (only for views that are not already read-only).
+  template <class U = T, class = std::enable_if_t<!std::is_const<U>::value>>
+  KELVIN_HD operator FieldView<const U>() const {
+    return {data, nx, ny, nz, sy, sz};
+  }
 };
 
 /// Owner of a padded field in backend memory (device memory on CUDA, host memory otherwise).

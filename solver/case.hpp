@@ -144,6 +144,8 @@ struct Case {
   /// Where each key was written in the case file, by path ("solver.tolerance",
   /// "materials[0].conductivity", "boxes[2].max"; indices into the vectors above). Filled by
   /// the parser so check_case() can point at the offending line; empty for cases built in code.
+  /// Paths prefixed with '!' mark values the parser already reported as invalid or missing, so
+  /// check_case() does not report their defaults again.
   std::map<std::string, SourceMark> key_marks;
 
   /// Index of the material with this name, or -1.

@@ -154,6 +154,7 @@ void ConductionSolver::assemble() {
   // Diagonal and right-hand side: ap = sum of couplings + boundary conductances,
   // b = q''' V + G_b T_b + q'' A.
   const auto ap = m_steady.ap.view();
+  const FieldView<double> bnd[3] = {m_steady.bx.view(), m_steady.by.view(), m_steady.bz.view()};
   const auto b = m_b.view();
   const auto q = m_q.cview();
   const auto ax = m_steady.ax.cview(), ay = m_steady.ay.cview(), az = m_steady.az.cview();
@@ -163,6 +164,7 @@ void ConductionSolver::assemble() {
     double diag = ax(i, j, k) + ax(i - 1, j, k) + ay(i, j, k) + ay(i, j - 1, k) + az(i, j, k) +
                   az(i, j, k - 1);
     double rhs = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+    double gb[3] = {0, 0, 0};
     for (int f = 0; f < 6; ++f) {
       const int d = f / 2;
       if (c[d] != (f % 2 == 0 ? 0 : g.n[d] - 1)) continue;
@@ -171,9 +173,11 @@ void ConductionSolver::assemble() {
       int t1, t2;
       tangential(d, t1, t2);
       diag += G;
+      gb[d] += G;
       rhs += G * bv.tb[f][fi] + bv.qb[f][fi] * g.w[t1][c[t1]] * g.w[t2][c[t2]];
     }
     ap(i, j, k) = diag;
+    for (int d = 0; d < 3; ++d) bnd[d](i, j, k) = gb[d];
     b(i, j, k) = rhs;
   });
 }
@@ -210,6 +214,9 @@ SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& 
       copy(m_steady.ax, m_work.ax);
       copy(m_steady.ay, m_work.ay);
       copy(m_steady.az, m_work.az);
+      copy(m_steady.bx, m_work.bx);
+      copy(m_steady.by, m_work.by);
+      copy(m_steady.bz, m_work.bz);
     }
     if (!m_mg || !m_mg_on_work) m_mg = std::make_unique<Multigrid>(m_work, m_mg_options);
     else m_mg->rebuild();
@@ -235,6 +242,35 @@ double ConductionSolver::stored_energy(const Field<double>& T) const {
   const auto M = m_mass.cview();
   const auto t = T.cview();
   return reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) { return M(i, j, k) * t(i, j, k); });
+}
+
+MaterialStats ConductionSolver::material_stats(const Field<double>& T, int m) const {
+  const double* w0 = m_width[0].data();
+  const double* w1 = m_width[1].data();
+  const double* w2 = m_width[2].data();
+  const auto mat = m_mat.cview();
+  const auto t = T.cview();
+  MaterialStats s;
+  s.volume_m3 = reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? w0[i] * w1[j] * w2[k] : 0.0;
+  });
+  if (!(s.volume_m3 > 0)) return s;
+  s.mean_K = reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? w0[i] * w1[j] * w2[k] * t(i, j, k) : 0.0;
+  }) / s.volume_m3;
+  s.max_K = reduce_max(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? t(i, j, k) : -1e300;
+  });
+  s.min_K = reduce_min(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? t(i, j, k) : 1e300;
+  });
+  return s;
+}
+
+double ConductionSolver::cell_value(const Field<double>& T, int i, int j, int k) {
+  const auto t = T.cview();
+  return reduce_sum(Box{{i, j, k}, {i + 1, j + 1, k + 1}},
+                    KELVIN_LAMBDA(int a, int b, int c) { return t(a, b, c); });
 }
 
 EnergyBalance ConductionSolver::energy_balance(const Field<double>& T, double storage_W) const {

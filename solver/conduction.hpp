@@ -46,6 +46,11 @@ struct EnergyBalance {
   double relative_error() const;
 };
 
+/// Temperature statistics over the cells of one material, K (volume-weighted mean).
+struct MaterialStats {
+  double min_K = 0, max_K = 0, mean_K = 0, volume_m3 = 0;
+};
+
 /// Device-resident conduction operator for one problem.
 class ConductionSolver {
  public:
@@ -74,13 +79,20 @@ class ConductionSolver {
   EnergyBalance energy_balance(const Field<double>& T, double storage_W = 0) const;
   /// Total stored energy relative to 0 K, sum of rho cp V T, J.
   double stored_energy(const Field<double>& T) const;
+  /// Min, max and volume-weighted mean of T over the cells of material m.
+  MaterialStats material_stats(const Field<double>& T, int m) const;
+  /// The value of one cell, copied to the host.
+  static double cell_value(const Field<double>& T, int i, int j, int k);
 
   const Stencil7& steady_operator() const { return m_steady; }
   const Field<double>& source_field() const { return m_q; }
   const Multigrid* multigrid() const { return m_mg.get(); }
 
- private:
+  /// Builds the steady operator and right-hand side. Public only because nvcc's extended
+  /// lambdas cannot be defined in private member functions.
   void assemble();
+
+ private:
   int m_n[3];
   MultigridOptions m_mg_options;
   std::array<Array<double>, 3> m_width;      // cell widths per axis

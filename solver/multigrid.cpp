@@ -108,6 +108,8 @@ void Multigrid::rebuild() {
       const Level& fine = *m_levels[l - 1];
       const int fn0 = fine.n[0], fn1 = fine.n[1], fn2 = fine.n[2];
       const auto cax = lev.own.ax.view(), cay = lev.own.ay.view(), caz = lev.own.az.view();
+      const auto cbx = lev.own.bx.view(), cby = lev.own.by.view(), cbz = lev.own.bz.view();
+      const auto fbx = fine.A->bx.cview(), fby = fine.A->by.cview(), fbz = fine.A->bz.cview();
       const auto cap = lev.own.ap.view();
       parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
         const int c[3] = {I, J, K};
@@ -117,21 +119,31 @@ void Multigrid::rebuild() {
           lo[d] = d == axis ? c[d] : 2 * c[d];
           hi[d] = d == axis ? c[d] + 1 : (2 * c[d] + 2 < fn[d] ? 2 * c[d] + 2 : fn[d]);
         }
-        double sum[3] = {0, 0, 0}, sink = 0;
+        double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, storage = 0;
         for (int k = lo[2]; k < hi[2]; ++k)
           for (int j = lo[1]; j < hi[1]; ++j)
             for (int i = lo[0]; i < hi[0]; ++i) {
               const int fc[3] = {i, j, k};
-              // ap - sum of couplings: boundary and storage terms of the fine cell
-              sink += f.ap(i, j, k) - f.ax(i, j, k) - f.ax(i - 1, j, k) - f.ay(i, j, k) -
-                      f.ay(i, j - 1, k) - f.az(i, j, k) - f.az(i, j, k - 1);
-              for (int d = 0; d < 3; ++d)
+              const double b[3] = {fbx(i, j, k), fby(i, j, k), fbz(i, j, k)};
+              // storage part of ap: ap - couplings - boundary conductances
+              storage += f.ap(i, j, k) - f.ax(i, j, k) - f.ax(i - 1, j, k) - f.ay(i, j, k) -
+                         f.ay(i, j - 1, k) - f.az(i, j, k) - f.az(i, j, k - 1) - b[0] - b[1] - b[2];
+              for (int d = 0; d < 3; ++d) {
+                bsum[d] += b[d];
                 if (fc[d] == hi[d] - 1) sum[d] += coupling(f, d)(i, j, k);
+              }
             }
-        cax(I, J, K) = axis == 0 ? sum[0] : gamma * sum[0];
-        cay(I, J, K) = axis == 1 ? sum[1] : gamma * sum[1];
-        caz(I, J, K) = axis == 2 ? sum[2] : gamma * sum[2];
-        cap(I, J, K) = sink;  // couplings added below, once all are known
+        // Storage adds exactly; couplings and boundary conductances through faces normal to a
+        // coarsened axis span twice the distance, hence gamma.
+        const double g0 = axis == 0 ? 1.0 : gamma, g1 = axis == 1 ? 1.0 : gamma;
+        const double g2 = axis == 2 ? 1.0 : gamma;
+        cax(I, J, K) = g0 * sum[0];
+        cay(I, J, K) = g1 * sum[1];
+        caz(I, J, K) = g2 * sum[2];
+        cbx(I, J, K) = g0 * bsum[0];
+        cby(I, J, K) = g1 * bsum[1];
+        cbz(I, J, K) = g2 * bsum[2];
+        cap(I, J, K) = storage + g0 * bsum[0] + g1 * bsum[1] + g2 * bsum[2];
       });
       parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
         cap(I, J, K) += cax(I, J, K) + cax(I - 1, J, K) + cay(I, J, K) + cay(I, J - 1, K) +

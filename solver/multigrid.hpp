@@ -17,8 +17,8 @@ namespace kelvin {
 
 /// Tuning of the multigrid cycle.
 struct MultigridOptions {
-  int pre_sweeps = 1;          // red+black line sweeps before restriction
-  int post_sweeps = 1;         // black+red line sweeps after prolongation (symmetric cycle)
+  int pre_sweeps = 2;          // red+black line sweeps before restriction
+  int post_sweeps = 2;         // black+red line sweeps after prolongation (symmetric cycle)
   double coarse_scaling = 0.5; // factor on aggregated couplings along coarsened axes
   int line_axis = -1;          // -1: choose the axis with the largest total coupling
   int max_levels = 40;
@@ -45,11 +45,14 @@ class Multigrid {
   /// Cell counts per level, e.g. "128x128x128 -> 64x64x128 -> ...".
   std::string describe() const;
 
- private:
-  struct Level;
+  // Steps of the cycle. Public only because nvcc's extended lambdas cannot be defined in
+  // private member functions.
   void build_levels();
   void vcycle(int l);
   void smooth(int l, int sweeps, bool reverse);
+
+ private:
+  struct Level;
 
   const Stencil7& m_A;
   MultigridOptions m_opt;

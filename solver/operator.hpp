@@ -16,10 +16,15 @@ struct StencilView {
 };
 
 /// Owner of the coefficient fields of a symmetric 7-point operator.
+/// bx, by, bz hold the part of ap that couples a cell to fixed values across the domain
+/// boundary normal to x, y, z (boundary conductances); the rest of ap beyond the couplings is
+/// storage-like (rho cp V / dt). Multigrid coarsens the two kinds differently.
 struct Stencil7 {
-  Field<double> ap, ax, ay, az;
+  Field<double> ap, ax, ay, az, bx, by, bz;
   Stencil7() = default;
-  Stencil7(int nx, int ny, int nz) : ap(nx, ny, nz), ax(nx, ny, nz), ay(nx, ny, nz), az(nx, ny, nz) {}
+  Stencil7(int nx, int ny, int nz)
+      : ap(nx, ny, nz), ax(nx, ny, nz), ay(nx, ny, nz), az(nx, ny, nz), bx(nx, ny, nz),
+        by(nx, ny, nz), bz(nx, ny, nz) {}
   StencilView view() const { return {ap.view(), ax.view(), ay.view(), az.view()}; }
   Box cells() const { return ap.cells(); }
 };

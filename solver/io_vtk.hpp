@@ -1,0 +1,36 @@
+#pragma once
+/// VTK XML output for ParaView: rectilinear grids with cell data (.vtr) and time collections
+/// (.pvd). Files are written atomically, so ParaView never opens a half-written file.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "meshes/grid.hpp"
+
+namespace kelvin {
+
+/// One cell-centred field to write. values are host data in SI units, i fastest, with the
+/// components of a cell interleaved (values.size() == cells * components). Owned by the caller;
+/// the writer only reads it.
+struct CellField {
+  std::string name;
+  std::vector<double> values;
+  int components = 1;
+};
+
+/// Writes grid and fields to path as a VTK XML rectilinear grid (.vtr: appended raw binary,
+/// zlib-compressed, 64-bit headers). Coordinates are the grid's face coordinates in metres;
+/// each field becomes a Float64 cell array named as given, plus an Int32 cell array
+/// "material_id" when include_material_id is set. Throws std::runtime_error naming the path
+/// when a field's size does not match the grid, names repeat, or the file cannot be written;
+/// an existing file at path is then left untouched.
+void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
+               bool include_material_id = true);
+
+/// Writes a ParaView collection (.pvd) listing one dataset per entry: a time (s) and a file
+/// path relative to the .pvd's directory. Written atomically; throws std::runtime_error naming
+/// the path on a non-finite time or a failed write.
+void write_pvd(const std::string& path,
+               const std::vector<std::pair<double, std::string>>& time_and_relative_file);
+
+}  // namespace kelvin

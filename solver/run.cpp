@@ -1,0 +1,286 @@
+// Case orchestration: setup, steady or transient solve, outputs.
+#include "solver/run.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "solver/atomic_file.hpp"
+#include "solver/case_parser.hpp"
+#include "solver/io_hdf5.hpp"
+#include "solver/io_vtk.hpp"
+#include "solver/problem_setup.hpp"
+#include "solver/progress.hpp"
+#include "solver/timeseries_csv.hpp"
+#include "solver/transient.hpp"
+
+namespace kelvin {
+
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct ProbeCell {
+  std::string name;
+  int i, j, k;
+};
+
+/// Host copies of the cell fields every output carries besides temperature.
+struct StaticFields {
+  std::vector<double> conductivity, conductivity_xyz, source;
+};
+
+StaticFields static_fields(const ConductionProblem& p) {
+  StaticFields s;
+  const auto& mat = p.grid.materials();
+  s.conductivity.reserve(mat.size());
+  for (auto m : mat) {
+    const auto& k = p.conductivity_W_mK[m];
+    s.conductivity.push_back((k[0] + k[1] + k[2]) / 3);
+    s.conductivity_xyz.insert(s.conductivity_xyz.end(), k.begin(), k.end());
+  }
+  s.source = p.source_W_m3;
+  return s;
+}
+
+void write_vtr_snapshot(const std::string& path, const Grid& g, const StaticFields& sf,
+                        std::vector<double> temperature) {
+  write_vtr(path, g,
+            {{"temperature", std::move(temperature), 1},
+             {"conductivity", sf.conductivity, 1},
+             {"conductivity_xyz", sf.conductivity_xyz, 3},
+             {"heat_source", sf.source, 1}});
+}
+
+/// Per-time-step monitor: probe temperatures and per-material maxima.
+class Monitor {
+ public:
+  Monitor(const Case& c, const Grid& g) : m_case(c) {
+    for (const auto& p : c.probes)
+      m_probes.push_back({p.name, g.locate(0, p.position_m[0]), g.locate(1, p.position_m[1]),
+                          g.locate(2, p.position_m[2])});
+    m_header.push_back("time_s");
+    for (const auto& p : m_probes) m_header.push_back("probe_" + p.name + "_K");
+    for (const auto& m : c.materials) m_header.push_back("max_" + m.name + "_K");
+    m_present.assign(c.materials.size(), false);
+  }
+  void set_present(const std::vector<std::int32_t>& mat) {
+    for (auto m : mat) m_present[m] = true;
+  }
+  void record(double t, const ConductionSolver& s, const Field<double>& T) {
+    std::vector<double> row{t};
+    for (const auto& p : m_probes) row.push_back(ConductionSolver::cell_value(T, p.i, p.j, p.k));
+    for (std::size_t m = 0; m < m_case.materials.size(); ++m)
+      row.push_back(m_present[m] ? s.material_stats(T, static_cast<int>(m)).max_K : std::nan(""));
+    m_rows.push_back(std::move(row));
+  }
+  const std::vector<ProbeCell>& probes() const { return m_probes; }
+  const std::vector<std::string>& header() const { return m_header; }
+  const std::vector<std::vector<double>>& rows() const { return m_rows; }
+  std::vector<std::vector<double>> columns() const {
+    std::vector<std::vector<double>> cols(m_header.size());
+    for (const auto& r : m_rows)
+      for (std::size_t c = 0; c < r.size(); ++c) cols[c].push_back(r[c]);
+    return cols;
+  }
+
+ private:
+  const Case& m_case;
+  std::vector<ProbeCell> m_probes;
+  std::vector<std::string> m_header;
+  std::vector<std::vector<double>> m_rows;
+  std::vector<bool> m_present;
+};
+
+json material_summary(const Case& c, const ConductionSolver& s, const Field<double>& T,
+                      double& max_T) {
+  json out = json::object();
+  max_T = -1e300;
+  for (std::size_t m = 0; m < c.materials.size(); ++m) {
+    const auto st = s.material_stats(T, static_cast<int>(m));
+    if (!(st.volume_m3 > 0)) continue;
+    out[c.materials[m].name] = {{"min_temperature_K", st.min_K},
+                                {"max_temperature_K", st.max_K},
+                                {"mean_temperature_K", st.mean_K},
+                                {"volume_m3", st.volume_m3}};
+    max_T = std::max(max_T, st.max_K);
+  }
+  return out;
+}
+
+json balance_json(const EnergyBalance& eb) {
+  return {{"heat_in_W", eb.heat_in()},
+          {"heat_out_W", eb.heat_out()},
+          {"relative_error", eb.relative_error()},
+          {"source_W", eb.source_W},
+          {"boundary_in_W", eb.boundary_in_W},
+          {"boundary_out_W", eb.boundary_out_W},
+          {"storage_W", eb.storage_W},
+          {"face_net_in_W",
+           {{"xmin", eb.face_net_in_W[0]}, {"xmax", eb.face_net_in_W[1]},
+            {"ymin", eb.face_net_in_W[2]}, {"ymax", eb.face_net_in_W[3]},
+            {"zmin", eb.face_net_in_W[4]}, {"zmax", eb.face_net_in_W[5]}}}};
+}
+
+}  // namespace
+
+json run_case(const Case& c, const RunOptions& opt) {
+  const auto t_start = Clock::now();
+  Progress progress(opt.quiet);
+  std::filesystem::create_directories(opt.output_dir);
+  const std::string dir = opt.output_dir;
+
+  const ConductionProblem problem = make_conduction_problem(c);
+  const Grid& g = problem.grid;
+  const GridStats gs = g.stats();
+  progress.log(fmt::format("kelvin: case \"{}\": {} cells ({} x {} x {}), worst aspect ratio {:.1f}",
+                           c.name, gs.cells, gs.n[0], gs.n[1], gs.n[2], gs.worst_aspect_ratio));
+  ConductionSolver solver(problem);
+  const StaticFields sf = static_fields(problem);
+  Monitor monitor(c, g);
+  monitor.set_present(g.materials());
+
+  Field<double> T = solver.make_field(c.initial_temperature_K);
+  json summary;
+  long long iterations = 0;
+  bool converged = true;
+  double conv_factor = 0;
+  EnergyBalance eb;
+  std::vector<std::pair<double, std::string>> pvd;
+  std::vector<std::pair<double, std::vector<double>>> snapshots;
+
+  if (!c.transient.enabled) {
+    const auto st = solver.solve_steady(T, c.solver.tolerance, c.solver.max_iterations,
+                                        [&](int it, double rel) {
+                                          progress.update(fmt::format("steady solve: iteration {:4d}  residual {:.3e}", it, rel));
+                                        });
+    progress.finish();
+    iterations = st.iterations;
+    converged = st.converged;
+    conv_factor = st.convergence_factor;
+    eb = solver.energy_balance(T);
+    monitor.record(0.0, solver, T);
+    progress.log(fmt::format("kelvin: steady solve {} in {} iterations (relative residual {:.2e}, {:.3f} per iteration)",
+                             converged ? "converged" : "did NOT converge", st.iterations,
+                             st.relative_residual, st.convergence_factor));
+    write_vtr_snapshot(dir + "/solution.vtr", g, sf, T.to_host());
+  } else {
+    const auto& tr = c.transient;
+    TransientIntegrator integ(solver, tr, c.solver, T);
+    std::vector<double> out_times;
+    if (tr.output_interval_s > 0)
+      for (double t = tr.output_interval_s; t < tr.end_time_s * (1 - 1e-12); t += tr.output_interval_s)
+        out_times.push_back(t);
+    out_times.push_back(tr.end_time_s);
+    auto write_snapshot = [&](int n, double t) {
+      const std::string name = fmt::format("solution_{:04d}.vtr", n);
+      auto host = integ.temperature().to_host();
+      write_vtr_snapshot(dir + "/" + name, g, sf, host);
+      pvd.emplace_back(t, name);
+      snapshots.emplace_back(t, std::move(host));
+      write_pvd(dir + "/solution.pvd", pvd);
+    };
+    monitor.record(0.0, solver, integ.temperature());
+    write_snapshot(0, 0.0);
+    double max_rel_err = 0;
+    for (std::size_t o = 0; o < out_times.size(); ++o) {
+      integ.advance_to(out_times[o], [&](const StepInfo& s) {
+        converged = converged && s.solve.converged;
+        const auto e = solver.energy_balance(integ.temperature(), s.storage_W);
+        max_rel_err = std::max(max_rel_err, e.relative_error());
+        monitor.record(s.time_s, solver, integ.temperature());
+        progress.update(fmt::format("t = {:.4g} s / {:.4g} s  dt {:.3g} s  step {}  iterations {}",
+                                    s.time_s, tr.end_time_s, s.dt_s, integ.steps(), s.solve.iterations),
+                        s.time_s / tr.end_time_s);
+      });
+      write_snapshot(static_cast<int>(o) + 1, out_times[o]);
+    }
+    progress.finish();
+    iterations = integ.linear_iterations();
+    copy(integ.temperature(), T);
+    eb = solver.energy_balance(T, integ.last_step().storage_W);
+    summary["transient"] = {{"end_time_s", tr.end_time_s},
+                            {"steps", integ.steps()},
+                            {"rejected_steps", integ.rejected_steps()},
+                            {"max_step_energy_relative_error", max_rel_err}};
+    progress.log(fmt::format("kelvin: transient reached t = {} s in {} steps ({} linear iterations)",
+                             tr.end_time_s, integ.steps(), iterations));
+  }
+
+  double max_T = 0;
+  summary["kelvin_version"] = "0.1.0";
+  summary["case"] = c.name;
+  summary["backend"] = backend_name();
+  summary["threads"] = backend_threads();
+  summary["cells"] = gs.cells;
+  summary["grid"] = {{"n", gs.n}, {"worst_aspect_ratio", gs.worst_aspect_ratio},
+                     {"min_cell_size_m", gs.min_cell_size_m}, {"max_cell_size_m", gs.max_cell_size_m}};
+  summary["iterations"] = iterations;
+  summary["converged"] = converged;
+  summary["multigrid"] = {{"levels", solver.multigrid() ? solver.multigrid()->levels() : 0},
+                          {"line_axis", solver.multigrid() ? solver.multigrid()->line_axis() : -1},
+                          {"convergence_factor", conv_factor}};
+  summary["energy_balance"] = balance_json(eb);
+  summary["materials"] = material_summary(c, solver, T, max_T);
+  summary["max_temperature_K"] = max_T;
+  json probes = json::object();
+  for (const auto& p : monitor.probes())
+    probes[p.name] = {{"temperature_K", ConductionSolver::cell_value(T, p.i, p.j, p.k)},
+                      {"cell", {p.i, p.j, p.k}}};
+  summary["probes"] = probes;
+
+  // results.h5: grid, fields, time series, the resolved case.
+  {
+    H5Writer h5(dir + "/results.h5");
+    h5.write_vector("grid/x_faces_m", g.faces(0));
+    h5.write_vector("grid/y_faces_m", g.faces(1));
+    h5.write_vector("grid/z_faces_m", g.faces(2));
+    h5.write_field_int("fields/material_id", g.materials(), gs.n[0], gs.n[1], gs.n[2]);
+    h5.write_field("fields/temperature_K", T.to_host(), gs.n[0], gs.n[1], gs.n[2]);
+    h5.write_field("fields/conductivity_W_mK", sf.conductivity, gs.n[0], gs.n[1], gs.n[2]);
+    h5.write_field("fields/heat_source_W_m3", sf.source, gs.n[0], gs.n[1], gs.n[2]);
+    for (std::size_t s = 0; s < snapshots.size(); ++s) {
+      const std::string path = fmt::format("snapshots/{:04d}/temperature_K", s);
+      h5.write_field(path, snapshots[s].second, gs.n[0], gs.n[1], gs.n[2]);
+      h5.write_attribute(path, "time_s", snapshots[s].first);
+    }
+    h5.write_table("timeseries", monitor.header(), monitor.columns());
+    h5.write_string("case/resolved_yaml", resolved_case_yaml(c));
+    h5.write_attribute("/", "backend", std::string(backend_name()));
+    h5.close();
+  }
+  if (c.transient.enabled)
+    write_file_atomic(dir + "/timeseries.csv", format_csv(monitor.header(), monitor.rows()));
+  summary["wall_time_s"] = std::chrono::duration<double>(Clock::now() - t_start).count();
+  write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
+  return summary;
+}
+
+std::string format_report(const json& s, const std::string& dir) {
+  std::string r;
+  r += fmt::format("Case {}: {} cells, backend {} ({} threads), {:.2f} s\n",
+                   s["case"].get<std::string>(), s["cells"].get<long long>(),
+                   s["backend"].get<std::string>(), s["threads"].get<int>(),
+                   s["wall_time_s"].get<double>());
+  const auto& eb = s["energy_balance"];
+  r += fmt::format("Energy balance: in {:.6g} W, out {:.6g} W, relative error {:.2e}\n",
+                   eb["heat_in_W"].get<double>(), eb["heat_out_W"].get<double>(),
+                   eb["relative_error"].get<double>());
+  r += "Material            min degC   mean degC    max degC\n";
+  for (const auto& [name, m] : s["materials"].items())
+    r += fmt::format("{:<16} {:10.2f} {:11.2f} {:11.2f}\n", name,
+                     m["min_temperature_K"].get<double>() - 273.15,
+                     m["mean_temperature_K"].get<double>() - 273.15,
+                     m["max_temperature_K"].get<double>() - 273.15);
+  for (const auto& [name, p] : s["probes"].items())
+    r += fmt::format("Probe {:<14} {:.2f} degC\n", name, p["temperature_K"].get<double>() - 273.15);
+  r += fmt::format("Results in {}/: summary.json, results.h5{}\n", dir,
+                   s.contains("transient") ? ", timeseries.csv, solution.pvd" : ", solution.vtr");
+  r += fmt::format("Open in ParaView: paraview {}/{}\n", dir,
+                   s.contains("transient") ? "solution.pvd" : "solution.vtr");
+  return r;
+}
+
+}  // namespace kelvin

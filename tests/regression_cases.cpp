@@ -1,0 +1,121 @@
+// Every case's -ci variant, run through the kelvin executable as a user would.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "solver/case_parser.hpp"
+#include "solver/io_hdf5.hpp"
+#include "solver/problem_setup.hpp"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+std::string case_path(const std::string& name) {
+  return std::string(KELVIN_SOURCE_DIR) + "/cases/" + name + "/case.yaml";
+}
+
+/// Runs `kelvin run` on a case into a fresh directory; returns the directory.
+fs::path run_case(const std::string& name) {
+  const fs::path out = fs::temp_directory_path() / ("kelvin-regression-" + name);
+  fs::remove_all(out);
+  const std::string cmd = std::string(KELVIN_EXECUTABLE) + " run --quiet " + case_path(name) +
+                          " -o " + out.string() + " > " + (out.string() + ".log") + " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  return out;
+}
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+}  // namespace
+
+// Composite wall: every cell equals the analytic piecewise-linear profile to 1e-8 relative,
+// and the heat flow equals (T_left - T_right) A / (L1/k1 + L2/k2).
+TEST(Cases, CompositeWallCiMatchesAnalyticAnswer) {
+  const auto out = run_case("composite-wall-ci");
+  const json s = read_json(out / "summary.json");
+  EXPECT_TRUE(s["converged"].get<bool>());
+  const double R = 0.010 / 0.4 + 0.030 / 400, q = 80.0 / R;
+  EXPECT_NEAR(s["energy_balance"]["heat_in_W"].get<double>(), q * 1e-4, 1e-8 * q * 1e-4);
+  const std::string h5 = (out / "results.h5").string();
+  const auto T = kelvin::h5_read_vector(h5, "fields/temperature_K");
+  const auto xf = kelvin::h5_read_vector(h5, "grid/x_faces_m");
+  const auto dims = kelvin::h5_read_dims(h5, "fields/temperature_K");
+  ASSERT_EQ(dims.size(), 3u);
+  const std::size_t nx = dims[2];
+  ASSERT_EQ(nx + 1, xf.size());
+  double worst = 0;
+  for (std::size_t c = 0; c < T.size(); ++c) {
+    const double x = 0.5 * (xf[c % nx] + xf[c % nx + 1]);
+    const double exact = x < 0.010 ? 373.15 - q * x / 0.4 : 373.15 - q * 0.010 / 0.4 - q * (x - 0.010) / 400;
+    worst = std::max(worst, std::fabs(T[c] - exact) / exact);
+  }
+  EXPECT_LT(worst, 1e-8);
+}
+
+TEST(Cases, H100PackageCiClosesEnergyBalanceAndWritesEverything) {
+  const auto out = run_case("h100-package-ci");
+  const json s = read_json(out / "summary.json");
+  EXPECT_TRUE(s["converged"].get<bool>());
+  EXPECT_LE(s["energy_balance"]["relative_error"].get<double>(), 1e-6);
+  EXPECT_NEAR(s["energy_balance"]["source_W"].get<double>(), 700.0, 1e-9);
+  for (const char* key : {"backend", "cells", "iterations", "wall_time_s", "materials", "probes"})
+    EXPECT_TRUE(s.contains(key)) << key;
+  // The junction is the hottest point: silicon max above every probe and every other material.
+  const double tj = s["materials"]["silicon"]["max_temperature_K"].get<double>();
+  for (const auto& [name, m] : s["materials"].items())
+    EXPECT_LE(m["max_temperature_K"].get<double>(), tj + 1e-9) << name;
+  EXPECT_GT(tj, 313.15 + 10);
+  // Temperatures fall from die to coolant along the stack.
+  const auto& p = s["probes"];
+  EXPECT_GT(p["die_active_center"]["temperature_K"].get<double>(), p["lid_center"]["temperature_K"].get<double>());
+  EXPECT_GT(p["lid_center"]["temperature_K"].get<double>(), p["coldplate_top_center"]["temperature_K"].get<double>());
+  EXPECT_GT(p["coldplate_top_center"]["temperature_K"].get<double>(), 313.15);
+  EXPECT_TRUE(fs::exists(out / "solution.vtr"));
+  const std::string h5 = (out / "results.h5").string();
+  EXPECT_TRUE(kelvin::h5_exists(h5, "case/resolved_yaml"));
+  // The stored case reproduces the run: it parses back to the same mesh.
+  std::vector<kelvin::Diagnostic> diags;
+  const auto c = kelvin::parse_case(kelvin::h5_read_string(h5, "case/resolved_yaml"), "results.h5", diags);
+  EXPECT_TRUE(diags.empty());
+  EXPECT_EQ(kelvin::build_case_grid(c).cell_count(), s["cells"].get<long long>());
+}
+
+TEST(Cases, H100PackagePowerOnCiWritesTimeSeriesAndSnapshots) {
+  const auto out = run_case("h100-package-poweron-ci");
+  const json s = read_json(out / "summary.json");
+  EXPECT_TRUE(s["converged"].get<bool>());
+  EXPECT_LE(s["transient"]["max_step_energy_relative_error"].get<double>(), 1e-6);
+  EXPECT_TRUE(fs::exists(out / "solution.pvd"));
+  EXPECT_TRUE(fs::exists(out / "solution_0004.vtr"));
+  std::ifstream csv(out / "timeseries.csv");
+  std::string header, line, last;
+  std::getline(csv, header);
+  EXPECT_NE(header.find("probe_die_active_center_K"), std::string::npos);
+  EXPECT_NE(header.find("max_silicon_K"), std::string::npos);
+  int rows = 0;
+  while (std::getline(csv, line)) last = line, ++rows;
+  EXPECT_EQ(rows, s["transient"]["steps"].get<int>() + 1);
+  EXPECT_EQ(std::stod(last.substr(0, last.find(','))), 2.0);
+  // Heating up from the coolant temperature: the die warms monotonically in the time series.
+  const auto t = kelvin::h5_read_vector((out / "results.h5").string(), "timeseries/max_silicon_K");
+  for (std::size_t i = 1; i < t.size(); ++i) EXPECT_GE(t[i], t[i - 1] - 1e-9);
+}
+
+TEST(Cases, EveryShippedCaseValidates) {
+  for (const auto& entry : fs::directory_iterator(std::string(KELVIN_SOURCE_DIR) + "/cases")) {
+    const auto file = entry.path() / "case.yaml";
+    if (!fs::exists(file)) continue;
+    const std::string cmd = std::string(KELVIN_EXECUTABLE) + " validate " + file.string() + " > /dev/null";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << file;
+  }
+}

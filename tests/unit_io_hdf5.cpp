@@ -1,0 +1,248 @@
+// HDF5 output: round trips through the reader, and the all-or-nothing file contract.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "solver/io_hdf5.hpp"
+
+namespace fs = std::filesystem;
+using kelvin::H5Writer;
+
+namespace {
+
+class IoHdf5 : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    m_dir = fs::temp_directory_path() /
+            ("kelvin_unit_io_hdf5_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir);
+    m_path = (m_dir / "results.h5").string();
+  }
+  void TearDown() override { fs::remove_all(m_dir); }
+
+  std::vector<std::string> files_in_dir() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(m_dir)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  fs::path m_dir;
+  std::string m_path;
+};
+
+std::string message_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_F(IoHdf5, VectorRoundTripsExactlyWithIntermediateGroups) {
+  const std::vector<double> faces{-1e-3, 0.0, 0.1, 1.0 / 3.0, 1e-300, 1.7976931348623157e308};
+  {
+    H5Writer writer(m_path);
+    writer.write_vector("grid/x_faces", faces);
+    writer.write_vector("/grid/empty", {});
+    writer.close();
+  }
+
+  EXPECT_EQ(kelvin::h5_read_vector(m_path, "grid/x_faces"), faces);
+  EXPECT_EQ(kelvin::h5_read_dims(m_path, "grid/x_faces"), std::vector<std::size_t>{6});
+  EXPECT_TRUE(kelvin::h5_read_vector(m_path, "grid/empty").empty());
+  EXPECT_TRUE(kelvin::h5_exists(m_path, "grid"));
+  EXPECT_TRUE(kelvin::h5_exists(m_path, "/grid/x_faces"));
+  EXPECT_FALSE(kelvin::h5_exists(m_path, "grid/y_faces"));
+  EXPECT_FALSE(kelvin::h5_exists(m_path, "nothing/here"));
+  EXPECT_EQ(files_in_dir(), std::vector<std::string>{"results.h5"});
+}
+
+TEST_F(IoHdf5, FieldsAreStoredZYXWithIFastest) {
+  const int nx = 5, ny = 3, nz = 2;
+  std::vector<double> t(nx * ny * nz);
+  std::vector<std::int32_t> material(t.size());
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    t[c] = 300.0 + static_cast<double>(c) / 7.0;
+    material[c] = static_cast<std::int32_t>(c % 4) - 1;
+  }
+  {
+    H5Writer writer(m_path);
+    writer.write_field("fields/temperature_K", t, nx, ny, nz);
+    writer.write_field_int("fields/material_id", material, nx, ny, nz);
+    writer.close();
+  }
+
+  EXPECT_EQ(kelvin::h5_read_dims(m_path, "fields/temperature_K"),
+            (std::vector<std::size_t>{2, 3, 5}));
+  EXPECT_EQ(kelvin::h5_read_vector(m_path, "fields/temperature_K"), t);
+  EXPECT_EQ(kelvin::h5_read_dims(m_path, "fields/material_id"),
+            (std::vector<std::size_t>{2, 3, 5}));
+  EXPECT_EQ(kelvin::h5_read_int_vector(m_path, "fields/material_id"), material);
+  // Integer data read as double converts; double data is never truncated into ints.
+  EXPECT_EQ(kelvin::h5_read_vector(m_path, "fields/material_id")[1], 0.0);
+  EXPECT_THROW(kelvin::h5_read_int_vector(m_path, "fields/temperature_K"), std::runtime_error);
+}
+
+TEST_F(IoHdf5, FieldLargerThanOneChunkRoundTrips) {
+  // 2.4 MB of doubles with odd sizes: several chunks, the last ones partial.
+  const int nx = 157, ny = 131, nz = 15;
+  std::vector<double> t(static_cast<std::size_t>(nx) * ny * nz);
+  for (std::size_t c = 0; c < t.size(); ++c) t[c] = std::sin(0.001 * static_cast<double>(c));
+  {
+    H5Writer writer(m_path);
+    writer.write_field("T", t, nx, ny, nz);
+    writer.close();
+  }
+  EXPECT_EQ(kelvin::h5_read_vector(m_path, "T"), t);
+}
+
+TEST_F(IoHdf5, FieldSizeMismatchThrows) {
+  H5Writer writer(m_path);
+  const std::string message =
+      message_of([&] { writer.write_field("T", std::vector<double>(29), 5, 3, 2); });
+  EXPECT_NE(message.find(m_path), std::string::npos) << message;
+  EXPECT_THROW(writer.write_field("T", {}, 0, 3, 2), std::runtime_error);
+}
+
+TEST_F(IoHdf5, TableColumnsUnitsAndOrder) {
+  const std::vector<std::string> names{"time_s", "max_temperature_K", "power_W"};
+  const std::vector<std::vector<double>> columns{
+      {0.0, 0.5, 1.0}, {318.15, 330.25, 341.5}, {700.0, 695.5, 0.1}};
+  {
+    H5Writer writer(m_path);
+    writer.write_table("timeseries", names, columns, {"s", "K", ""});
+    writer.write_table("timeseries/per_gpu", {"b", "a"}, {{1.0}, {2.0}});
+    writer.close();
+  }
+
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    EXPECT_EQ(kelvin::h5_read_vector(m_path, "timeseries/" + names[c]), columns[c]) << names[c];
+  }
+  EXPECT_EQ(kelvin::h5_read_attribute_string(m_path, "timeseries/time_s", "units"), "s");
+  EXPECT_EQ(kelvin::h5_read_attribute_string(m_path, "timeseries/max_temperature_K", "units"), "K");
+  EXPECT_THROW(kelvin::h5_read_attribute_string(m_path, "timeseries/power_W", "units"),
+               std::runtime_error);
+  EXPECT_EQ(kelvin::h5_read_attribute_strings(m_path, "timeseries", "columns"), names);
+  EXPECT_EQ(kelvin::h5_read_attribute_strings(m_path, "timeseries/per_gpu", "columns"),
+            (std::vector<std::string>{"b", "a"}));
+}
+
+TEST_F(IoHdf5, TableRejectsRaggedColumnsAndBadNames) {
+  H5Writer writer(m_path);
+  EXPECT_THROW(writer.write_table("t", {"a", "b"}, {{1.0, 2.0}, {1.0}}), std::runtime_error);
+  EXPECT_THROW(writer.write_table("t", {"a", "a"}, {{1.0}, {1.0}}), std::runtime_error);
+  EXPECT_THROW(writer.write_table("t", {"a/b"}, {{1.0}}), std::runtime_error);
+  EXPECT_THROW(writer.write_table("t", {"a"}, {{1.0}, {2.0}}), std::runtime_error);
+  EXPECT_THROW(writer.write_table("t", {"a"}, {{1.0}}, {"K", "s"}), std::runtime_error);
+}
+
+TEST_F(IoHdf5, StringsAndAttributesRoundTrip) {
+  const std::string yaml = "name: cold plate\ncoolant:\n  inlet_temperature: \"45 °C\"\n";
+  {
+    H5Writer writer(m_path);
+    writer.write_string("case/resolved_yaml", yaml);
+    writer.write_string("case/empty", "");
+    writer.write_attribute("/", "kelvin_version", "0.1.0");
+    writer.write_attribute("/", "time_s", 1.0 / 3.0);
+    writer.write_attribute("/", "time_s", 2.5);  // replaces, as a restart rewrite would
+    writer.write_attribute("case/resolved_yaml", "format", std::string("yaml"));
+    writer.close();
+  }
+
+  EXPECT_EQ(kelvin::h5_read_string(m_path, "case/resolved_yaml"), yaml);
+  EXPECT_EQ(kelvin::h5_read_string(m_path, "case/empty"), "");
+  EXPECT_EQ(kelvin::h5_read_dims(m_path, "case/resolved_yaml"), std::vector<std::size_t>{});
+  EXPECT_EQ(kelvin::h5_read_attribute_string(m_path, "/", "kelvin_version"), "0.1.0");
+  EXPECT_EQ(kelvin::h5_read_attribute_double(m_path, "/", "time_s"), 2.5);
+  EXPECT_EQ(kelvin::h5_read_attribute_string(m_path, "case/resolved_yaml", "format"), "yaml");
+  EXPECT_THROW(kelvin::h5_read_attribute_double(m_path, "/", "kelvin_version"), std::runtime_error);
+  EXPECT_THROW(kelvin::h5_read_string(m_path, "case"), std::runtime_error);
+}
+
+TEST_F(IoHdf5, WriterDestroyedWithoutCloseLeavesNoFile) {
+  {
+    H5Writer writer(m_path);
+    writer.write_vector("x", {1.0, 2.0});
+  }
+  EXPECT_FALSE(fs::exists(m_path));
+  EXPECT_TRUE(files_in_dir().empty());
+}
+
+TEST_F(IoHdf5, AbandonedWriterKeepsThePreviousFile) {
+  {
+    H5Writer writer(m_path);
+    writer.write_vector("x", {1.0});
+    writer.close();
+  }
+  {
+    H5Writer writer(m_path);
+    writer.write_vector("x", {2.0, 3.0});
+    // An exception here would unwind without close().
+  }
+  EXPECT_EQ(kelvin::h5_read_vector(m_path, "x"), std::vector<double>{1.0});
+  EXPECT_EQ(files_in_dir(), std::vector<std::string>{"results.h5"});
+}
+
+TEST_F(IoHdf5, MovedWriterOwnsTheFile) {
+  H5Writer first(m_path);
+  first.write_vector("x", {4.0});
+  H5Writer second(std::move(first));
+  EXPECT_FALSE(first.is_open());
+  EXPECT_TRUE(second.is_open());
+  second.close();
+  EXPECT_EQ(kelvin::h5_read_vector(m_path, "x"), std::vector<double>{4.0});
+}
+
+TEST_F(IoHdf5, ErrorsNameThePathAndPrintNothing) {
+  H5Writer writer(m_path);
+  writer.write_vector("grid/x_faces", {0.0, 1.0});
+
+  ::testing::internal::CaptureStderr();
+  const std::string duplicate = message_of([&] {
+    writer.write_vector("grid/x_faces", {0.0, 1.0});
+  });
+  const std::string missing_object =
+      message_of([&] { writer.write_attribute("no/such/group", "a", 1.0); });
+  const std::string missing_file =
+      message_of([&] { kelvin::h5_read_vector((m_dir / "absent.h5").string(), "x"); });
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+
+  EXPECT_NE(duplicate.find(m_path), std::string::npos) << duplicate;
+  EXPECT_NE(duplicate.find("grid/x_faces"), std::string::npos) << duplicate;
+  EXPECT_NE(missing_object.find("no/such/group"), std::string::npos) << missing_object;
+  EXPECT_NE(missing_file.find("absent.h5"), std::string::npos) << missing_file;
+  EXPECT_EQ(printed, "");
+}
+
+TEST_F(IoHdf5, WritingAfterCloseThrows) {
+  H5Writer writer(m_path);
+  writer.close();
+  EXPECT_FALSE(writer.is_open());
+  EXPECT_THROW(writer.write_vector("x", {1.0}), std::runtime_error);
+  EXPECT_THROW(writer.close(), std::runtime_error);
+  EXPECT_TRUE(fs::exists(m_path));
+}
+
+TEST_F(IoHdf5, UnwritableDirectoryThrowsAtConstruction) {
+  const std::string path = (m_dir / "missing" / "results.h5").string();
+  const std::string message = message_of([&] { H5Writer writer(path); });
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+}

@@ -1,0 +1,72 @@
+// Multigrid robustness: iteration counts independent of grid size on a package-like stack
+// with conductivity jumps of 1.5e4 and cell aspect ratios near 100.
+#include <gtest/gtest.h>
+
+#include "test_problems.hpp"
+
+using namespace kelvin;
+using namespace kelvin::testing;
+
+namespace {
+
+SolveStats solve_package(int n, double* aspect = nullptr) {
+  ConductionProblem p = package_like(n);
+  if (aspect) *aspect = p.grid.stats().worst_aspect_ratio;
+  ConductionSolver s(p);
+  auto T = s.make_field(313.15);
+  return s.solve_steady(T, 1e-8, 200);
+}
+
+}  // namespace
+
+TEST(Multigrid, PackageIterationsDoNotGrowWithGridSize) {
+  double aspect32 = 0, aspect128 = 0;
+  const auto s32 = solve_package(32, &aspect32);
+  const auto s64 = solve_package(64);
+  const auto s128 = solve_package(128, &aspect128);
+  ASSERT_TRUE(s32.converged && s64.converged && s128.converged);
+  EXPECT_GT(aspect32, 30.0);  // the test problem really is anisotropic
+  EXPECT_GT(aspect128, 30.0);
+  // The bar: at most 2 more iterations from 32^3 to 128^3.
+  EXPECT_LE(s128.iterations, s32.iterations + 2)
+      << s32.iterations << " " << s64.iterations << " " << s128.iterations;
+  EXPECT_LE(s32.convergence_factor, 0.3);
+  EXPECT_LE(s128.convergence_factor, 0.3);
+}
+
+TEST(Multigrid, UniformCubeConvergesFast) {
+  ConductionProblem p = make_problem(graded_faces(48, 1.0), graded_faces(48, 1.0), graded_faces(48, 1.0));
+  set_face(p, 0, 0.0, 300.0);
+  for (auto& q : p.source_W_m3) q = 1.0;
+  ConductionSolver s(p);
+  auto T = s.make_field(300.0);
+  const auto st = s.solve_steady(T, 1e-10, 100);
+  EXPECT_TRUE(st.converged);
+  EXPECT_LE(st.convergence_factor, 0.15);
+}
+
+TEST(Multigrid, ChoosesTheStiffAxisForLines) {
+  // Thin cells along x make x the strongly coupled axis.
+  ConductionProblem p = make_problem(graded_faces(16, 1e-3), graded_faces(16, 1.0), graded_faces(16, 1.0));
+  set_face(p, 2, 0.0, 300.0);
+  ConductionSolver s(p);
+  auto T = s.make_field(300.0);
+  s.solve_steady(T, 1e-8, 50);
+  EXPECT_EQ(s.multigrid()->line_axis(), 0);
+}
+
+TEST(Solver, ReportsWhereNaNStarted) {
+  ConductionProblem p = make_problem(graded_faces(8, 1.0), graded_faces(8, 1.0), graded_faces(8, 1.0));
+  set_face(p, 0, 0.0, 300.0);
+  p.source_W_m3[p.grid.index(3, 4, 5)] = std::nan("");
+  ConductionSolver s(p);
+  auto T = s.make_field(300.0);
+  try {
+    s.solve_steady(T, 1e-8, 50);
+    FAIL() << "expected SolverDiverged";
+  } catch (const SolverDiverged& e) {
+    EXPECT_EQ(e.cell[0], 3);
+    EXPECT_EQ(e.cell[1], 4);
+    EXPECT_EQ(e.cell[2], 5);
+  }
+}
