@@ -21,9 +21,10 @@ std::string case_path(const std::string& name) {
   return std::string(KELVIN_SOURCE_DIR) + "/cases/" + name + "/case.yaml";
 }
 
-/// Runs `kelvin run` on a case into a fresh directory; returns the directory.
-fs::path run_case(const std::string& name) {
-  const fs::path out = fs::temp_directory_path() / ("kelvin-regression-" + name);
+/// Runs `kelvin run` on a case into a fresh directory of its own (ctest runs tests in
+/// parallel processes, so each test names its directory with `tag`); returns the directory.
+fs::path run_case(const std::string& name, const std::string& tag = "") {
+  const fs::path out = fs::temp_directory_path() / ("kelvin-regression-" + name + tag);
   fs::remove_all(out);
   const std::string cmd = std::string(KELVIN_EXECUTABLE) + " run --quiet " + case_path(name) +
                           " -o " + out.string() + " > " + (out.string() + ".log") + " 2>&1";
@@ -118,4 +119,16 @@ TEST(Cases, EveryShippedCaseValidates) {
     const std::string cmd = std::string(KELVIN_EXECUTABLE) + " validate " + file.string() + " > /dev/null";
     EXPECT_EQ(std::system(cmd.c_str()), 0) << file;
   }
+}
+
+// The plotting script turns a transient's results into PNGs (needs Debian's python3-h5py and
+// python3-matplotlib, which scripts/install-deps installs).
+TEST(Cases, PostprocessPlotsTheTransient) {
+  if (std::system("/usr/bin/python3 -c 'import h5py, matplotlib' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "python3-h5py / python3-matplotlib not installed";
+  const auto out = run_case("h100-package-poweron-ci", "-plots");
+  const std::string cmd = std::string(KELVIN_SOURCE_DIR) + "/postprocess/plot_results.py " + out.string() + " > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_GT(fs::file_size(out / "temperature_planes.png"), 10000u);
+  EXPECT_GT(fs::file_size(out / "timeseries.png"), 10000u);
 }
