@@ -232,9 +232,9 @@ class DocumentStart : public YAML::EventHandler {
 
 /// Where each YAML document in text starts, at most max_docs of them; throws
 /// YAML::ParserException for syntax errors. yaml-cpp 0.7 (Debian 12) never consumes a stray
-/// "," at the top level: YAML::LoadAll loops forever on "," (yaml-cpp issue #1040, fixed by
-/// PR #1319 in 0.8.1), and YAML::Load silently drops it. A document that starts where the
-/// previous one did is that case, reported in *stuck.
+/// "," at the top level: YAML::LoadAll loops forever on "," (yaml-cpp issue #1040, fixed
+/// upstream by PR #1319 after 0.8.0), and YAML::Load silently drops it. A document that
+/// starts where the previous one did is that case, reported in *stuck.
 std::vector<YAML::Mark> document_starts(const std::string& text, std::size_t max_docs,
                                         std::optional<YAML::Mark>* stuck) {
   std::istringstream in(text);
@@ -259,7 +259,9 @@ struct Context {
   std::string desc;
   std::string path;
 
-  std::string key_path(const std::string& key) const { return path.empty() ? key : path + "." + key; }
+  std::string key_path(const std::string& key) const {
+    return path.empty() ? key : path + "." + key;
+  }
   /// "\"density\" in material \"copper\"" or just "\"name\"" at the top level.
   std::string key_desc(const std::string& key) const {
     return desc.empty() ? in_quotes(key) : in_quotes(key) + " in " + desc;
@@ -295,7 +297,9 @@ class Parser {
 
   /// Visits every key of a mapping: rejects non-scalar, duplicate and unknown keys (with a
   /// did-you-mean), records where each known key was written, and calls handle for it.
-  /// Returns the known keys seen. Reports an error and returns nothing if map is not a mapping.
+  /// Returns the known keys seen, plus "?key" for each key that an unknown key was probably a
+  /// typo of (so require() does not report it missing too). Reports an error and returns
+  /// nothing if map is not a mapping.
   std::set<std::string> walk(const YAML::Node& map, const Context& ctx,
                              const std::vector<std::string>& allowed, const Handler& handle);
   /// Reports each of keys missing from seen.
@@ -536,7 +540,7 @@ std::string Parser::peek_name(const YAML::Node& map, const char* key) {
 }
 
 Case Parser::run(const std::string& text) {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
   try {
     std::optional<YAML::Mark> stuck;
     const auto starts = document_starts(text, 8, &stuck);
@@ -549,8 +553,7 @@ Case Parser::run(const std::string& text) {
     }
     // Only the first document is read, by YAML::Load (see document_starts() for why not
     // LoadAll); the others are only counted, to report them.
-    if (!starts.empty()) docs.push_back(YAML::Load(text));
-    for (std::size_t d = 1; d < starts.size(); ++d) docs.push_back(YAML::Node());
+    if (!starts.empty()) root = YAML::Load(text);
     if (starts.size() > 1) {
       error(starts[1], "the case file holds " + std::to_string(starts.size()) +
                            (starts.size() >= 8 ? " or more" : "") +
@@ -566,20 +569,20 @@ Case Parser::run(const std::string& text) {
     fail("");
     return m_case;
   }
-  if (docs.empty() || docs[0].IsNull()) {
+  if (!root.IsDefined() || root.IsNull()) {
     m_diags.push_back({m_file, 1, 1,
                        "the case file is empty; expected a mapping with at least \"name\", "
                        "\"materials\" and \"boxes\""});
     fail("");
     return m_case;
   }
-  if (!docs[0].IsMap()) {
-    error(docs[0], "expected the case to be a mapping of keys like \"name\" and \"materials\", "
-                   "got " + describe(docs[0]));
+  if (!root.IsMap()) {
+    error(root, "expected the case to be a mapping of keys like \"name\" and \"materials\", "
+                "got " + describe(root));
     fail("");
     return m_case;
   }
-  parse_top(docs[0]);
+  parse_top(root);
   return m_case;
 }
 
@@ -621,10 +624,14 @@ void Parser::parse_top(const YAML::Node& root) {
     try {
       (this->*fn)(it->second);
     } catch (const YAML::Exception& e) {
+      m_key_mark.reset();
       error(e.mark.is_null() ? it->second.Mark() : e.mark,
             "cannot read " + in_quotes(key) + ": " + e.msg);
+      fail(key);
     } catch (const std::exception& e) {
+      m_key_mark.reset();
       error(it->second, "cannot read " + in_quotes(key) + ": " + e.what());
+      fail(key);
     }
   }
 }
@@ -813,6 +820,12 @@ void Parser::parse_sources(const YAML::Node& n) {
       error(item, ctx.desc + " needs \"power\" (total, e.g. 700 W) or \"power_density\" "
                              "(e.g. 1e9 W/m^3)");
       fail(ctx.key_path("power"));
+    }
+    if (has_q && seen.count("power_map")) {
+      // A power density is uniform by definition (see HeatSource); a map needs a total to share.
+      error(item, ctx.desc + ": a power_map needs \"power\" (the total it distributes), not "
+                             "\"power_density\"");
+      fail(ctx.key_path("power_map"));
     }
     m_case.sources.push_back(s);
   }
@@ -1022,7 +1035,8 @@ void Parser::parse_boundaries(const YAML::Node& n) {
           error(values[k], ctx.key_desc(k) + ": does not apply to " +
                                (type_name == "adiabatic" ? "an " : "a ") + type_name +
                                " boundary" +
-                               (needed.empty() ? std::string() : " (it takes " + join(needed) + ")"));
+                               (needed.empty() ? std::string()
+                                               : " (it takes " + join(needed) + ")"));
         if (!values.count(k) && wanted && !seen.count(std::string("?") + k)) {
           error(item, ctx.desc + " of type " + type_name + " is missing required key " +
                           in_quotes(k));
@@ -1143,26 +1157,28 @@ void Parser::parse_transient(const YAML::Node& n) {
       {"end_time", "time_step", "scheme", "adaptive", "min_step", "max_step", "tolerance",
        "output_interval"},
       [&](const std::string& k, const YAML::Node& v) {
-        const auto time = [&](double& dst) {
-          if (auto x = quantity(v, Dimension::Time, k, ctx)) dst = *x;
-        };
-        if (k == "end_time") time(t.end_time_s);
-        else if (k == "time_step") time(t.time_step_s);
-        else if (k == "min_step") time(t.min_step_s);
-        else if (k == "max_step") time(t.max_step_s);
-        else if (k == "output_interval") time(t.output_interval_s);
-        else if (k == "tolerance") {
+        double* time = k == "end_time"          ? &t.end_time_s
+                       : k == "time_step"       ? &t.time_step_s
+                       : k == "min_step"        ? &t.min_step_s
+                       : k == "max_step"        ? &t.max_step_s
+                       : k == "output_interval" ? &t.output_interval_s
+                                                : nullptr;
+        if (time) {
+          if (auto x = quantity(v, Dimension::Time, k, ctx)) *time = *x;
+        } else if (k == "tolerance") {
           if (auto x = quantity(v, Dimension::TemperatureDifference, k, ctx)) t.tolerance_K = *x;
         } else if (k == "adaptive") {
           if (auto b = boolean(v, k, ctx)) t.adaptive = *b;
         } else if (k == "scheme") {
-          if (auto s = text(v, k, ctx)) {
-            if (*s == "bdf2") t.scheme = TransientSettings::Scheme::BDF2;
-            else if (*s == "euler" || *s == "backward_euler")
-              t.scheme = TransientSettings::Scheme::BackwardEuler;
-            else
-              error(v, ctx.key_desc(k) + ": unknown scheme " + in_quotes(*s) +
-                           " (bdf2 or euler)" + did_you_mean(*s, {"bdf2", "euler"}));
+          const auto s = text(v, k, ctx);
+          if (!s) return;
+          if (*s == "bdf2") {
+            t.scheme = TransientSettings::Scheme::BDF2;
+          } else if (*s == "euler" || *s == "backward_euler") {
+            t.scheme = TransientSettings::Scheme::BackwardEuler;
+          } else {
+            error(v, ctx.key_desc(k) + ": unknown scheme " + in_quotes(*s) + " (bdf2 or euler)" +
+                         did_you_mean(*s, {"bdf2", "euler"}));
           }
         }
       });
@@ -1205,7 +1221,9 @@ class Checker {
       }
     }
     const std::string& file = m->file.empty() ? m_case.file : m->file;
-    m_diags.push_back({file, m->line, m->column, message});
+    // A missing top-level key has no line of its own: point at the start of the document.
+    if (m->line <= 0) m_diags.push_back({file, 1, 1, message});
+    else m_diags.push_back({file, m->line, m->column, message});
   }
   void report(const std::string& path, const std::string& message) {
     report(path, SourceMark{}, message);
@@ -1295,7 +1313,8 @@ void Checker::check_materials() {
     m_material_names.push_back(m.name);
     if (!printable_name(m.name))
       report(path, m.mark, who + ": names must be non-empty printable UTF-8 text");
-    if (!seen.insert(m.name).second) report(path, m.mark, "duplicate material " + in_quotes(m.name));
+    if (!seen.insert(m.name).second)
+      report(path, m.mark, "duplicate material " + in_quotes(m.name));
     for (double k : m.conductivity_W_mK) {
       if (!(k > 0 && std::isfinite(k))) {
         report(path + ".conductivity", m.mark,

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -370,6 +372,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "give either \"power\" (W) or \"power_density\"", 9},
         BadCase{"source_no_power", kMinimal + "sources:\n  - {name: s, box: b}\n",
                 "needs \"power\"", 9},
+        BadCase{"power_map_with_density",
+                kMinimal + "sources:\n  - {name: s, box: b, power_density: 1, "
+                           "power_map: {values: [[1]]}}\n",
+                "a power_map needs \"power\"", 9},
         BadCase{"negative_power", kMinimal + "sources:\n  - {name: s, box: b, power: -1 W}\n",
                 "power must be zero or positive", 9},
         BadCase{"ragged_power_map",
@@ -515,7 +521,9 @@ TEST(CaseParser, CheckCaseOnCaseBuiltInCode) {
   kelvin::check_case(c, diags);
   ASSERT_NE(find(diags, "defines no materials"), nullptr) << dump(diags);
   EXPECT_EQ(find(diags, "defines no materials")->file, "built.yaml");
-  EXPECT_EQ(find(diags, "defines no materials")->line, 0);
+  // no mark of its own: reported at the start of the document, so every line is FILE:LINE:COL
+  EXPECT_EQ(find(diags, "defines no materials")->line, 1);
+  EXPECT_EQ(find(diags, "defines no materials")->column, 1);
 }
 
 // ---- round trip ---------------------------------------------------------------------------
@@ -548,9 +556,10 @@ TEST(CaseParser, ResolvedYamlIsSi) {
 class CaseFiles : public ::testing::Test {
  protected:
   void SetUp() override {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    // The process id keeps parallel ctest runs of the same test apart.
     m_dir = std::filesystem::temp_directory_path() /
-            ("kelvin_case_parser_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+            ("kelvin_case_parser_" + std::to_string(::getpid()) + "_" + test->name());
     std::filesystem::create_directories(m_dir);
   }
   void TearDown() override { std::filesystem::remove_all(m_dir); }
@@ -636,6 +645,19 @@ TEST_F(CaseFiles, LoadCaseOfMissingFile) {
   }
   // A directory is not a case file either.
   EXPECT_THROW(kelvin::load_case(m_dir.string()), kelvin::CaseLoadError);
+}
+
+TEST(CaseParser, DocumentationExampleIsValid) {
+  // The first ```yaml block of docs/case-format.md is the example users copy.
+  const std::string doc = read_file(KELVIN_SOURCE_DIR "/docs/case-format.md");
+  const auto begin = doc.find("```yaml\n");
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = doc.find("```", begin + 8);
+  ASSERT_NE(end, std::string::npos);
+  Case c;
+  const auto diags = diagnose(doc.substr(begin + 8, end - begin - 8), &c);
+  EXPECT_TRUE(diags.empty()) << dump(diags);
+  EXPECT_EQ(c.name, "h100-package");
 }
 
 // ---- fuzz corpus as a regression test -------------------------------------------------------
