@@ -1,5 +1,5 @@
 #pragma once
-/// Case files (YAML, see docs/case-format.md) to kelvin::Case, and the checks that make a case
+/// Case files (YAML, see "Case format" in README.md) to kelvin::Case, and the checks that make a case
 /// physically meaningful. Bad input never throws out of parse_case()/check_case(): every
 /// problem becomes a Diagnostic that names the file, line, column and key.
 #include <stdexcept>

@@ -648,9 +648,9 @@ TEST_F(CaseFiles, LoadCaseOfMissingFile) {
 }
 
 TEST(CaseParser, DocumentationExampleIsValid) {
-  // The first ```yaml block of docs/case-format.md is the example users copy.
-  const std::string doc = read_file(KELVIN_SOURCE_DIR "/docs/case-format.md");
-  const auto begin = doc.find("```yaml\n");
+  // The first ```yaml block of the README's "Case format" section is the example users copy.
+  const std::string doc = read_file(KELVIN_SOURCE_DIR "/README.md");
+  const auto begin = doc.find("```yaml\n", doc.find("## Case format"));
   ASSERT_NE(begin, std::string::npos);
   const auto end = doc.find("```", begin + 8);
   ASSERT_NE(end, std::string::npos);
