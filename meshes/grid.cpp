@@ -3,9 +3,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <stdexcept>
 
 namespace kelvin {
+
+namespace {
+
+std::string format_length(double m) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g m", m);
+  return buf;
+}
+
+}  // namespace
 
 Grid::Grid(std::vector<double> xf, std::vector<double> yf, std::vector<double> zf)
     : m_faces{std::move(xf), std::move(yf), std::move(zf)} {
@@ -71,7 +83,13 @@ std::vector<double> axis_lines(double lo, double hi, std::vector<double> breakpo
     double h = max_cell;
     for (const auto& r : refinements)
       if (r[0] <= a + tol && r[1] >= b - tol && r[2] > 0) h = std::min(h, r[2]);
-    const int n = std::max(1, static_cast<int>(std::ceil((b - a) / h - 1e-9)));
+    const double cells = std::ceil((b - a) / h - 1e-9);
+    // Guard before allocating: a typo such as "1 nm" for a cell size must not exhaust memory.
+    if (!(cells <= kMaxCellsPerAxis))
+      throw std::invalid_argument("mesh would need more than " + std::to_string(kMaxCellsPerAxis) +
+                                  " cells along one axis (an interval of " + format_length(b - a) +
+                                  " with cells of " + format_length(h) + ")");
+    const int n = std::max(1, static_cast<int>(cells));
     for (int c = 1; c <= n; ++c) lines.push_back(c == n ? b : a + (b - a) * c / n);
   }
   return lines;

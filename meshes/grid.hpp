@@ -52,6 +52,9 @@ class Grid {
   std::vector<std::int32_t> m_material;
 };
 
+/// Largest number of cells axis_lines() will make along one axis.
+constexpr int kMaxCellsPerAxis = 65536;
+
 /// Face coordinates along one axis: lines at every breakpoint, then each interval split
 /// uniformly into cells no larger than min(max_cell, refinements covering it).
 std::vector<double> axis_lines(double lo, double hi, std::vector<double> breakpoints,

@@ -12,6 +12,12 @@ namespace {
 
 [[noreturn]] void report_nonfinite(const Field<double>& v, const char* what, int it, double res) {
   const auto c = first_nonfinite(v);
+  if (c[0] < 0)
+    throw SolverDiverged(std::string("linear solver overflowed in ") + what + " at iteration " +
+                             std::to_string(it) +
+                             ": every value is finite but their squares overflow (a source or "
+                             "property far out of range? check its unit)",
+                         it, res, c);
   throw SolverDiverged(std::string("linear solver produced NaN/Inf in ") + what +
                            " at iteration " + std::to_string(it) + ", first at cell (" +
                            std::to_string(c[0]) + ", " + std::to_string(c[1]) + ", " +

@@ -111,7 +111,17 @@ Grid build_case_grid(const Case& c) {
   int background = -1;
   if (c.domain && !c.domain->background_material.empty())
     background = c.material_index(c.domain->background_material);
-  Grid g = build_grid(lo, hi, c.mesh.max_cell_size_m, paint, background);
+  Grid g;
+  try {
+    g = build_grid(lo, hi, c.mesh.max_cell_size_m, paint, background);
+  } catch (const std::invalid_argument& e) {
+    throw SetupError(e.what());
+  }
+  if (g.cell_count() > kMaxCells)
+    throw SetupError("mesh has " + std::to_string(g.cell_count()) + " cells (" +
+                     std::to_string(g.n(0)) + " x " + std::to_string(g.n(1)) + " x " +
+                     std::to_string(g.n(2)) + "), more than the limit of " +
+                     std::to_string(kMaxCells) + "; increase mesh.max_cell_size or cell_size");
   const auto& mat = g.materials();
   const auto it = std::find(mat.begin(), mat.end(), -1);
   if (it != mat.end()) {

@@ -14,6 +14,9 @@ struct SetupError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Largest grid a case may ask for (about 220 bytes a cell, so some 45 GB of solver memory).
+constexpr long long kMaxCells = 200'000'000LL;
+
 /// Domain extent: the explicit domain, else the bounding box of all boxes.
 void case_domain(const Case& c, std::array<double, 3>& lo, std::array<double, 3>& hi);
 

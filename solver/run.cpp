@@ -126,7 +126,28 @@ json balance_json(const EnergyBalance& eb) {
 
 }  // namespace
 
+static json run_case_unlocated(const Case& c, const RunOptions& opt);
+
+/// Adds where a solver failure started (coordinates and material) to its message.
+[[noreturn]] static void rethrow_located(const SolverDiverged& e, const Case& c, const Grid& g) {
+  if (e.cell[0] < 0) throw e;
+  const int i = e.cell[0], j = e.cell[1], k = e.cell[2];
+  const int m = g.material(i, j, k);
+  throw SolverDiverged(
+      fmt::format("{}, at ({:.6g}, {:.6g}, {:.6g}) m in material \"{}\"", e.what(), g.center(0, i),
+                  g.center(1, j), g.center(2, k), m >= 0 ? c.materials[m].name : "?"),
+      e.iteration, e.residual, e.cell);
+}
+
 json run_case(const Case& c, const RunOptions& opt) {
+  try {
+    return run_case_unlocated(c, opt);
+  } catch (const SolverDiverged& e) {
+    rethrow_located(e, c, build_case_grid(c));
+  }
+}
+
+static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   const auto t_start = Clock::now();
   Progress progress(opt.quiet);
   std::filesystem::create_directories(opt.output_dir);

@@ -99,3 +99,18 @@ TEST(Cli, UncoveredCellsAreASetupErrorNotACrash) {
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("covered by no box"), std::string::npos) << r.output;
 }
+
+TEST(Cli, AbsurdMeshIsBadInputNotAnOutOfMemoryCrash) {
+  const auto path = write_temp("kelvin-cli-huge.yaml",
+                               "name: huge\n"
+                               "mesh: {max_cell_size: 1 nm}\n"
+                               "materials:\n"
+                               "  copper: {conductivity: 390, density: 8933, specific_heat: 385}\n"
+                               "boxes:\n"
+                               "  - {name: a, material: copper, min: [0, 0, 0], max: [0.01, 0.01, 0.01]}\n"
+                               "boundaries:\n"
+                               "  - {face: xmin, type: temperature, temperature: 300 K}\n");
+  const auto r = kelvin("validate " + path);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("mesh would need more than"), std::string::npos) << r.output;
+}

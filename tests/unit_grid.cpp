@@ -70,3 +70,8 @@ TEST(GridStats, WorstAspectRatioAndCounts) {
   EXPECT_EQ(g.locate(0, -1.0), 0);
   EXPECT_EQ(g.locate(0, 5.0), 1);
 }
+
+TEST(AxisLines, RefusesAbsurdCellCountsBeforeAllocating) {
+  EXPECT_THROW(axis_lines(0.0, 0.01, {}, 1e-9, {}), std::invalid_argument);
+  EXPECT_THROW(axis_lines(0.0, 1.0, {}, 1.0, {{{0.0, 1.0, 1e-12}}}), std::invalid_argument);
+}
