@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "kernels/line_sweep.hpp"
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
 
@@ -21,16 +22,6 @@ namespace {
 /// Index of the cell `m` steps along axis a from (i, j, k).
 KELVIN_HD inline long long offset(const FieldView<const double>& v, int a) {
   return a == 0 ? 1 : (a == 1 ? v.sy : v.sz);
-}
-
-/// Off-line part of the stencil: sum over neighbours not on the line of a_nb x_nb.
-KELVIN_HD inline double off_line_sum(int i, int j, int k, int axis, const StencilView& A,
-                                     const FieldView<const double>& x) {
-  double s = 0;
-  if (axis != 0) s += A.ax(i, j, k) * x(i + 1, j, k) + A.ax(i - 1, j, k) * x(i - 1, j, k);
-  if (axis != 1) s += A.ay(i, j, k) * x(i, j + 1, k) + A.ay(i, j - 1, k) * x(i, j - 1, k);
-  if (axis != 2) s += A.az(i, j, k) * x(i, j, k + 1) + A.az(i, j, k - 1) * x(i, j, k - 1);
-  return s;
 }
 
 /// Coupling field along axis a.
@@ -150,62 +141,64 @@ void Multigrid::rebuild() {
                         caz(I, J, K) + caz(I, J, K - 1);
       });
     }
-    // Thomas factorisation of every line along the axis:
-    //   inv_m = 1 / (ap_m - a_{m-1} c'_{m-1}),  c'_m = -a_m inv_m
+    // Thomas factorisation of every line along the axis (ghost couplings are zero, so the
+    // first cell needs no special case):
+    //   inv_m = 1 / (ap_m - a_{m-1} c'_{m-1}),  c'_m = a_m inv_m
     const auto A = lev.A->view();
     const auto inv = lev.inv.view(), cp = lev.cprime.view();
-    const int nl = lev.n[axis];
-    parallel_for(line_starts(lev.n, axis), KELVIN_LAMBDA(int i, int j, int k) {
-      const auto c = coupling(A, axis);
-      const long long s = offset(A.ap, axis);
-      const long long base = A.ap.index(i, j, k);
-      double cprev = 0, aprev = 0;
-      for (int m = 0; m < nl; ++m) {
-        const long long p = base + m * s;
-        const double am = c.data[p];
-        const double v = 1.0 / (A.ap.data[p] + aprev * cprev);
-        inv.data[p] = v;
-        cprev = am * v;  // c'_m with the sign folded: x_m = d'_m + c'_m x_{m+1}
-        cp.data[p] = cprev;
-        aprev = -am;
-      }
-    });
+    const long long st = offset(A.ap, axis);
+    line_sweep(
+        line_starts(lev.n, axis), axis, lev.n[axis], -1,
+        KELVIN_LAMBDA(int i, int j, int k) {
+          const long long p = A.ap.index(i, j, k);
+          const auto c = coupling(A, axis);
+          const double v = 1.0 / (A.ap.data[p] - c.data[p - st] * cp.data[p - st]);
+          inv.data[p] = v;
+          cp.data[p] = c.data[p] * v;
+        },
+        KELVIN_LAMBDA(int, int, int){});
   }
+}
+
+/// One zebra half-sweep over the lines of one colour along AXIS (a template parameter so the
+/// off-line stencil is resolved at compile time): each line is solved exactly (Thomas) with the
+/// other colour's current values on the right-hand side.
+template <int AXIS>
+void zebra_half_sweep(const int n[3], int color, const StencilView& A, FieldView<const double> inv,
+                      FieldView<const double> cp, FieldView<const double> b, FieldView<double> x) {
+  const long long st = offset(A.ap, AXIS);
+  const auto a = coupling(A, AXIS);
+  line_sweep(
+      line_starts(n, AXIS), AXIS, n[AXIS], color,
+      KELVIN_LAMBDA(int i, int j, int k) {
+        // d'_m = (b_m + off-line sum + a_{m-1} d'_{m-1}) inv_m, d' kept in x
+        const long long p = A.ap.index(i, j, k);
+        double d = b.data[p] + a.data[p - st] * x.data[p - st];
+        if (AXIS != 0) d += A.ax.data[p] * x.data[p + 1] + A.ax.data[p - 1] * x.data[p - 1];
+        if (AXIS != 1)
+          d += A.ay.data[p] * x.data[p + A.ap.sy] + A.ay.data[p - A.ap.sy] * x.data[p - A.ap.sy];
+        if (AXIS != 2)
+          d += A.az.data[p] * x.data[p + A.ap.sz] + A.az.data[p - A.ap.sz] * x.data[p - A.ap.sz];
+        x.data[p] = d * inv.data[p];
+      },
+      KELVIN_LAMBDA(int i, int j, int k) {
+        // x_m = d'_m + c'_m x_{m+1}
+        const long long p = A.ap.index(i, j, k);
+        x.data[p] += cp.data[p] * x.data[p + st];
+      });
 }
 
 void Multigrid::smooth(int l, int sweeps, bool reverse) {
   Level& lev = *m_levels[l];
   const auto A = lev.A->view();
-  const auto inv = lev.inv.cview(), cp = lev.cprime.cview();
-  const auto b = lev.b.cview();
-  const auto x = lev.x.view();
-  const int axis = m_axis, nl = lev.n[axis];
-  const int p1 = axis == 0 ? 1 : 0, p2 = axis == 2 ? 1 : 2;
   for (int s = 0; s < sweeps; ++s)
     for (int half = 0; half < 2; ++half) {
       const int color = reverse ? 1 - half : half;
-      parallel_for(line_starts(lev.n, axis), KELVIN_LAMBDA(int i, int j, int k) {
-        const int c[3] = {i, j, k};
-        if (((c[p1] + c[p2]) & 1) != color) return;
-        const long long st = offset(A.ap, axis);
-        const long long base = A.ap.index(i, j, k);
-        int cc[3] = {i, j, k};
-        // forward: d'_m = (d_m + a_{m-1} d'_{m-1}) inv_m, with d_m = b_m + off-line sum
-        double dprev = 0, aprev = 0;
-        for (int m = 0; m < nl; ++m) {
-          cc[axis] = m;
-          const long long p = base + m * st;
-          const double d = b.data[p] + off_line_sum(cc[0], cc[1], cc[2], axis, A, x);
-          dprev = (d + aprev * dprev) * inv.data[p];
-          x.data[p] = dprev;
-          aprev = coupling(A, axis).data[p];
-        }
-        // backward: x_m = d'_m + c'_m x_{m+1}
-        for (int m = nl - 2; m >= 0; --m) {
-          const long long p = base + m * st;
-          x.data[p] += cp.data[p] * x.data[p + st];
-        }
-      });
+      const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b.cview();
+      const auto x = lev.x.view();
+      if (m_axis == 0) zebra_half_sweep<0>(lev.n, color, A, inv, cp, b, x);
+      else if (m_axis == 1) zebra_half_sweep<1>(lev.n, color, A, inv, cp, b, x);
+      else zebra_half_sweep<2>(lev.n, color, A, inv, cp, b, x);
     }
 }
 

@@ -94,6 +94,10 @@ class Monitor {
   std::vector<bool> m_present;
 };
 
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
 json material_summary(const Case& c, const ConductionSolver& s, const Field<double>& T,
                       double& max_T) {
   json out = json::object();
@@ -159,6 +163,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   progress.log(fmt::format("kelvin: case \"{}\": {} cells ({} x {} x {}), worst aspect ratio {:.1f}",
                            c.name, gs.cells, gs.n[0], gs.n[1], gs.n[2], gs.worst_aspect_ratio));
   ConductionSolver solver(problem);
+  const double setup_s = seconds_since(t_start);
   const StaticFields sf = static_fields(problem);
   Monitor monitor(c, g);
   monitor.set_present(g.materials());
@@ -230,6 +235,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
                              tr.end_time_s, integ.steps(), iterations));
   }
 
+  const double solve_s = seconds_since(t_start) - setup_s;
   double max_T = 0;
   summary["kelvin_version"] = "0.1.0";
   summary["case"] = c.name;
@@ -274,17 +280,22 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   }
   if (c.transient.enabled)
     write_file_atomic(dir + "/timeseries.csv", format_csv(monitor.header(), monitor.rows()));
-  summary["wall_time_s"] = std::chrono::duration<double>(Clock::now() - t_start).count();
+  summary["wall_time_s"] = seconds_since(t_start);
+  summary["timings_s"] = {{"setup", setup_s},
+                          {"solve", solve_s},
+                          {"output", seconds_since(t_start) - setup_s - solve_s}};
   write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
   return summary;
 }
 
 std::string format_report(const json& s, const std::string& dir) {
   std::string r;
-  r += fmt::format("Case {}: {} cells, backend {} ({} threads), {:.2f} s\n",
+  const auto& t = s["timings_s"];
+  r += fmt::format("Case {}: {} cells, backend {} ({} threads), {:.2f} s (setup {:.2f}, solve {:.2f}, output {:.2f})\n",
                    s["case"].get<std::string>(), s["cells"].get<long long>(),
                    s["backend"].get<std::string>(), s["threads"].get<int>(),
-                   s["wall_time_s"].get<double>());
+                   s["wall_time_s"].get<double>(), t["setup"].get<double>(),
+                   t["solve"].get<double>(), t["output"].get<double>());
   const auto& eb = s["energy_balance"];
   r += fmt::format("Energy balance: in {:.6g} W, out {:.6g} W, relative error {:.2e}\n",
                    eb["heat_in_W"].get<double>(), eb["heat_out_W"].get<double>(),
