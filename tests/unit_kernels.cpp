@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "kernels/line_sweep.hpp"
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
 #include "reference.hpp"
@@ -77,6 +78,39 @@ std::array<double, 3> reduce_all(const Field<double>& f) {
   return {reduce_sum(f.cells(), KELVIN_LAMBDA(int i, int j, int k) { return v(i, j, k); }),
           reduce_max(f.cells(), KELVIN_LAMBDA(int i, int j, int k) { return v(i, j, k); }),
           reduce_min(f.cells(), KELVIN_LAMBDA(int i, int j, int k) { return v(i, j, k); })};
+}
+
+/// Runs line_sweep along axis with colour: fwd sets v(m) = v(m-1) + 1, bwd sets
+/// v(m) = v(m+1) + 100, so a line visited in the right order ends with v(m) = n + 100 (n-1-m).
+void sweep_pattern(Field<double>& f, int axis, int color) {
+  const auto v = f.view();
+  const int n[3] = {f.nx(), f.ny(), f.nz()};
+  Box starts = f.cells();
+  starts.hi[axis] = 1;
+  const int dx = axis == 0, dy = axis == 1, dz = axis == 2;
+  line_sweep(
+      starts, axis, n[axis], color,
+      KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) = v(i - dx, j - dy, k - dz) + 1; },
+      KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) = v(i + dx, j + dy, k + dz) + 100; });
+}
+
+TEST(LineSweep, VisitsEachLineOfTheColourInOrder) {
+  for (int axis = 0; axis < 3; ++axis)
+    for (int color = -1; color <= 1; ++color) {
+      Field<double> f(NX, NY, NZ);
+      sweep_pattern(f, axis, color);
+      const auto h = f.to_host();
+      const int n[3] = {NX, NY, NZ};
+      const int p1 = axis == 0 ? 1 : 0, p2 = axis == 2 ? 1 : 2;
+      for (int k = 0; k < NZ; ++k)
+        for (int j = 0; j < NY; ++j)
+          for (int i = 0; i < NX; ++i) {
+            const int c[3] = {i, j, k};
+            const bool on = color < 0 || ((c[p1] + c[p2]) & 1) == color;
+            const double want = on ? n[axis] + 100.0 * (n[axis] - 1 - c[axis]) : 0.0;
+            ASSERT_EQ(h[i + NX * (j + NY * k)], want) << axis << " " << color << " " << i << " " << j << " " << k;
+          }
+    }
 }
 
 TEST(ParallelFor, VisitsEveryCellOnceInBoxOrder) {
