@@ -59,6 +59,22 @@ KELVIN_HD inline double boundary_heat_in(const int c[3], int f, const GeomView& 
   return G * (bv.tb[f][fi] - T) + bv.qb[f][fi] * area;
 }
 
+GeomView geom_view(const std::array<Array<double>, 3>& width, const int n[3]) {
+  return {{width[0].data(), width[1].data(), width[2].data()}, {n[0], n[1], n[2]}};
+}
+
+BoundaryView boundary_view(const std::array<Array<double>, 6>& rinv,
+                           const std::array<Array<double>, 6>& tb,
+                           const std::array<Array<double>, 6>& qb) {
+  BoundaryView bv{};
+  for (int f = 0; f < 6; ++f) {
+    bv.rinv[f] = rinv[f].data();
+    bv.tb[f] = tb[f].data();
+    bv.qb[f] = qb[f].data();
+  }
+  return bv;
+}
+
 Box face_slab(const int n[3], int f) {
   Box b = make_box(n[0], n[1], n[2]);
   const int d = f / 2;
@@ -120,14 +136,8 @@ Field<double> ConductionSolver::make_field(double value) const {
 }
 
 void ConductionSolver::assemble() {
-  const GeomView g{{m_width[0].data(), m_width[1].data(), m_width[2].data()},
-                   {m_n[0], m_n[1], m_n[2]}};
-  BoundaryView bv{};
-  for (int f = 0; f < 6; ++f) {
-    bv.rinv[f] = m_rinv[f].data();
-    bv.tb[f] = m_tb[f].data();
-    bv.qb[f] = m_qb[f].data();
-  }
+  const GeomView g = geom_view(m_width, m_n);
+  const BoundaryView bv = boundary_view(m_rinv, m_tb, m_qb);
   const double* kmat = m_k.data();
   const double* contact = m_contact.data();
   const int nm = m_nmat;
@@ -275,14 +285,8 @@ double ConductionSolver::cell_value(const Field<double>& T, int i, int j, int k)
 
 EnergyBalance ConductionSolver::energy_balance(const Field<double>& T, double storage_W) const {
   EnergyBalance eb;
-  const GeomView g{{m_width[0].data(), m_width[1].data(), m_width[2].data()},
-                   {m_n[0], m_n[1], m_n[2]}};
-  BoundaryView bv{};
-  for (int f = 0; f < 6; ++f) {
-    bv.rinv[f] = m_rinv[f].data();
-    bv.tb[f] = m_tb[f].data();
-    bv.qb[f] = m_qb[f].data();
-  }
+  const GeomView g = geom_view(m_width, m_n);
+  const BoundaryView bv = boundary_view(m_rinv, m_tb, m_qb);
   const double* kmat = m_k.data();
   const auto mat = m_mat.cview();
   const auto t = T.cview();

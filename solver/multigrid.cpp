@@ -24,6 +24,18 @@ KELVIN_HD inline long long offset(const FieldView<const double>& v, int a) {
   return a == 0 ? 1 : (a == 1 ? v.sy : v.sz);
 }
 
+/// Fine cells [lo, hi) aggregated into coarse cell (I, J, K): pairs along the two coarsened
+/// axes (a single cell at an odd end), one cell along the line axis. fn: fine counts.
+KELVIN_HD inline void aggregate_range(int I, int J, int K, int fn0, int fn1, int fn2, int axis,
+                                      int lo[3], int hi[3]) {
+  const int c[3] = {I, J, K};
+  const int fn[3] = {fn0, fn1, fn2};
+  for (int d = 0; d < 3; ++d) {
+    lo[d] = d == axis ? c[d] : 2 * c[d];
+    hi[d] = d == axis ? c[d] + 1 : (2 * c[d] + 2 < fn[d] ? 2 * c[d] + 2 : fn[d]);
+  }
+}
+
 /// Coupling field along axis a.
 KELVIN_HD inline const FieldView<const double>& coupling(const StencilView& A, int a) {
   return a == 0 ? A.ax : (a == 1 ? A.ay : A.az);
@@ -103,13 +115,8 @@ void Multigrid::rebuild() {
       const auto fbx = fine.A->bx.cview(), fby = fine.A->by.cview(), fbz = fine.A->bz.cview();
       const auto cap = lev.own.ap.view();
       parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
-        const int c[3] = {I, J, K};
-        const int fn[3] = {fn0, fn1, fn2};
         int lo[3], hi[3];
-        for (int d = 0; d < 3; ++d) {
-          lo[d] = d == axis ? c[d] : 2 * c[d];
-          hi[d] = d == axis ? c[d] + 1 : (2 * c[d] + 2 < fn[d] ? 2 * c[d] + 2 : fn[d]);
-        }
+        aggregate_range(I, J, K, fn0, fn1, fn2, axis, lo, hi);
         double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, storage = 0;
         for (int k = lo[2]; k < hi[2]; ++k)
           for (int j = lo[1]; j < hi[1]; ++j)
@@ -221,13 +228,8 @@ void Multigrid::vcycle(int l) {
     const auto r = lev.r.cview();
     const auto bc = co.b.view(), xc = co.x.view();
     parallel_for(co.b.cells(), KELVIN_LAMBDA(int I, int J, int K) {
-      const int c[3] = {I, J, K};
-      const int fn[3] = {fn0, fn1, fn2};
       int lo[3], hi[3];
-      for (int d = 0; d < 3; ++d) {
-        lo[d] = d == axis ? c[d] : 2 * c[d];
-        hi[d] = d == axis ? c[d] + 1 : (2 * c[d] + 2 < fn[d] ? 2 * c[d] + 2 : fn[d]);
-      }
+      aggregate_range(I, J, K, fn0, fn1, fn2, axis, lo, hi);
       double s = 0;
       for (int k = lo[2]; k < hi[2]; ++k)
         for (int j = lo[1]; j < hi[1]; ++j)
