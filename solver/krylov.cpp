@@ -55,8 +55,7 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
     double rz = dot(r.view(), z.view());
     while (it < max_iterations) {
       ++it;
-      apply(A, p, q);  // q = A p
-      const double pq = dot(pv, qv);
+      const double pq = apply_dot(A, p, q);  // q = A p, p . q
       const double alpha = rz / pq;
       // x += alpha p, r -= alpha q, fused with ||r||^2
       const double rr = reduce_sum(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {

@@ -16,6 +16,17 @@ void apply(const Stencil7& A, const Field<double>& x, Field<double>& y) {
   parallel_for(y.cells(), KELVIN_LAMBDA(int i, int j, int k) { yv(i, j, k) = stencil_apply(i, j, k, a, xv); });
 }
 
+double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y) {
+  const auto a = A.view();
+  const auto xv = x.view();
+  const auto yv = y.view();
+  return reduce_sum(y.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double v = stencil_apply(i, j, k, a, xv);
+    yv(i, j, k) = v;
+    return v * xv(i, j, k);
+  });
+}
+
 double residual(const Stencil7& A, const Field<double>& x, const Field<double>& b,
                 Field<double>& r) {
   // r = b - A x, fused with ||r||^2

@@ -168,6 +168,10 @@ TEST(Stencil, AssemblyAndApplyMatchSerialReference) {
   apply(A, fx, fy);
   const auto got = fy.to_host(), ref = reference::apply(want, x);
   EXPECT_LT(max_abs_diff(got, ref), 1e-9);
+  double xy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) xy += x[i] * ref[i];
+  EXPECT_NEAR(apply_dot(A, fx, fy), xy, 1e-9 * std::fabs(xy));
+  EXPECT_LT(max_abs_diff(fy.to_host(), ref), 1e-9);
 
   // r = b - A x and its norm
   const auto b = random_values(NX * NY * NZ, 4);
