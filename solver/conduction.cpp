@@ -268,13 +268,19 @@ MaterialStats ConductionSolver::material_stats(const Field<double>& T, int m) co
   s.mean_K = reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     return mat(i, j, k) == m ? w0[i] * w1[j] * w2[k] * t(i, j, k) : 0.0;
   }) / s.volume_m3;
-  s.max_K = reduce_max(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    return mat(i, j, k) == m ? t(i, j, k) : -1e300;
-  });
+  s.max_K = material_max(T, m);
   s.min_K = reduce_min(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     return mat(i, j, k) == m ? t(i, j, k) : 1e300;
   });
   return s;
+}
+
+double ConductionSolver::material_max(const Field<double>& T, int m) const {
+  const auto mat = m_mat.cview();
+  const auto t = T.cview();
+  return reduce_max(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? t(i, j, k) : -1e300;
+  });
 }
 
 double ConductionSolver::cell_value(const Field<double>& T, int i, int j, int k) {

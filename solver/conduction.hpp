@@ -81,6 +81,8 @@ class ConductionSolver {
   double stored_energy(const Field<double>& T) const;
   /// Min, max and volume-weighted mean of T over the cells of material m.
   MaterialStats material_stats(const Field<double>& T, int m) const;
+  /// Max of T over the cells of material m (one reduction; -1e300 if m has no cells).
+  double material_max(const Field<double>& T, int m) const;
   /// The value of one cell, copied to the host.
   static double cell_value(const Field<double>& T, int i, int j, int k);
 

@@ -73,7 +73,7 @@ class Monitor {
     std::vector<double> row{t};
     for (const auto& p : m_probes) row.push_back(ConductionSolver::cell_value(T, p.i, p.j, p.k));
     for (std::size_t m = 0; m < m_case.materials.size(); ++m)
-      row.push_back(m_present[m] ? s.material_stats(T, static_cast<int>(m)).max_K : std::nan(""));
+      row.push_back(m_present[m] ? s.material_max(T, static_cast<int>(m)) : std::nan(""));
     m_rows.push_back(std::move(row));
   }
   const std::vector<ProbeCell>& probes() const { return m_probes; }
