@@ -53,7 +53,16 @@ void* backend_alloc(std::size_t bytes) {
 }
 void backend_free(void* p) { std::free(p); }
 void backend_zero(void* p, std::size_t bytes) {
-  if (bytes) std::memset(p, 0, bytes);
+  // Zeroing is the first touch of fresh pages: spread it over the threads so page faults and
+  // clearing run in parallel (and pages land near the threads that later use them).
+  const std::size_t chunk = 1 << 20;
+  const long long nchunks = static_cast<long long>((bytes + chunk - 1) / chunk);
+  char* c = static_cast<char*>(p);
+#pragma omp parallel for schedule(static)
+  for (long long n = 0; n < nchunks; ++n) {
+    const std::size_t off = static_cast<std::size_t>(n) * chunk;
+    std::memset(c + off, 0, off + chunk < bytes ? chunk : bytes - off);
+  }
 }
 void backend_copy_to_host(void* host, const void* backend, std::size_t bytes) {
   if (bytes) std::memcpy(host, backend, bytes);
