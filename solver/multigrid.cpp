@@ -63,15 +63,24 @@ void Multigrid::build_levels() {
     m_axis = m_opt.line_axis;
   } else {
     // The line axis is the one carrying the most conductance: lines then solve the stiff
-    // direction (thin layers, small cells) exactly.
-    double total[3];
+    // direction (thin layers, small cells) exactly. Between axes within 5 % of each other
+    // (isotropic grids), the one with the most boundary conductance wins: coarsening never
+    // merges cells along the line axis, so fixed-temperature faces normal to it keep their
+    // exact coupling on every level.
+    double total[3], boundary[3];
+    const FieldView<const double> b[3] = {m_A.bx.cview(), m_A.by.cview(), m_A.bz.cview()};
     for (int d = 0; d < 3; ++d) {
       const auto c = coupling(a, d);
+      const auto bd = b[d];
       total[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return c(i, j, k); });
+      boundary[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return bd(i, j, k); });
     }
     m_axis = 2;
-    for (int d = 1; d >= 0; --d)
-      if (total[d] > 1.05 * total[m_axis]) m_axis = d;
+    for (int d = 1; d >= 0; --d) {
+      const bool stronger = total[d] > 1.05 * total[m_axis];
+      const bool tie = !stronger && total[d] * 1.05 >= total[m_axis];
+      if (stronger || (tie && boundary[d] > boundary[m_axis])) m_axis = d;
+    }
   }
   m_levels.clear();
   int n[3] = {m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz()};
