@@ -198,7 +198,7 @@ SolveStats ConductionSolver::solve_steady(Field<double>& T, double tol, int max_
     m_mg = std::make_unique<Multigrid>(m_steady, m_mg_options);
     m_mg_on_work = false;
   }
-  return pcg_solve(m_steady, *m_mg, m_b, T, tol, max_iterations, cb);
+  return pcg_solve(m_steady, *m_mg, m_b, T, tol, max_iterations, cb, &m_pcg);
 }
 
 SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& c,
@@ -234,7 +234,7 @@ SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& 
     m_last_dt = dt;
     m_last_c0 = c0;
   }
-  return pcg_solve(m_work, *m_mg, m_rhs, T_new, tol, max_iterations, cb);
+  return pcg_solve(m_work, *m_mg, m_rhs, T_new, tol, max_iterations, cb, &m_pcg);
 }
 
 double ConductionSolver::storage_rate(double dt, const std::array<double, 3>& c,

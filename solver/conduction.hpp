@@ -110,6 +110,7 @@ class ConductionSolver {
   Stencil7 m_work;          // steady + storage, for transient steps
   Field<double> m_rhs;
   std::unique_ptr<Multigrid> m_mg;
+  PcgWorkspace m_pcg;
   bool m_mg_on_work = false;
   double m_last_dt = -1, m_last_c0 = 0;
 };

@@ -28,9 +28,12 @@ namespace {
 }  // namespace
 
 SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
-                     double tol, int max_iterations, const IterationCallback& on_iteration) {
-  const int nx = x.nx(), ny = x.ny(), nz = x.nz();
-  Field<double> r(nx, ny, nz), z(nx, ny, nz), p(nx, ny, nz), q(nx, ny, nz);
+                     double tol, int max_iterations, const IterationCallback& on_iteration,
+                     PcgWorkspace* ws) {
+  PcgWorkspace local;
+  PcgWorkspace& w = ws ? *ws : local;
+  w.resize(x.nx(), x.ny(), x.nz());
+  Field<double>&r = w.r, &z = w.z, &p = w.p, &q = w.q;
   SolveStats st;
   const double bnorm = norm2(b);
   if (!std::isfinite(bnorm)) report_nonfinite(b, "the right-hand side", 0, bnorm);

@@ -28,12 +28,27 @@ struct SolveStats {
   double convergence_factor = 0;  // (final / initial)^(1 / iterations)
 };
 
+/// Work vectors of pcg_solve, kept between solves so time steps do not allocate.
+struct PcgWorkspace {
+  Field<double> r, z, p, q;
+  /// Allocates the vectors unless they already have this size.
+  void resize(int nx, int ny, int nz) {
+    if (r.nx() == nx && r.ny() == ny && r.nz() == nz) return;
+    r = Field<double>(nx, ny, nz);
+    z = Field<double>(nx, ny, nz);
+    p = Field<double>(nx, ny, nz);
+    q = Field<double>(nx, ny, nz);
+  }
+};
+
 /// Called after each iteration with (iteration, relative residual).
 using IterationCallback = std::function<void(int, double)>;
 
 /// Solves A x = b to ||b - A x|| <= tol ||b|| with CG preconditioned by one V-cycle of mg.
-/// x holds the initial guess and receives the solution.
+/// x holds the initial guess and receives the solution. ws (optional) supplies the work
+/// vectors; without it they are allocated for this call.
 SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
-                     double tol, int max_iterations, const IterationCallback& on_iteration = {});
+                     double tol, int max_iterations, const IterationCallback& on_iteration = {},
+                     PcgWorkspace* ws = nullptr);
 
 }  // namespace kelvin
