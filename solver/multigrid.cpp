@@ -278,6 +278,8 @@ void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
   cycle(r, z);
 }
 
+const Stencil7& Multigrid::level_operator(int l) const { return *m_levels.at(l)->A; }
+
 std::string Multigrid::describe() const {
   std::ostringstream s;
   for (std::size_t l = 0; l < m_levels.size(); ++l)

@@ -41,6 +41,8 @@ class Multigrid {
   void cycle(const Field<double>& b, Field<double>& x);
 
   int levels() const { return static_cast<int>(m_levels.size()); }
+  /// The operator of level l (0: the caller's).
+  const Stencil7& level_operator(int l) const;
   int line_axis() const { return m_axis; }
   /// Cell counts per level, e.g. "128x128x128 -> 64x64x128 -> ...".
   std::string describe() const;

@@ -250,6 +250,43 @@ TEST(Multigrid, PreconditionedCgSolvesRandomJumpsOnOddGrid) {
   EXPECT_LT(residual(s.steady_operator(), x, b, r), 1e-9 * norm2(b));
 }
 
+TEST(Multigrid, CoarseOperatorsMatchSerialAggregation) {
+  std::vector<double> k_cell;
+  ConductionProblem p = random_problem(k_cell);
+  set_face(p, 3, 1e-3, 310.0);  // convective ymax: boundary terms on a coarsened axis
+  ConductionSolver s(p);
+  for (double gamma : {1.0, 0.5}) {
+    MultigridOptions o;
+    o.coarse_scaling = gamma;
+    Multigrid mg(s.steady_operator(), o);
+    ASSERT_GE(mg.levels(), 3);
+    const auto host = [](const Stencil7& A, std::vector<double> b[3]) {
+      b[0] = A.bx.to_host();
+      b[1] = A.by.to_host();
+      b[2] = A.bz.to_host();
+      return reference::Stencil{{A.ap.nx(), A.ap.ny(), A.ap.nz()}, A.ap.to_host(), A.ax.to_host(),
+                                A.ay.to_host(), A.az.to_host()};
+    };
+    std::vector<double> b[3], bn[3], bc[3];
+    auto fine = host(mg.level_operator(0), b);
+    for (int l = 1; l < mg.levels(); ++l) {
+      const auto want = reference::aggregate(fine, b, mg.line_axis(), gamma, bc);
+      const auto got = host(mg.level_operator(l), bn);
+      ASSERT_EQ(got.n[0], want.n[0]);
+      ASSERT_EQ(got.n[1], want.n[1]);
+      ASSERT_EQ(got.n[2], want.n[2]);
+      const double scale = *std::max_element(want.ap.begin(), want.ap.end());
+      EXPECT_LT(max_abs_diff(got.ap, want.ap), 1e-12 * scale) << "level " << l;
+      EXPECT_LT(max_abs_diff(got.ax, want.ax), 1e-12 * scale) << "level " << l;
+      EXPECT_LT(max_abs_diff(got.ay, want.ay), 1e-12 * scale) << "level " << l;
+      EXPECT_LT(max_abs_diff(got.az, want.az), 1e-12 * scale) << "level " << l;
+      for (int d = 0; d < 3; ++d) EXPECT_LT(max_abs_diff(bn[d], bc[d]), 1e-12 * scale);
+      fine = got;
+      for (int d = 0; d < 3; ++d) b[d] = bn[d];
+    }
+  }
+}
+
 TEST(Conduction, StorageAndMaterialStatsMatchSerial) {
   ConductionProblem p = make_problem(graded_faces(NX, 1.0, 1.05), graded_faces(NY, 0.5), graded_faces(NZ, 0.2), 1.0, 2.0);
   const int m2 = add_material(p, {2, 2, 2}, 3.0);
