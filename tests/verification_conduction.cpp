@@ -233,3 +233,39 @@ TEST(Transient, EnergyBalanceClosesEveryStep) {
   EXPECT_LT(worst, 1e-8);
   EXPECT_GT(integ.steps(), 5);
 }
+
+// Adaptive BDF2 on the same surface step: steps start tiny (the step change is abrupt) and
+// grow as the profile smooths, meeting the erfc solution with far fewer steps than the fixed
+// 0.02 s run above.
+TEST(SemiInfiniteSolid, AdaptiveStepsFollowErfcWithFewSteps) {
+  const double k = 50.0, rho_cp = 3.6e6, alpha = k / rho_cp, t_end = 20.0;
+  const double depth = 10 * std::sqrt(alpha * t_end);
+  ConductionProblem p = make_problem(graded_faces(200, depth, 1.01), graded_faces(1, 0.01), graded_faces(1, 0.01), k, rho_cp);
+  const double T0 = 300.0, Ts = 400.0;
+  set_face(p, 0, 0.0, Ts);
+  ConductionSolver s(p);
+  TransientSettings ts;
+  ts.enabled = true;
+  ts.end_time_s = t_end;
+  ts.time_step_s = 1e-3;
+  ts.adaptive = true;
+  ts.tolerance_K = 0.01;
+  ts.max_step_s = 5.0;
+  SolverSettings lin;
+  lin.tolerance = 1e-12;
+  TransientIntegrator integ(s, ts, lin, s.make_field(T0));
+  double smallest = 1e300, largest = 0;
+  integ.advance_to(t_end, [&](const StepInfo& st) {
+    smallest = std::min(smallest, st.dt_s);
+    largest = std::max(largest, st.dt_s);
+  });
+  const auto T = integ.temperature().to_host();
+  double worst = 0;
+  for (int i = 0; i < p.grid.n(0); ++i) {
+    const double x = p.grid.center(0, i);
+    worst = std::max(worst, std::fabs(T[i] - (Ts + (T0 - Ts) * std::erf(x / (2 * std::sqrt(alpha * t_end))))));
+  }
+  EXPECT_LT(worst / (Ts - T0), 3e-3);
+  EXPECT_LT(integ.steps(), 300);       // the fixed-step run takes 1000
+  EXPECT_GT(largest / smallest, 20.0);  // the step really adapted
+}
