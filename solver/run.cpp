@@ -28,18 +28,21 @@ struct ProbeCell {
 };
 
 /// Host copies of the cell fields every output carries besides temperature.
+/// conductivity_xyz (kx, ky, kz per cell) only when some material is orthotropic.
 struct StaticFields {
   std::vector<double> conductivity, conductivity_xyz, source;
 };
 
 StaticFields static_fields(const ConductionProblem& p) {
   StaticFields s;
+  bool orthotropic = false;
+  for (const auto& k : p.conductivity_W_mK) orthotropic |= k[0] != k[1] || k[1] != k[2];
   const auto& mat = p.grid.materials();
   s.conductivity.reserve(mat.size());
   for (auto m : mat) {
     const auto& k = p.conductivity_W_mK[m];
     s.conductivity.push_back((k[0] + k[1] + k[2]) / 3);
-    s.conductivity_xyz.insert(s.conductivity_xyz.end(), k.begin(), k.end());
+    if (orthotropic) s.conductivity_xyz.insert(s.conductivity_xyz.end(), k.begin(), k.end());
   }
   s.source = p.source_W_m3;
   return s;
@@ -47,11 +50,11 @@ StaticFields static_fields(const ConductionProblem& p) {
 
 void write_vtr_snapshot(const std::string& path, const Grid& g, const StaticFields& sf,
                         std::vector<double> temperature) {
-  write_vtr(path, g,
-            {{"temperature", std::move(temperature), 1},
-             {"conductivity", sf.conductivity, 1},
-             {"conductivity_xyz", sf.conductivity_xyz, 3},
-             {"heat_source", sf.source, 1}});
+  std::vector<CellField> fields{{"temperature", std::move(temperature), 1},
+                                {"conductivity", sf.conductivity, 1},
+                                {"heat_source", sf.source, 1}};
+  if (!sf.conductivity_xyz.empty()) fields.push_back({"conductivity_xyz", sf.conductivity_xyz, 3});
+  write_vtr(path, g, fields);
 }
 
 /// Per-time-step monitor: probe temperatures and per-material maxima.
