@@ -2,10 +2,23 @@
 // with conductivity jumps of 1.5e4 and cell aspect ratios near 100.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 #include "test_problems.hpp"
 
 using namespace kelvin;
 using namespace kelvin::testing;
+
+namespace {
+/// A measured value for the test report (gtest --gtest_output=json shows it).
+std::string sci(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3e", v);
+  return buf;
+}
+std::string sci(int v) { return std::to_string(v); }
+}  // namespace
 
 namespace {
 
@@ -25,6 +38,8 @@ TEST(Multigrid, PackageIterationsDoNotGrowWithGridSize) {
   const auto s64 = solve_package(64);
   const auto s128 = solve_package(128, &aspect128);
   ASSERT_TRUE(s32.converged && s64.converged && s128.converged);
+  RecordProperty("iterations_32_64_128", sci(s32.iterations) + " " + sci(s64.iterations) + " " + sci(s128.iterations));
+  RecordProperty("factors_32_128", sci(s32.convergence_factor) + " " + sci(s128.convergence_factor));
   EXPECT_GT(aspect32, 30.0);  // the test problem really is anisotropic
   EXPECT_GT(aspect128, 30.0);
   // The bar: at most 2 more iterations from 32^3 to 128^3.
@@ -42,6 +57,7 @@ TEST(Multigrid, UniformCubeConvergesFast) {
   auto T = s.make_field(300.0);
   const auto st = s.solve_steady(T, 1e-10, 100);
   EXPECT_TRUE(st.converged);
+  RecordProperty("convergence_factor", sci(st.convergence_factor));
   EXPECT_LE(st.convergence_factor, 0.15);
 }
 
