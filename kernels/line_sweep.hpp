@@ -48,7 +48,7 @@ void line_sweep(const Box& starts, int axis, int n, int color, F fwd, G bwd) {
   const int ilo = starts.lo[0], ihi = starts.hi[0];
   if (axis == 0) {
     // Lines along the contiguous axis: each thread walks whole lines.
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (starts.volume() * n >= kParallelMinCells)
     for (int k = starts.lo[2]; k < starts.hi[2]; ++k)
       for (int j = starts.lo[1]; j < starts.hi[1]; ++j) {
         if (color >= 0 && ((j + k) & 1) != color) continue;
@@ -61,7 +61,7 @@ void line_sweep(const Box& starts, int axis, int n, int color, F fwd, G bwd) {
   // whole row of lines (every i of the colour) one cell at a time.
   const int other = axis == 1 ? 2 : 1;
   const int olo = starts.lo[other], ohi = starts.hi[other];
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (starts.volume() * n >= kParallelMinCells)
   for (int o = olo; o < ohi; ++o) {
     // zebra: i + o has the colour's parity (i and o are the two perpendicular indices)
     const int step = color >= 0 ? 2 : 1;

@@ -38,13 +38,17 @@ void parallel_for(const Box& box, F f) {
 /// planes, which spill to L3 beyond about 128^2.
 constexpr int kRowBlock = 16;
 
+/// Below this many cells a loop runs on one thread: waking the team costs more than it saves
+/// (the coarse multigrid levels).
+constexpr long long kParallelMinCells = 16384;
+
 template <class F>
 void parallel_for(const Box& box, F f) {
   if (box.empty()) return;
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
   const int nblocks = (jhi - jlo + kRowBlock - 1) / kRowBlock;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (box.volume() >= kParallelMinCells)
   for (int b = 0; b < nblocks; ++b)
     for (int k = klo; k < khi; ++k) {
       const int j1 = jlo + (b + 1) * kRowBlock < jhi ? jlo + (b + 1) * kRowBlock : jhi;

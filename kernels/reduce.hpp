@@ -9,6 +9,7 @@
 
 #include "kernels/box.hpp"
 #include "kernels/field.hpp"
+#include "kernels/parallel_for.hpp"
 
 #if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
 #include <thrust/execution_policy.h>
@@ -58,7 +59,7 @@ double reduce_sum(const Box& box, F f) {
   double s = 0.0;
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : s)
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : s) if (box.volume() >= kParallelMinCells)
   for (int k = klo; k < khi; ++k)
     for (int j = jlo; j < jhi; ++j)
 #pragma omp simd reduction(+ : s)
@@ -70,7 +71,7 @@ double reduce_max(const Box& box, F f) {
   double m = -std::numeric_limits<double>::infinity();
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
-#pragma omp parallel for collapse(2) schedule(static) reduction(max : m)
+#pragma omp parallel for collapse(2) schedule(static) reduction(max : m) if (box.volume() >= kParallelMinCells)
   for (int k = klo; k < khi; ++k)
     for (int j = jlo; j < jhi; ++j)
       for (int i = ilo; i < ihi; ++i) {
@@ -84,7 +85,7 @@ double reduce_min(const Box& box, F f) {
   double m = std::numeric_limits<double>::infinity();
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
-#pragma omp parallel for collapse(2) schedule(static) reduction(min : m)
+#pragma omp parallel for collapse(2) schedule(static) reduction(min : m) if (box.volume() >= kParallelMinCells)
   for (int k = klo; k < khi; ++k)
     for (int j = jlo; j < jhi; ++j)
       for (int i = ilo; i < ihi; ++i) {
