@@ -121,9 +121,7 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_mass = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_mass.from_host(mass);
   m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
-  m_work = Stencil7(m_n[0], m_n[1], m_n[2]);
   m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
-  m_rhs = Field<double>(m_n[0], m_n[1], m_n[2]);
   assemble();
 }
 
@@ -206,6 +204,10 @@ SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& 
                                         Field<double>& T_new, double tol, int max_iterations,
                                         const IterationCallback& cb) {
   // A_t = A_s + c0 M / dt, b_t = b_s - (c1 T_now + c2 T_old) M / dt
+  if (m_rhs.cell_count() == 0) {  // first step: steady runs never pay for these
+    m_work = Stencil7(m_n[0], m_n[1], m_n[2]);
+    m_rhs = Field<double>(m_n[0], m_n[1], m_n[2]);
+  }
   const double c0 = c[0], c1 = c[1], c2 = c[2];
   const auto M = m_mass.cview();
   const auto tn = T_now.cview(), to = T_old.cview();

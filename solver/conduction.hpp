@@ -107,7 +107,7 @@ class ConductionSolver {
   Field<double> m_mass;     // rho cp V, J/K
   Stencil7 m_steady;        // steady operator
   Field<double> m_b;        // steady right-hand side
-  Stencil7 m_work;          // steady + storage, for transient steps
+  Stencil7 m_work;          // steady + storage, for transient steps (allocated by the first)
   Field<double> m_rhs;
   std::unique_ptr<Multigrid> m_mg;
   PcgWorkspace m_pcg;

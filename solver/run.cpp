@@ -179,6 +179,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   EnergyBalance eb;
   std::vector<std::pair<double, std::string>> pvd;
   std::vector<std::pair<double, std::vector<double>>> snapshots;
+  std::vector<double> final_T;  // host copy of the answer, shared by the writers
 
   if (!c.transient.enabled) {
     const auto st = solver.solve_steady(T, c.solver.tolerance, c.solver.max_iterations,
@@ -194,7 +195,8 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     progress.log(fmt::format("kelvin: steady solve {} in {} iterations (relative residual {:.2e}, {:.3f} per iteration)",
                              converged ? "converged" : "did NOT converge", st.iterations,
                              st.relative_residual, st.convergence_factor));
-    write_vtr_snapshot(dir + "/solution.vtr", g, sf, T.to_host());
+    final_T = T.to_host();
+    write_vtr_snapshot(dir + "/solution.vtr", g, sf, final_T);
   } else {
     const auto& tr = c.transient;
     TransientIntegrator integ(solver, tr, c.solver, T);
@@ -268,7 +270,8 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     h5.write_vector("grid/y_faces_m", g.faces(1));
     h5.write_vector("grid/z_faces_m", g.faces(2));
     h5.write_field_int("fields/material_id", g.materials(), gs.n[0], gs.n[1], gs.n[2]);
-    h5.write_field("fields/temperature_K", T.to_host(), gs.n[0], gs.n[1], gs.n[2]);
+    if (final_T.empty()) final_T = T.to_host();
+    h5.write_field("fields/temperature_K", final_T, gs.n[0], gs.n[1], gs.n[2]);
     h5.write_field("fields/conductivity_W_mK", sf.conductivity, gs.n[0], gs.n[1], gs.n[2]);
     h5.write_field("fields/heat_source_W_m3", sf.source, gs.n[0], gs.n[1], gs.n[2]);
     for (std::size_t s = 0; s < snapshots.size(); ++s) {
