@@ -1,12 +1,21 @@
 #pragma once
 // Small conduction problems built directly (no case file) for unit and verification tests.
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <functional>
 #include <vector>
 
 #include "solver/conduction.hpp"
 
 namespace kelvin::testing {
+
+/// A measured value for the test report (gtest --gtest_output=json shows it).
+inline std::string sci(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3e", v);
+  return buf;
+}
 
 /// n + 1 face coordinates over [0, L] with spacing growing by `ratio` per cell.
 inline std::vector<double> graded_faces(int n, double L, double ratio = 1.0) {

@@ -12,14 +12,6 @@
 using namespace kelvin;
 using namespace kelvin::testing;
 
-namespace {
-/// A measured value for the test report (gtest --gtest_output=json shows it).
-std::string sci(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3e", v);
-  return buf;
-}
-}  // namespace
 
 namespace {
 
@@ -169,37 +161,53 @@ TEST(ManufacturedSolution, VariableConductivityIsSecondOrderOnNonUniformGrid) {
   EXPECT_LT(e64, 1e-3);
 }
 
+namespace {
+
 // Semi-infinite solid, surface stepped from T0 to Ts at t = 0:
 //   T(x, t) = Ts + (T0 - Ts) erf(x / (2 sqrt(alpha t))).
-// The slab is 10 penetration depths deep so its far face does not matter. BDF2 with small
-// steps and fine cells near the surface: the error is about 1.4e-5 of the step; 1e-4 leaves
-// margin for the cell-centred boundary, and backward Euler with the same steps misses it.
+// The slab is 10 penetration depths deep at t_end so its far face does not matter.
+struct SurfaceStep {
+  double k = 50.0, rho_cp = 3.6e6, alpha = k / rho_cp, t_end = 20.0, T0 = 300.0, Ts = 400.0;
+  ConductionProblem problem() const {
+    const double depth = 10 * std::sqrt(alpha * t_end);
+    ConductionProblem p = make_problem(graded_faces(200, depth, 1.01), graded_faces(1, 0.01),
+                                       graded_faces(1, 0.01), k, rho_cp);
+    set_face(p, 0, 0.0, Ts);
+    return p;
+  }
+  /// Largest |T - exact| at t_end over the cells, as a fraction of the step Ts - T0.
+  double max_error_fraction(const Grid& g, const std::vector<double>& T) const {
+    double worst = 0;
+    for (int i = 0; i < g.n(0); ++i) {
+      const double exact = Ts + (T0 - Ts) * std::erf(g.center(0, i) / (2 * std::sqrt(alpha * t_end)));
+      worst = std::max(worst, std::fabs(T[i] - exact));
+    }
+    return worst / (Ts - T0);
+  }
+};
+
+}  // namespace
+
+// BDF2 with small steps and fine cells near the surface: the error is about 1.4e-5 of the
+// step; 1e-4 leaves margin for the cell-centred boundary, and backward Euler with the same
+// steps misses it.
 TEST(SemiInfiniteSolid, SurfaceStepFollowsErfcSolution) {
-  const double k = 50.0, rho_cp = 3.6e6, alpha = k / rho_cp, t_end = 20.0;
-  const double depth = 10 * std::sqrt(alpha * t_end);
-  ConductionProblem p = make_problem(graded_faces(200, depth, 1.01), graded_faces(1, 0.01), graded_faces(1, 0.01), k, rho_cp);
-  const double T0 = 300.0, Ts = 400.0;
-  set_face(p, 0, 0.0, Ts);
+  const SurfaceStep step;
+  const ConductionProblem p = step.problem();
   ConductionSolver s(p);
   TransientSettings ts;
   ts.enabled = true;
-  ts.end_time_s = t_end;
+  ts.end_time_s = step.t_end;
   ts.time_step_s = 0.02;
   ts.scheme = TransientSettings::Scheme::BDF2;
   SolverSettings lin;
   lin.tolerance = 1e-12;
-  TransientIntegrator integ(s, ts, lin, s.make_field(T0));
-  integ.advance_to(t_end);
-  EXPECT_DOUBLE_EQ(integ.time(), t_end);
-  const auto T = integ.temperature().to_host();
-  double worst = 0;
-  for (int i = 0; i < p.grid.n(0); ++i) {
-    const double x = p.grid.center(0, i);
-    const double exact = Ts + (T0 - Ts) * std::erf(x / (2 * std::sqrt(alpha * t_end)));
-    worst = std::max(worst, std::fabs(T[i] - exact));
-  }
-  RecordProperty("max_error_fraction_of_step", sci(worst / (Ts - T0)));
-  EXPECT_LT(worst / (Ts - T0), 1e-4);
+  TransientIntegrator integ(s, ts, lin, s.make_field(step.T0));
+  integ.advance_to(step.t_end);
+  EXPECT_DOUBLE_EQ(integ.time(), step.t_end);
+  const double err = step.max_error_fraction(p.grid, integ.temperature().to_host());
+  RecordProperty("max_error_fraction_of_step", sci(err));
+  EXPECT_LT(err, 1e-4);
 }
 
 // BDF2 is second order in time: halving the step cuts the error at t_end about 4x.
@@ -255,36 +263,28 @@ TEST(Transient, EnergyBalanceClosesEveryStep) {
 // grow as the profile smooths, meeting the erfc solution with far fewer steps than the fixed
 // 0.02 s run above.
 TEST(SemiInfiniteSolid, AdaptiveStepsFollowErfcWithFewSteps) {
-  const double k = 50.0, rho_cp = 3.6e6, alpha = k / rho_cp, t_end = 20.0;
-  const double depth = 10 * std::sqrt(alpha * t_end);
-  ConductionProblem p = make_problem(graded_faces(200, depth, 1.01), graded_faces(1, 0.01), graded_faces(1, 0.01), k, rho_cp);
-  const double T0 = 300.0, Ts = 400.0;
-  set_face(p, 0, 0.0, Ts);
+  const SurfaceStep step;
+  const ConductionProblem p = step.problem();
   ConductionSolver s(p);
   TransientSettings ts;
   ts.enabled = true;
-  ts.end_time_s = t_end;
+  ts.end_time_s = step.t_end;
   ts.time_step_s = 1e-3;
   ts.adaptive = true;
   ts.tolerance_K = 0.01;
   ts.max_step_s = 5.0;
   SolverSettings lin;
   lin.tolerance = 1e-12;
-  TransientIntegrator integ(s, ts, lin, s.make_field(T0));
+  TransientIntegrator integ(s, ts, lin, s.make_field(step.T0));
   double smallest = 1e300, largest = 0;
-  integ.advance_to(t_end, [&](const StepInfo& st) {
+  integ.advance_to(step.t_end, [&](const StepInfo& st) {
     smallest = std::min(smallest, st.dt_s);
     largest = std::max(largest, st.dt_s);
   });
-  const auto T = integ.temperature().to_host();
-  double worst = 0;
-  for (int i = 0; i < p.grid.n(0); ++i) {
-    const double x = p.grid.center(0, i);
-    worst = std::max(worst, std::fabs(T[i] - (Ts + (T0 - Ts) * std::erf(x / (2 * std::sqrt(alpha * t_end))))));
-  }
+  const double err = step.max_error_fraction(p.grid, integ.temperature().to_host());
   RecordProperty("steps", integ.steps());
-  RecordProperty("max_error_fraction_of_step", sci(worst / (Ts - T0)));
-  EXPECT_LT(worst / (Ts - T0), 1e-3);  // tolerance 0.01 K per step on a 100 K step: ~3e-4
+  RecordProperty("max_error_fraction_of_step", sci(err));
+  EXPECT_LT(err, 1e-3);  // tolerance 0.01 K per step on a 100 K step: ~3e-4
   EXPECT_LT(integ.steps(), 300);       // the fixed-step run takes 1000
   EXPECT_GT(largest / smallest, 20.0);  // the step really adapted
 }
