@@ -123,6 +123,12 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
   m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
   assemble();
+  // The total source never changes: sum it once, not in every step's energy balance.
+  const GeomView g = geom_view(m_width, m_n);
+  const auto q = m_q.cview();
+  m_source_W = reduce_sum(m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+  });
 }
 
 ConductionSolver::~ConductionSolver() = default;
@@ -298,10 +304,7 @@ EnergyBalance ConductionSolver::energy_balance(const Field<double>& T, double st
   const double* kmat = m_k.data();
   const auto mat = m_mat.cview();
   const auto t = T.cview();
-  const auto q = m_q.cview();
-  eb.source_W = reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    return q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
-  });
+  eb.source_W = m_source_W;
   for (int f = 0; f < 6; ++f) {
     const Box slab = face_slab(m_n, f);
     const double in = reduce_sum(slab, KELVIN_LAMBDA(int i, int j, int k) {

@@ -104,6 +104,7 @@ class ConductionSolver {
   int m_nmat = 0;
   Field<std::int32_t> m_mat;
   Field<double> m_q;        // W/m^3
+  double m_source_W = 0;    // total volumetric source, fixed for the problem
   Field<double> m_mass;     // rho cp V, J/K
   Stencil7 m_steady;        // steady operator
   Field<double> m_b;        // steady right-hand side

@@ -12,7 +12,10 @@ namespace kelvin {
 struct Multigrid::Level {
   Stencil7 own;                 // coarse levels own their operator
   const Stencil7* A = nullptr;  // level 0 points at the caller's operator
-  Field<double> x, b, r;        // level 0 uses the caller's x and b through these
+  Field<double> x_own, b_own;   // coarse levels' own vectors (level 0 has none)
+  Field<double>* x = nullptr;   // the level's iterate: x_own, or the caller's at level 0
+  const Field<double>* b = nullptr;  // its right-hand side: b_own, or the caller's
+  Field<double> r;
   Field<double> inv, cprime;    // Thomas factorisation of every line
   int n[3] = {0, 0, 0};
 };
@@ -92,8 +95,10 @@ void Multigrid::build_levels() {
     } else {
       lev->own = Stencil7(n[0], n[1], n[2]);
       lev->A = &lev->own;
-      lev->x = Field<double>(n[0], n[1], n[2]);
-      lev->b = Field<double>(n[0], n[1], n[2]);
+      lev->x_own = Field<double>(n[0], n[1], n[2]);
+      lev->b_own = Field<double>(n[0], n[1], n[2]);
+      lev->x = &lev->x_own;
+      lev->b = &lev->b_own;
     }
     lev->r = Field<double>(n[0], n[1], n[2]);
     lev->inv = Field<double>(n[0], n[1], n[2]);
@@ -210,8 +215,8 @@ void Multigrid::smooth(int l, int sweeps, bool reverse) {
   for (int s = 0; s < sweeps; ++s)
     for (int half = 0; half < 2; ++half) {
       const int color = reverse ? 1 - half : half;
-      const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b.cview();
-      const auto x = lev.x.view();
+      const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b->cview();
+      const auto x = lev.x->view();
       if (m_axis == 0) zebra_half_sweep<0>(lev.n, color, A, inv, cp, b, x);
       else if (m_axis == 1) zebra_half_sweep<1>(lev.n, color, A, inv, cp, b, x);
       else zebra_half_sweep<2>(lev.n, color, A, inv, cp, b, x);
@@ -228,15 +233,15 @@ void Multigrid::vcycle(int l) {
     return;
   }
   smooth(l, m_opt.pre_sweeps, false);
-  residual(*lev.A, lev.x, lev.b, lev.r);
+  residual(*lev.A, *lev.x, *lev.b, lev.r);
   Level& co = *m_levels[l + 1];
   const int axis = m_axis;
   const int fn0 = lev.n[0], fn1 = lev.n[1], fn2 = lev.n[2];
   {
     // b_c = R r: sum of the residual over each aggregate; x_c = 0
     const auto r = lev.r.cview();
-    const auto bc = co.b.view(), xc = co.x.view();
-    parallel_for(co.b.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+    const auto bc = co.b_own.view(), xc = co.x_own.view();
+    parallel_for(co.b_own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
       int lo[3], hi[3];
       aggregate_range(I, J, K, fn0, fn1, fn2, axis, lo, hi);
       double s = 0;
@@ -250,9 +255,9 @@ void Multigrid::vcycle(int l) {
   vcycle(l + 1);
   {
     // x += P x_c: each fine cell takes its aggregate's correction
-    const auto xc = co.x.cview();
-    const auto x = lev.x.view();
-    parallel_for(lev.x.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const auto xc = co.x_own.cview();
+    const auto x = lev.x->view();
+    parallel_for(lev.x->cells(), KELVIN_LAMBDA(int i, int j, int k) {
       int c[3] = {i, j, k};
       for (int d = 0; d < 3; ++d)
         if (d != axis) c[d] /= 2;
@@ -263,14 +268,13 @@ void Multigrid::vcycle(int l) {
 }
 
 void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
+  // Level 0 works on the caller's vectors directly.
   Level& top = *m_levels[0];
-  // Level 0 works on the caller's vectors: swap them in for the cycle, then back.
-  Field<double>& bb = const_cast<Field<double>&>(b);
-  top.b.swap(bb);
-  top.x.swap(x);
+  top.b = &b;
+  top.x = &x;
   vcycle(0);
-  top.b.swap(bb);
-  top.x.swap(x);
+  top.b = nullptr;
+  top.x = nullptr;
 }
 
 void Multigrid::precondition(const Field<double>& r, Field<double>& z) {

@@ -175,6 +175,15 @@ struct SurfaceStep {
     set_face(p, 0, 0.0, Ts);
     return p;
   }
+  /// BDF2 to t_end from the first step dt (linear solves to 1e-12).
+  TransientSettings settings(double dt) const {
+    TransientSettings ts;
+    ts.enabled = true;
+    ts.end_time_s = t_end;
+    ts.time_step_s = dt;
+    ts.scheme = TransientSettings::Scheme::BDF2;
+    return ts;
+  }
   /// Largest |T - exact| at t_end over the cells, as a fraction of the step Ts - T0.
   double max_error_fraction(const Grid& g, const std::vector<double>& T) const {
     double worst = 0;
@@ -195,11 +204,7 @@ TEST(SemiInfiniteSolid, SurfaceStepFollowsErfcSolution) {
   const SurfaceStep step;
   const ConductionProblem p = step.problem();
   ConductionSolver s(p);
-  TransientSettings ts;
-  ts.enabled = true;
-  ts.end_time_s = step.t_end;
-  ts.time_step_s = 0.02;
-  ts.scheme = TransientSettings::Scheme::BDF2;
+  const TransientSettings ts = step.settings(0.02);
   SolverSettings lin;
   lin.tolerance = 1e-12;
   TransientIntegrator integ(s, ts, lin, s.make_field(step.T0));
@@ -266,10 +271,7 @@ TEST(SemiInfiniteSolid, AdaptiveStepsFollowErfcWithFewSteps) {
   const SurfaceStep step;
   const ConductionProblem p = step.problem();
   ConductionSolver s(p);
-  TransientSettings ts;
-  ts.enabled = true;
-  ts.end_time_s = step.t_end;
-  ts.time_step_s = 1e-3;
+  TransientSettings ts = step.settings(1e-3);
   ts.adaptive = true;
   ts.tolerance_K = 0.01;
   ts.max_step_s = 5.0;
