@@ -124,9 +124,14 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
   assemble();
   // The total source never changes: sum it once, not in every step's energy balance.
+  m_source_W = sum_sources();
+}
+
+double ConductionSolver::sum_sources() const {
+  // sum of q''' V over the cells
   const GeomView g = geom_view(m_width, m_n);
   const auto q = m_q.cview();
-  m_source_W = reduce_sum(m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+  return reduce_sum(m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     return q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
   });
 }

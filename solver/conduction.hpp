@@ -93,6 +93,9 @@ class ConductionSolver {
   /// Builds the steady operator and right-hand side. Public only because nvcc's extended
   /// lambdas cannot be defined in private member functions.
   void assemble();
+  /// Total volumetric heat, W (not in the constructor: nvcc's extended lambdas cannot be
+  /// defined in constructors).
+  double sum_sources() const;
 
  private:
   int m_n[3];
