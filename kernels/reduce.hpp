@@ -96,9 +96,9 @@ double reduce_min(const Box& box, F f) {
 }
 #endif
 
-/// sum over cells of a * b
-inline double dot(FieldView<const double> a, FieldView<const double> b) {
-  return reduce_sum(a.cells(), KELVIN_LAMBDA(int i, int j, int k) { return a(i, j, k) * b(i, j, k); });
-}
+/// sum over cells of a * b. Defined once in reduce.cpp: a device lambda inside an inline
+/// function would instantiate the same Thrust kernel in every translation unit, and with CUDA
+/// 13 a call from one of them jumped to a null host pointer.
+double dot(FieldView<const double> a, FieldView<const double> b);
 
 }  // namespace kelvin

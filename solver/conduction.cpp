@@ -201,13 +201,23 @@ void ConductionSolver::assemble() {
   });
 }
 
+SolveStats ConductionSolver::linear_solve(Stencil7& A, const Field<double>& b, Field<double>& x,
+                                          double tol, int max_iterations,
+                                          const IterationCallback& cb) {
+  if (A.advective()) return bicgstab_solve(A, *m_mg, b, x, tol, max_iterations, cb, &m_bicg);
+  return pcg_solve(A, *m_mg, b, x, tol, max_iterations, cb, &m_pcg);
+}
+
 SolveStats ConductionSolver::solve_steady(Field<double>& T, double tol, int max_iterations,
                                           const IterationCallback& cb) {
-  if (!m_mg || m_mg_on_work) {
+  if (!m_mg || m_mg_on_work || m_adv_changed) {
     m_mg = std::make_unique<Multigrid>(m_steady, m_mg_options);
     m_mg_on_work = false;
+    m_adv_changed = false;
+  } else if (m_adv) {
+    m_mg->rebuild();
   }
-  return pcg_solve(m_steady, *m_mg, m_b, T, tol, max_iterations, cb, &m_pcg);
+  return linear_solve(m_steady, m_b, T, tol, max_iterations, cb);
 }
 
 SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& c,
@@ -227,27 +237,35 @@ SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& 
   parallel_for(m_rhs.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     rhs(i, j, k) = bs(i, j, k) - (c1 * tn(i, j, k) + c2 * to(i, j, k)) * M(i, j, k) / dt;
   });
-  if (dt != m_last_dt || c0 != m_last_c0 || !m_mg_on_work) {
+  if (dt != m_last_dt || c0 != m_last_c0 || !m_mg_on_work || m_adv) {
     const auto aps = m_steady.ap.cview();
     const auto apw = m_work.ap.view();
     parallel_for(m_work.cells(), KELVIN_LAMBDA(int i, int j, int k) {
       apw(i, j, k) = aps(i, j, k) + c0 * M(i, j, k) / dt;
     });
-    if (m_last_dt < 0) {
+    if (m_last_dt < 0 || m_adv) {  // advection changes the couplings with the flow
       copy(m_steady.ax, m_work.ax);
       copy(m_steady.ay, m_work.ay);
       copy(m_steady.az, m_work.az);
       copy(m_steady.bx, m_work.bx);
       copy(m_steady.by, m_work.by);
       copy(m_steady.bz, m_work.bz);
+      if (m_adv) {
+        m_work.enable_advection();
+        for (int d = 0; d < 3; ++d) {
+          copy(m_steady.up[d], m_work.up[d]);
+          copy(m_steady.lo[d], m_work.lo[d]);
+        }
+      }
     }
-    if (!m_mg || !m_mg_on_work) m_mg = std::make_unique<Multigrid>(m_work, m_mg_options);
+    if (!m_mg || !m_mg_on_work || m_adv_changed) m_mg = std::make_unique<Multigrid>(m_work, m_mg_options);
     else m_mg->rebuild();
+    m_adv_changed = false;
     m_mg_on_work = true;
     m_last_dt = dt;
     m_last_c0 = c0;
   }
-  return pcg_solve(m_work, *m_mg, m_rhs, T_new, tol, max_iterations, cb, &m_pcg);
+  return linear_solve(m_work, m_rhs, T_new, tol, max_iterations, cb);
 }
 
 double ConductionSolver::storage_rate(double dt, const std::array<double, 3>& c,
@@ -327,7 +345,155 @@ EnergyBalance ConductionSolver::energy_balance(const Field<double>& T, double st
     eb.face_net_in_W[f] = in - out;
   }
   eb.storage_W = storage_W;
+  if (m_adv) eb.advected_W = advected_heat(T);
   return eb;
+}
+
+namespace {
+
+/// Mean heat capacity over [Ta, Tb]: (h(Tb) - h(Ta)) / (Tb - Ta) by 3-point Gauss-Legendre
+/// quadrature of cp, exact for the correlations' polynomials up to degree 5.
+KELVIN_HD inline double secant_cp(const CoolantProperties& c, double Ta, double Tb) {
+  const double m = 0.5 * (Ta + Tb), h = 0.5 * (Tb - Ta), x = 0.7745966692414834 * h;
+  return (5.0 * c.specific_heat(m - x) + 8.0 * c.specific_heat(m) + 5.0 * c.specific_heat(m + x)) / 18.0;
+}
+
+/// Van Leer limiter as the face weight phi = psi(r)/2 in [0, 1]:
+/// T_f = T_U + phi (T_D - T_U), r = (T_U - T_UU) / (T_D - T_U).
+KELVIN_HD inline double van_leer_weight(double T_uu, double T_u, double T_d) {
+  const double num = T_u - T_uu, den = T_d - T_u;
+  if (num * den <= 0) return 0.0;  // extremum or flat: upwind (bounded)
+  const double r = num / den;
+  return r / (1.0 + r);  // psi = 2r/(1+r)
+}
+
+/// Cell c shifted by s along axis a.
+KELVIN_HD inline void step(const int c[3], int a, int s, int o[3]) {
+  o[0] = c[0] + (a == 0 ? s : 0);
+  o[1] = c[1] + (a == 1 ? s : 0);
+  o[2] = c[2] + (a == 2 ? s : 0);
+}
+
+}  // namespace
+
+void ConductionSolver::set_advection(const std::array<const Field<double>*, 3>& mass_flux,
+                                     const CoolantProperties& coolant,
+                                     const std::array<std::vector<double>, 6>& inflow_temperature_K) {
+  m_mflux = mass_flux;
+  m_coolant = coolant;
+  for (int f = 0; f < 6; ++f) {
+    const int d = f / 2;
+    int t1, t2;
+    tangential(d, t1, t2);
+    std::vector<double> t = inflow_temperature_K[f];
+    t.resize(static_cast<std::size_t>(m_n[t1]) * m_n[t2], 0.0);
+    m_tin[f] = Array<double>(t);
+  }
+  if (!m_adv) {
+    m_steady.enable_advection();
+    m_adv_changed = true;
+  }
+  m_adv = true;
+}
+
+void ConductionSolver::update_advection(const Field<double>& T) {
+  assemble();  // diffusion, sources and boundary terms afresh
+  const CoolantProperties cool = m_coolant;
+  const FieldView<const double> mf[3] = {m_mflux[0]->cview(), m_mflux[1]->cview(), m_mflux[2]->cview()};
+  const double* tin[6];
+  for (int f = 0; f < 6; ++f) tin[f] = m_tin[f].data();
+  const double* tin0 = tin[0];
+  const double* tin1 = tin[1];
+  const double* tin2 = tin[2];
+  const double* tin3 = tin[3];
+  const double* tin4 = tin[4];
+  const double* tin5 = tin[5];
+  const auto t = T.cview();
+  const auto ap = m_steady.ap.view();
+  const auto b = m_b.view();
+  const FieldView<double> up[3] = {m_steady.up[0].view(), m_steady.up[1].view(), m_steady.up[2].view()};
+  const FieldView<double> lo[3] = {m_steady.lo[0].view(), m_steady.lo[1].view(), m_steady.lo[2].view()};
+  const int n0 = m_n[0], n1 = m_n[1], n2 = m_n[2];
+  parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    const int n[3] = {n0, n1, n2};
+    const double* ti[6] = {tin0, tin1, tin2, tin3, tin4, tin5};
+    const double Tp = t(i, j, k);
+    double diag = 0, rhs = 0;
+    for (int a = 0; a < 3; ++a) {
+      int t1, t2;
+      tangential(a, t1, t2);
+      for (int s = 0; s < 2; ++s) {
+        // face between P and its neighbour N = P + (2s - 1) e_a; m > 0 means flow along +a
+        int f[3] = {i, j, k};
+        f[a] += s;
+        const double m = mf[a](f[0], f[1], f[2]);
+        const int dir = 2 * s - 1;  // -1: low face, +1: high face
+        const double inflow = -dir * m;  // > 0: coolant enters P through this face
+        int nb[3];
+        step(c, a, dir, nb);
+        const bool boundary = nb[a] < 0 || nb[a] >= n[a];
+        if (boundary) {
+          if (inflow > 0) {
+            const double Tin = ti[2 * a + s][c[t1] + n[t1] * c[t2]];
+            const double C = inflow * secant_cp(cool, Tin, Tp);
+            diag += C;
+            rhs += C * Tin;
+          }
+          if (s == 0) continue;
+          up[a](i, j, k) = 0;
+          continue;
+        }
+        const double Tn = t(nb[0], nb[1], nb[2]);
+        const double C = (inflow > 0 ? inflow : -inflow) * secant_cp(cool, Tn, Tp);
+        // implicit upwind on the downstream row
+        if (inflow > 0) diag += C;
+        if (s == 1) up[a](i, j, k) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P + e_a
+        else lo[a](nb[0], nb[1], nb[2]) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P - e_a
+        // TVD correction delta = C phi (T_D - T_U): upstream row -delta, downstream row +delta
+        int uu[3];
+        double phi = 0;
+        if (inflow > 0) {  // U = N, D = P, UU = N + dir e_a
+          step(nb, a, dir, uu);
+          if (uu[a] >= 0 && uu[a] < n[a]) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tn, Tp);
+          rhs += C * phi * (Tp - Tn);
+        } else if (inflow < 0) {  // U = P, D = N, UU = P - dir e_a
+          step(c, a, -dir, uu);
+          if (uu[a] >= 0 && uu[a] < n[a]) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tp, Tn);
+          rhs -= C * phi * (Tn - Tp);
+        }
+      }
+    }
+    ap(i, j, k) += diag;
+    b(i, j, k) += rhs;
+  });
+}
+
+double ConductionSolver::advected_heat(const Field<double>& T) const {
+  const CoolantProperties cool = m_coolant;
+  const auto t = T.cview();
+  double total = 0;
+  for (int f = 0; f < 6; ++f) {
+    const int a = f / 2, s = f % 2;
+    const auto mf = m_mflux[a]->cview();
+    const double* tin = m_tin[f].data();
+    const int n0 = m_n[0], n1 = m_n[1], n2 = m_n[2];
+    total += reduce_sum(face_slab(m_n, f), KELVIN_LAMBDA(int i, int j, int k) {
+      const int c[3] = {i, j, k};
+      const int n[3] = {n0, n1, n2};
+      int t1, t2;
+      tangential(a, t1, t2);
+      int fc[3] = {i, j, k};
+      fc[a] += s;
+      const double out = (2 * s - 1) * mf(fc[0], fc[1], fc[2]);  // > 0 leaves the domain
+      const double Tp = t(i, j, k);
+      // enthalpy relative to 0 degC: h(T) - h(273.15) = cp_secant (T - 273.15)
+      if (out > 0) return out * secant_cp(cool, 273.15, Tp) * (Tp - 273.15);
+      const double Tin = tin[c[t1] + n[t1] * c[t2]];
+      return out * secant_cp(cool, 273.15, Tin) * (Tin - 273.15);
+    });
+  }
+  return total;
 }
 
 }  // namespace kelvin

@@ -11,6 +11,7 @@
 
 #include "kernels/array.hpp"
 #include "meshes/grid.hpp"
+#include "solver/coolant.hpp"
 #include "solver/krylov.hpp"
 
 namespace kelvin {
@@ -39,9 +40,10 @@ struct EnergyBalance {
   double boundary_in_W = 0;     // boundary faces where heat enters
   double boundary_out_W = 0;    // boundary faces where heat leaves (positive number)
   double storage_W = 0;         // rate of change of stored energy (transients)
+  double advected_W = 0;        // enthalpy rise of the coolant (outflow minus inflow)
   std::array<double, 6> face_net_in_W{0, 0, 0, 0, 0, 0};
   double heat_in() const { return source_W + boundary_in_W; }
-  double heat_out() const { return boundary_out_W + storage_W; }
+  double heat_out() const { return boundary_out_W + storage_W + advected_W; }
   /// |in - out| / max(in, out)
   double relative_error() const;
 };
@@ -86,6 +88,25 @@ class ConductionSolver {
   /// The value of one cell, copied to the host.
   static double cell_value(const Field<double>& T, int i, int j, int k);
 
+  /// Coolant advection: mass fluxes through the faces normal to each axis (kg/s, dims n + e_d,
+  /// owned by the caller, alive while advection is on), the coolant (enthalpy h = int cp dT),
+  /// and per domain face (face cells, first tangential axis fastest) the temperature of the
+  /// coolant entering there (read only where the mass flux enters).
+  void set_advection(const std::array<const Field<double>*, 3>& mass_flux,
+                     const CoolantProperties& coolant,
+                     const std::array<std::vector<double>, 6>& inflow_temperature_K);
+  bool advective() const { return m_adv; }
+  /// Rebuilds the operator around the current temperature T: diffusion, implicit upwind
+  /// advection  sum_f m_f cp_f (T_P - T_upwind)  on the downstream cell, and the TVD (van Leer)
+  /// correction to second order in the right-hand side (deferred correction, converged by the
+  /// caller's outer iterations). cp_f is the secant heat capacity (h(T_D) - h(T_U)) / (T_D - T_U),
+  /// so the coolant's enthalpy rise sums exactly.
+  void update_advection(const Field<double>& T);
+  /// Net enthalpy carried out of the domain by the coolant, W: sum over outflow boundary faces of
+  /// m (h(T_P) - h(T_0)) minus inflow faces' m (h(T_in) - h(T_0)).
+  double advected_heat(const Field<double>& T) const;
+  /// The steady right-hand side (sources, boundary terms, advective inflow and correction).
+  const Field<double>& steady_rhs() const { return m_b; }
   const Stencil7& steady_operator() const { return m_steady; }
   const Field<double>& source_field() const { return m_q; }
   const Multigrid* multigrid() const { return m_mg.get(); }
@@ -117,6 +138,16 @@ class ConductionSolver {
   PcgWorkspace m_pcg;
   bool m_mg_on_work = false;
   double m_last_dt = -1, m_last_c0 = 0;
+  bool m_adv = false, m_adv_changed = false;
+  std::array<const Field<double>*, 3> m_mflux{nullptr, nullptr, nullptr};
+  CoolantProperties m_coolant{};
+  std::array<Array<double>, 6> m_tin;
+  BicgstabWorkspace m_bicg;
+
+ public:
+  /// Linear solve with the solver that suits the operator (CG, or BiCGStab when advective).
+  SolveStats linear_solve(Stencil7& A, const Field<double>& b, Field<double>& x, double tol,
+                          int max_iterations, const IterationCallback& cb);
 };
 
 }  // namespace kelvin

@@ -96,4 +96,79 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
   return st;
 }
 
+SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b,
+                          Field<double>& x, double tol, int max_iterations,
+                          const IterationCallback& on_iteration, BicgstabWorkspace* ws) {
+  // Right-preconditioned BiCGStab (van der Vorst 1992): iterates on A M^-1 y = b, x = M^-1 y.
+  BicgstabWorkspace local;
+  BicgstabWorkspace& w = ws ? *ws : local;
+  w.resize(x.nx(), x.ny(), x.nz());
+  SolveStats st;
+  const double bnorm = norm2(b);
+  if (!std::isfinite(bnorm)) report_nonfinite(b, "the right-hand side", 0, bnorm);
+  st.initial_residual = residual(A, x, b, w.r);
+  if (!std::isfinite(st.initial_residual)) report_nonfinite(x, "the initial guess", 0, st.initial_residual);
+  const double scale = bnorm > 0 ? bnorm : 1.0;
+  st.final_residual = st.initial_residual;
+  int it = 0;
+  const auto xv = x.view(), rv = w.r.view(), pv = w.p.view(), vv = w.v.view(), sv = w.s.view();
+  const auto tv = w.t.view(), phv = w.ph.view(), shv = w.sh.view();
+  for (int restart = 0; restart < 4 && it < max_iterations; ++restart) {
+    if (st.final_residual <= tol * scale) break;
+    copy(w.r, w.r0);
+    fill(w.p, 0.0);
+    fill(w.v, 0.0);
+    double rho = 1, alpha = 1, omega = 1;
+    double rnorm = st.final_residual;
+    while (it < max_iterations && rnorm > tol * scale) {
+      const double rho_new = dot(w.r0.view(), rv);
+      if (rho_new == 0 || omega == 0) break;  // breakdown: restart from the true residual
+      const double beta = (rho_new / rho) * (alpha / omega);
+      rho = rho_new;
+      // p = r + beta (p - omega v)
+      parallel_for(w.p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        pv(i, j, k) = rv(i, j, k) + beta * (pv(i, j, k) - omega * vv(i, j, k));
+      });
+      mg.precondition(w.p, w.ph);
+      apply(A, w.ph, w.v);
+      const double r0v = dot(w.r0.view(), vv);
+      if (r0v == 0) break;
+      alpha = rho / r0v;
+      // s = r - alpha v
+      parallel_for(w.s.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        sv(i, j, k) = rv(i, j, k) - alpha * vv(i, j, k);
+      });
+      mg.precondition(w.s, w.sh);
+      apply(A, w.sh, w.t);
+      const double tt = dot(tv, tv);
+      omega = tt > 0 ? dot(tv, sv) / tt : 0.0;
+      // x += alpha ph + omega sh; r = s - omega t, fused with ||r||^2
+      const double rr = reduce_sum(w.r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        xv(i, j, k) += alpha * phv(i, j, k) + omega * shv(i, j, k);
+        const double v = sv(i, j, k) - omega * tv(i, j, k);
+        rv(i, j, k) = v;
+        return v * v;
+      });
+      rnorm = std::sqrt(rr);
+      st.iterations = ++it;
+      if (!std::isfinite(rnorm) || !std::isfinite(alpha) || !std::isfinite(omega))
+        report_nonfinite(x, "the solution", it, rnorm);
+      if (rnorm > 1e12 * (st.initial_residual + scale))
+        throw SolverDiverged("linear solver diverged at iteration " + std::to_string(it) +
+                                 " (residual " + std::to_string(rnorm) + ")",
+                             it, rnorm, {-1, -1, -1});
+      if (on_iteration) on_iteration(it, rnorm / scale);
+    }
+    const double previous = st.final_residual;
+    st.final_residual = residual(A, x, b, w.r);
+    if (st.final_residual <= tol * scale) break;
+    if (restart > 0 && st.final_residual > 0.5 * previous) break;
+  }
+  st.relative_residual = st.final_residual / scale;
+  st.converged = st.relative_residual <= tol;
+  if (st.iterations > 0 && st.initial_residual > 0 && st.final_residual > 0)
+    st.convergence_factor = std::pow(st.final_residual / st.initial_residual, 1.0 / st.iterations);
+  return st;
+}
+
 }  // namespace kelvin

@@ -1,5 +1,6 @@
 #pragma once
-/// Conjugate gradients preconditioned by multigrid, with NaN and divergence detection.
+/// Krylov solvers preconditioned by multigrid, with NaN and divergence detection: conjugate
+/// gradients for symmetric operators, BiCGStab for advective (non-symmetric) ones.
 #include <array>
 #include <functional>
 #include <stdexcept>
@@ -50,5 +51,21 @@ using IterationCallback = std::function<void(int, double)>;
 SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
                      double tol, int max_iterations, const IterationCallback& on_iteration = {},
                      PcgWorkspace* ws = nullptr);
+
+/// Work vectors of bicgstab_solve.
+struct BicgstabWorkspace {
+  Field<double> r, r0, p, v, s, t, ph, sh;
+  void resize(int nx, int ny, int nz) {
+    if (r.nx() == nx && r.ny() == ny && r.nz() == nz) return;
+    for (Field<double>* f : {&r, &r0, &p, &v, &s, &t, &ph, &sh}) *f = Field<double>(nx, ny, nz);
+  }
+};
+
+/// Solves A x = b (A need not be symmetric) to ||b - A x|| <= tol ||b|| with BiCGStab, right-
+/// preconditioned by one V-cycle of mg per preconditioner application.
+SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b,
+                          Field<double>& x, double tol, int max_iterations,
+                          const IterationCallback& on_iteration = {},
+                          BicgstabWorkspace* ws = nullptr);
 
 }  // namespace kelvin

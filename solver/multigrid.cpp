@@ -44,6 +44,20 @@ KELVIN_HD inline const FieldView<const double>& coupling(const StencilView& A, i
   return a == 0 ? A.ax : (a == 1 ? A.ay : A.az);
 }
 
+/// Total coupling of row p to its +1 neighbour along axis a (symmetric plus advective part).
+KELVIN_HD inline double upper(const StencilView& A, int a, long long p) {
+  const double s = coupling(A, a).data[p];
+  if (!A.adv) return s;
+  return s + (a == 0 ? A.ux : (a == 1 ? A.uy : A.uz)).data[p];
+}
+
+/// Total coupling of row p + st to cell p along axis a (st: the axis' index stride).
+KELVIN_HD inline double lower(const StencilView& A, int a, long long p) {
+  const double s = coupling(A, a).data[p];
+  if (!A.adv) return s;
+  return s + (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
+}
+
 /// Box of line starting cells: the full grid with extent 1 along the line axis.
 Box line_starts(const int n[3], int axis) {
   Box b = make_box(n[0], n[1], n[2]);
@@ -73,9 +87,12 @@ void Multigrid::build_levels() {
     double total[3], boundary[3];
     const FieldView<const double> b[3] = {m_A.bx.cview(), m_A.by.cview(), m_A.bz.cview()};
     for (int d = 0; d < 3; ++d) {
-      const auto c = coupling(a, d);
       const auto bd = b[d];
-      total[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return c(i, j, k); });
+      // symmetric coupling plus both advective extras
+      total[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        const long long p = a.ap.index(i, j, k);
+        return upper(a, d, p) + lower(a, d, p) - coupling(a, d).data[p];
+      });
       boundary[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return bd(i, j, k); });
     }
     m_axis = 2;
@@ -94,6 +111,7 @@ void Multigrid::build_levels() {
       lev->A = &m_A;
     } else {
       lev->own = Stencil7(n[0], n[1], n[2]);
+      if (m_A.advective()) lev->own.enable_advection();
       lev->A = &lev->own;
       lev->x_own = Field<double>(n[0], n[1], n[2]);
       lev->b_own = Field<double>(n[0], n[1], n[2]);
@@ -128,10 +146,17 @@ void Multigrid::rebuild() {
       const auto cbx = lev.own.bx.view(), cby = lev.own.by.view(), cbz = lev.own.bz.view();
       const auto fbx = fine.A->bx.cview(), fby = fine.A->by.cview(), fbz = fine.A->bz.cview();
       const auto cap = lev.own.ap.view();
+      const auto c = lev.own.view();
+      const bool adv = c.adv;
+      const FieldView<double> cu[3] = {adv ? lev.own.up[0].view() : cax, adv ? lev.own.up[1].view() : cay,
+                                       adv ? lev.own.up[2].view() : caz};
+      const FieldView<double> cl[3] = {adv ? lev.own.lo[0].view() : cax, adv ? lev.own.lo[1].view() : cay,
+                                       adv ? lev.own.lo[2].view() : caz};
       parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
         int lo[3], hi[3];
         aggregate_range(I, J, K, fn0, fn1, fn2, axis, lo, hi);
-        double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, storage = 0;
+        double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, usum[3] = {0, 0, 0}, lsum[3] = {0, 0, 0};
+        double storage = 0;
         for (int k = lo[2]; k < hi[2]; ++k)
           for (int j = lo[1]; j < hi[1]; ++j)
             for (int i = lo[0]; i < hi[0]; ++i) {
@@ -140,11 +165,27 @@ void Multigrid::rebuild() {
               // storage part of ap: ap - couplings - boundary conductances
               storage += f.ap(i, j, k) - f.ax(i, j, k) - f.ax(i - 1, j, k) - f.ay(i, j, k) -
                          f.ay(i, j - 1, k) - f.az(i, j, k) - f.az(i, j, k - 1) - b[0] - b[1] - b[2];
+              if (adv)
+                storage -= f.ux(i, j, k) + f.lx(i - 1, j, k) + f.uy(i, j, k) + f.ly(i, j - 1, k) +
+                           f.uz(i, j, k) + f.lz(i, j, k - 1);
               for (int d = 0; d < 3; ++d) {
                 bsum[d] += b[d];
-                if (fc[d] == hi[d] - 1) sum[d] += coupling(f, d)(i, j, k);
+                if (fc[d] == hi[d] - 1) {
+                  sum[d] += coupling(f, d)(i, j, k);
+                  if (adv) {
+                    const long long p = f.ap.index(i, j, k);
+                    usum[d] += upper(f, d, p) - coupling(f, d).data[p];
+                    lsum[d] += lower(f, d, p) - coupling(f, d).data[p];
+                  }
+                }
               }
             }
+        // Advective couplings are mass fluxes: they add across a coarse face unscaled.
+        if (adv)
+          for (int d = 0; d < 3; ++d) {
+            cu[d](I, J, K) = usum[d];
+            cl[d](I, J, K) = lsum[d];
+          }
         // Storage adds exactly; couplings and boundary conductances through faces normal to a
         // coarsened axis span twice the distance, hence gamma.
         const double g0 = axis == 0 ? 1.0 : gamma, g1 = axis == 1 ? 1.0 : gamma;
@@ -160,6 +201,9 @@ void Multigrid::rebuild() {
       parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
         cap(I, J, K) += cax(I, J, K) + cax(I - 1, J, K) + cay(I, J, K) + cay(I, J - 1, K) +
                         caz(I, J, K) + caz(I, J, K - 1);
+        if (c.adv)
+          cap(I, J, K) += c.ux(I, J, K) + c.lx(I - 1, J, K) + c.uy(I, J, K) + c.ly(I, J - 1, K) +
+                          c.uz(I, J, K) + c.lz(I, J, K - 1);
       });
     }
     // Thomas factorisation of every line along the axis (ghost couplings are zero, so the
@@ -171,11 +215,11 @@ void Multigrid::rebuild() {
     line_sweep(
         line_starts(lev.n, axis), axis, lev.n[axis], -1,
         KELVIN_LAMBDA(int i, int j, int k) {
+          // row m: ap_m x_m - lower_{m-1} x_{m-1} - upper_m x_{m+1}
           const long long p = A.ap.index(i, j, k);
-          const auto c = coupling(A, axis);
-          const double v = 1.0 / (A.ap.data[p] - c.data[p - st] * cp.data[p - st]);
+          const double v = 1.0 / (A.ap.data[p] - lower(A, axis, p - st) * cp.data[p - st]);
           inv.data[p] = v;
-          cp.data[p] = c.data[p] * v;
+          cp.data[p] = upper(A, axis, p) * v;
         },
         KELVIN_LAMBDA(int, int, int){});
   }
@@ -188,18 +232,16 @@ template <int AXIS>
 void zebra_half_sweep(const int n[3], int color, const StencilView& A, FieldView<const double> inv,
                       FieldView<const double> cp, FieldView<const double> b, FieldView<double> x) {
   const long long st = offset(A.ap, AXIS);
-  const auto a = coupling(A, AXIS);
   line_sweep(
       line_starts(n, AXIS), AXIS, n[AXIS], color,
       KELVIN_LAMBDA(int i, int j, int k) {
-        // d'_m = (b_m + off-line sum + a_{m-1} d'_{m-1}) inv_m, d' kept in x
+        // d'_m = (b_m + off-line sum + lower_{m-1} d'_{m-1}) inv_m, d' kept in x
         const long long p = A.ap.index(i, j, k);
-        double d = b.data[p] + a.data[p - st] * x.data[p - st];
-        if (AXIS != 0) d += A.ax.data[p] * x.data[p + 1] + A.ax.data[p - 1] * x.data[p - 1];
-        if (AXIS != 1)
-          d += A.ay.data[p] * x.data[p + A.ap.sy] + A.ay.data[p - A.ap.sy] * x.data[p - A.ap.sy];
-        if (AXIS != 2)
-          d += A.az.data[p] * x.data[p + A.ap.sz] + A.az.data[p - A.ap.sz] * x.data[p - A.ap.sz];
+        const long long sy = A.ap.sy, sz = A.ap.sz;
+        double d = b.data[p] + lower(A, AXIS, p - st) * x.data[p - st];
+        if (AXIS != 0) d += upper(A, 0, p) * x.data[p + 1] + lower(A, 0, p - 1) * x.data[p - 1];
+        if (AXIS != 1) d += upper(A, 1, p) * x.data[p + sy] + lower(A, 1, p - sy) * x.data[p - sy];
+        if (AXIS != 2) d += upper(A, 2, p) * x.data[p + sz] + lower(A, 2, p - sz) * x.data[p - sz];
         x.data[p] = d * inv.data[p];
       },
       KELVIN_LAMBDA(int i, int j, int k) {

@@ -1,7 +1,10 @@
 #pragma once
-/// Symmetric 7-point finite-volume operator stored as coefficient fields:
+/// 7-point finite-volume operator stored as coefficient fields:
 ///   (A x)_P = ap_P x_P - sum_nb a_nb x_nb,
-/// with a[d](i,j,k) the coupling between cell (i,j,k) and its +1 neighbour along axis d.
+/// with a[d](i,j,k) the (symmetric, diffusive) coupling between cell (i,j,k) and its +1
+/// neighbour along axis d. Advection adds a non-symmetric part: u[d](i,j,k) is an extra coupling
+/// of row (i,j,k) to its +1 neighbour, l[d](i,j,k) an extra coupling of the +1 neighbour's row
+/// to (i,j,k) (upwind advection puts the face's heat-capacity flux on the downstream row).
 /// Couplings across the domain boundary are zero (boundary terms are folded into ap), and the
 /// ghost layer of every field is zero, so the stencil needs no branches.
 #include <array>
@@ -13,6 +16,8 @@ namespace kelvin {
 /// Read-only view of a Stencil7 passed to kernels.
 struct StencilView {
   FieldView<const double> ap, ax, ay, az;
+  FieldView<const double> ux, uy, uz, lx, ly, lz;  // advective extras, read only if adv
+  bool adv = false;
 };
 
 /// Owner of the coefficient fields of a symmetric 7-point operator.
@@ -21,11 +26,27 @@ struct StencilView {
 /// storage-like (rho cp V / dt). Multigrid coarsens the two kinds differently.
 struct Stencil7 {
   Field<double> ap, ax, ay, az, bx, by, bz;
+  std::array<Field<double>, 3> up, lo;  // advective extras (empty unless advective())
   Stencil7() = default;
   Stencil7(int nx, int ny, int nz)
       : ap(nx, ny, nz), ax(nx, ny, nz), ay(nx, ny, nz), az(nx, ny, nz), bx(nx, ny, nz),
         by(nx, ny, nz), bz(nx, ny, nz) {}
-  StencilView view() const { return {ap.view(), ax.view(), ay.view(), az.view()}; }
+  bool advective() const { return up[0].nx() > 0; }
+  /// Allocates the advective extras (zero) unless they exist.
+  void enable_advection() {
+    if (advective()) return;
+    for (int d = 0; d < 3; ++d) {
+      up[d] = Field<double>(ap.nx(), ap.ny(), ap.nz());
+      lo[d] = Field<double>(ap.nx(), ap.ny(), ap.nz());
+    }
+  }
+  StencilView view() const {
+    if (!advective())
+      return {ap.view(), ax.view(), ay.view(), az.view(), ax.view(), ay.view(),
+              az.view(), ax.view(), ay.view(), az.view(), false};
+    return {ap.view(),    ax.view(),    ay.view(),    az.view(),    up[0].view(),
+            up[1].view(), up[2].view(), lo[0].view(), lo[1].view(), lo[2].view(), true};
+  }
   Box cells() const { return ap.cells(); }
 };
 
@@ -35,10 +56,15 @@ KELVIN_HD inline bool is_finite(double v) { return v - v == 0.0; }
 /// (A x) at one cell.
 KELVIN_HD inline double stencil_apply(int i, int j, int k, const StencilView& A,
                                       const FieldView<const double>& x) {
-  return A.ap(i, j, k) * x(i, j, k) - A.ax(i, j, k) * x(i + 1, j, k) -
-         A.ax(i - 1, j, k) * x(i - 1, j, k) - A.ay(i, j, k) * x(i, j + 1, k) -
-         A.ay(i, j - 1, k) * x(i, j - 1, k) - A.az(i, j, k) * x(i, j, k + 1) -
-         A.az(i, j, k - 1) * x(i, j, k - 1);
+  double v = A.ap(i, j, k) * x(i, j, k) - A.ax(i, j, k) * x(i + 1, j, k) -
+             A.ax(i - 1, j, k) * x(i - 1, j, k) - A.ay(i, j, k) * x(i, j + 1, k) -
+             A.ay(i, j - 1, k) * x(i, j - 1, k) - A.az(i, j, k) * x(i, j, k + 1) -
+             A.az(i, j, k - 1) * x(i, j, k - 1);
+  if (A.adv)
+    v -= A.ux(i, j, k) * x(i + 1, j, k) + A.lx(i - 1, j, k) * x(i - 1, j, k) +
+         A.uy(i, j, k) * x(i, j + 1, k) + A.ly(i, j - 1, k) * x(i, j - 1, k) +
+         A.uz(i, j, k) * x(i, j, k + 1) + A.lz(i, j, k - 1) * x(i, j, k - 1);
+  return v;
 }
 
 /// y = A x over every cell.

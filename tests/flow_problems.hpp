@@ -1,0 +1,55 @@
+#pragma once
+// Small flow and conjugate problems built directly (no case file) for verification tests.
+#include <cmath>
+#include <vector>
+
+#include "solver/flow.hpp"
+#include "tests/test_problems.hpp"
+
+namespace kelvin::testing {
+
+/// Shah & London (1978) fully developed laminar flow in a rectangular duct of aspect ratio
+/// alpha = short/long side: Darcy f Re = 4 x Fanning f Re.
+inline double shah_london_darcy_fre(double alpha) {
+  const double a = alpha;
+  return 4 * 24 *
+         (1 - 1.3553 * a + 1.9467 * a * a - 1.7012 * a * a * a + 0.9564 * std::pow(a, 4) -
+          0.2537 * std::pow(a, 5));
+}
+
+/// Shah & London Nu_H1 (axially uniform heat input, peripherally uniform wall temperature).
+inline double shah_london_nu_h1(double alpha) {
+  const double a = alpha;
+  return 8.235 * (1 - 2.0421 * a + 3.0853 * a * a - 2.4765 * a * a * a + 1.0578 * std::pow(a, 4) -
+                  0.1861 * std::pow(a, 5));
+}
+
+/// A flow problem on the given grid: every cell coolant, every boundary a wall.
+inline FlowProblem make_flow_problem(Grid grid, const CoolantProperties& coolant, double T_ref) {
+  FlowProblem p;
+  p.grid = std::move(grid);
+  p.fluid.assign(static_cast<std::size_t>(p.grid.cell_count()), 1);
+  p.coolant = coolant;
+  p.reference_temperature_K = T_ref;
+  for (int f = 0; f < 6; ++f) {
+    const int d = f / 2, t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
+    const std::size_t n = static_cast<std::size_t>(p.grid.n(t1)) * p.grid.n(t2);
+    p.kind[f].assign(n, static_cast<std::int32_t>(FlowBoundaryKind::Wall));
+    p.inflow_velocity_m_s[f].assign(n, 0.0);
+  }
+  return p;
+}
+
+/// Marks the face cells of face f whose cell is coolant as inlet (uniform velocity U into the
+/// domain) or outlet.
+inline void set_port(FlowProblem& p, int f, FlowBoundaryKind kind, double U = 0) {
+  const int d = f / 2, t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
+  for (std::size_t i = 0; i < p.kind[f].size(); ++i) {
+    p.kind[f][i] = static_cast<std::int32_t>(kind);
+    p.inflow_velocity_m_s[f][i] = kind == FlowBoundaryKind::Inlet ? U : 0.0;
+  }
+  (void)t1;
+  (void)t2;
+}
+
+}  // namespace kelvin::testing
