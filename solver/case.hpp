@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "meshes/coldplate.hpp"
+
 namespace kelvin {
 
 /// Where a value came from in the input file (1-based line and column; 0 when generated).
@@ -125,6 +127,53 @@ struct DomainSpec {
   SourceMark mark;
 };
 
+/// The coolant: a fluid from the coolant library (solver/coolant.hpp) filling every cell of
+/// `material`. The material's k, rho and cp for the energy equation are the coolant's at the
+/// inlet temperature; the flow uses rho(T) and mu(T) cell by cell (unless constant_properties).
+struct CoolantCase {
+  std::string fluid = "PG25";        // parse_coolant() text: "water", "PG25", "EG30", ...
+  std::string material = "coolant";  // material name boxes use for coolant cells
+  bool constant_properties = false;  // true: every property at the inlet temperature
+  SourceMark mark;
+};
+
+/// A flow inlet or outlet on a domain face (or a rectangle of it, as BoundaryCondition regions).
+/// Only the coolant cells next to it carry flow.
+struct FlowPort {
+  enum class Kind { Inlet, Outlet };
+  std::string name;
+  Kind kind = Kind::Inlet;
+  Face face = Face::ZMax;
+  bool has_region = false;
+  std::array<double, 2> region_min_m{0, 0};
+  std::array<double, 2> region_max_m{0, 0};
+  double flow_rate_m3_s = 0;   // Inlet: volumetric flow rate at the inlet temperature
+  double temperature_K = 0;    // Inlet: coolant temperature
+  double pressure_Pa = 0;      // Outlet: static pressure
+  SourceMark mark;
+};
+
+/// Flow solver controls (flow.* keys).
+struct FlowCaseSettings {
+  double velocity_relaxation = 0.7;
+  double tolerance = 1e-6;         // continuity and momentum residuals
+  int max_iterations = 3000;       // SIMPLEC outer iterations per coupling pass
+  int max_coupling_iterations = 30;  // flow <-> energy passes (properties, TVD correction)
+  double temperature_tolerance_K = 1e-4;  // coupling converged when max |dT| per pass is below
+};
+
+/// A generated cold plate (coldplate: section). Its boxes are painted after the case's own,
+/// its metal is `material`, its coolant the coolant's material, and its ports become FlowPorts
+/// on zmax with the given flow rate and inlet temperature (outlets at outlet_pressure).
+struct ColdPlateCase {
+  ColdPlateSpec spec;
+  std::string material = "copper";
+  double flow_rate_m3_s = 0;
+  double inlet_temperature_K = 0;
+  double outlet_pressure_Pa = 0;
+  SourceMark mark;
+};
+
 /// A whole case, fully resolved to SI.
 struct Case {
   std::string name;
@@ -140,6 +189,16 @@ struct Case {
   std::vector<Probe> probes;
   SolverSettings solver;
   TransientSettings transient;
+  std::optional<CoolantCase> coolant;        // required by any flow
+  std::vector<FlowPort> ports;               // explicit inlets and outlets
+  std::optional<ColdPlateCase> coldplate;    // generated geometry and ports
+  FlowCaseSettings flow;
+  /// Junction for thermal resistances: the material whose maximum is the junction temperature
+  /// (default "silicon" when present) and the one whose maximum is the case temperature
+  /// (default: the lid, i.e. the material named by case_material).
+  std::string junction_material;
+  std::string case_material;
+  bool has_flow() const { return coolant.has_value() && (!ports.empty() || coldplate.has_value()); }
   double initial_temperature_K = 293.15;
   /// Where each key was written in the case file, by path ("solver.tolerance",
   /// "materials[0].conductivity", "boxes[2].max"; indices into the vectors above). Filled by

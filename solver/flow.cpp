@@ -25,6 +25,7 @@ struct FlowView {
   FieldView<const double> u[3], rho, mu, p;
   FieldView<const std::int32_t> state[3];
   double p_out;
+  int slip[6];  // domain faces that are symmetry planes
 };
 
 /// Cell c shifted by s along axis a.
@@ -110,7 +111,8 @@ KELVIN_HD inline bool lateral_link(const FlowView& v, int d, const int c[3], int
                 v.w[d][cell[d]] * v.w[t][c[t]];
   }
   mu_own /= n_own;
-  D_half = mu_own * area / (0.5 * v.w[a][own]);
+  const bool slip = outside && v.slip[2 * a + (s > 0 ? 1 : 0)];
+  D_half = slip ? 0.0 : mu_own * area / (0.5 * v.w[a][own]);
   if (outside) return false;
   mu_all /= n_all;
   D_full = mu_all * area / (0.5 * (v.w[a][own] + v.w[a][own + s]));
@@ -125,7 +127,7 @@ KELVIN_HD inline double upwind(double D, double F_out) { return D + (F_out < 0 ?
 
 FlowSolver::FlowSolver(const FlowProblem& p, FlowSettings settings)
     : m_n{p.grid.n(0), p.grid.n(1), p.grid.n(2)}, m_set(settings), m_coolant(p.coolant),
-      m_outlet_p(p.outlet_pressure_Pa), m_ref_T(p.reference_temperature_K) {
+      m_outlet_p(p.outlet_pressure_Pa), m_ref_T(p.reference_temperature_K), m_slip(p.slip) {
   const Grid& g = p.grid;
   for (int d = 0; d < 3; ++d) {
     std::vector<double> w(m_n[d]);
@@ -271,6 +273,7 @@ void FlowSolver::assemble_momentum(int d, double dt) {
   v.mu = m_mu.cview();
   v.p = m_p.cview();
   v.p_out = m_outlet_p;
+  for (int f = 0; f < 6; ++f) v.slip[f] = m_slip[f];
   const int dd = d;
   Stencil7& S = m_mom[d];
   const FieldView<double> ax[3] = {S.ax.view(), S.ay.view(), S.az.view()};

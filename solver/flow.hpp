@@ -39,6 +39,8 @@ struct FlowProblem {
   std::array<std::vector<double>, 6> inflow_velocity_m_s;
   double outlet_pressure_Pa = 0;
   double reference_temperature_K = 293.15;  // properties before any temperature is known
+  /// Whole domain faces that are symmetry planes (no normal flow, no shear) instead of walls.
+  std::array<bool, 6> slip{false, false, false, false, false, false};
 };
 
 /// Outer-iteration controls.
@@ -124,6 +126,7 @@ class FlowSolver {
   CoolantProperties m_coolant;
   double m_outlet_p;
   double m_ref_T;
+  std::array<bool, 6> m_slip;
   double m_inflow_kg_s = 0, m_inflow_m3_s = 0;
   std::array<Array<double>, 3> m_w;           // cell widths per axis
   Field<std::int32_t> m_fluid;                 // per cell

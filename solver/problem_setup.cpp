@@ -83,20 +83,35 @@ void apply_boundary(const BoundaryCondition& bc, const Grid& g, FaceBoundary& fb
 
 }  // namespace
 
-void case_domain(const Case& c, std::array<double, 3>& lo, std::array<double, 3>& hi) {
-  if (c.domain) {
-    lo = c.domain->min_m;
-    hi = c.domain->max_m;
-    return;
+ColdPlateLayout case_cold_plate(const Case& c) {
+  if (!c.coldplate) throw SetupError("case has no cold plate");
+  try {
+    return make_cold_plate(c.coldplate->spec);
+  } catch (const std::invalid_argument& e) {
+    throw SetupError(std::string("coldplate: ") + e.what());
   }
-  if (c.boxes.empty()) throw SetupError("case has no boxes");
-  lo = c.boxes.front().min_m;
-  hi = c.boxes.front().max_m;
-  for (const auto& b : c.boxes)
+}
+
+void case_domain(const Case& c, std::array<double, 3>& lo, std::array<double, 3>& hi) {
+  bool first = true;
+  auto grow = [&](const std::array<double, 3>& a, const std::array<double, 3>& b) {
     for (int d = 0; d < 3; ++d) {
-      lo[d] = std::min(lo[d], b.min_m[d]);
-      hi[d] = std::max(hi[d], b.max_m[d]);
+      lo[d] = first ? a[d] : std::min(lo[d], a[d]);
+      hi[d] = first ? b[d] : std::max(hi[d], b[d]);
     }
+    first = false;
+  };
+  if (c.domain) {
+    grow(c.domain->min_m, c.domain->max_m);
+  } else {
+    for (const auto& b : c.boxes) grow(b.min_m, b.max_m);
+  }
+  // A cold plate extends the domain (its plate box is the first of its layout).
+  if (c.coldplate) {
+    const ColdPlateLayout l = case_cold_plate(c);
+    grow(l.boxes.front().min_m, l.boxes.front().max_m);
+  }
+  if (first) throw SetupError("case has no boxes");
 }
 
 Grid build_case_grid(const Case& c) {
@@ -107,6 +122,13 @@ Grid build_case_grid(const Case& c) {
     const int m = c.material_index(b.material);
     if (m < 0) throw SetupError("box \"" + b.name + "\": unknown material \"" + b.material + "\"");
     paint.push_back(PaintBox{b.min_m, b.max_m, m, b.cell_size_m});
+  }
+  if (c.coldplate) {
+    const int metal = c.material_index(c.coldplate->material);
+    const int coolant = c.coolant ? c.material_index(c.coolant->material) : -1;
+    if (metal < 0 || coolant < 0)
+      throw SetupError("coldplate: its material and the coolant's must be defined materials");
+    for (const PaintBox& b : cold_plate_paint_boxes(case_cold_plate(c), metal, coolant)) paint.push_back(b);
   }
   int background = -1;
   if (c.domain && !c.domain->background_material.empty())
@@ -163,6 +185,123 @@ ConductionProblem make_conduction_problem(const Case& c) {
   for (const auto& bc : c.boundaries)
     apply_boundary(bc, p.grid, p.faces[static_cast<int>(bc.face)]);
   return p;
+}
+
+std::vector<FlowPort> case_ports(const Case& c) {
+  std::vector<FlowPort> ports = c.ports;
+  if (!c.coldplate) return ports;
+  const ColdPlateLayout l = case_cold_plate(c);
+  int inlets = 0;
+  for (const auto& p : l.ports) inlets += p.inlet;
+  for (const auto& p : l.ports) {
+    FlowPort f;
+    f.name = "coldplate_" + p.name;
+    f.kind = p.inlet ? FlowPort::Kind::Inlet : FlowPort::Kind::Outlet;
+    f.face = Face::ZMax;
+    f.has_region = true;
+    f.region_min_m = p.min_m;
+    f.region_max_m = p.max_m;
+    f.flow_rate_m3_s = p.inlet ? c.coldplate->flow_rate_m3_s / inlets : 0.0;
+    f.temperature_K = c.coldplate->inlet_temperature_K;
+    f.pressure_Pa = c.coldplate->outlet_pressure_Pa;
+    f.mark = c.coldplate->mark;
+    ports.push_back(f);
+  }
+  return ports;
+}
+
+CoolantProperties case_coolant(const Case& c) {
+  if (!c.coolant) throw SetupError("flow needs a coolant section");
+  try {
+    CoolantProperties props = make_coolant(parse_coolant(c.coolant->fluid));
+    return props;
+  } catch (const CoolantError& e) {
+    throw SetupError(std::string("coolant: ") + e.what());
+  }
+}
+
+namespace {
+
+/// Calls fn(face cell index, tangential indices a, b) for every face cell of port p whose
+/// adjacent cell is coolant.
+template <class Fn>
+void for_port_cells(const FlowPort& p, const Grid& g, int coolant, Fn fn) {
+  const int f = static_cast<int>(p.face), d = f / 2;
+  const int t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
+  const int layer = f % 2 == 0 ? 0 : g.n(d) - 1;
+  for (int b = 0; b < g.n(t2); ++b)
+    for (int a = 0; a < g.n(t1); ++a) {
+      if (p.has_region) {
+        const double u = g.center(t1, a), v = g.center(t2, b);
+        if (!inside(u, p.region_min_m[0], p.region_max_m[0]) ||
+            !inside(v, p.region_min_m[1], p.region_max_m[1]))
+          continue;
+      }
+      int c[3];
+      c[d] = layer;
+      c[t1] = a;
+      c[t2] = b;
+      if (g.material(c[0], c[1], c[2]) != coolant) continue;
+      fn(static_cast<std::size_t>(a) + static_cast<std::size_t>(g.n(t1)) * b, a, b);
+    }
+}
+
+}  // namespace
+
+FlowProblem make_flow_problem(const Case& c, const Grid& g) {
+  FlowProblem p;
+  p.grid = g;
+  p.coolant = case_coolant(c);
+  const int coolant = c.material_index(c.coolant->material);
+  p.fluid.resize(static_cast<std::size_t>(g.cell_count()));
+  for (std::size_t n = 0; n < p.fluid.size(); ++n) p.fluid[n] = g.materials()[n] == coolant;
+  for (int f = 0; f < 6; ++f) {
+    const int d = f / 2, t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
+    const std::size_t n = static_cast<std::size_t>(g.n(t1)) * g.n(t2);
+    p.kind[f].assign(n, static_cast<std::int32_t>(FlowBoundaryKind::Wall));
+    p.inflow_velocity_m_s[f].assign(n, 0.0);
+  }
+  const auto ports = case_ports(c);
+  double T_in = 0, Q = 0;
+  bool outlet = false;
+  for (const auto& port : ports) {
+    const int f = static_cast<int>(port.face), d = f / 2;
+    const int t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
+    double area = 0;
+    for_port_cells(port, g, coolant, [&](std::size_t, int a, int b) { area += g.width(t1, a) * g.width(t2, b); });
+    if (!(area > 0))
+      throw SetupError("flow port \"" + port.name + "\" on " + face_name(port.face) +
+                       " touches no coolant cell; move its region over the coolant");
+    const bool in = port.kind == FlowPort::Kind::Inlet;
+    const double U = in ? port.flow_rate_m3_s / area : 0.0;
+    for_port_cells(port, g, coolant, [&](std::size_t i, int, int) {
+      p.kind[f][i] = static_cast<std::int32_t>(in ? FlowBoundaryKind::Inlet : FlowBoundaryKind::Outlet);
+      p.inflow_velocity_m_s[f][i] = U;
+    });
+    if (in) {
+      T_in += port.temperature_K * port.flow_rate_m3_s;
+      Q += port.flow_rate_m3_s;
+    } else {
+      p.outlet_pressure_Pa = port.pressure_Pa;
+      outlet = true;
+    }
+  }
+  if (!outlet) throw SetupError("flow needs at least one outlet");
+  p.reference_temperature_K = Q > 0 ? T_in / Q : c.initial_temperature_K;
+  return p;
+}
+
+std::array<std::vector<double>, 6> inflow_temperatures(const Case& c, const Grid& g) {
+  std::array<std::vector<double>, 6> t;
+  for (int f = 0; f < 6; ++f) {
+    const int d = f / 2, t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
+    t[f].assign(static_cast<std::size_t>(g.n(t1)) * g.n(t2), 0.0);
+  }
+  const int coolant = c.material_index(c.coolant->material);
+  for (const auto& port : case_ports(c))
+    if (port.kind == FlowPort::Kind::Inlet)
+      for_port_cells(port, g, coolant, [&](std::size_t i, int, int) { t[static_cast<int>(port.face)][i] = port.temperature_K; });
+  return t;
 }
 
 }  // namespace kelvin

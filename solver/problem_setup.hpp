@@ -6,6 +6,7 @@
 
 #include "solver/case.hpp"
 #include "solver/conduction.hpp"
+#include "solver/flow.hpp"
 
 namespace kelvin {
 
@@ -25,5 +26,21 @@ Grid build_case_grid(const Case& c);
 
 /// Builds the full conduction problem of a case.
 ConductionProblem make_conduction_problem(const Case& c);
+
+/// The case's cold plate layout (make_cold_plate of its spec); SetupError if it has none.
+ColdPlateLayout case_cold_plate(const Case& c);
+
+/// Every flow port: the case's own plus those of its cold plate (on zmax).
+std::vector<FlowPort> case_ports(const Case& c);
+
+/// The coolant of a case with flow (SetupError without one).
+CoolantProperties case_coolant(const Case& c);
+
+/// Builds the flow problem of a case on its grid: coolant cells, inlets (uniform velocity =
+/// flow rate / coolant area of the port), outlets.
+FlowProblem make_flow_problem(const Case& c, const Grid& g);
+
+/// Per domain face cell, the temperature of the coolant entering through it (0 elsewhere).
+std::array<std::vector<double>, 6> inflow_temperatures(const Case& c, const Grid& g);
 
 }  // namespace kelvin

@@ -3,11 +3,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "solver/atomic_file.hpp"
 #include "solver/case_parser.hpp"
+#include "solver/cht.hpp"
 #include "solver/io_hdf5.hpp"
 #include "solver/io_vtk.hpp"
 #include "solver/problem_setup.hpp"
@@ -31,6 +33,7 @@ struct ProbeCell {
 /// conductivity_xyz (kx, ky, kz per cell) only when some material is orthotropic.
 struct StaticFields {
   std::vector<double> conductivity, conductivity_xyz, source;
+  std::vector<double> velocity, pressure, coolant;  // runs with flow only
 };
 
 StaticFields static_fields(const ConductionProblem& p) {
@@ -54,7 +57,20 @@ void write_vtr_snapshot(const std::string& path, const Grid& g, const StaticFiel
                                 {"conductivity", sf.conductivity, 1},
                                 {"heat_source", sf.source, 1}};
   if (!sf.conductivity_xyz.empty()) fields.push_back({"conductivity_xyz", sf.conductivity_xyz, 3});
+  if (!sf.velocity.empty()) {
+    fields.push_back({"velocity", sf.velocity, 3});
+    fields.push_back({"pressure", sf.pressure, 1});
+    fields.push_back({"coolant", sf.coolant, 1});
+  }
   write_vtr(path, g, fields);
+}
+
+/// Cell-centred velocity, pressure and the coolant mask of a flow, on the host.
+void add_flow_fields(const FlowSolver& flow, StaticFields& sf) {
+  sf.velocity = flow.cell_velocity_host();
+  sf.pressure = flow.pressure().to_host();
+  const auto mask = flow.fluid().to_host();
+  sf.coolant.assign(mask.begin(), mask.end());
 }
 
 /// Per-time-step monitor: probe temperatures and per-material maxima.
@@ -125,6 +141,7 @@ json balance_json(const EnergyBalance& eb) {
           {"boundary_in_W", eb.boundary_in_W},
           {"boundary_out_W", eb.boundary_out_W},
           {"storage_W", eb.storage_W},
+          {"coolant_enthalpy_rise_W", eb.advected_W},
           {"face_net_in_W",
            {{"xmin", eb.face_net_in_W[0]}, {"xmax", eb.face_net_in_W[1]},
             {"ymin", eb.face_net_in_W[2]}, {"ymax", eb.face_net_in_W[3]},
@@ -166,8 +183,19 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   progress.log(fmt::format("kelvin: case \"{}\": {} cells ({} x {} x {}), worst aspect ratio {:.1f}",
                            c.name, gs.cells, gs.n[0], gs.n[1], gs.n[2], gs.worst_aspect_ratio));
   ConductionSolver solver(problem);
+  std::unique_ptr<FlowSolver> flow;
+  if (c.has_flow()) {
+    FlowSettings fs;
+    fs.velocity_relaxation = c.flow.velocity_relaxation;
+    fs.tolerance = c.flow.tolerance;
+    fs.max_iterations = c.flow.max_iterations;
+    flow = std::make_unique<FlowSolver>(make_flow_problem(c, g), fs);
+    couple_energy_to_flow(c, g, *flow, solver);
+    progress.log(fmt::format("kelvin: coolant {}, {:.4g} L/min in", describe(case_coolant(c)),
+                             flow->inflow_volume_rate() * 6e4));
+  }
   const double setup_s = seconds_since(t_start);
-  const StaticFields sf = static_fields(problem);
+  StaticFields sf = static_fields(problem);
   Monitor monitor(c, g);
   monitor.set_present(g.materials());
 
@@ -181,7 +209,21 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   std::vector<std::pair<double, std::vector<double>>> snapshots;
   std::vector<double> final_T;  // host copy of the answer, shared by the writers
 
-  if (!c.transient.enabled) {
+  ChtResult cht;
+  if (flow && !c.transient.enabled) {
+    cht = solve_steady_cht(c, *flow, solver, T, progress);
+    progress.finish();
+    iterations = cht.energy_iterations;
+    converged = cht.converged;
+    eb = solver.energy_balance(T);
+    monitor.record(0.0, solver, T);
+    progress.log(fmt::format("kelvin: conjugate solve {} in {} passes ({} flow iterations, continuity {:.1e} after projection)",
+                             converged ? "converged" : "did NOT converge", cht.passes,
+                             cht.flow_iterations, cht.continuity_after_projection));
+    add_flow_fields(*flow, sf);
+    final_T = T.to_host();
+    write_vtr_snapshot(dir + "/solution.vtr", g, sf, final_T);
+  } else if (!c.transient.enabled) {
     const auto st = solver.solve_steady(T, c.solver.tolerance, c.solver.max_iterations,
                                         [&](int it, double rel) {
                                           progress.update(fmt::format("steady solve: iteration {:4d}  residual {:.3e}", it, rel));
@@ -199,6 +241,18 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     write_vtr_snapshot(dir + "/solution.vtr", g, sf, final_T);
   } else {
     const auto& tr = c.transient;
+    if (flow) {
+      // The flow is steady at the initial temperatures; the energy equation marches with it.
+      if (!c.coolant->constant_properties) flow->update_properties(T);
+      cht.flow = flow->solve_steady([&](int it, const FlowResiduals& fr) {
+        progress.update(fmt::format("flow: iteration {:4d}  continuity {:.2e}  momentum {:.2e}", it,
+                                    fr.continuity, fr.momentum));
+      });
+      flow->project(1e-13);
+      cht.continuity_after_projection = flow->continuity_residual();
+      solver.update_advection(T);
+      add_flow_fields(*flow, sf);
+    }
     TransientIntegrator integ(solver, tr, c.solver, T);
     std::vector<double> out_times;
     if (tr.output_interval_s > 0)
@@ -222,6 +276,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
         const auto e = solver.energy_balance(integ.temperature(), s.storage_W);
         max_rel_err = std::max(max_rel_err, e.relative_error());
         monitor.record(s.time_s, solver, integ.temperature());
+        if (flow) solver.update_advection(integ.temperature());  // TVD correction, lagged a step
         progress.update(fmt::format("t = {:.4g} s / {:.4g} s  dt {:.3g} s  step {}  iterations {}",
                                     s.time_s, tr.end_time_s, s.dt_s, integ.steps(), s.solve.iterations),
                         s.time_s / tr.end_time_s);
@@ -262,6 +317,16 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     probes[p.name] = {{"temperature_K", ConductionSolver::cell_value(T, p.i, p.j, p.k)},
                       {"cell", {p.i, p.j, p.k}}};
   summary["probes"] = probes;
+  if (flow) {
+    if (final_T.empty()) final_T = T.to_host();
+    summary.update(flow_summary(c, g, *flow, final_T, summary["materials"], probes, eb.source_W));
+    summary["flow"] = {{"coupling_passes", cht.passes},
+                       {"iterations", cht.flow_iterations},
+                       {"continuity_residual", cht.flow.continuity},
+                       {"momentum_residual", cht.flow.momentum},
+                       {"continuity_after_projection", cht.continuity_after_projection},
+                       {"last_temperature_change_K", cht.last_change_K}};
+  }
 
   // results.h5: grid, fields, time series, the resolved case.
   {
@@ -274,6 +339,15 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     h5.write_field("fields/temperature_K", final_T, gs.n[0], gs.n[1], gs.n[2]);
     h5.write_field("fields/conductivity_W_mK", sf.conductivity, gs.n[0], gs.n[1], gs.n[2]);
     h5.write_field("fields/heat_source_W_m3", sf.source, gs.n[0], gs.n[1], gs.n[2]);
+    if (flow) {
+      std::vector<double> comp(sf.pressure.size());
+      for (int d = 0; d < 3; ++d) {
+        for (std::size_t n = 0; n < comp.size(); ++n) comp[n] = sf.velocity[3 * n + d];
+        h5.write_field(std::string("fields/velocity_") + "xyz"[d] + "_m_s", comp, gs.n[0], gs.n[1], gs.n[2]);
+      }
+      h5.write_field("fields/pressure_Pa", sf.pressure, gs.n[0], gs.n[1], gs.n[2]);
+      h5.write_field("fields/coolant_mask", sf.coolant, gs.n[0], gs.n[1], gs.n[2]);
+    }
     for (std::size_t s = 0; s < snapshots.size(); ++s) {
       const std::string path = fmt::format("snapshots/{:04d}/temperature_K", s);
       h5.write_field(path, snapshots[s].second, gs.n[0], gs.n[1], gs.n[2]);
@@ -306,6 +380,20 @@ std::string format_report(const json& s, const std::string& dir) {
   r += fmt::format("Energy balance: in {:.6g} W, out {:.6g} W, relative error {:.2e}\n",
                    eb["heat_in_W"].get<double>(), eb["heat_out_W"].get<double>(),
                    eb["relative_error"].get<double>());
+  if (s.contains("pressure_drop_Pa")) {
+    r += fmt::format("Coolant: {:.4g} L/min, inlet {:.2f} degC, outlet {:.2f} degC, pressure drop {:.4g} Pa\n",
+                     s["flow_rate_m3_s"].get<double>() * 6e4,
+                     s["inlet_temperature_K"].get<double>() - 273.15,
+                     s["outlet_temperature_K"].get<double>() - 273.15,
+                     s["pressure_drop_Pa"].get<double>());
+    for (const auto& [name, v] : s["thermal_resistance_K_per_W"].items())
+      r += fmt::format("Thermal resistance {}: {:.5f} K/W\n", name, v.get<double>());
+    if (s.contains("channel_flow"))
+      r += fmt::format("Channel flow: {} channels, {:.3f} .. {:.3f} of the mean\n",
+                       s["channel_flow"]["channels"].get<int>(),
+                       s["channel_flow"]["min_fraction"].get<double>(),
+                       s["channel_flow"]["max_fraction"].get<double>());
+  }
   r += "Material            min degC   mean degC    max degC\n";
   for (const auto& [name, m] : s["materials"].items())
     r += fmt::format("{:<16} {:10.2f} {:11.2f} {:11.2f}\n", name,

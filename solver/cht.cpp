@@ -1,0 +1,183 @@
+// Conjugate heat transfer driver and cold-plate figures. See cht.hpp.
+#include "solver/cht.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "solver/problem_setup.hpp"
+
+namespace kelvin {
+
+using json = nlohmann::json;
+
+void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
+                           ConductionSolver& energy) {
+  energy.set_advection({&flow.mass_flux(0), &flow.mass_flux(1), &flow.mass_flux(2)},
+                       case_coolant(c), inflow_temperatures(c, g));
+}
+
+namespace {
+
+double max_abs_change(const std::vector<double>& a, const std::vector<double>& b) {
+  double m = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
+  return m;
+}
+
+}  // namespace
+
+ChtResult solve_steady_cht(const Case& c, FlowSolver& flow, ConductionSolver& energy,
+                           Field<double>& T, Progress& progress) {
+  ChtResult r;
+  const bool variable = !c.coolant->constant_properties;
+  std::vector<double> before = T.to_host();
+  for (int pass = 1; pass <= c.flow.max_coupling_iterations; ++pass) {
+    r.passes = pass;
+    if (variable) flow.update_properties(T);
+    int its = 0;
+    r.flow = flow.solve_steady([&](int it, const FlowResiduals& fr) {
+      its = it;
+      progress.update(fmt::format("pass {} flow: iteration {:4d}  continuity {:.2e}  momentum {:.2e}",
+                                  pass, it, fr.continuity, fr.momentum));
+    });
+    r.flow_iterations += its;
+    if (r.flow.continuity >= c.flow.tolerance || r.flow.momentum >= c.flow.tolerance)
+      progress.log(fmt::format("kelvin: flow did not reach tolerance {:.1e} in {} iterations "
+                               "(continuity {:.2e}, momentum {:.2e})",
+                               c.flow.tolerance, its, r.flow.continuity, r.flow.momentum));
+    flow.project(1e-13);
+    r.continuity_after_projection = flow.continuity_residual();
+    energy.update_advection(T);
+    const SolveStats st = energy.solve_steady(T, c.solver.tolerance, c.solver.max_iterations, [&](int it, double rel) {
+      progress.update(fmt::format("pass {} energy: iteration {:4d}  residual {:.3e}", pass, it, rel));
+    });
+    r.energy_iterations += st.iterations;
+    std::vector<double> after = T.to_host();
+    r.last_change_K = max_abs_change(before, after);
+    before.swap(after);
+    progress.log(fmt::format("kelvin: pass {}: {} flow iterations, {} energy iterations, max temperature change {:.3g} K",
+                             pass, its, st.iterations, r.last_change_K));
+    const bool flow_ok = r.flow.continuity < c.flow.tolerance && r.flow.momentum < c.flow.tolerance;
+    if (pass > 1 && flow_ok && st.converged && r.last_change_K < c.flow.temperature_tolerance_K) {
+      r.converged = true;
+      break;
+    }
+  }
+  return r;
+}
+
+namespace {
+
+/// Index of face (i, j, k) normal to d in a face array of dims n + e_d.
+std::size_t face_index(const Grid& g, int d, int i, int j, int k) {
+  const std::size_t fn0 = g.n(0) + (d == 0), fn1 = g.n(1) + (d == 1);
+  return i + fn0 * (j + fn1 * static_cast<std::size_t>(k));
+}
+
+/// Mixed-mean temperature and mass rate over the boundary faces where coolant leaves
+/// (outflow > 0) or enters (outflow < 0), weighted by m cp(T).
+struct PortMix {
+  double mass_kg_s = 0, weighted_T = 0, weight = 0;
+  double temperature() const { return weight > 0 ? weighted_T / weight : 0; }
+};
+
+void boundary_mix(const Grid& g, const std::array<std::vector<double>, 3>& m,
+                  const std::vector<double>& T, const CoolantProperties& cool,
+                  const std::array<std::vector<double>, 6>& t_in, PortMix& in, PortMix& out) {
+  for (int f = 0; f < 6; ++f) {
+    const int d = f / 2, t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
+    const int layer = f % 2 == 0 ? 0 : g.n(d) - 1, flayer = f % 2 == 0 ? 0 : g.n(d);
+    for (int b = 0; b < g.n(t2); ++b)
+      for (int a = 0; a < g.n(t1); ++a) {
+        int c[3], fc[3];
+        c[d] = layer, fc[d] = flayer;
+        c[t1] = fc[t1] = a;
+        c[t2] = fc[t2] = b;
+        const double flux = (f % 2 == 0 ? -1.0 : 1.0) * m[d][face_index(g, d, fc[0], fc[1], fc[2])];
+        if (flux > 0) {
+          const double Tc = T[g.index(c[0], c[1], c[2])], w = flux * cool.specific_heat(Tc);
+          out.mass_kg_s += flux, out.weighted_T += w * Tc, out.weight += w;
+        } else if (flux < 0) {
+          const double Tc = t_in[f][a + static_cast<std::size_t>(g.n(t1)) * b], w = -flux * cool.specific_heat(Tc);
+          in.mass_kg_s -= flux, in.weighted_T += w * Tc, in.weight += w;
+        }
+      }
+  }
+}
+
+/// Flow through every channel of the cold plate across the x-face at fraction `at` of the fin
+/// length (|mass flux| summed over the channel's coolant faces), kg/s.
+std::vector<double> channel_flows(const Grid& g, const ColdPlateLayout& l,
+                                  const std::vector<double>& mx, const std::vector<double>& mat,
+                                  double at) {
+  const double x = l.fin_x_m[0] + at * (l.fin_x_m[1] - l.fin_x_m[0]);
+  const auto& xf = g.faces(0);
+  const int i = static_cast<int>(std::lower_bound(xf.begin(), xf.end(), x) - xf.begin());
+  std::vector<double> q(l.channel_y_m.size(), 0.0);
+  for (std::size_t ch = 0; ch < q.size(); ++ch)
+    for (int k = 0; k < g.n(2); ++k) {
+      const double z = g.center(2, k);
+      if (z < l.fin_z_m[0] || z > l.fin_z_m[1]) continue;
+      for (int j = 0; j < g.n(1); ++j) {
+        const double y = g.center(1, j);
+        if (y < l.channel_y_m[ch][0] || y > l.channel_y_m[ch][1]) continue;
+        q[ch] += std::fabs(mx[face_index(g, 0, std::min(i, g.n(0)), j, k)]);
+      }
+    }
+  (void)mat;
+  return q;
+}
+
+}  // namespace
+
+json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
+                  const std::vector<double>& T, const json& materials, const json& probes,
+                  double power_W) {
+  json s;
+  const CoolantProperties cool = case_coolant(c);
+  std::array<std::vector<double>, 3> m;
+  for (int d = 0; d < 3; ++d) m[d] = flow.mass_flux(d).to_host();
+  PortMix in, out;
+  boundary_mix(g, m, T, cool, inflow_temperatures(c, g), in, out);
+  const double p_out = make_flow_problem(c, g).outlet_pressure_Pa;
+  s["pressure_drop_Pa"] = flow.inlet_pressure() - p_out;
+  s["flow_rate_m3_s"] = flow.inflow_volume_rate();
+  s["inlet_temperature_K"] = in.temperature();
+  s["outlet_temperature_K"] = out.temperature();
+  // Thermal resistances from the inlet: junction = hottest cell of the junction material
+  // (default silicon), case = probe "case" if any, else the hottest cell of case_material.
+  json R = json::object();
+  const std::string jm = !c.junction_material.empty() ? c.junction_material : "silicon";
+  if (materials.contains(jm) && power_W > 0)
+    R["junction_to_inlet"] = (materials[jm]["max_temperature_K"].get<double>() - in.temperature()) / power_W;
+  double T_case = std::nan("");
+  if (probes.contains("case")) T_case = probes["case"]["temperature_K"].get<double>();
+  else if (!c.case_material.empty() && materials.contains(c.case_material))
+    T_case = materials[c.case_material]["max_temperature_K"].get<double>();
+  if (std::isfinite(T_case) && power_W > 0) R["case_to_inlet"] = (T_case - in.temperature()) / power_W;
+  s["thermal_resistance_K_per_W"] = R;
+  if (c.coldplate) {
+    const ColdPlateLayout l = case_cold_plate(c);
+    std::vector<double> q = channel_flows(g, l, m[0], {}, 0.5);
+    if (l.ports.size() > 2) {  // centre inlet: the halves flow apart; measure each at mid-half
+      const auto a = channel_flows(g, l, m[0], {}, 0.25), b = channel_flows(g, l, m[0], {}, 0.75);
+      for (std::size_t i = 0; i < q.size(); ++i) q[i] = a[i] + b[i];
+    }
+    double mean = 0;
+    for (double v : q) mean += v;
+    mean /= std::max<std::size_t>(q.size(), 1);
+    double lo = 1e300, hi = 0;
+    for (double v : q) lo = std::min(lo, v / mean), hi = std::max(hi, v / mean);
+    s["channel_flow"] = {{"channels", q.size()}, {"min_fraction", lo}, {"max_fraction", hi},
+                         {"mean_kg_s", mean}};
+  }
+  s["mass_balance"] = {{"inflow_kg_s", in.mass_kg_s},
+                       {"outflow_kg_s", out.mass_kg_s},
+                       {"relative_error", in.mass_kg_s > 0 ? std::fabs(out.mass_kg_s - in.mass_kg_s) / in.mass_kg_s : 0.0},
+                       {"continuity_residual", flow.continuity_residual()}};
+  return s;
+}
+
+}  // namespace kelvin
