@@ -19,6 +19,7 @@
 #include <system_error>
 #include <tuple>
 
+#include "solver/coolant.hpp"
 #include "solver/units.hpp"
 
 namespace kelvin {
@@ -335,11 +336,22 @@ class Parser {
   void read_power_map_file(const YAML::Node& at, const std::string& name, const Context& ctx,
                            HeatSource& s);
   void parse_boundaries(const YAML::Node& n);
-  void parse_region(const YAML::Node& n, const Context& ctx, BoundaryCondition& bc);
+  /// A face rectangle {min: [a, b], max: [a, b]} (boundary conditions and flow ports).
+  void parse_region(const YAML::Node& n, const Context& owner_ctx, bool& has_region,
+                    std::array<double, 2>& region_min, std::array<double, 2>& region_max);
+  /// A face name ("xmin" .. "zmax") into face; reports anything else.
+  void parse_face(const YAML::Node& v, const Context& ctx, Face& face);
   void parse_contacts(const YAML::Node& n);
   void parse_probes(const YAML::Node& n);
   void parse_solver(const YAML::Node& n);
   void parse_transient(const YAML::Node& n);
+  void parse_coolant_section(const YAML::Node& n);
+  void parse_coldplate(const YAML::Node& n);
+  void parse_coldplate_fins(const YAML::Node& n, const Context& ctx, ColdPlateSpec& spec);
+  void parse_flow(const YAML::Node& n);
+  void parse_ports(const YAML::Node& n, FlowPort::Kind kind);
+  /// Appends the coolant's material (see CoolantCase) once every section is read.
+  void add_coolant_material();
 
   const std::string& m_file;
   std::vector<Diagnostic>& m_diags;
@@ -590,7 +602,8 @@ void Parser::parse_top(const YAML::Node& root) {
   static const std::vector<std::string> allowed{
       "name",  "description", "initial_temperature", "mesh",  "domain",
       "materials", "boxes",   "sources",  "boundaries", "contact_resistances",
-      "probes", "solver",     "transient"};
+      "probes", "solver",     "transient", "coolant", "coldplate", "flow",
+      "junction_material", "case_material"};
   std::map<std::string, YAML::Node> sections;
   const Context top{"", ""};
   const auto seen = walk(root, top, allowed, [&](const std::string& k, const YAML::Node& v) {
@@ -605,7 +618,9 @@ void Parser::parse_top(const YAML::Node& root) {
       {"boxes", &Parser::parse_boxes},       {"domain", &Parser::parse_domain},
       {"sources", &Parser::parse_sources},   {"boundaries", &Parser::parse_boundaries},
       {"contact_resistances", &Parser::parse_contacts}, {"probes", &Parser::parse_probes},
-      {"solver", &Parser::parse_solver},     {"transient", &Parser::parse_transient}};
+      {"solver", &Parser::parse_solver},     {"transient", &Parser::parse_transient},
+      {"coolant", &Parser::parse_coolant_section}, {"coldplate", &Parser::parse_coldplate},
+      {"flow", &Parser::parse_flow}};
 
   if (sections.count("name")) {
     if (auto s = text(sections["name"], "name", top)) m_case.name = *s;
@@ -617,6 +632,12 @@ void Parser::parse_top(const YAML::Node& root) {
     if (auto t = quantity(sections["initial_temperature"], Dimension::Temperature,
                           "initial_temperature", top))
       m_case.initial_temperature_K = *t;
+  }
+  for (const char* key : {"junction_material", "case_material"}) {
+    if (!sections.count(key)) continue;
+    if (auto s = text(sections[key], key, top))
+      (std::string(key) == "junction_material" ? m_case.junction_material
+                                               : m_case.case_material) = *s;
   }
   for (const auto& [key, fn] : order) {
     const auto it = sections.find(key);
@@ -634,6 +655,7 @@ void Parser::parse_top(const YAML::Node& root) {
       fail(key);
     }
   }
+  add_coolant_material();
 }
 
 void Parser::parse_mesh(const YAML::Node& n) {
@@ -985,19 +1007,7 @@ void Parser::parse_boundaries(const YAML::Node& n) {
     require(seen, {"face", "type"}, item, ctx);
 
     bool type_ok = false;
-    if (values.count("face")) {
-      if (auto f = text(values["face"], "face", ctx)) {
-        const auto it = std::find(kFaceNames.begin(), kFaceNames.end(), *f);
-        if (it != kFaceNames.end()) {
-          bc.face = static_cast<Face>(it - kFaceNames.begin());
-        } else {
-          error(values["face"], ctx.key_desc("face") + ": unknown face " + in_quotes(*f) +
-                                    " (one of " + join(kFaceNames) + ")" +
-                                    did_you_mean(*f, kFaceNames));
-          fail(ctx.key_path("face"));
-        }
-      }
-    }
+    if (values.count("face")) parse_face(values["face"], ctx, bc.face);
     if (values.count("type")) {
       if (auto t = text(values["type"], "type", ctx)) {
         type_ok = true;
@@ -1056,21 +1066,36 @@ void Parser::parse_boundaries(const YAML::Node& n) {
       if (auto x = quantity(values["heat_flux"], Dimension::HeatFlux, "heat_flux", ctx))
         bc.heat_flux_W_m2 = *x;
     }
-    if (values.count("region")) parse_region(values["region"], ctx, bc);
+    if (values.count("region"))
+      parse_region(values["region"], ctx, bc.has_region, bc.region_min_m, bc.region_max_m);
     m_case.boundaries.push_back(bc);
   }
 }
 
-void Parser::parse_region(const YAML::Node& n, const Context& bc_ctx, BoundaryCondition& bc) {
-  const Context ctx{"the region of " + bc_ctx.desc, bc_ctx.path + ".region"};
+void Parser::parse_region(const YAML::Node& n, const Context& owner_ctx, bool& has_region,
+                          std::array<double, 2>& region_min, std::array<double, 2>& region_max) {
+  const Context ctx{"the region of " + owner_ctx.desc, owner_ctx.path + ".region"};
   const auto seen = walk(n, ctx, {"min", "max"}, [&](const std::string& k, const YAML::Node& v) {
     const auto x = quantities(v, 2, Dimension::Length, k, ctx, false);
     if (!x) return;
-    auto& dst = k == "min" ? bc.region_min_m : bc.region_max_m;
+    auto& dst = k == "min" ? region_min : region_max;
     dst = {(*x)[0], (*x)[1]};
   });
   require(seen, {"min", "max"}, n, ctx);
-  bc.has_region = n.IsMap();
+  has_region = n.IsMap();
+}
+
+void Parser::parse_face(const YAML::Node& v, const Context& ctx, Face& face) {
+  const auto f = text(v, "face", ctx);
+  if (!f) return;
+  const auto it = std::find(kFaceNames.begin(), kFaceNames.end(), *f);
+  if (it != kFaceNames.end()) {
+    face = static_cast<Face>(it - kFaceNames.begin());
+    return;
+  }
+  error(v, ctx.key_desc("face") + ": unknown face " + in_quotes(*f) + " (one of " +
+               join(kFaceNames) + ")" + did_you_mean(*f, kFaceNames));
+  fail(ctx.key_path("face"));
 }
 
 void Parser::parse_contacts(const YAML::Node& n) {
@@ -1186,6 +1211,311 @@ void Parser::parse_transient(const YAML::Node& n) {
   t.enabled = n.IsMap();
 }
 
+void Parser::parse_coolant_section(const YAML::Node& n) {
+  const Context ctx{"coolant", "coolant"};
+  CoolantCase c;
+  const auto km = m_case.key_marks.find("coolant");
+  if (km != m_case.key_marks.end()) c.mark = km->second;
+  if (n.IsScalar()) {
+    if (auto s = text(n, "coolant", Context{"", ""})) {
+      c.fluid = *s;
+      m_case.coolant = c;
+    }
+    return;
+  }
+  if (!n.IsMap()) {
+    error(n, "\"coolant\" must be a fluid name like PG25 or a mapping like {fluid: PG25, "
+             "material: coolant}, got " + describe(n));
+    fail("coolant");
+    return;
+  }
+  walk(n, ctx, {"fluid", "material", "constant_properties"},
+       [&](const std::string& k, const YAML::Node& v) {
+         if (k == "fluid") {
+           if (auto s = text(v, k, ctx)) c.fluid = *s;
+         } else if (k == "material") {
+           if (auto s = text(v, k, ctx)) c.material = *s;
+         } else if (auto b = boolean(v, k, ctx)) {
+           c.constant_properties = *b;
+         }
+       });
+  m_case.coolant = c;
+}
+
+void Parser::parse_coldplate(const YAML::Node& n) {
+  const Context ctx{"coldplate", "coldplate"};
+  ColdPlateCase cp;
+  const auto km = m_case.key_marks.find("coldplate");
+  if (km != m_case.key_marks.end()) cp.mark = km->second;
+  ColdPlateSpec& s = cp.spec;
+  const auto length = [&](const YAML::Node& v, const std::string& k, const Context& c,
+                          double& dst) {
+    if (auto x = quantity(v, Dimension::Length, k, c)) dst = *x;
+  };
+  const auto pair = [&](const YAML::Node& v, const std::string& k, const Context& c,
+                        std::array<double, 2>& dst) {
+    if (auto x = quantities(v, 2, Dimension::Length, k, c, false)) dst = {(*x)[0], (*x)[1]};
+  };
+  const auto seen = walk(
+      n, ctx,
+      {"material", "footprint", "base", "base_thickness", "fins", "center", "wall_thickness",
+       "plenum_length", "cover_thickness", "ports", "mesh", "flow_rate", "inlet_temperature",
+       "outlet_pressure"},
+      [&](const std::string& k, const YAML::Node& v) {
+        if (k == "material") {
+          if (auto t = text(v, k, ctx)) cp.material = *t;
+        } else if (k == "footprint") {
+          const Context fctx{"the footprint of the coldplate", "coldplate.footprint"};
+          const auto fseen =
+              walk(v, fctx, {"min", "max"}, [&](const std::string& k2, const YAML::Node& v2) {
+                pair(v2, k2, fctx, k2 == "min" ? s.footprint_min_m : s.footprint_max_m);
+              });
+          require(fseen, {"min", "max"}, v, fctx);
+        } else if (k == "base") {
+          length(v, k, ctx, s.base_z_m);
+        } else if (k == "base_thickness") {
+          length(v, k, ctx, s.base_thickness_m);
+        } else if (k == "fins") {
+          parse_coldplate_fins(v, ctx, s);
+        } else if (k == "center") {
+          pair(v, k, ctx, s.center_m);
+        } else if (k == "wall_thickness") {
+          length(v, k, ctx, s.wall_thickness_m);
+        } else if (k == "plenum_length") {
+          length(v, k, ctx, s.plenum_length_m);
+        } else if (k == "cover_thickness") {
+          length(v, k, ctx, s.cover_thickness_m);
+        } else if (k == "ports") {
+          const Context pctx{"the ports of the coldplate", "coldplate.ports"};
+          walk(v, pctx, {"layout", "length", "width"},
+               [&](const std::string& k2, const YAML::Node& v2) {
+                 if (k2 == "length") {
+                   length(v2, k2, pctx, s.port_length_m);
+                 } else if (k2 == "width") {
+                   length(v2, k2, pctx, s.port_width_m);
+                 } else if (auto t = text(v2, k2, pctx)) {
+                   if (*t == "end_to_end") {
+                     s.flow = ColdPlateSpec::Flow::EndToEnd;
+                   } else if (*t == "center_inlet") {
+                     s.flow = ColdPlateSpec::Flow::CenterInlet;
+                   } else {
+                     error(v2, pctx.key_desc(k2) + ": unknown port layout " + in_quotes(*t) +
+                                   " (end_to_end or center_inlet)" +
+                                   did_you_mean(*t, {"end_to_end", "center_inlet"}));
+                     fail(pctx.key_path(k2));
+                   }
+                 }
+               });
+        } else if (k == "mesh") {
+          const Context mctx{"the mesh of the coldplate", "coldplate.mesh"};
+          walk(v, mctx,
+               {"cells_across_channel", "cells_across_fin", "cells_over_fin_height",
+                "max_cell_along_flow"},
+               [&](const std::string& k2, const YAML::Node& v2) {
+                 if (k2 == "max_cell_along_flow") {
+                   length(v2, k2, mctx, s.max_cell_along_flow_m);
+                 } else if (auto i = integer(v2, k2, mctx)) {
+                   (k2 == "cells_across_channel" ? s.cells_across_channel
+                    : k2 == "cells_across_fin"   ? s.cells_across_fin
+                                                 : s.cells_over_fin_height) = *i;
+                 }
+               });
+        } else if (k == "flow_rate") {
+          if (auto x = quantity(v, Dimension::VolumeFlowRate, k, ctx)) cp.flow_rate_m3_s = *x;
+        } else if (k == "inlet_temperature") {
+          if (auto x = quantity(v, Dimension::Temperature, k, ctx)) cp.inlet_temperature_K = *x;
+        } else if (k == "outlet_pressure") {
+          if (auto x = quantity(v, Dimension::Pressure, k, ctx)) cp.outlet_pressure_Pa = *x;
+        }
+      });
+  require(seen, {"footprint", "base", "fins", "flow_rate", "inlet_temperature"}, n, ctx);
+  if (n.IsMap()) m_case.coldplate = cp;
+}
+
+void Parser::parse_coldplate_fins(const YAML::Node& n, const Context& cp_ctx,
+                                  ColdPlateSpec& s) {
+  const Context ctx{"the fins of the " + cp_ctx.desc, cp_ctx.path + ".fins"};
+  std::map<std::string, YAML::Node> values;
+  const auto seen =
+      walk(n, ctx, {"type", "thickness", "pitch", "height", "length", "region_width", "size"},
+           [&](const std::string& k, const YAML::Node& v) { values.emplace(k, v); });
+  require(seen, {"type"}, n, ctx);
+  const auto length = [&](const char* k, double& dst) {
+    if (!values.count(k)) return;
+    if (auto x = quantity(values[k], Dimension::Length, k, ctx)) dst = *x;
+  };
+  length("height", s.fin_height_m);
+  length("length", s.fin_length_m);
+  length("region_width", s.fin_region_width_m);
+
+  bool type_ok = false;
+  if (values.count("type")) {
+    if (auto t = text(values["type"], "type", ctx)) {
+      type_ok = true;
+      if (*t == "straight") {
+        s.fins = ColdPlateSpec::Fins::Straight;
+      } else if (*t == "pins") {
+        s.fins = ColdPlateSpec::Fins::Pins;
+      } else {
+        type_ok = false;
+        error(values["type"], ctx.key_desc("type") + ": unknown fin type " + in_quotes(*t) +
+                                  " (straight or pins)" + did_you_mean(*t, {"straight", "pins"}));
+        fail(ctx.key_path("type"));
+      }
+    }
+  }
+  if (!type_ok) {
+    // What thickness, size and pitch mean depends on the type; nothing more to read.
+    for (const char* k : {"thickness", "size", "pitch"})
+      if (values.count(k)) fail(ctx.key_path(k));
+    return;
+  }
+  const bool pins = s.fins == ColdPlateSpec::Fins::Pins;
+  const char* other = pins ? "thickness" : "size";
+  if (values.count(other)) {
+    error(values[other], ctx.key_desc(other) + ": does not apply to " +
+                             (pins ? "pins (they take size and pitch)"
+                                   : "straight fins (they take thickness and pitch)"));
+    fail(ctx.key_path(other));
+  }
+  if (pins) {
+    length("size", s.pin_size_m);
+    if (values.count("pitch")) {
+      // [along x, along y]; one value for both.
+      if (auto x = quantities(values["pitch"], 2, Dimension::Length, "pitch", ctx, true)) {
+        s.pin_pitch_x_m = (*x)[0];
+        s.pin_pitch_y_m = (*x)[1];
+      }
+    }
+  } else {
+    length("thickness", s.fin_thickness_m);
+    length("pitch", s.fin_pitch_m);
+  }
+}
+
+void Parser::parse_flow(const YAML::Node& n) {
+  const Context ctx{"flow", "flow"};
+  FlowCaseSettings& f = m_case.flow;
+  std::optional<YAML::Node> inlets, outlets;
+  walk(n, ctx,
+       {"inlets", "outlets", "relaxation", "tolerance", "max_iterations",
+        "max_coupling_iterations", "temperature_tolerance"},
+       [&](const std::string& k, const YAML::Node& v) {
+         if (k == "inlets") {
+           inlets.emplace(v);
+         } else if (k == "outlets") {
+           outlets.emplace(v);
+         } else if (k == "relaxation") {
+           if (auto x = quantity(v, Dimension::Dimensionless, k, ctx)) f.velocity_relaxation = *x;
+         } else if (k == "tolerance") {
+           if (auto x = quantity(v, Dimension::Dimensionless, k, ctx)) f.tolerance = *x;
+         } else if (k == "temperature_tolerance") {
+           if (auto x = quantity(v, Dimension::TemperatureDifference, k, ctx))
+             f.temperature_tolerance_K = *x;
+         } else if (auto i = integer(v, k, ctx)) {
+           (k == "max_iterations" ? f.max_iterations : f.max_coupling_iterations) = *i;
+         }
+       });
+  // Inlets first, then outlets, whatever the file order: Case::ports keeps that order.
+  if (inlets) parse_ports(*inlets, FlowPort::Kind::Inlet);
+  if (outlets) parse_ports(*outlets, FlowPort::Kind::Outlet);
+}
+
+void Parser::parse_ports(const YAML::Node& n, FlowPort::Kind kind) {
+  const bool inlet = kind == FlowPort::Kind::Inlet;
+  const std::string noun = inlet ? "inlet" : "outlet";
+  const std::string list = "flow." + noun + "s";
+  if (!expect_list(n, list,
+                   inlet ? " of inlets (each like \"- {name: in, face: zmax, flow_rate: 1 L/min, "
+                           "temperature: 40 degC}\")"
+                         : " of outlets (each like \"- {name: out, face: zmax, pressure: 0 Pa}\")"))
+    return;
+  std::size_t index = 0;  // among the ports of this kind
+  for (const auto& item : n) {
+    const std::string name = peek_name(item);
+    const Context ctx{name.empty() ? noun + " #" + std::to_string(index + 1)
+                                   : noun + " " + in_quotes(name),
+                      list + "[" + std::to_string(index) + "]"};
+    if (!item.IsMap()) {
+      error(item, "expected a mapping for " + ctx.desc + ", got " + describe(item));
+      // A port is missing: check_case() must not also call the list empty. "[?]" is no real
+      // port's path, so the ports that were read are still checked.
+      fail(list + "[?]");
+      continue;
+    }
+    FlowPort p;
+    p.kind = kind;
+    p.name = noun + "_" + std::to_string(index + 1);
+    p.mark = mark(item);
+    m_case.key_marks[ctx.path] = p.mark;
+    const std::vector<std::string> keys =
+        inlet ? std::vector<std::string>{"name", "face", "region", "flow_rate", "temperature"}
+              : std::vector<std::string>{"name", "face", "region", "pressure"};
+    const auto seen = walk(item, ctx, keys, [&](const std::string& k, const YAML::Node& v) {
+      if (k == "name") {
+        if (auto t = text(v, k, ctx)) p.name = *t;
+      } else if (k == "face") {
+        parse_face(v, ctx, p.face);
+      } else if (k == "region") {
+        parse_region(v, ctx, p.has_region, p.region_min_m, p.region_max_m);
+      } else if (k == "flow_rate") {
+        if (auto x = quantity(v, Dimension::VolumeFlowRate, k, ctx)) p.flow_rate_m3_s = *x;
+      } else if (k == "temperature") {
+        if (auto x = quantity(v, Dimension::Temperature, k, ctx)) p.temperature_K = *x;
+      } else if (k == "pressure") {
+        if (auto x = quantity(v, Dimension::Pressure, k, ctx)) p.pressure_Pa = *x;
+      }
+    });
+    require(seen,
+            inlet ? std::vector<std::string>{"face", "flow_rate", "temperature"}
+                  : std::vector<std::string>{"face"},
+            item, ctx);
+    m_case.ports.push_back(p);
+    ++index;
+  }
+}
+
+void Parser::add_coolant_material() {
+  if (!m_case.coolant) return;
+  const CoolantCase& cc = *m_case.coolant;
+  const int existing = m_case.material_index(cc.material);
+  if (existing >= 0) {
+    const Material& m = m_case.materials[static_cast<std::size_t>(existing)];
+    m_diags.push_back(
+        {m_file, m.mark.line, m.mark.column,
+         "material " + in_quotes(cc.material) + " is the coolant's material, whose properties "
+         "come from the coolant (" + in_quotes(cc.fluid) + "): remove it from \"materials\", or "
+         "give the coolant's cells another name with coolant: {fluid: ..., material: NAME}"});
+    fail("materials[" + std::to_string(existing) + "]");
+    return;
+  }
+  Material m;
+  m.name = cc.material;
+  m.mark = cc.mark;
+  const std::string path = "materials[" + std::to_string(m_case.materials.size()) + "]";
+  m_case.key_marks[path] = cc.mark;
+  // The energy equation's coolant properties are taken at the inlet temperature.
+  double T = m_case.initial_temperature_K;
+  const auto inlet = std::find_if(m_case.ports.begin(), m_case.ports.end(), [](const FlowPort& p) {
+    return p.kind == FlowPort::Kind::Inlet;
+  });
+  if (inlet != m_case.ports.end()) T = inlet->temperature_K;
+  else if (m_case.coldplate) T = m_case.coldplate->inlet_temperature_K;
+  try {
+    const CoolantProperties props = make_coolant(parse_coolant(cc.fluid));
+    // An out-of-range temperature is check_case()'s to report; clamped, the material stays
+    // physical meanwhile.
+    const double t = std::isfinite(T) ? std::clamp(T, props.t_min_K, props.t_max_K) : props.t_min_K;
+    const double k = props.conductivity(t);
+    m.conductivity_W_mK = {k, k, k};
+    m.density_kg_m3 = props.density(t);
+    m.specific_heat_J_kgK = props.specific_heat(t);
+  } catch (const CoolantError&) {
+    fail(path);  // check_case() reports the coolant itself
+  }
+  m_case.materials.push_back(m);
+}
+
 // ---- checks ---------------------------------------------------------------------------------
 
 /// Reports problems at the place a key was written: the key's own mark when the parser
@@ -1203,6 +1533,19 @@ class Checker {
       const auto cut = path.find_last_of(".[");
       path = cut == std::string::npos ? std::string() : path.substr(0, cut);
     }
+  }
+
+  /// Whether the parser reported anything at path or inside it ("coldplate.fins.pitch" is
+  /// inside "coldplate"), or anything containing it.
+  bool failed_under(const std::string& path) const {
+    if (failed(path)) return true;
+    const std::string bang = "!" + path;
+    for (auto it = m_case.key_marks.lower_bound(bang);
+         it != m_case.key_marks.end() && it->first.rfind(bang, 0) == 0; ++it) {
+      const char next = it->first.size() > bang.size() ? it->first[bang.size()] : '.';
+      if (next == '.' || next == '[') return true;
+    }
+    return false;
   }
 
   void report(const std::string& path, const SourceMark& fallback, const std::string& message) {
@@ -1244,6 +1587,15 @@ class Checker {
   void check_contacts();
   void check_probes();
   void check_settings();
+  void check_coolant();
+  void check_coldplate();
+  void check_flow();
+  /// A region on face (BoundaryCondition and FlowPort regions): min < max along both
+  /// tangential axes, inside the face. path is the owner's ("boundaries[0]").
+  void check_region(const std::string& path, const SourceMark& mark, const std::string& who,
+                    Face face, const std::array<double, 2>& lo, const std::array<double, 2>& hi);
+  /// The longest prefix of path (cut at '.' or '[') that key_marks knows, else path.
+  std::string nearest_marked(const std::string& path) const;
   void check_material_ref(const std::string& name, const std::string& path,
                           const SourceMark& fallback, const std::string& who);
 
@@ -1260,6 +1612,9 @@ class Checker {
   std::vector<std::string> m_material_names;
   bool m_has_domain = false;  // whether m_domain is a valid, non-empty box
   Extent m_domain;
+  std::optional<CoolantProperties> m_coolant;  // when the coolant is valid
+  std::optional<ColdPlateLayout> m_plate;      // when the coldplate is valid
+  std::optional<Extent> m_plate_extent;        // m_plate's outer box
 };
 
 bool finite3(const std::array<double, 3>& a) {
@@ -1283,6 +1638,8 @@ std::string bad_axis(const std::array<double, 3>& lo, const std::array<double, 3
 
 void Checker::run() {
   check_materials();
+  check_coolant();
+  check_coldplate();  // before check_domain: the plate is part of the natural domain
   check_domain();
   check_boxes();
   check_sources();
@@ -1290,6 +1647,18 @@ void Checker::run() {
   check_contacts();
   check_probes();
   check_settings();
+  check_flow();
+}
+
+std::string Checker::nearest_marked(const std::string& path) const {
+  std::string p = path;
+  while (!p.empty()) {
+    if (m_case.key_marks.count(p)) return p;
+    const auto cut = p.find_last_of(".[");
+    if (cut == std::string::npos) break;
+    p = p.substr(0, cut);
+  }
+  return path;
 }
 
 void Checker::check_material_ref(const std::string& name, const std::string& path,
@@ -1352,21 +1721,23 @@ void Checker::check_domain() {
       check_material_ref(d.background_material, "domain.background", d.mark, "domain background");
     return;
   }
-  // No explicit domain: the bounding box of every well-formed box.
+  // No explicit domain: the bounding box of every well-formed box and of the cold plate.
   bool any = false;
-  for (const auto& b : m_case.boxes) {
-    if (!ordered3(b.min_m, b.max_m)) continue;
+  const auto extend = [&](const std::array<double, 3>& lo, const std::array<double, 3>& hi) {
+    if (!ordered3(lo, hi)) return;
     for (int a = 0; a < 3; ++a) {
-      m_domain.lo[a] = any ? std::min(m_domain.lo[a], b.min_m[a]) : b.min_m[a];
-      m_domain.hi[a] = any ? std::max(m_domain.hi[a], b.max_m[a]) : b.max_m[a];
+      m_domain.lo[a] = any ? std::min(m_domain.lo[a], lo[a]) : lo[a];
+      m_domain.hi[a] = any ? std::max(m_domain.hi[a], hi[a]) : hi[a];
     }
     any = true;
-  }
+  };
+  for (const auto& b : m_case.boxes) extend(b.min_m, b.max_m);
+  if (m_plate_extent) extend(m_plate_extent->lo, m_plate_extent->hi);
   m_has_domain = any;
 }
 
 void Checker::check_boxes() {
-  if (m_case.boxes.empty())
+  if (m_case.boxes.empty() && !m_case.coldplate)
     report("boxes", "the case defines no boxes; add at least one under \"boxes\"");
   std::set<std::string> seen;
   for (std::size_t i = 0; i < m_case.boxes.size(); ++i) {
@@ -1434,13 +1805,15 @@ void Checker::check_sources() {
                    "] reaches outside the domain [" + vec_text(m_domain.lo, "m") + " .. " +
                    vec_text(m_domain.hi, "m") + "]");
       bool overlaps = false;
-      for (const auto& b : m_case.boxes) {
-        if (!ordered3(b.min_m, b.max_m)) continue;
+      const auto overlap = [&](const std::array<double, 3>& lo, const std::array<double, 3>& hi) {
+        if (!ordered3(lo, hi)) return;
         bool all = true;
         for (int d = 0; d < 3; ++d)
-          all = all && std::min(s.max_m[d], b.max_m[d]) > std::max(s.min_m[d], b.min_m[d]);
+          all = all && std::min(s.max_m[d], hi[d]) > std::max(s.min_m[d], lo[d]);
         overlaps = overlaps || all;
-      }
+      };
+      for (const auto& b : m_case.boxes) overlap(b.min_m, b.max_m);
+      if (m_plate_extent) overlap(m_plate_extent->lo, m_plate_extent->hi);
       // With a background material every point of the domain is inside some material.
       const bool background = m_case.domain && !m_case.domain->background_material.empty();
       if (!overlaps && !background)
@@ -1495,41 +1868,228 @@ void Checker::check_boundaries() {
              who + ": h must be positive and finite, got " + num(bc.htc_W_m2K) + " W/m^2/K");
     if (bc.type == Type::HeatFlux && !std::isfinite(bc.heat_flux_W_m2))
       report(path + ".heat_flux", bc.mark, who + ": heat_flux must be finite");
-    if (bc.has_region && face_ok && !failed(path + ".region.min") &&
-        !failed(path + ".region.max") && !failed(path + ".face")) {
-      const int normal = face_index / 2;
-      int tangential[2], t = 0;
-      for (int d = 0; d < 3; ++d)
-        if (d != normal) tangential[t++] = d;
-      for (int j = 0; j < 2; ++j) {
-        const double lo = bc.region_min_m[j], hi = bc.region_max_m[j];
-        const char axis = "xyz"[tangential[j]];
-        if (!(lo < hi && std::isfinite(lo) && std::isfinite(hi))) {
-          report(path + ".region", bc.mark,
-                 who + ": region min must be less than max along " + axis + ", got " + num(lo) +
-                     " .. " + num(hi) + " m");
-          break;
-        }
-        const double dlo = m_domain.lo[tangential[j]], dhi = m_domain.hi[tangential[j]];
-        const double tol = 1e-9 * (dhi - dlo);
-        if (m_has_domain && (lo < dlo - tol || hi > dhi + tol)) {
-          report(path + ".region", bc.mark,
-                 who + ": region " + num(lo) + " .. " + num(hi) + " m along " + axis +
-                     " reaches outside the face (" + num(dlo) + " .. " + num(dhi) + " m)");
-          break;
-        }
-      }
-    }
+    if (bc.has_region) check_region(path, bc.mark, who, bc.face, bc.region_min_m, bc.region_max_m);
   }
   // A boundary whose type could not be read might have been the fixed one.
   bool type_unknown = failed("transient");
   for (const auto& kv : m_case.key_marks)
     type_unknown = type_unknown || kv.first.rfind("!boundaries", 0) == 0;
-  if (!m_case.transient.enabled && !has_fixed && !type_unknown)
+  // With flow, the inlet temperature fixes the level: the coolant carries the heat out. (A
+  // flow without its coolant is reported as that.)
+  const bool flow = m_case.coldplate.has_value() || !m_case.ports.empty();
+  if (!m_case.transient.enabled && !has_fixed && !type_unknown && !flow)
     report("boundaries",
            "a steady case needs at least one boundary of type temperature or convection: with "
            "only adiabatic and heat_flux faces the steady temperature is not unique (add one, or "
            "a \"transient\" section)");
+}
+
+void Checker::check_region(const std::string& path, const SourceMark& mark,
+                           const std::string& who, Face face, const std::array<double, 2>& lo_,
+                           const std::array<double, 2>& hi_) {
+  const int face_index = static_cast<int>(face);
+  if (face_index < 0 || face_index >= 6 || failed(path + ".region.min") ||
+      failed(path + ".region.max") || failed(path + ".face"))
+    return;
+  const int normal = face_index / 2;
+  int tangential[2], t = 0;
+  for (int d = 0; d < 3; ++d)
+    if (d != normal) tangential[t++] = d;
+  for (int j = 0; j < 2; ++j) {
+    const double lo = lo_[j], hi = hi_[j];
+    const char axis = "xyz"[tangential[j]];
+    if (!(lo < hi && std::isfinite(lo) && std::isfinite(hi))) {
+      report(path + ".region", mark,
+             who + ": region min must be less than max along " + axis + ", got " + num(lo) +
+                 " .. " + num(hi) + " m");
+      return;
+    }
+    const double dlo = m_domain.lo[tangential[j]], dhi = m_domain.hi[tangential[j]];
+    const double tol = 1e-9 * (dhi - dlo);
+    if (m_has_domain && (lo < dlo - tol || hi > dhi + tol)) {
+      report(path + ".region", mark,
+             who + ": region " + num(lo) + " .. " + num(hi) + " m along " + axis +
+                 " reaches outside the face (" + num(dlo) + " .. " + num(dhi) + " m)");
+      return;
+    }
+  }
+}
+
+void Checker::check_coolant() {
+  const bool has_ports = !m_case.ports.empty();
+  if (!m_case.coolant) {
+    if (failed("coolant")) return;  // the parser reported it
+    const char* hint = ": add a \"coolant\" section naming the fluid (e.g. \"coolant: PG25\")";
+    if (has_ports)
+      report(m_case.ports[0].kind == FlowPort::Kind::Inlet ? "flow.inlets" : "flow.outlets",
+             m_case.ports[0].mark, std::string("flow inlets and outlets carry coolant") + hint);
+    if (m_case.coldplate)
+      report("coldplate", m_case.coldplate->mark,
+             std::string("a coldplate carries coolant") + hint);
+    return;
+  }
+  const CoolantCase& cc = *m_case.coolant;
+  const std::string fluid_path = m_case.key_marks.count("coolant.fluid") ? "coolant.fluid"
+                                                                         : "coolant";
+  try {
+    m_coolant = make_coolant(parse_coolant(cc.fluid));
+  } catch (const CoolantError& e) {
+    const std::string what = e.what();
+    report(fluid_path, cc.mark, what.rfind("coolant", 0) == 0 ? what : "coolant: " + what);
+  }
+  if (!has_ports && !m_case.coldplate && !failed_under("flow") && !failed_under("coldplate"))
+    report("coolant", cc.mark,
+           "coolant " + in_quotes(cc.fluid) + " is given but nothing flows: add a \"coldplate\" "
+           "section or inlets and outlets under \"flow\", or remove \"coolant\"");
+  // load_case() adds the coolant's material; a case built in code must do the same.
+  if (m_case.material_index(cc.material) < 0)
+    report(m_case.key_marks.count("coolant.material") ? "coolant.material" : "coolant", cc.mark,
+           "coolant: its material " + in_quotes(cc.material) +
+               " is not among the case's materials (load_case() adds it)");
+  if (!m_coolant) return;
+  const auto in_range = [&](double T, const std::string& path, const SourceMark& fallback,
+                            const std::string& what) {
+    if (failed(path)) return;
+    try {
+      check_coolant_temperature(*m_coolant, T, what);
+    } catch (const CoolantError& e) {
+      report(path, fallback, e.what());
+    }
+  };
+  if (m_case.coldplate)
+    in_range(m_case.coldplate->inlet_temperature_K, "coldplate.inlet_temperature",
+             m_case.coldplate->mark, "coldplate: inlet_temperature");
+  std::size_t inlets = 0;
+  for (const auto& p : m_case.ports) {
+    if (p.kind != FlowPort::Kind::Inlet) continue;
+    in_range(p.temperature_K,
+             "flow.inlets[" + std::to_string(inlets++) + "].temperature", p.mark,
+             "inlet " + in_quotes(p.name) + ": temperature");
+  }
+  in_range(m_case.initial_temperature_K, "initial_temperature", SourceMark{},
+           m_case.key_marks.count("initial_temperature")
+               ? "initial_temperature"
+               : "the default initial_temperature (set one in the case)");
+}
+
+void Checker::check_coldplate() {
+  if (!m_case.coldplate) return;
+  const ColdPlateCase& cp = *m_case.coldplate;
+  check_material_ref(cp.material, "coldplate.material", cp.mark, "coldplate");
+  if (m_case.coolant && cp.material == m_case.coolant->material)
+    report("coldplate.material", cp.mark,
+           "coldplate: material " + in_quotes(cp.material) +
+               " is the coolant's; the plate needs a solid (e.g. copper)");
+  if (!(cp.flow_rate_m3_s > 0 && std::isfinite(cp.flow_rate_m3_s)))
+    report("coldplate.flow_rate", cp.mark,
+           "coldplate: flow_rate must be positive and finite, got " + num(cp.flow_rate_m3_s) +
+               " m^3/s");
+  if (!std::isfinite(cp.outlet_pressure_Pa))
+    report("coldplate.outlet_pressure", cp.mark, "coldplate: outlet_pressure must be finite");
+
+  // A value the parser rejected is left at its default: building with it says nothing useful.
+  if (failed_under("coldplate")) return;
+  try {
+    m_plate = make_cold_plate(cp.spec);
+  } catch (const std::invalid_argument& e) {
+    // make_cold_plate names the ColdPlateSpec field first; point at the key that sets it.
+    const std::string what = e.what();
+    const std::string field = what.substr(0, what.find_first_of(" ("));
+    static const std::map<std::string, std::string> keys{
+        {"footprint_min", "footprint.min"},
+        {"footprint_max", "footprint.max"},
+        {"base_z", "base"},
+        {"base_thickness", "base_thickness"},
+        {"fin_thickness", "fins.thickness"},
+        {"fin_pitch", "fins.pitch"},
+        {"fin_height", "fins.height"},
+        {"fin_length", "fins.length"},
+        {"fin_region_width", "fins.region_width"},
+        {"pin_size", "fins.size"},
+        {"pin_pitch_x", "fins.pitch"},
+        {"pin_pitch_y", "fins.pitch"},
+        {"center", "center"},
+        {"wall_thickness", "wall_thickness"},
+        {"plenum_length", "plenum_length"},
+        {"port_length", "ports.length"},
+        {"port_width", "ports.width"},
+        {"cover_thickness", "cover_thickness"},
+        {"cells_across_channel", "mesh.cells_across_channel"},
+        {"cells_across_fin", "mesh.cells_across_fin"},
+        {"cells_over_fin_height", "mesh.cells_over_fin_height"},
+        {"max_cell_along_flow", "mesh.max_cell_along_flow"}};
+    const auto key = keys.find(field);
+    report(key == keys.end() ? "coldplate" : nearest_marked("coldplate." + key->second), cp.mark,
+           "coldplate: " + what);
+    return;
+  }
+  const ColdPlateBox& outer = m_plate->boxes.front();
+  m_plate_extent = Extent{outer.min_m, outer.max_m};
+}
+
+void Checker::check_flow() {
+  std::set<std::string> names;
+  std::size_t inlets = 0, outlets = 0;
+  for (const auto& p : m_case.ports) {
+    const bool inlet = p.kind == FlowPort::Kind::Inlet;
+    const std::string path = std::string(inlet ? "flow.inlets[" : "flow.outlets[") +
+                             std::to_string(inlet ? inlets++ : outlets++) + "]";
+    const std::string who = (inlet ? "inlet " : "outlet ") + in_quotes(p.name);
+    if (!printable_name(p.name))
+      report(path + ".name", p.mark, who + ": names must be non-empty printable UTF-8 text");
+    else if (!names.insert(p.name).second)
+      report(path + ".name", p.mark, "duplicate inlet or outlet name " + in_quotes(p.name));
+    const int face_index = static_cast<int>(p.face);
+    if (face_index < 0 || face_index >= 6) report(path + ".face", p.mark, who + ": invalid face");
+    if (inlet && !(p.flow_rate_m3_s > 0 && std::isfinite(p.flow_rate_m3_s)))
+      report(path + ".flow_rate", p.mark,
+             who + ": flow_rate must be positive and finite, got " + num(p.flow_rate_m3_s) +
+                 " m^3/s");
+    if (!inlet && !std::isfinite(p.pressure_Pa))
+      report(path + ".pressure", p.mark, who + ": pressure must be finite");
+    if (p.has_region) check_region(path, p.mark, who, p.face, p.region_min_m, p.region_max_m);
+  }
+  // A cold plate brings its own inlet and outlets.
+  if (inlets > 0 && outlets == 0 && !m_case.coldplate && !failed_under("flow.outlets"))
+    report("flow.inlets", m_case.ports.front().mark,
+           "flow: the coolant needs a way out; add at least one outlet under \"outlets\"");
+  if (outlets > 0 && inlets == 0 && !m_case.coldplate && !failed_under("flow.inlets"))
+    report("flow.outlets", m_case.ports.front().mark,
+           "flow: outlets without an inlet carry no flow; add at least one under \"inlets\"");
+
+  const FlowCaseSettings& f = m_case.flow;
+  const double w = f.velocity_relaxation;
+  if (!(w > 0 && w <= 1))
+    report("flow.relaxation", "flow: relaxation must lie in (0, 1], got " + num(w));
+  if (!(f.tolerance > 0 && std::isfinite(f.tolerance)))
+    report("flow.tolerance",
+           "flow: tolerance must be positive and finite, got " + num(f.tolerance));
+  if (f.max_iterations < 1)
+    report("flow.max_iterations",
+           "flow: max_iterations must be at least 1, got " + std::to_string(f.max_iterations));
+  if (f.max_coupling_iterations < 1)
+    report("flow.max_coupling_iterations",
+           "flow: max_coupling_iterations must be at least 1, got " +
+               std::to_string(f.max_coupling_iterations));
+  if (!(f.temperature_tolerance_K > 0 && std::isfinite(f.temperature_tolerance_K)))
+    report("flow.temperature_tolerance",
+           "flow: temperature_tolerance must be positive and finite, got " +
+               num(f.temperature_tolerance_K) + " K");
+
+  // The plate's ports open on its cover, which must be the domain's top face.
+  if (m_plate && m_has_domain) {
+    const ColdPlateCase& cp = *m_case.coldplate;
+    if (m_case.domain && !inside(m_plate_extent->lo, m_plate_extent->hi))
+      report("coldplate", cp.mark,
+             "coldplate [" + vec_text(m_plate_extent->lo, "m") + " .. " +
+                 vec_text(m_plate_extent->hi, "m") + "] reaches outside the domain [" +
+                 vec_text(m_domain.lo, "m") + " .. " + vec_text(m_domain.hi, "m") + "]");
+    else if (std::abs(m_plate->top_z_m - m_domain.hi[2]) > 1e-9 * (m_domain.hi[2] - m_domain.lo[2]))
+      report("coldplate", cp.mark,
+             "coldplate: its ports open on the top of its cover at z = " + num(m_plate->top_z_m) +
+                 " m, which must be the domain's top (zmax) face, but the domain reaches z = " +
+                 num(m_domain.hi[2]) + " m");
+  }
 }
 
 void Checker::check_contacts() {
@@ -1576,6 +2136,11 @@ void Checker::check_probes() {
 }
 
 void Checker::check_settings() {
+  if (!m_case.junction_material.empty())
+    check_material_ref(m_case.junction_material, "junction_material", SourceMark{},
+                       "junction_material");
+  if (!m_case.case_material.empty())
+    check_material_ref(m_case.case_material, "case_material", SourceMark{}, "case_material");
   if (!m_case.name.empty() && !printable_name(m_case.name))
     report("name", "the case name must be printable UTF-8 text");
   if (!valid_utf8(m_case.description))
@@ -1738,6 +2303,8 @@ std::string resolved_case_yaml(const Case& c) {
 
   out << YAML::Key << "materials" << YAML::Value << YAML::BeginMap;
   for (const auto& m : c.materials) {
+    // The coolant's material is derived from the coolant when the case is read again.
+    if (c.coolant && m.name == c.coolant->material) continue;
     out << YAML::Key << YAML::DoubleQuoted << m.name << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "conductivity" << YAML::Value;
     emit_vec(out, m.conductivity_W_mK);
@@ -1866,6 +2433,118 @@ std::string resolved_case_yaml(const Case& c) {
     emit_num(out, "output_interval", t.output_interval_s);
     out << YAML::EndMap;
   }
+
+  if (c.coolant) {
+    out << YAML::Key << "coolant" << YAML::Value << YAML::BeginMap;
+    emit_str(out, "fluid", c.coolant->fluid);
+    emit_str(out, "material", c.coolant->material);
+    out << YAML::Key << "constant_properties" << YAML::Value << c.coolant->constant_properties;
+    out << YAML::EndMap;
+  }
+
+  if (c.coldplate) {
+    const ColdPlateCase& cp = *c.coldplate;
+    const ColdPlateSpec& s = cp.spec;
+    const bool pins = s.fins == ColdPlateSpec::Fins::Pins;
+    out << YAML::Key << "coldplate" << YAML::Value << YAML::BeginMap;
+    emit_str(out, "material", cp.material);
+    out << YAML::Key << "footprint" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "min" << YAML::Value;
+    emit_vec(out, s.footprint_min_m.data(), 2);
+    out << YAML::Key << "max" << YAML::Value;
+    emit_vec(out, s.footprint_max_m.data(), 2);
+    out << YAML::EndMap;
+    emit_num(out, "base", s.base_z_m);
+    emit_num(out, "base_thickness", s.base_thickness_m);
+    out << YAML::Key << "fins" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    emit_str(out, "type", pins ? "pins" : "straight");
+    if (pins) {
+      emit_num(out, "size", s.pin_size_m);
+      const double pitch[2] = {s.pin_pitch_x_m, s.pin_pitch_y_m};
+      out << YAML::Key << "pitch" << YAML::Value;
+      emit_vec(out, pitch, 2);
+    } else {
+      emit_num(out, "thickness", s.fin_thickness_m);
+      emit_num(out, "pitch", s.fin_pitch_m);
+    }
+    emit_num(out, "height", s.fin_height_m);
+    emit_num(out, "length", s.fin_length_m);
+    emit_num(out, "region_width", s.fin_region_width_m);
+    out << YAML::EndMap;
+    // NaN (the footprint's centre) cannot be written; leaving the key out means the same.
+    if (!std::isnan(s.center_m[0]) || !std::isnan(s.center_m[1])) {
+      out << YAML::Key << "center" << YAML::Value;
+      emit_vec(out, s.center_m.data(), 2);
+    }
+    emit_num(out, "wall_thickness", s.wall_thickness_m);
+    emit_num(out, "plenum_length", s.plenum_length_m);
+    emit_num(out, "cover_thickness", s.cover_thickness_m);
+    out << YAML::Key << "ports" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    emit_str(out, "layout",
+             s.flow == ColdPlateSpec::Flow::CenterInlet ? "center_inlet" : "end_to_end");
+    emit_num(out, "length", s.port_length_m);
+    emit_num(out, "width", s.port_width_m);
+    out << YAML::EndMap;
+    out << YAML::Key << "mesh" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "cells_across_channel" << YAML::Value << s.cells_across_channel;
+    out << YAML::Key << "cells_across_fin" << YAML::Value << s.cells_across_fin;
+    out << YAML::Key << "cells_over_fin_height" << YAML::Value << s.cells_over_fin_height;
+    emit_num(out, "max_cell_along_flow", s.max_cell_along_flow_m);
+    out << YAML::EndMap;
+    emit_num(out, "flow_rate", cp.flow_rate_m3_s);
+    emit_num(out, "inlet_temperature", cp.inlet_temperature_K);
+    emit_num(out, "outlet_pressure", cp.outlet_pressure_Pa);
+    out << YAML::EndMap;
+  }
+
+  const FlowCaseSettings& f = c.flow;
+  const FlowCaseSettings defaults;
+  const bool default_settings = f.velocity_relaxation == defaults.velocity_relaxation &&
+                                f.tolerance == defaults.tolerance &&
+                                f.max_iterations == defaults.max_iterations &&
+                                f.max_coupling_iterations == defaults.max_coupling_iterations &&
+                                f.temperature_tolerance_K == defaults.temperature_tolerance_K;
+  if (c.coolant || !c.ports.empty() || !default_settings) {
+    out << YAML::Key << "flow" << YAML::Value << YAML::BeginMap;
+    for (const auto kind : {FlowPort::Kind::Inlet, FlowPort::Kind::Outlet}) {
+      const bool inlet = kind == FlowPort::Kind::Inlet;
+      if (std::none_of(c.ports.begin(), c.ports.end(),
+                       [&](const FlowPort& p) { return p.kind == kind; }))
+        continue;
+      out << YAML::Key << (inlet ? "inlets" : "outlets") << YAML::Value << YAML::BeginSeq;
+      for (const auto& p : c.ports) {
+        if (p.kind != kind) continue;
+        out << YAML::BeginMap;
+        emit_str(out, "name", p.name);
+        emit_str(out, "face", face_name(p.face));
+        if (p.has_region) {
+          out << YAML::Key << "region" << YAML::Value << YAML::Flow << YAML::BeginMap;
+          out << YAML::Key << "min" << YAML::Value;
+          emit_vec(out, p.region_min_m.data(), 2);
+          out << YAML::Key << "max" << YAML::Value;
+          emit_vec(out, p.region_max_m.data(), 2);
+          out << YAML::EndMap;
+        }
+        if (inlet) {
+          emit_num(out, "flow_rate", p.flow_rate_m3_s);
+          emit_num(out, "temperature", p.temperature_K);
+        } else {
+          emit_num(out, "pressure", p.pressure_Pa);
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    emit_num(out, "relaxation", f.velocity_relaxation);
+    emit_num(out, "tolerance", f.tolerance);
+    out << YAML::Key << "max_iterations" << YAML::Value << f.max_iterations;
+    out << YAML::Key << "max_coupling_iterations" << YAML::Value << f.max_coupling_iterations;
+    emit_num(out, "temperature_tolerance", f.temperature_tolerance_K);
+    out << YAML::EndMap;
+  }
+
+  if (!c.junction_material.empty()) emit_str(out, "junction_material", c.junction_material);
+  if (!c.case_material.empty()) emit_str(out, "case_material", c.case_material);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
