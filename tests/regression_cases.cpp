@@ -132,3 +132,66 @@ TEST(Cases, PostprocessPlotsTheTransient) {
   EXPECT_GT(fs::file_size(out / "temperature_planes.png"), 10000u);
   EXPECT_GT(fs::file_size(out / "timeseries.png"), 10000u);
 }
+
+namespace {
+
+/// Runs a copy of a case with one line's text replaced (e.g. another flow rate).
+fs::path run_variant(const std::string& name, const std::string& from, const std::string& to,
+                     const std::string& tag) {
+  std::ifstream in(case_path(name));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  const fs::path dir = fs::temp_directory_path() / ("kelvin-variant-" + name + tag);
+  fs::create_directories(dir);
+  std::ofstream(dir / "case.yaml") << text;
+  const fs::path out = dir / "out";
+  fs::remove_all(out);
+  const std::string cmd = std::string(KELVIN_EXECUTABLE) + " run --quiet " + (dir / "case.yaml").string() +
+                          " -o " + out.string() + " > " + (dir / "log").string() + " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  return out;
+}
+
+}  // namespace
+
+// Conjugate cold plate: heat in = coolant enthalpy rise + losses (0.5 %), mass conserved to
+// 1e-8, the enthalpy rise equals m cp (T_out - T_in), flow spreads over every channel, and
+// pressure drop and thermal resistance fall as the flow rises.
+TEST(Cases, H100ColdPlateCiConservesAndRespondsToFlow) {
+  const auto out = run_case("h100-coldplate-ci");
+  const json s = read_json(out / "summary.json");
+  EXPECT_TRUE(s["converged"].get<bool>());
+  EXPECT_LE(s["energy_balance"]["relative_error"].get<double>(), 5e-3);
+  EXPECT_LE(s["mass_balance"]["relative_error"].get<double>(), 1e-8);
+  EXPECT_LE(s["mass_balance"]["continuity_residual"].get<double>(), 1e-8);
+  const double m = s["mass_balance"]["inflow_kg_s"].get<double>();
+  const double Tin = s["inlet_temperature_K"].get<double>(), Tout = s["outlet_temperature_K"].get<double>();
+  EXPECT_NEAR(Tin, 313.15, 1e-9);
+  const double cp = s["coolant"]["at_inlet"]["specific_heat_J_kgK"].get<double>();
+  const double rise = s["energy_balance"]["coolant_enthalpy_rise_W"].get<double>();
+  EXPECT_NEAR(m * cp * (Tout - Tin) / rise, 1.0, 5e-3);  // cp varies 0.3 % over the rise
+  EXPECT_NEAR(s["flow_rate_m3_s"].get<double>(), 1.0e-3 / 60, 1e-12);
+  EXPECT_GT(s["channel_flow"]["min_fraction"].get<double>(), 0.5);
+  EXPECT_LT(s["channel_flow"]["max_fraction"].get<double>(), 1.5);
+  const double dp1 = s["pressure_drop_Pa"].get<double>();
+  const double r1 = s["thermal_resistance_K_per_W"]["junction_to_inlet"].get<double>();
+  EXPECT_GT(dp1, 0);
+  EXPECT_GT(r1, 0);
+  // ParaView fields and HDF5 datasets of the flow.
+  std::ifstream vtr(out / "solution.vtr");
+  std::string text((std::istreambuf_iterator<char>(vtr)), std::istreambuf_iterator<char>());
+  for (const char* name : {"Name=\"velocity\"", "Name=\"pressure\"", "Name=\"coolant\""})
+    EXPECT_NE(text.find(name), std::string::npos) << name;
+  const std::string h5 = (out / "results.h5").string();
+  for (const char* d : {"fields/velocity_x_m_s", "fields/pressure_Pa", "fields/coolant_mask"})
+    EXPECT_TRUE(kelvin::h5_exists(h5, d)) << d;
+  // Twice the flow: lower resistance, higher pressure drop... and the opposite at half.
+  const auto out2 = run_variant("h100-coldplate-ci", "flow_rate: 1.0 L/min", "flow_rate: 2.0 L/min", "-2lpm");
+  const json s2 = read_json(out2 / "summary.json");
+  EXPECT_TRUE(s2["converged"].get<bool>());
+  EXPECT_GT(s2["pressure_drop_Pa"].get<double>(), 1.8 * dp1);
+  EXPECT_LT(s2["thermal_resistance_K_per_W"]["junction_to_inlet"].get<double>(), r1);
+  EXPECT_LE(s2["energy_balance"]["relative_error"].get<double>(), 5e-3);
+}
