@@ -21,7 +21,58 @@ void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
 namespace {
 
 /// Deferred-correction updates of the energy equation per coupling pass.
-constexpr int kInnerCorrections = 4;
+constexpr int kInnerCorrections = 12;
+
+/// Anderson acceleration (depth 2) of the fixed-point iteration x <- G(x) that the TVD deferred
+/// correction is (Walker & Ni 2011): with residuals f = G(x) - x, the next iterate is
+/// G(x_k) - sum_i gamma_i (G(x_k) - G(x_{k-i})), gamma minimising |f_k - sum_i gamma_i (f_k - f_{k-i})|.
+/// Without it the correction converges like 0.97 per update on cold plates (recirculating plenums).
+class Anderson {
+ public:
+  std::vector<double> next(const std::vector<double>& x, const std::vector<double>& g) {
+    std::vector<double> f(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) f[i] = g[i] - x[i];
+    m_f.push_back(f);
+    m_g.push_back(g);
+    if (m_f.size() > kDepth + 1) {
+      m_f.erase(m_f.begin());
+      m_g.erase(m_g.begin());
+    }
+    const std::size_t m = m_f.size() - 1;  // history differences available
+    std::vector<double> out = g;
+    if (m == 0) return out;
+    // normal equations of the least-squares problem for gamma (m <= 2)
+    const auto& fk = m_f.back();
+    double A[2][2] = {{0, 0}, {0, 0}}, b[2] = {0, 0};
+    for (std::size_t n = 0; n < fk.size(); ++n) {
+      double d[2] = {0, 0};
+      for (std::size_t i = 0; i < m; ++i) d[i] = fk[n] - m_f[m - 1 - i][n];
+      for (std::size_t i = 0; i < m; ++i) {
+        b[i] += d[i] * fk[n];
+        for (std::size_t j = 0; j < m; ++j) A[i][j] += d[i] * d[j];
+      }
+    }
+    double gamma[2] = {0, 0};
+    if (m == 1) {
+      if (A[0][0] > 0) gamma[0] = b[0] / A[0][0];
+    } else {
+      const double det = A[0][0] * A[1][1] - A[0][1] * A[1][0];
+      if (std::fabs(det) > 1e-14 * A[0][0] * A[1][1]) {
+        gamma[0] = (b[0] * A[1][1] - b[1] * A[0][1]) / det;
+        gamma[1] = (A[0][0] * b[1] - A[1][0] * b[0]) / det;
+      } else if (A[0][0] > 0) {
+        gamma[0] = b[0] / A[0][0];
+      }
+    }
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t n = 0; n < out.size(); ++n) out[n] -= gamma[i] * (g[n] - m_g[m - 1 - i][n]);
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kDepth = 2;
+  std::vector<std::vector<double>> m_f, m_g;
+};
 
 double max_abs_change(const std::vector<double>& a, const std::vector<double>& b) {
   double m = 0;
@@ -56,6 +107,7 @@ ChtResult solve_steady_cht(const Case& c, FlowSolver& flow, ConductionSolver& en
     // them per pass, since the flow changes little between passes once properties settle.
     SolveStats st;
     int energy_its = 0;
+    Anderson mixer;
     for (int inner = 0; inner < kInnerCorrections; ++inner) {
       energy.update_advection(T);
       st = energy.solve_steady(T, c.solver.tolerance, c.solver.max_iterations, [&](int it, double rel) {
@@ -64,8 +116,12 @@ ChtResult solve_steady_cht(const Case& c, FlowSolver& flow, ConductionSolver& en
       energy_its += st.iterations;
       std::vector<double> after = T.to_host();
       r.last_change_K = max_abs_change(before, after);
-      before.swap(after);
-      if (r.last_change_K < c.flow.temperature_tolerance_K) break;
+      if (r.last_change_K < c.flow.temperature_tolerance_K || inner + 1 == kInnerCorrections) {
+        before.swap(after);  // T is the last solve's answer, not an extrapolation
+        break;
+      }
+      before = mixer.next(before, after);
+      T.from_host(before);
     }
     r.energy_iterations += energy_its;
     progress.log(fmt::format("kelvin: pass {}: {} flow iterations, {} energy iterations, max temperature change {:.3g} K",

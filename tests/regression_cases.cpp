@@ -195,3 +195,17 @@ TEST(Cases, H100ColdPlateCiConservesAndRespondsToFlow) {
   EXPECT_LT(s2["thermal_resistance_K_per_W"]["junction_to_inlet"].get<double>(), r1);
   EXPECT_LE(s2["energy_balance"]["relative_error"].get<double>(), 5e-3);
 }
+
+// The two-die B200-like plate: converges, closes its balances, both dies below 1000 W worth
+// of heating, and the hotter die is the downstream one (the coolant warms along the flow).
+TEST(Cases, B200ColdPlateCiConverges) {
+  const auto out = run_case("b200-coldplate-ci");
+  const json s = read_json(out / "summary.json");
+  EXPECT_TRUE(s["converged"].get<bool>());
+  EXPECT_NEAR(s["energy_balance"]["source_W"].get<double>(), 1000.0, 1e-9);
+  EXPECT_LE(s["energy_balance"]["relative_error"].get<double>(), 5e-3);
+  EXPECT_LE(s["mass_balance"]["relative_error"].get<double>(), 1e-8);
+  EXPECT_NEAR(s["flow_rate_m3_s"].get<double>(), 1.5e-3 / 60, 1e-12);
+  EXPECT_GT(s["probes"]["die_b_center"]["temperature_K"].get<double>(),
+            s["probes"]["die_a_center"]["temperature_K"].get<double>());
+}
