@@ -552,35 +552,25 @@ double FlowSolver::max_cell_imbalance() const {
 }
 
 double FlowSolver::inlet_pressure() const {
-  // Area-weighted mean over inlet faces of the adjacent cell pressure extrapolated to the face
-  // (p_P plus the half-cell pressure drop the face's momentum balance implies is neglected:
-  // cells are thin compared with the plate, and the outlet is taken the same way).
+  // Area-weighted mean over inlet faces of the pressure of the cell next to each face (the
+  // outlet pressure is likewise the one imposed at its faces).
   double pa = 0, area = 0;
   for (int d = 0; d < 3; ++d) {
     const auto st = m_state[d].cview();
     const auto p = m_p.cview();
-    const double* w0 = m_w[0].data();
-    const double* w1 = m_w[1].data();
-    const double* w2 = m_w[2].data();
+    FlowView v{};
+    for (int a = 0; a < 3; ++a) v.w[a] = m_w[a].data(), v.n[a] = m_n[a];
     const int dd = d, nd = m_n[d];
-    pa += reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      if (st(i, j, k) != kInlet) return 0.0;
-      const int c[3] = {i, j, k};
-      const double* w[3] = {w0, w1, w2};
-      int t1, t2;
-      others(dd, t1, t2);
-      const double A = w[t1][c[t1]] * w[t2][c[t2]];
-      const double pc = c[dd] < nd ? p(i, j, k) : p(i - (dd == 0), j - (dd == 1), k - (dd == 2));
-      return pc * A;
-    });
-    area += reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      if (st(i, j, k) != kInlet) return 0.0;
-      const int c[3] = {i, j, k};
-      const double* w[3] = {w0, w1, w2};
-      int t1, t2;
-      others(dd, t1, t2);
-      return w[t1][c[t1]] * w[t2][c[t2]];
-    });
+    for (int weighted = 0; weighted < 2; ++weighted) {
+      const double sum = reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        if (st(i, j, k) != kInlet) return 0.0;
+        const int c[3] = {i, j, k};
+        const double A = face_area(v, dd, c);
+        if (!weighted) return A;
+        return A * (c[dd] < nd ? p(i, j, k) : p(i - (dd == 0), j - (dd == 1), k - (dd == 2)));
+      });
+      (weighted ? pa : area) += sum;
+    }
   }
   return area > 0 ? pa / area : m_outlet_p;
 }

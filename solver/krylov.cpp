@@ -25,6 +25,15 @@ namespace {
                        it, res, c);
 }
 
+/// Fills the relative residual, convergence flag and mean convergence factor of a solve.
+SolveStats finished(SolveStats st, double scale, double tol) {
+  st.relative_residual = st.final_residual / scale;
+  st.converged = st.relative_residual <= tol;
+  if (st.iterations > 0 && st.initial_residual > 0 && st.final_residual > 0)
+    st.convergence_factor = std::pow(st.final_residual / st.initial_residual, 1.0 / st.iterations);
+  return st;
+}
+
 }  // namespace
 
 SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
@@ -89,11 +98,7 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
     // Round-off floor (about eps ||A|| ||x||): a restart that no longer halves it cannot help.
     if (restart > 0 && st.final_residual > 0.5 * previous) break;
   }
-  st.relative_residual = st.final_residual / scale;
-  st.converged = st.relative_residual <= tol;
-  if (st.iterations > 0 && st.initial_residual > 0 && st.final_residual > 0)
-    st.convergence_factor = std::pow(st.final_residual / st.initial_residual, 1.0 / st.iterations);
-  return st;
+  return finished(st, scale, tol);
 }
 
 SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b,
@@ -164,11 +169,7 @@ SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>&
     if (st.final_residual <= tol * scale) break;
     if (restart > 0 && st.final_residual > 0.5 * previous) break;
   }
-  st.relative_residual = st.final_residual / scale;
-  st.converged = st.relative_residual <= tol;
-  if (st.iterations > 0 && st.initial_residual > 0 && st.final_residual > 0)
-    st.convergence_factor = std::pow(st.final_residual / st.initial_residual, 1.0 / st.iterations);
-  return st;
+  return finished(st, scale, tol);
 }
 
 }  // namespace kelvin
