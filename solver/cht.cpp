@@ -66,6 +66,18 @@ class Anderson {
     }
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t n = 0; n < out.size(); ++n) out[n] -= gamma[i] * (g[n] - m_g[m - 1 - i][n]);
+    // Safeguard: an extrapolation that moves any cell much further than the plain update did
+    // is rejected (restart from the plain update).
+    double step = 0, jump = 0;
+    for (std::size_t n = 0; n < out.size(); ++n) {
+      step = std::max(step, std::fabs(fk[n]));
+      jump = std::max(jump, std::fabs(out[n] - g[n]));
+    }
+    if (!(jump <= 10 * step)) {
+      m_f.assign(1, fk);
+      m_g.assign(1, g);
+      return g;
+    }
     return out;
   }
 
@@ -163,12 +175,13 @@ void boundary_mix(const Grid& g, const std::array<std::vector<double>, 3>& m,
         c[t1] = fc[t1] = a;
         c[t2] = fc[t2] = b;
         const double flux = (f % 2 == 0 ? -1.0 : 1.0) * m[d][face_index(g, d, fc[0], fc[1], fc[2])];
-        if (flux > 0) {
+        const double Tin = t_in[f][a + static_cast<std::size_t>(g.n(t1)) * b];
+        if (flux < 0 && Tin > 0) {  // an inlet face
+          const double w = -flux * cool.specific_heat(Tin);
+          in.mass_kg_s -= flux, in.weighted_T += w * Tin, in.weight += w;
+        } else if (flux != 0) {  // outflow, or backflow (negative) through an outlet
           const double Tc = T[g.index(c[0], c[1], c[2])], w = flux * cool.specific_heat(Tc);
           out.mass_kg_s += flux, out.weighted_T += w * Tc, out.weight += w;
-        } else if (flux < 0) {
-          const double Tc = t_in[f][a + static_cast<std::size_t>(g.n(t1)) * b], w = -flux * cool.specific_heat(Tc);
-          in.mass_kg_s -= flux, in.weighted_T += w * Tc, in.weight += w;
         }
       }
   }

@@ -434,8 +434,10 @@ void ConductionSolver::update_advection(const Field<double>& T) {
         step(c, a, dir, nb);
         const bool boundary = nb[a] < 0 || nb[a] >= n[a];
         if (boundary) {
-          if (inflow > 0) {
-            const double Tin = ti[2 * a + s][c[t1] + n[t1] * c[t2]];
+          // Coolant enters at its inlet temperature; backflow through an outlet (no inlet
+          // temperature there, marked 0) brings the cell's own temperature: no term.
+          const double Tin = ti[2 * a + s][c[t1] + n[t1] * c[t2]];
+          if (inflow > 0 && Tin > 0) {
             const double C = inflow * secant_cp(cool, Tin, Tp);
             diag += C;
             rhs += C * Tin;
@@ -487,10 +489,11 @@ double ConductionSolver::advected_heat(const Field<double>& T) const {
       fc[a] += s;
       const double out = (2 * s - 1) * mf(fc[0], fc[1], fc[2]);  // > 0 leaves the domain
       const double Tp = t(i, j, k);
-      // enthalpy relative to 0 degC: h(T) - h(273.15) = cp_secant (T - 273.15)
-      if (out > 0) return out * secant_cp(cool, 273.15, Tp) * (Tp - 273.15);
+      // enthalpy relative to 0 degC: h(T) - h(273.15) = cp_secant (T - 273.15); what enters
+      // anywhere but an inlet (backflow at an outlet) enters at the cell's temperature
       const double Tin = tin[c[t1] + n[t1] * c[t2]];
-      return out * secant_cp(cool, 273.15, Tin) * (Tin - 273.15);
+      const double Tf = out > 0 || !(Tin > 0) ? Tp : Tin;
+      return out * secant_cp(cool, 273.15, Tf) * (Tf - 273.15);
     });
   }
   return total;
