@@ -30,6 +30,11 @@ int cmd_validate(const std::string& path) {
     fmt::print("{}: ok: {} materials, {} boxes, {} sources, {} boundary conditions; mesh {} x {} x {} = {} cells, worst aspect ratio {:.1f}\n",
                path, c.materials.size(), c.boxes.size(), c.sources.size(), c.boundaries.size(),
                s.n[0], s.n[1], s.n[2], s.cells, s.worst_aspect_ratio);
+    if (c.coldplate) {
+      const int coolant = c.material_index(c.coolant->material);
+      fmt::print("{}\n", kelvin::format_report(kelvin::report_cold_plate(
+                              kelvin::case_cold_plate(c), g, [&](int m) { return m == coolant; })));
+    }
     return 0;
   } catch (const kelvin::CaseLoadError& e) {
     return report_case_errors(e);

@@ -194,6 +194,18 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     progress.log(fmt::format("kelvin: coolant {}, {:.4g} L/min in", describe(case_coolant(c)),
                              flow->inflow_volume_rate() * 6e4));
   }
+  json plate_report;
+  if (c.coldplate) {
+    const int coolant = c.material_index(c.coolant->material);
+    const ColdPlateReport rep = report_cold_plate(case_cold_plate(c), g, [&](int m) { return m == coolant; });
+    progress.log("kelvin: " + format_report(rep));
+    plate_report = {{"channels", rep.channels},
+                    {"channel_width_m", rep.channel_width_m},
+                    {"min_cells_across_channel", rep.min_cells_across_channel},
+                    {"min_cells_across_fin", rep.min_cells_across_fin},
+                    {"coolant_cells", rep.fluid_cells},
+                    {"solid_cells", rep.solid_cells}};
+  }
   const double setup_s = seconds_since(t_start);
   StaticFields sf = static_fields(problem);
   Monitor monitor(c, g);
@@ -317,6 +329,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     probes[p.name] = {{"temperature_K", ConductionSolver::cell_value(T, p.i, p.j, p.k)},
                       {"cell", {p.i, p.j, p.k}}};
   summary["probes"] = probes;
+  if (!plate_report.is_null()) summary["coldplate"] = plate_report;
   if (flow) {
     if (final_T.empty()) final_T = T.to_host();
     summary.update(flow_summary(c, g, *flow, final_T, summary["materials"], probes, eb.source_W));
