@@ -542,15 +542,6 @@ double FlowSolver::continuity_residual() const {
   return m_inflow_kg_s > 0 ? s / m_inflow_kg_s : s;
 }
 
-double FlowSolver::max_cell_imbalance() const {
-  const auto b = m_pb.cview();
-  const double s = reduce_max(m_pb.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const double v = b(i, j, k);
-    return v < 0 ? -v : v;
-  });
-  return m_inflow_kg_s > 0 ? s / m_inflow_kg_s : s;
-}
-
 double FlowSolver::inlet_pressure() const {
   // Area-weighted mean over inlet faces of the pressure of the cell next to each face (the
   // outlet pressure is likewise the one imposed at its faces).

@@ -106,8 +106,6 @@ class FlowSolver {
   double inlet_pressure() const;
   /// Sum over cells of |net mass outflow| / inflow mass rate.
   double continuity_residual() const;
-  /// Largest |net mass outflow| of one cell / inflow (the worst cell).
-  double max_cell_imbalance() const;
   /// Cell-centred velocity (average of the two faces per component) on the host, 3 per cell.
   std::vector<double> cell_velocity_host() const;
 

@@ -11,6 +11,12 @@ namespace {
 
 bool inside(double x, double lo, double hi) { return x >= lo && x <= hi; }
 
+/// Whether face cell (a, b) (tangential axes t1, t2) lies in an optional region of its face.
+bool in_region(const Grid& g, int t1, int t2, int a, int b, bool has_region,
+               const std::array<double, 2>& lo, const std::array<double, 2>& hi) {
+  return !has_region || (inside(g.center(t1, a), lo[0], hi[0]) && inside(g.center(t2, b), lo[1], hi[1]));
+}
+
 /// Relative power-map weight at (x, y) over the source's xy extent (1 without a map).
 double map_weight(const HeatSource& s, double x, double y) {
   if (!s.power_map) return 1.0;
@@ -56,12 +62,7 @@ void apply_boundary(const BoundaryCondition& bc, const Grid& g, FaceBoundary& fb
   const int t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
   for (int b = 0; b < g.n(t2); ++b)
     for (int a = 0; a < g.n(t1); ++a) {
-      if (bc.has_region) {
-        const double u = g.center(t1, a), v = g.center(t2, b);
-        if (!inside(u, bc.region_min_m[0], bc.region_max_m[0]) ||
-            !inside(v, bc.region_min_m[1], bc.region_max_m[1]))
-          continue;
-      }
+      if (!in_region(g, t1, t2, a, b, bc.has_region, bc.region_min_m, bc.region_max_m)) continue;
       const std::size_t n = static_cast<std::size_t>(a) + static_cast<std::size_t>(g.n(t1)) * b;
       switch (bc.type) {
         case BoundaryCondition::Type::Adiabatic:
@@ -231,12 +232,7 @@ void for_port_cells(const FlowPort& p, const Grid& g, int coolant, Fn fn) {
   const int layer = f % 2 == 0 ? 0 : g.n(d) - 1;
   for (int b = 0; b < g.n(t2); ++b)
     for (int a = 0; a < g.n(t1); ++a) {
-      if (p.has_region) {
-        const double u = g.center(t1, a), v = g.center(t2, b);
-        if (!inside(u, p.region_min_m[0], p.region_max_m[0]) ||
-            !inside(v, p.region_min_m[1], p.region_max_m[1]))
-          continue;
-      }
+      if (!in_region(g, t1, t2, a, b, p.has_region, p.region_min_m, p.region_max_m)) continue;
       int c[3];
       c[d] = layer;
       c[t1] = a;
