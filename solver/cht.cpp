@@ -101,7 +101,13 @@ ChtResult solve_steady_cht(const Case& c, FlowSolver& flow, ConductionSolver& en
   std::vector<double> before = T.to_host();
   for (int pass = 1; pass <= c.flow.max_coupling_iterations; ++pass) {
     r.passes = pass;
-    if (variable) flow.update_properties(T);
+    if (variable) {
+      flow.update_properties(T);
+      if (!flow.property_warning().empty()) {
+        progress.log("kelvin: warning: " + flow.property_warning());
+        r.warnings.push_back(flow.property_warning());
+      }
+    }
     int its = 0;
     r.flow = flow.solve_steady([&](int it, const FlowResiduals& fr) {
       its = it;

@@ -3,6 +3,9 @@
 /// coolant together (conduction.hpp with advection), coupled by outer iterations, and the
 /// engineering figures of a cold plate (pressure drop, thermal resistances, flow
 /// maldistribution across channels, mixed-mean outlet temperature).
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "solver/case.hpp"
@@ -21,6 +24,7 @@ struct ChtResult {
   double continuity_after_projection = 0;
   double last_change_K = 0;      // max |dT| of the last pass
   bool converged = false;
+  std::vector<std::string> warnings;  // e.g. coolant left its correlation's range
 };
 
 /// Steady conjugate solve. Each pass: flow to convergence with rho, mu at the current

@@ -214,9 +214,15 @@ void FlowSolver::update_properties(const Field<double>& T) {
   const double tmax = reduce_max(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     return fl(i, j, k) ? t(i, j, k) : -1e300;
   });
-  if (tmin < 1e299) {
-    check_coolant_temperature(c, tmin, "coolant temperature (coldest cell)");
-    check_coolant_temperature(c, tmax, "coolant temperature (hottest cell)");
+  // Computed temperatures outside the correlation (a stagnant corner above 100 degC) are not
+  // extrapolated: properties there are held at the range's end, and the run says so.
+  m_property_warning.clear();
+  if (tmin < 1e299 && (tmin < lo || tmax > hi)) {
+    try {
+      check_coolant_temperature(c, tmin < lo ? tmin : tmax, tmin < lo ? "coldest coolant cell" : "hottest coolant cell");
+    } catch (const CoolantError& e) {
+      m_property_warning = std::string(e.what()) + "; properties there are held at the range's end";
+    }
   }
   const double Tref = m_ref_T;
   const auto rho = m_rho.view(), mu = m_mu.view();
@@ -450,8 +456,8 @@ void FlowSolver::correct(double alpha_p) {
   update_mass_flux();
 }
 
-double FlowSolver::momentum_residual(int d) {
-  // ||b - A u|| / ||a_P u|| over the unknown rows (fixed rows have zero residual)
+std::array<double, 2> FlowSolver::momentum_residual(int d) {
+  // {||b - A u||^2, ||a_P u||^2} over the unknown rows (fixed rows have zero residual)
   const Stencil7& S = m_mom[d];
   const auto a = S.view();
   const auto u = m_u[d].cview();
@@ -467,18 +473,24 @@ double FlowSolver::momentum_residual(int d) {
     const double v = a.ap(i, j, k) * u(i, j, k);
     return v * v;
   });
-  return uu > 0 ? std::sqrt(rr / uu) : std::sqrt(rr);
+  return {rr, uu};
 }
 
 FlowResiduals FlowSolver::iterate(double dt) {
   FlowResiduals r;
+  // One scale for all three components: a component that vanishes by symmetry has a residual
+  // of round-off over a norm of round-off, which must not hold convergence back.
+  double rr = 0, uu = 0;
   for (int d = 0; d < 3; ++d) {
     assemble_momentum(d, dt);
-    r.momentum = std::max(r.momentum, momentum_residual(d));
+    const auto res = momentum_residual(d);
+    rr += res[0];
+    uu += res[1];
     if (!m_mom_mg[d]) m_mom_mg[d] = std::make_unique<Multigrid>(m_mom[d]);
     else m_mom_mg[d]->rebuild();
     for (int c = 0; c < m_set.momentum_cycles; ++c) m_mom_mg[d]->cycle(m_mb[d], m_u[d]);
   }
+  r.momentum = uu > 0 ? std::sqrt(rr / uu) : std::sqrt(rr);
   update_mass_flux();
   assemble_pressure();
   r.continuity = continuity_residual();

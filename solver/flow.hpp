@@ -56,7 +56,7 @@ struct FlowSettings {
 /// Residuals of one outer iteration.
 struct FlowResiduals {
   double continuity = 0;  // sum |mass imbalance| / inflow mass rate
-  double momentum = 0;    // max over components of ||b - A u|| / ||a_P u||
+  double momentum = 0;    // ||b - A u|| / ||a_P u|| over all three components
   int pressure_iterations = 0;
 };
 
@@ -75,9 +75,11 @@ class FlowSolver {
   const FlowSettings& settings() const { return m_set; }
   FlowSettings& settings() { return m_set; }
 
-  /// Density and viscosity from the cell temperatures T (K); coolant cells must lie inside
-  /// the correlation's range (else CoolantError naming the temperature).
+  /// Density and viscosity from the cell temperatures T (K). Cells outside the correlation's
+  /// range get the properties at its end, and property_warning() says where the range was left.
   void update_properties(const Field<double>& T);
+  /// Empty, or the message of the last update_properties() that met an out-of-range cell.
+  const std::string& property_warning() const { return m_property_warning; }
   /// One SIMPLEC outer iteration (steady, or one iteration of a time step when dt > 0 with
   /// the previous step's velocities in old_velocity()).
   FlowResiduals iterate(double dt = 0);
@@ -116,7 +118,9 @@ class FlowSolver {
   void assemble_pressure();
   void correct(double alpha_p);
   void update_mass_flux();
-  double momentum_residual(int d);
+  /// {||b - A u_d||^2, ||a_P u_d||^2} of component d (FlowResiduals::momentum normalises the
+  /// sum over components by the sum of the norms).
+  std::array<double, 2> momentum_residual(int d);
 
  private:
   int m_n[3];
@@ -137,6 +141,7 @@ class FlowSolver {
   Stencil7 m_pres;
   std::unique_ptr<Multigrid> m_pres_mg;
   PcgWorkspace m_pcg;
+  std::string m_property_warning;
   std::vector<std::int32_t> m_state_host[3];
   std::vector<double> m_u_init[3];
 };

@@ -256,6 +256,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     if (flow) {
       // The flow is steady at the initial temperatures; the energy equation marches with it.
       if (!c.coolant->constant_properties) flow->update_properties(T);
+      if (!flow->property_warning().empty()) cht.warnings.push_back(flow->property_warning());
       cht.flow = flow->solve_steady([&](int it, const FlowResiduals& fr) {
         progress.update(fmt::format("flow: iteration {:4d}  continuity {:.2e}  momentum {:.2e}", it,
                                     fr.continuity, fr.momentum));
@@ -338,7 +339,8 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
                        {"continuity_residual", cht.flow.continuity},
                        {"momentum_residual", cht.flow.momentum},
                        {"continuity_after_projection", cht.continuity_after_projection},
-                       {"last_temperature_change_K", cht.last_change_K}};
+                       {"last_temperature_change_K", cht.last_change_K},
+                       {"warnings", cht.warnings}};
   }
 
   // results.h5: grid, fields, time series, the resolved case.

@@ -72,3 +72,24 @@ TEST_P(DuctFlow, FrictionFactorMatchesShahLondon) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AspectRatios, DuctFlow, ::testing::Values(1.0, 0.5));
+
+// A computed coolant temperature outside the correlation (a stagnant corner above 100 degC) is
+// not extrapolated: properties are held at the range's end and the solver says where.
+TEST(FlowProperties, OutOfRangeCoolantIsHeldAtTheRangeEndWithAWarning) {
+  const CoolantProperties pg25 = make_coolant("propylene_glycol", 0.25);
+  FlowProblem p = make_flow_problem(Grid(graded_faces(4, 1e-3), graded_faces(3, 1e-3), graded_faces(2, 1e-3)), pg25, 313.15);
+  FlowSolver s(p);
+  Field<double> T(4, 3, 2);
+  std::vector<double> t(24, 313.15);
+  t[5] = 380.0;  // 106.85 degC
+  T.from_host(t);
+  s.update_properties(T);
+  EXPECT_NE(s.property_warning().find("outside the valid range"), std::string::npos) << s.property_warning();
+  const auto mu = s.viscosity().to_host();
+  EXPECT_DOUBLE_EQ(mu[5], pg25.viscosity(pg25.t_max_K));
+  EXPECT_DOUBLE_EQ(mu[0], pg25.viscosity(313.15));
+  t[5] = 330.0;
+  T.from_host(t);
+  s.update_properties(T);
+  EXPECT_TRUE(s.property_warning().empty());
+}
