@@ -196,8 +196,7 @@ void boundary_mix(const Grid& g, const std::array<std::vector<double>, 3>& m,
 /// Flow through every channel of the cold plate across the x-face at fraction `at` of the fin
 /// length (|mass flux| summed over the channel's coolant faces), kg/s.
 std::vector<double> channel_flows(const Grid& g, const ColdPlateLayout& l,
-                                  const std::vector<double>& mx, const std::vector<double>& mat,
-                                  double at) {
+                                  const std::vector<double>& mx, double at) {
   const double x = l.fin_x_m[0] + at * (l.fin_x_m[1] - l.fin_x_m[0]);
   const auto& xf = g.faces(0);
   const int i = static_cast<int>(std::lower_bound(xf.begin(), xf.end(), x) - xf.begin());
@@ -212,7 +211,6 @@ std::vector<double> channel_flows(const Grid& g, const ColdPlateLayout& l,
         q[ch] += std::fabs(mx[face_index(g, 0, std::min(i, g.n(0)), j, k)]);
       }
     }
-  (void)mat;
   return q;
 }
 
@@ -246,9 +244,9 @@ json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
   s["thermal_resistance_K_per_W"] = R;
   if (c.coldplate) {
     const ColdPlateLayout l = case_cold_plate(c);
-    std::vector<double> q = channel_flows(g, l, m[0], {}, 0.5);
+    std::vector<double> q = channel_flows(g, l, m[0], 0.5);
     if (l.ports.size() > 2) {  // centre inlet: the halves flow apart; measure each at mid-half
-      const auto a = channel_flows(g, l, m[0], {}, 0.25), b = channel_flows(g, l, m[0], {}, 0.75);
+      const auto a = channel_flows(g, l, m[0], 0.25), b = channel_flows(g, l, m[0], 0.75);
       for (std::size_t i = 0; i < q.size(); ++i) q[i] = a[i] + b[i];
     }
     double mean = 0;
