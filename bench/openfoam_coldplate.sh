@@ -46,15 +46,8 @@ done
 ((${#missing[@]} == 0)) || die "OpenFOAM commands not found: ${missing[*]}
   install OpenFOAM v1912 (Debian/Ubuntu: apt-get install -y openfoam)"
 
-# Same as bench/openfoam_compare.sh: the Debian package's etc/bashrc cannot be sourced, only
-# WM_PROJECT_DIR is needed (tools read $WM_PROJECT_DIR/etc/controlDict).
-if [[ -z "${WM_PROJECT_DIR:-}" || ! -f "${WM_PROJECT_DIR:-}/etc/controlDict" ]]; then
-  of_bashrc="$(dpkg -L openfoam 2>/dev/null | grep -m1 '/etc/bashrc$' || true)"
-  [[ -n "$of_bashrc" ]] || of_bashrc=/usr/share/openfoam/etc/bashrc
-  export WM_PROJECT_DIR="$(dirname "$(dirname "$of_bashrc")")"
-fi
-[[ -f "$WM_PROJECT_DIR/etc/controlDict" ]] \
-  || die "cannot find OpenFOAM's etc/controlDict (set WM_PROJECT_DIR to the OpenFOAM project dir)"
+# WM_PROJECT_DIR for Debian's openfoam package (shared with the other OpenFOAM scripts).
+source "$(dirname "${BASH_SOURCE[0]}")/openfoam/env.sh"
 
 np="${OPENFOAM_NP:-1}"
 if ((np > 1)); then

@@ -90,16 +90,8 @@ done
 [[ -x "$kelvin_src" ]] || die "kelvin binary not found at $kelvin_src
   build it with: scripts/build   (or set KELVIN=/path/to/kelvin)"
 
-# OpenFOAM's tools need WM_PROJECT_DIR to find etc/controlDict. The Debian package's etc/bashrc
-# expects bin/foamEtcFile, which the package does not ship (sourcing it prints errors), so only
-# WM_PROJECT_DIR is set, from the installed bashrc's location.
-if [[ -z "${WM_PROJECT_DIR:-}" || ! -f "${WM_PROJECT_DIR:-}/etc/controlDict" ]]; then
-  of_bashrc="$(dpkg -L openfoam 2>/dev/null | grep -m1 '/etc/bashrc$' || true)"
-  [[ -n "$of_bashrc" ]] || of_bashrc=/usr/share/openfoam/etc/bashrc
-  export WM_PROJECT_DIR="$(dirname "$(dirname "$of_bashrc")")"
-fi
-[[ -f "$WM_PROJECT_DIR/etc/controlDict" ]] \
-  || die "cannot find OpenFOAM's etc/controlDict (set WM_PROJECT_DIR to the OpenFOAM project dir)"
+# WM_PROJECT_DIR for Debian's openfoam package (shared with the other OpenFOAM scripts).
+source "$(dirname "${BASH_SOURCE[0]}")/openfoam/env.sh"
 of_version="$(dpkg-query -W -f='${Version}' openfoam 2>/dev/null || echo unknown)"
 
 use_mpi=0
