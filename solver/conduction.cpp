@@ -209,13 +209,20 @@ SolveStats ConductionSolver::linear_solve(Stencil7& A, const Field<double>& b, F
 }
 
 SolveStats ConductionSolver::solve_steady(Field<double>& T, double tol, int max_iterations,
-                                          const IterationCallback& cb) {
+                                          const IterationCallback& cb, double reduction) {
   if (!m_mg || m_mg_on_work || m_adv_changed) {
     m_mg = std::make_unique<Multigrid>(m_steady, m_mg_options);
     m_mg_on_work = false;
     m_adv_changed = false;
   } else if (m_adv) {
     m_mg->rebuild();
+  }
+  if (reduction > 0) {
+    // tol_eff = max(tol, reduction ||b - A T0|| / ||b||); the scratch vector is BiCGStab's
+    // own residual vector, overwritten by the solve anyway.
+    m_bicg.resize(m_n[0], m_n[1], m_n[2]);
+    const double b_norm = norm2(m_b);
+    if (b_norm > 0) tol = std::max(tol, reduction * residual(m_steady, T, m_b, m_bicg.r) / b_norm);
   }
   return linear_solve(m_steady, m_b, T, tol, max_iterations, cb);
 }

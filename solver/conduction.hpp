@@ -64,9 +64,12 @@ class ConductionSolver {
   int nz() const { return m_n[2]; }
   Field<double> make_field(double value = 0) const;
 
-  /// Solves the steady problem; T holds the initial guess and receives the answer.
+  /// Solves the steady problem; T holds the initial guess and receives the answer. With
+  /// reduction > 0 the solve is inexact: it stops once the residual fell by that factor from
+  /// its initial value (or reached tol ||b||), for the inner solves of an outer fixed-point
+  /// iteration whose answer changes anyway.
   SolveStats solve_steady(Field<double>& T, double tol, int max_iterations,
-                          const IterationCallback& cb = {});
+                          const IterationCallback& cb = {}, double reduction = 0);
   /// One implicit step  (c0 T_new + c1 T_now + c2 T_old) rho cp / dt = div(k grad T_new) + q.
   /// Backward Euler: c = (1, -1, 0). BDF2 with step ratio w = dt/dt_prev:
   /// c = ((1+2w)/(1+w), -(1+w), w^2/(1+w)). T_new holds the guess on entry.

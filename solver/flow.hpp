@@ -48,7 +48,7 @@ struct FlowSettings {
   double velocity_relaxation = 0.7;
   double pressure_relaxation = 1.0;  // SIMPLEC needs none
   double pressure_tolerance = 1e-2;  // relative residual of each pressure-correction solve
-  int momentum_cycles = 2;           // multigrid V-cycles per momentum component
+  int momentum_cycles = 1;           // multigrid V-cycles per momentum component
   double tolerance = 1e-6;           // continuity and momentum residuals for convergence
   int max_iterations = 2000;
 };
