@@ -54,6 +54,12 @@ SPEC (JSON object; SI units throughout; "?" marks optional keys)
   tolerance ?      convergence: every initial residual (all fields, all regions) of one outer
                    SIMPLE iteration <= tolerance (default 1e-6).
   max_iterations ? outer-iteration cap (default 5000); hitting it gives "converged": false.
+  plateau ?        {"iterations": N (default 400), "factor": F (default 10)}: also stop when the
+                   largest initial residual is <= F * tolerance and its running minimum has not
+                   fallen by 5 % in the last N outer iterations (v1912 on fine cold-plate meshes
+                   settles into a period-3 cycle at 2e-6..6e-6 and, thousands of iterations
+                   later, can turn NaN). Then "converged": false, "plateau_at": the iteration.
+                   {"iterations": 0} disables it.
   initial_temperature_K ? initial T everywhere (default: flow-rate-weighted inlet T).
   openfoam ?       expert knobs: {"div_U": "bounded Gauss linearUpwind grad(U)",
                    "div_h": "bounded Gauss linearUpwind grad(h)", "relax_U": 0.7,
@@ -70,7 +76,9 @@ RESULT (one JSON line)
   energy             {"source_W", "advected_W" (= sum over inlet/outlet patches of
                       cp * sum(phi T)), "wall_loss_W" (heat leaving through walls),
                       "imbalance_W", "relative_imbalance" (imbalance / source)}
-  iterations         outer iterations run; converged_at: first iteration meeting the tolerance
+  iterations         outer iterations run; converged_at: first iteration meeting the tolerance;
+                     plateau_at: iteration where the plateau rule stopped it (else null);
+                     plateau_residual: the running minimum of the largest residual there
   seconds            wall time of the solver command (read, solve, write; no meshing)
   converged          the tolerance was met (and the solver ended normally)
   cells, regions, case, warnings
@@ -156,6 +164,9 @@ class Spec:
         self.q = self._sources(d.get("heat_source_W_m3"))
         self.tol = float(d.get("tolerance", 1e-6))
         self.max_iter = int(d.get("max_iterations", 5000))
+        pl = d.get("plateau") or {}
+        self.plateau_n = int(pl.get("iterations", 400))
+        self.plateau_factor = float(pl.get("factor", 10))
         self.inlets = self._ports(d.get("inlets", []), "inlet")
         self.outlets = self._ports(d.get("outlets", []), "outlet")
         if self.fluids and not self.inlets:
@@ -845,6 +856,9 @@ def solve(spec, case, np_=1):
     with open(logpath, "w") as f:
         proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, env=env)
     iters, conv_at, cur, pos, buf = 0, None, [], 0, ""
+    # plateau rule: best = running minimum of the largest residual, best_at = when it last
+    # fell by 5 %
+    best, best_at, plateau_at = float("inf"), 0, None
     last_report = t0
     while True:
         rc = proc.poll()
@@ -859,6 +873,15 @@ def solve(spec, case, np_=1):
             if line.startswith("Time = "):
                 if cur and conv_at is None and max(cur) <= spec.tol:
                     conv_at = iters
+                    open(os.path.join(case, "CONVERGED"), "w").close()
+                if cur and max(cur) < 0.95 * best:
+                    best, best_at = max(cur), iters
+                if (cur and conv_at is None and plateau_at is None and spec.plateau_n > 0
+                        and best <= spec.plateau_factor * spec.tol
+                        and iters - best_at >= spec.plateau_n):
+                    plateau_at = iters
+                    log(f"  plateau: largest residual has stayed near {best:.2e} for "
+                        f"{spec.plateau_n} iterations; stopping")
                     open(os.path.join(case, "CONVERGED"), "w").close()
                 iters += 1
                 cur = []
@@ -882,6 +905,7 @@ def solve(spec, case, np_=1):
         conv_at = iters
     with open(os.path.join(case, "solve.json"), "w") as f:
         json.dump({"seconds": seconds, "iterations": iters, "converged_at": conv_at,
+                   "plateau_at": plateau_at, "plateau_residual": best if plateau_at else None,
                    "np": np_}, f)
     log(f"solver: {iters} iterations, {seconds:.2f} s, converged at {conv_at}")
     return seconds, iters, conv_at
@@ -975,7 +999,10 @@ def results(spec, case):
     for name in spec.report:
         maxT[name] = foam_tools.field_stats(case, "T", name)["max"]
     conv = bool(s["converged_at"] is not None and ended)
-    if not conv:
+    if not conv and s.get("plateau_at") is not None:
+        warnings.append(f"stopped on a residual plateau at iteration {s['plateau_at']}: largest "
+                        f"initial residual {s['plateau_residual']:.2e} (tolerance {spec.tol:g})")
+    elif not conv:
         warnings.append(f"NOT converged to tolerance {spec.tol:g} within {spec.max_iter} iterations")
     resid_last = foam_tools.log_stats(logpath)["max_last_initial_residual"]
     return {
@@ -984,6 +1011,7 @@ def results(spec, case):
         "max_T_K": maxT,
         "outlet_T_K": T_out,
         "iterations": s["iterations"], "converged_at": s["converged_at"],
+        "plateau_at": s.get("plateau_at"), "plateau_residual": s.get("plateau_residual"),
         "seconds": s["seconds"], "np": s["np"],
         "converged": conv,
         "last_max_initial_residual": resid_last,
