@@ -331,23 +331,10 @@ def run_tool(case, logname, *cmd):
 
 
 def block_mesh_dict(spec):
-    grading = []
-    for w in spec.width:
-        # one section per cell: (length fraction, cell fraction, expansion 1)
-        # blockMesh sums the sections in floating point; on long lists the last cumulative
-        # fraction can round above 1 (lambda = 1.0000000000000022 aborts it). Shortening the
-        # last section by 1e-12 relative keeps every fraction <= 1 and moves no face measurably.
-        # Runs of equal cells become one section (fewer sums), and the last section is
-        # shortened by 1e-9 relative (faces move by < 1e-12 m).
-        runs = []
-        for wi in w:
-            if runs and abs(wi - runs[-1][0]) <= 1e-12 * wi:
-                runs[-1][1] += 1
-            else:
-                runs.append([wi, 1])
-        runs[-1][0] *= 1 - 1e-9
-        secs = " ".join(f"({g(wi * n)} {n} 1)" for wi, n in runs)
-        grading.append(f"(\n        {secs}\n    )")
+    # A uniform block with the spec's cell counts; exact_points() then moves every point onto
+    # the spec's (non-uniform) faces. Grading sections are not used: blockMesh sums them in
+    # floating point, and on long non-uniform lists the last cumulative fraction rounds above 1
+    # (it aborts with "lambda = 1.0000000000000033" on the 1.27M-cell h100-coldplate).
     x0, y0, z0 = (f[0] for f in spec.faces)
     x1, y1, z1 = (f[-1] for f in spec.faces)
     v = [(x0, y0, z0), (x1, y0, z0), (x1, y1, z0), (x0, y1, z0),
@@ -359,8 +346,7 @@ def block_mesh_dict(spec):
     nx, ny, nz = spec.n
     return (header("dictionary", "blockMeshDict") +
             f"convertToMeters 1;\nvertices ( {verts} );\n"
-            f"blocks\n(\n    hex (0 1 2 3 4 5 6 7) ({nx} {ny} {nz})\n    simpleGrading\n    (\n"
-            f"    {grading[0]}\n    {grading[1]}\n    {grading[2]}\n    )\n);\n"
+            f"blocks\n(\n    hex (0 1 2 3 4 5 6 7) ({nx} {ny} {nz}) simpleGrading (1 1 1)\n);\n"
             f"edges ();\nboundary\n(\n{bnd}\n);\nmergePatchPairs ();\n")
 
 
@@ -438,6 +424,7 @@ def setup(spec, case):
 
     log(f"blockMesh: {spec.n[0]} x {spec.n[1]} x {spec.n[2]} = {spec.ncells} cells")
     run_tool(case, "blockMesh", "blockMesh")
+    exact_points(spec, case)
     check_mesh_geometry(spec, case)
 
     # one cellZone per material, written directly (cell numbering checked above)
@@ -515,6 +502,23 @@ def setup(spec, case):
     return warnings
 
 
+def exact_points(spec, case):
+    """Moves each point of the uniform block onto the spec face with the same index along each
+    axis (the index from the point's uniform position, so no assumption on point order)."""
+    path = os.path.join(case, "constant", "polyMesh", "points")
+    pts = read_list(path, 3)
+    out = np.empty_like(pts)
+    for a in range(3):
+        f = np.asarray(spec.faces[a], dtype=float)
+        n = len(f) - 1
+        idx = np.rint((pts[:, a] - f[0]) / (f[-1] - f[0]) * n).astype(np.int64)
+        if idx.min() < 0 or idx.max() > n:
+            raise RuntimeError(f"axis {'xyz'[a]}: blockMesh point outside the block")
+        out[:, a] = f[idx]
+    body = "\n".join(f"({x:.17g} {y:.17g} {z:.17g})" for x, y, z in out)
+    write(path, header("vectorField", "points", "constant/polyMesh") + f"{len(out)}\n(\n{body}\n)\n")
+
+
 def check_mesh_geometry(spec, case):
     """Points must equal the spec's face coordinates; cells must be numbered x fastest."""
     pts = read_list(os.path.join(case, "constant", "polyMesh", "points"), 3)
@@ -531,7 +535,7 @@ def check_mesh_geometry(spec, case):
             raise RuntimeError(f"axis {'xyz'[a]}: {len(clusters)} distinct point coordinates, expected {len(f)}")
         err = np.max(np.abs(pts[:, a][:, None] - f[None, :]).min(axis=1))
         spec.point_error_rel = max(getattr(spec, "point_error_rel", 0.0), float(err / scale))
-        if err > 1e-9 * scale:  # the last grading section is shortened by 1e-9
+        if err > 1e-12 * scale:
             raise RuntimeError(f"axis {'xyz'[a]}: points off the spec faces by {err:.3g} m")
     # cell numbering: cell centre of cell c from owner/faces is heavy; use the points of the
     # block: blockMesh numbers points x fastest too, and cells in the same i,j,k order. Check
