@@ -30,66 +30,94 @@ constexpr double kInexactReduction = 0.05;
 /// down to the case's tolerance (which the last pass must meet).
 constexpr double kFirstPassFlowTolerance = 1e-3;
 
-/// Anderson acceleration (depth 2) of the fixed-point iteration x <- G(x) that the TVD deferred
-/// correction is (Walker & Ni 2011): with residuals f = G(x) - x, the next iterate is
-/// G(x_k) - sum_i gamma_i (G(x_k) - G(x_{k-i})), gamma minimising |f_k - sum_i gamma_i (f_k - f_{k-i})|.
-/// Without it the correction converges like 0.97 per update on cold plates (recirculating plenums).
+/// Anderson acceleration (depth kDepth) of the fixed-point iteration x <- G(x) that the TVD
+/// deferred correction is (Walker & Ni 2011): with residuals f = G(x) - x, the next iterate is
+/// G(x_k) - sum_i gamma_i (G(x_k) - G(x_{k-i})), gamma minimising |f_k - sum_i gamma_i (f_k - f_{k-i})|
+/// (normal equations, Gaussian elimination with partial pivoting; a singular system drops the
+/// oldest history). Without it the correction converges like 0.97 per update on cold plates
+/// (recirculating plenums).
 class Anderson {
  public:
   std::vector<double> next(const std::vector<double>& x, const std::vector<double>& g) {
     std::vector<double> f(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) f[i] = g[i] - x[i];
-    m_f.push_back(f);
+    m_f.push_back(std::move(f));
     m_g.push_back(g);
     if (m_f.size() > kDepth + 1) {
       m_f.erase(m_f.begin());
       m_g.erase(m_g.begin());
     }
-    const std::size_t m = m_f.size() - 1;  // history differences available
     std::vector<double> out = g;
-    if (m == 0) return out;
-    // normal equations of the least-squares problem for gamma (m <= 2)
-    const auto& fk = m_f.back();
-    double A[2][2] = {{0, 0}, {0, 0}}, b[2] = {0, 0};
-    for (std::size_t n = 0; n < fk.size(); ++n) {
-      double d[2] = {0, 0};
-      for (std::size_t i = 0; i < m; ++i) d[i] = fk[n] - m_f[m - 1 - i][n];
-      for (std::size_t i = 0; i < m; ++i) {
-        b[i] += d[i] * fk[n];
-        for (std::size_t j = 0; j < m; ++j) A[i][j] += d[i] * d[j];
-      }
+    std::vector<double> gamma;
+    while (m_f.size() > 1 && !solve_gamma(gamma)) {  // ill-conditioned: forget the oldest
+      m_f.erase(m_f.begin());
+      m_g.erase(m_g.begin());
     }
-    double gamma[2] = {0, 0};
-    if (m == 1) {
-      if (A[0][0] > 0) gamma[0] = b[0] / A[0][0];
-    } else {
-      const double det = A[0][0] * A[1][1] - A[0][1] * A[1][0];
-      if (std::fabs(det) > 1e-14 * A[0][0] * A[1][1]) {
-        gamma[0] = (b[0] * A[1][1] - b[1] * A[0][1]) / det;
-        gamma[1] = (A[0][0] * b[1] - A[1][0] * b[0]) / det;
-      } else if (A[0][0] > 0) {
-        gamma[0] = b[0] / A[0][0];
-      }
+    const std::size_t m = gamma.size();
+    for (std::size_t i = 0; i < m; ++i) {
+      const auto& gi = m_g[m - 1 - i];
+      for (std::size_t n = 0; n < out.size(); ++n) out[n] -= gamma[i] * (g[n] - gi[n]);
     }
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t n = 0; n < out.size(); ++n) out[n] -= gamma[i] * (g[n] - m_g[m - 1 - i][n]);
     // Safeguard: an extrapolation that moves any cell much further than the plain update did
     // is rejected (restart from the plain update).
+    const auto& fk = m_f.back();
     double step = 0, jump = 0;
     for (std::size_t n = 0; n < out.size(); ++n) {
       step = std::max(step, std::fabs(fk[n]));
       jump = std::max(jump, std::fabs(out[n] - g[n]));
     }
     if (!(jump <= 10 * step)) {
-      m_f.assign(1, fk);
-      m_g.assign(1, g);
+      m_f.erase(m_f.begin(), m_f.end() - 1);
+      m_g.erase(m_g.begin(), m_g.end() - 1);
       return g;
     }
     return out;
   }
 
  private:
-  static constexpr std::size_t kDepth = 2;
+  /// gamma from the normal equations A gamma = b, A_ij = d_i . d_j, b_i = d_i . f_k with
+  /// d_i = f_k - f_{k-1-i}; false if A is (numerically) singular.
+  bool solve_gamma(std::vector<double>& gamma) {
+    const std::size_t m = m_f.size() - 1;
+    const auto& fk = m_f.back();
+    std::vector<double> A(m * m, 0.0), b(m, 0.0), d(m);
+    for (std::size_t n = 0; n < fk.size(); ++n) {
+      for (std::size_t i = 0; i < m; ++i) d[i] = fk[n] - m_f[m - 1 - i][n];
+      for (std::size_t i = 0; i < m; ++i) {
+        b[i] += d[i] * fk[n];
+        for (std::size_t j = 0; j <= i; ++j) A[i * m + j] += d[i] * d[j];
+      }
+    }
+    double diag_max = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = i + 1; j < m; ++j) A[i * m + j] = A[j * m + i];
+      diag_max = std::max(diag_max, A[i * m + i]);
+    }
+    for (std::size_t c = 0; c < m; ++c) {
+      std::size_t piv = c;
+      for (std::size_t r = c + 1; r < m; ++r)
+        if (std::fabs(A[r * m + c]) > std::fabs(A[piv * m + c])) piv = r;
+      if (!(std::fabs(A[piv * m + c]) > 1e-12 * diag_max)) return false;
+      if (piv != c) {
+        for (std::size_t j = 0; j < m; ++j) std::swap(A[c * m + j], A[piv * m + j]);
+        std::swap(b[c], b[piv]);
+      }
+      for (std::size_t r = c + 1; r < m; ++r) {
+        const double l = A[r * m + c] / A[c * m + c];
+        for (std::size_t j = c; j < m; ++j) A[r * m + j] -= l * A[c * m + j];
+        b[r] -= l * b[c];
+      }
+    }
+    gamma.assign(m, 0.0);
+    for (std::size_t c = m; c-- > 0;) {
+      double v = b[c];
+      for (std::size_t j = c + 1; j < m; ++j) v -= A[c * m + j] * gamma[j];
+      gamma[c] = v / A[c * m + c];
+    }
+    return true;
+  }
+
+  static constexpr std::size_t kDepth = 4;
   std::vector<std::vector<double>> m_f, m_g;
 };
 
@@ -106,6 +134,7 @@ ChtResult solve_steady_cht(const Case& c, FlowSolver& flow, ConductionSolver& en
   ChtResult r;
   const bool variable = !c.coolant->constant_properties;
   std::vector<double> before = T.to_host();
+  Anderson mixer;
   for (int pass = 1; pass <= c.flow.max_coupling_iterations; ++pass) {
     r.passes = pass;
     if (variable) {
@@ -136,19 +165,21 @@ ChtResult solve_steady_cht(const Case& c, FlowSolver& flow, ConductionSolver& en
     // them per pass, since the flow changes little between passes once properties settle.
     SolveStats st;
     int energy_its = 0;
-    Anderson mixer;
+    if (variable) mixer = Anderson();  // the flow changed: the history no longer applies
     const auto energy_solve = [&](double reduction) {
       st = energy.solve_steady(T, c.solver.tolerance, c.solver.max_iterations, [&](int it, double rel) {
         progress.update(fmt::format("pass {} energy: iteration {:4d}  residual {:.3e}", pass, it, rel));
       }, reduction);
       energy_its += st.iterations;
     };
-    for (int inner = 0; inner < kInnerCorrections; ++inner) {
+    // constant properties: nothing but the correction changes between passes, so keep going
+    const int inner_max = variable ? kInnerCorrections : 4 * kInnerCorrections;
+    for (int inner = 0; inner < inner_max; ++inner) {
       energy.update_advection(T);
       energy_solve(kInexactReduction);
       std::vector<double> after = T.to_host();
       r.last_change_K = max_abs_change(before, after);
-      if (r.last_change_K < c.flow.temperature_tolerance_K || inner + 1 == kInnerCorrections) {
+      if (r.last_change_K < c.flow.temperature_tolerance_K || inner + 1 == inner_max) {
         energy_solve(0.0);  // the answer: the same system solved to the case's tolerance
         before = T.to_host();  // T is that solve's answer, not an extrapolation
         break;

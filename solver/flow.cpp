@@ -486,7 +486,7 @@ FlowResiduals FlowSolver::iterate(double dt) {
     const auto res = momentum_residual(d);
     rr += res[0];
     uu += res[1];
-    if (!m_mom_mg[d]) m_mom_mg[d] = std::make_unique<Multigrid>(m_mom[d]);
+    if (!m_mom_mg[d]) m_mom_mg[d] = std::make_unique<Multigrid>(m_mom[d], m_set.momentum_multigrid);
     else m_mom_mg[d]->rebuild();
     for (int c = 0; c < m_set.momentum_cycles; ++c) m_mom_mg[d]->cycle(m_mb[d], m_u[d]);
   }
@@ -542,6 +542,19 @@ void FlowSolver::project(double tol) {
 
 void FlowSolver::begin_step() {
   for (int d = 0; d < 3; ++d) copy(m_u[d], m_u_old[d]);
+}
+
+FlowResiduals FlowSolver::solve_step(double dt, int* iterations) {
+  begin_step();
+  FlowResiduals r;
+  int it = 0;
+  while (it < m_set.max_iterations) {
+    r = iterate(dt);
+    ++it;
+    if (r.continuity < m_set.tolerance && r.momentum < m_set.tolerance) break;
+  }
+  if (iterations) *iterations = it;
+  return r;
 }
 
 double FlowSolver::continuity_residual() const {

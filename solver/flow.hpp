@@ -49,6 +49,16 @@ struct FlowSettings {
   double pressure_relaxation = 1.0;  // SIMPLEC needs none
   double pressure_tolerance = 1e-2;  // relative residual of each pressure-correction solve
   int momentum_cycles = 1;           // multigrid V-cycles per momentum component
+  /// Momentum hierarchy: two levels with two symmetric sweep pairs on the coarser. The outer
+  /// SIMPLEC iteration, not the momentum solve, limits convergence: on h100-coldplate the
+  /// residual history of 60 iterations is the same to 3 digits as with all 8 levels, at 0.37 s
+  /// less per iteration on 2 cores.
+  MultigridOptions momentum_multigrid = [] {
+    MultigridOptions o;
+    o.max_levels = 2;
+    o.coarsest_sweeps = 2;
+    return o;
+  }();
   double tolerance = 1e-6;           // continuity and momentum residuals for convergence
   int max_iterations = 2000;
 };
@@ -91,6 +101,11 @@ class FlowSolver {
   void project(double tol);
   /// Copies the velocities into old_velocity() (start of a time step).
   void begin_step();
+  /// One backward-Euler time step of length dt from the current velocities:
+  ///   rho V (u - u_old) / dt + convection - diffusion = -grad p,  div(rho u) = 0,
+  /// begin_step() then outer iterations until the residuals meet the tolerance (or
+  /// max_iterations pass). Returns the last residuals; *iterations (optional) gets their count.
+  FlowResiduals solve_step(double dt, int* iterations = nullptr);
 
   /// Face velocity component d (normal to axis d), dims n + e_d, m/s.
   const Field<double>& velocity(int d) const { return m_u[d]; }

@@ -86,12 +86,9 @@ void step_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy, const 
     if (!flow.property_warning().empty() &&
         (cht.warnings.empty() || cht.warnings.back() != flow.property_warning()))
       cht.warnings.push_back(flow.property_warning());
-    flow.begin_step();
-    for (int it = 0; it < c.flow.max_iterations; ++it) {
-      cht.flow = flow.iterate(dt);
-      ++cht.flow_iterations;
-      if (cht.flow.continuity < c.flow.tolerance && cht.flow.momentum < c.flow.tolerance) break;
-    }
+    int its = 0;
+    cht.flow = flow.solve_step(dt, &its);
+    cht.flow_iterations += its;
     flow.project(1e-13);
     cht.continuity_after_projection = flow.continuity_residual();
   }

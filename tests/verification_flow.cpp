@@ -73,6 +73,86 @@ TEST_P(DuctFlow, FrictionFactorMatchesShahLondon) {
 
 INSTANTIATE_TEST_SUITE_P(AspectRatios, DuctFlow, ::testing::Values(1.0, 0.5));
 
+// Start-up of plane channel flow at a fixed flow rate (the inlet's): the velocity perturbation
+// v = u - u_Poiseuille obeys v_t = nu v_zz - g(t) with v(+-h) = 0 and zero net flux, whose
+// slowest symmetric mode cos(k z) - cos(k h) needs tan(k h) = k h: k h = 4.493409, decay rate
+// lambda = nu k^2. Backward Euler turns the exact exp(-lambda dt) per step into
+// 1 / (1 + lambda dt), so the measured per-step ratio r of successive changes of the
+// mid-channel velocity gives lambda = (1/r - 1) / dt, to be compared with nu k^2 (the only
+// remaining error is the spatial one, O((k dz)^2)). Covers FlowSolver::solve_step, the
+// transient path of a kelvin run with flow.
+namespace {
+
+struct Startup {
+  double lambda_error;  // |measured / analytic decay rate - 1|
+  double ratio_drift;   // change of the per-step ratio over the last 10 steps
+  double u_limit;       // centre velocity extrapolated to t -> infinity, / U
+  int worst_iterations;
+};
+
+Startup startup(int nz) {
+  const double H = 1e-3, h = H / 2, L = 4e-3;
+  const int nx = 16, steps = 120;
+  Grid g(graded_faces(nx, L), graded_faces(2, 1e-3), graded_faces(nz, H));
+  const CoolantProperties water = make_coolant("water", 0);
+  const double T = 313.15, rho = water.density(T), mu = water.viscosity(T), nu = mu / rho;
+  const double U = 1.0 * mu / (rho * 2 * H);  // Re = 1 on D_h = 2H: entrance ~0.05 H
+  FlowProblem p = make_flow_problem(std::move(g), water, T);
+  set_port(p, 0, FlowBoundaryKind::Inlet, U);
+  set_port(p, 1, FlowBoundaryKind::Outlet);
+  p.slip[2] = p.slip[3] = true;
+  FlowSolver s(p);
+  s.settings().tolerance = 1e-11;
+  s.settings().max_iterations = 500;
+  const double kh = 4.493409457909064, lambda = nu * kh * kh / (h * h);
+  const double dt = 0.05 / lambda;
+  // mid-length x-face, the two cells astride the centre plane
+  const int i = nx / 2, nxf = nx + 1;
+  auto centre_u = [&] {
+    const auto u = s.velocity(0).to_host();
+    const std::size_t a = i + nxf * 2 * static_cast<std::size_t>(nz / 2 - 1);
+    const std::size_t b = i + nxf * 2 * static_cast<std::size_t>(nz / 2);
+    return 0.5 * (u[a] + u[b]) / U;
+  };
+  std::vector<double> uc{centre_u()};
+  Startup r{};
+  for (int n = 0; n < steps; ++n) {
+    int its = 0;
+    const FlowResiduals res = s.solve_step(dt, &its);
+    EXPECT_LT(res.continuity, 1e-11) << "step " << n;
+    r.worst_iterations = std::max(r.worst_iterations, its);
+    uc.push_back(centre_u());
+  }
+  // late ratios of successive changes (the next mode, k h = 7.7253, decays 2.95x faster and is
+  // 1e-7 of the first by now)
+  const std::size_t m = uc.size() - 1;
+  const double ratio = (uc[m] - uc[m - 1]) / (uc[m - 1] - uc[m - 2]);
+  const double earlier = (uc[m - 10] - uc[m - 11]) / (uc[m - 11] - uc[m - 12]);
+  r.lambda_error = std::fabs((1 / ratio - 1) / dt / lambda - 1);
+  r.ratio_drift = std::fabs(ratio - earlier);
+  r.u_limit = uc[m] + (uc[m] - uc[m - 1]) * ratio / (1 - ratio);
+  std::printf("start-up, %d cells across: centre velocity %.4f U -> %.4f U, limit %.5f U "
+              "(Poiseuille 1.5 U); per-step ratio %.6f (10 steps earlier %.6f); decay rate error "
+              "%.3f %%; at most %d outer iterations per step\n",
+              nz, uc[1], uc[m], r.u_limit, ratio, earlier, 100 * r.lambda_error, r.worst_iterations);
+  return r;
+}
+
+}  // namespace
+
+TEST(StartupFlow, FixedFluxChannelDecaysAtTheAnalyticRate) {
+  const Startup coarse = startup(16), fine = startup(32);
+  RecordProperty("decay_rate_error_16", sci(coarse.lambda_error));
+  RecordProperty("decay_rate_error_32", sci(fine.lambda_error));
+  for (const Startup& r : {coarse, fine}) {
+    EXPECT_LT(r.ratio_drift, 1e-5);     // a single mode is left
+    EXPECT_NEAR(r.u_limit, 1.5, 0.02);  // heading for Poiseuille (cell values: 1.5 (1 - 1/nz^2))
+  }
+  EXPECT_LT(std::fabs(fine.u_limit - 1.5), std::fabs(coarse.u_limit - 1.5));
+  EXPECT_LT(fine.lambda_error, 0.01);
+  EXPECT_GT(coarse.lambda_error / fine.lambda_error, 3.0);  // second order in space
+}
+
 // A computed coolant temperature outside the correlation (a stagnant corner above 100 degC) is
 // not extrapolated: properties are held at the range's end and the solver says where.
 TEST(FlowProperties, OutOfRangeCoolantIsHeldAtTheRangeEndWithAWarning) {
