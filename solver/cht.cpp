@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <Eigen/Dense>
 #include <fmt/format.h>
 
 #include "solver/problem_setup.hpp"
@@ -33,7 +34,7 @@ constexpr double kFirstPassFlowTolerance = 1e-3;
 /// Anderson acceleration (depth kDepth) of the fixed-point iteration x <- G(x) that the TVD
 /// deferred correction is (Walker & Ni 2011): with residuals f = G(x) - x, the next iterate is
 /// G(x_k) - sum_i gamma_i (G(x_k) - G(x_{k-i})), gamma minimising |f_k - sum_i gamma_i (f_k - f_{k-i})|
-/// (normal equations, Gaussian elimination with partial pivoting; a singular system drops the
+/// (normal equations solved by Eigen's rank-revealing QR; a rank-deficient system drops the
 /// oldest history). Without it the correction converges like 0.97 per update on cold plates
 /// (recirculating plenums).
 class Anderson {
@@ -76,7 +77,7 @@ class Anderson {
 
  private:
   /// gamma from the normal equations A gamma = b, A_ij = d_i . d_j, b_i = d_i . f_k with
-  /// d_i = f_k - f_{k-1-i}; false if A is (numerically) singular.
+  /// d_i = f_k - f_{k-1-i}; false if A is numerically rank-deficient.
   bool solve_gamma(std::vector<double>& gamma) {
     const std::size_t m = m_f.size() - 1;
     const auto& fk = m_f.back();
@@ -88,32 +89,15 @@ class Anderson {
         for (std::size_t j = 0; j <= i; ++j) A[i * m + j] += d[i] * d[j];
       }
     }
-    double diag_max = 0;
-    for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t i = 0; i < m; ++i)
       for (std::size_t j = i + 1; j < m; ++j) A[i * m + j] = A[j * m + i];
-      diag_max = std::max(diag_max, A[i * m + i]);
-    }
-    for (std::size_t c = 0; c < m; ++c) {
-      std::size_t piv = c;
-      for (std::size_t r = c + 1; r < m; ++r)
-        if (std::fabs(A[r * m + c]) > std::fabs(A[piv * m + c])) piv = r;
-      if (!(std::fabs(A[piv * m + c]) > 1e-12 * diag_max)) return false;
-      if (piv != c) {
-        for (std::size_t j = 0; j < m; ++j) std::swap(A[c * m + j], A[piv * m + j]);
-        std::swap(b[c], b[piv]);
-      }
-      for (std::size_t r = c + 1; r < m; ++r) {
-        const double l = A[r * m + c] / A[c * m + c];
-        for (std::size_t j = c; j < m; ++j) A[r * m + j] -= l * A[c * m + j];
-        b[r] -= l * b[c];
-      }
-    }
-    gamma.assign(m, 0.0);
-    for (std::size_t c = m; c-- > 0;) {
-      double v = b[c];
-      for (std::size_t j = c + 1; j < m; ++j) v -= A[c * m + j] * gamma[j];
-      gamma[c] = v / A[c * m + c];
-    }
+    const int mm = static_cast<int>(m);
+    Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(mm, mm);
+    qr.setThreshold(1e-10);
+    qr.compute(Eigen::Map<const Eigen::MatrixXd>(A.data(), mm, mm));
+    if (qr.rank() < mm) return false;
+    const Eigen::VectorXd x = qr.solve(Eigen::Map<const Eigen::VectorXd>(b.data(), mm));
+    gamma.assign(x.data(), x.data() + mm);
     return true;
   }
 
