@@ -150,6 +150,22 @@ def power_fit(x, y):
     return math.exp(ln_a), b
 
 
+def plot_power_law(ax, q, y, qq, marker, label):
+    """Points y(q) on log-log axes, with the fitted power law a Q^b dashed and b in the label."""
+    fit = power_fit(q, y)
+    line, = ax.loglog(q, y, marker, label=label + (f"  (~ Q^{fit[1]:.3f})" if fit else ""))
+    if fit:
+        ax.loglog(qq, fit[0] * qq ** fit[1], "--", color=line.get_color(), lw=1)
+
+
+def label_axes(ax, ylabel, title):
+    ax.set_xlabel("coolant flow [L/min]")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+
+
 def plot(rows, path, title):
     import matplotlib
     matplotlib.use("Agg")
@@ -162,26 +178,11 @@ def plot(rows, path, title):
         y = np.array([r[key] if r[key] is not None else np.nan for r in rows], float)
         if not np.isfinite(y).any():
             continue
-        fit = power_fit(q, y)
-        lab = label + (f"  (~ Q^{fit[1]:.3f})" if fit else "")
-        line, = ax1.loglog(q, y, mk, label=lab)
-        if fit:
-            ax1.loglog(qq, fit[0] * qq ** fit[1], "--", color=line.get_color(), lw=1)
-    ax1.set_xlabel("coolant flow [L/min]")
-    ax1.set_ylabel("thermal resistance [K/W]")
-    ax1.set_title("thermal resistance vs flow")
-    ax1.grid(True, which="both", alpha=0.3)
-    ax1.legend()
+        plot_power_law(ax1, q, y, qq, mk, label)
+    label_axes(ax1, "thermal resistance [K/W]", "thermal resistance vs flow")
     dp = np.array([r["pressure_drop_Pa"] for r in rows], float)
-    fit = power_fit(q, dp)
-    line, = ax2.loglog(q, dp, "o", label="pressure drop" + (f"  (~ Q^{fit[1]:.3f})" if fit else ""))
-    if fit:
-        ax2.loglog(qq, fit[0] * qq ** fit[1], "--", color=line.get_color(), lw=1)
-    ax2.set_xlabel("coolant flow [L/min]")
-    ax2.set_ylabel("pressure drop [Pa]")
-    ax2.set_title("pressure drop vs flow")
-    ax2.grid(True, which="both", alpha=0.3)
-    ax2.legend()
+    plot_power_law(ax2, q, dp, qq, "o", "pressure drop")
+    label_axes(ax2, "pressure drop [Pa]", "pressure drop vs flow")
     from matplotlib.ticker import FuncFormatter
     plain = FuncFormatter(lambda v, _: f"{v:g}")
     for ax in (ax1, ax2):      # short log ranges: plain numbers, not 1.5 x 10^-1

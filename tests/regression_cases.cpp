@@ -1,10 +1,14 @@
 // Every case's -ci variant, run through the kelvin executable as a user would.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -131,6 +135,49 @@ TEST(Cases, PostprocessPlotsTheTransient) {
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_GT(fs::file_size(out / "temperature_planes.png"), 10000u);
   EXPECT_GT(fs::file_size(out / "timeseries.png"), 10000u);
+}
+
+namespace {
+
+std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream ss(line);
+  for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+  return cells;
+}
+
+}  // namespace
+
+// The flow sweep (postprocess/flow_sweep.py) on the -ci plate at two flow rates: both runs
+// succeed, the CSV has one row per flow with the pressure drop more than doubling and the
+// junction-to-inlet resistance falling as the flow quadruples, and the PNG is drawn.
+TEST(Cases, FlowSweepTabulatesAndPlotsResistanceAndPressureDrop) {
+  if (std::system("/usr/bin/python3 -c 'import numpy, matplotlib, yaml' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "python3-numpy / python3-matplotlib / python3-yaml not installed";
+  const fs::path out = fs::temp_directory_path() / "kelvin-flow-sweep";
+  fs::remove_all(out);
+  const std::string cmd = "/usr/bin/python3 " + std::string(KELVIN_SOURCE_DIR) +
+                          "/postprocess/flow_sweep.py " + case_path("h100-coldplate-ci") +
+                          " --flows 0.5,2 --constant-properties --kelvin " + KELVIN_EXECUTABLE +
+                          " -o " + out.string() + " > " + out.string() + ".log 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  EXPECT_GT(fs::file_size(out / "flow_sweep.png"), 10000u);
+  std::ifstream csv(out / "flow_sweep.csv");
+  std::string line;
+  std::getline(csv, line);
+  const auto header = csv_cells(line);
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::size_t dp = col("pressure_drop_Pa"), R = col("R_junction_to_inlet");
+  ASSERT_LT(std::max(dp, R), header.size());
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(csv, line)) rows.push_back(csv_cells(line));
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_GT(rows[0].size(), std::max(dp, R));
+  ASSERT_GT(rows[1].size(), std::max(dp, R));
+  EXPECT_GT(std::stod(rows[1][dp]), 2 * std::stod(rows[0][dp]));
+  EXPECT_LT(std::stod(rows[1][R]), std::stod(rows[0][R]));
 }
 
 namespace {
