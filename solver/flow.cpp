@@ -507,10 +507,15 @@ FlowResiduals FlowSolver::iterate(double dt) {
 }
 
 FlowResiduals FlowSolver::solve_steady(const std::function<void(int, const FlowResiduals&)>& cb) {
+  return iterate_to_tolerance(0.0, cb);
+}
+
+FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
+                                               const std::function<void(int, const FlowResiduals&)>& cb) {
   FlowResiduals r;
   double best = 1e300;
   for (int it = 1; it <= m_set.max_iterations; ++it) {
-    r = iterate(0.0);
+    r = iterate(dt);
     if (cb) cb(it, r);
     const double worst = std::max(r.continuity, r.momentum);
     best = std::min(best, worst);
@@ -546,14 +551,9 @@ void FlowSolver::begin_step() {
 
 FlowResiduals FlowSolver::solve_step(double dt, int* iterations) {
   begin_step();
-  FlowResiduals r;
-  int it = 0;
-  while (it < m_set.max_iterations) {
-    r = iterate(dt);
-    ++it;
-    if (r.continuity < m_set.tolerance && r.momentum < m_set.tolerance) break;
-  }
-  if (iterations) *iterations = it;
+  int its = 0;
+  const FlowResiduals r = iterate_to_tolerance(dt, [&](int it, const FlowResiduals&) { its = it; });
+  if (iterations) *iterations = its;
   return r;
 }
 

@@ -104,8 +104,13 @@ class FlowSolver {
   /// One backward-Euler time step of length dt from the current velocities:
   ///   rho V (u - u_old) / dt + convection - diffusion = -grad p,  div(rho u) = 0,
   /// begin_step() then outer iterations until the residuals meet the tolerance (or
-  /// max_iterations pass). Returns the last residuals; *iterations (optional) gets their count.
+  /// max_iterations pass; divergence throws as in solve_steady). Returns the last residuals;
+  /// *iterations (optional) gets their count.
   FlowResiduals solve_step(double dt, int* iterations = nullptr);
+  /// The loop both share: iterate(dt) until the residuals meet the tolerance or
+  /// max_iterations pass; throws FlowDiverged when they grow 1e6-fold past their best.
+  FlowResiduals iterate_to_tolerance(double dt,
+                                     const std::function<void(int, const FlowResiduals&)>& on_iteration);
 
   /// Face velocity component d (normal to axis d), dims n + e_d, m/s.
   const Field<double>& velocity(int d) const { return m_u[d]; }
