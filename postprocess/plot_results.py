@@ -6,10 +6,13 @@ probe and per-material maximum temperatures over time (from timeseries.csv).
                                                   # and OUTDIR/timeseries.png (transients)
     postprocess/plot_results.py OUTDIR --z 1.625e-3   # the xy plane through z (m)
 
+For a GPU run (a case with gpus:) it hands over to plot_gpus.py.
+
 Uses h5py, numpy and matplotlib (Debian: python3-h5py python3-numpy python3-matplotlib).
 """
 import argparse
 import csv
+import json
 import os
 import sys
 
@@ -68,6 +71,11 @@ def main():
     p.add_argument("outdir")
     p.add_argument("--z", type=float, default=None, help="z of the xy plane, m")
     a = p.parse_args()
+    summary_path = os.path.join(a.outdir, "summary.json")
+    if os.path.exists(summary_path):
+        with open(summary_path) as fh:
+            if "gpus" in json.load(fh):  # a GPU run: its own plots
+                os.execv(sys.executable, [sys.executable, os.path.join(os.path.dirname(__file__), "plot_gpus.py"), a.outdir])
     if not os.path.exists(os.path.join(a.outdir, "results.h5")):
         sys.exit(f"{a.outdir}: no results.h5 (run kelvin run CASE -o {a.outdir} first)")
     for path in (plot_planes(a.outdir, a.z), plot_timeseries(a.outdir)):

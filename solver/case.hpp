@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "meshes/coldplate.hpp"
+#include "solver/gpu_model.hpp"
 
 namespace kelvin {
 
@@ -174,6 +175,54 @@ struct ColdPlateCase {
   SourceMark mark;
 };
 
+/// One GPU of a case: a copy of the case's package and cold plate with its own power limit and
+/// coolant feed. Zero means "the case's value" (the model's power limit, the cold plate's or the
+/// inlet ports' temperature and flow rate).
+struct GpuInstance {
+  std::string name;
+  double power_limit_W = 0;
+  double inlet_temperature_K = 0;
+  double flow_rate_m3_s = 0;
+  SourceMark mark;
+};
+
+/// The GPUs of a case (gpus: section). Every GPU runs the same model on a copy of the case's
+/// geometry; the die power goes into die_source's box (shaped by its power map), the HBM share
+/// into the cells of hbm_material, spread by volume. T_j is the maximum over the die source's
+/// box, T_hbm the maximum over hbm_material.
+struct GpuCase {
+  std::string model = "H100-SXM5";
+  std::vector<GpuInstance> instances;
+  std::string die_source;            // name of a heat source (default: the case's only one)
+  std::string hbm_material = "hbm";  // "" or absent material: no HBM power
+  double control_interval_s = 0.1;   // governor period
+  int thermal_substeps = 1;          // thermal steps per control interval
+  double checkpoint_interval_s = 600;  // wall-clock seconds between checkpoints (transients)
+  SourceMark mark;
+};
+
+/// What the GPUs run (workload: section); see solver/workload.hpp for the semantics.
+struct WorkloadCase {
+  std::string type = "constant";  // constant | training | inference | trace
+  double activity = 1.0;          // constant
+  double memory_bound_fraction = 0.2;
+  double tokens_per_s = 0;        // 0: the model's nominal rate for the workload
+  double iteration_time_s = 2.0;  // training
+  double compute_fraction = 0.85;
+  double compute_activity = 1.0;
+  double communication_activity = 0.1;
+  int checkpoint_every = 0;
+  double checkpoint_duration_s = 30;
+  double prefill_fraction = 0.2;  // inference: share of the cycle (nominal) spent in prefill
+  double cycle_time_s = 4.0;
+  double prefill_activity = 1.0;
+  double decode_activity = 0.25;
+  double prefill_tokens_per_s = 0;  // 0: the model's
+  double decode_tokens_per_s = 0;
+  std::string trace_file;         // trace: CSV path (relative to the case file)
+  SourceMark mark;
+};
+
 /// A whole case, fully resolved to SI.
 struct Case {
   std::string name;
@@ -193,6 +242,16 @@ struct Case {
   std::vector<FlowPort> ports;               // explicit inlets and outlets
   std::optional<ColdPlateCase> coldplate;    // generated geometry and ports
   FlowCaseSettings flow;
+  std::vector<GpuModel> gpu_models;          // models defined or overridden by the case
+  std::optional<GpuCase> gpus;               // GPUs with power model and governor
+  WorkloadCase workload;
+  /// The GPU model gpus uses: the case's definition, else the catalogue's (nullptr if none).
+  const GpuModel* gpu_model() const {
+    if (!gpus) return nullptr;
+    for (const auto& m : gpu_models)
+      if (m.name == gpus->model) return &m;
+    return find_gpu_model(gpus->model);
+  }
   /// Junction for thermal resistances: the material whose maximum is the junction temperature
   /// (default "silicon" when present) and the one whose maximum is the case temperature
   /// (default: the lid, i.e. the material named by case_material).

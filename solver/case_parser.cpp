@@ -350,6 +350,10 @@ class Parser {
   void parse_coldplate_fins(const YAML::Node& n, const Context& ctx, ColdPlateSpec& spec);
   void parse_flow(const YAML::Node& n);
   void parse_ports(const YAML::Node& n, FlowPort::Kind kind);
+  void parse_gpu_models(const YAML::Node& n);
+  void parse_gpus(const YAML::Node& n);
+  void parse_gpu_instances(const YAML::Node& n, const Context& ctx, GpuCase& g);
+  void parse_workload(const YAML::Node& n);
   /// Appends the coolant's material (see CoolantCase) once every section is read.
   void add_coolant_material();
 
@@ -603,7 +607,7 @@ void Parser::parse_top(const YAML::Node& root) {
       "name",  "description", "initial_temperature", "mesh",  "domain",
       "materials", "boxes",   "sources",  "boundaries", "contact_resistances",
       "probes", "solver",     "transient", "coolant", "coldplate", "flow",
-      "junction_material", "case_material"};
+      "junction_material", "case_material", "gpu_models", "gpus", "workload"};
   std::map<std::string, YAML::Node> sections;
   const Context top{"", ""};
   const auto seen = walk(root, top, allowed, [&](const std::string& k, const YAML::Node& v) {
@@ -620,7 +624,8 @@ void Parser::parse_top(const YAML::Node& root) {
       {"contact_resistances", &Parser::parse_contacts}, {"probes", &Parser::parse_probes},
       {"solver", &Parser::parse_solver},     {"transient", &Parser::parse_transient},
       {"coolant", &Parser::parse_coolant_section}, {"coldplate", &Parser::parse_coldplate},
-      {"flow", &Parser::parse_flow}};
+      {"flow", &Parser::parse_flow},         {"gpu_models", &Parser::parse_gpu_models},
+      {"gpus", &Parser::parse_gpus},         {"workload", &Parser::parse_workload}};
 
   if (sections.count("name")) {
     if (auto s = text(sections["name"], "name", top)) m_case.name = *s;
@@ -1475,6 +1480,249 @@ void Parser::parse_ports(const YAML::Node& n, FlowPort::Kind kind) {
   }
 }
 
+// ---- GPUs and workloads -----------------------------------------------------------------------
+
+/// A GpuModel field as written in case files: key, dimension, member, and the SI value of the
+/// member's unit (clocks are kept in MHz: 1e6 Hz). Dividing by an exact power of ten keeps the
+/// resolved case's round trip exact.
+struct GpuField {
+  const char* key;
+  Dimension dim;
+  double GpuModel::*member;
+  double si_per_unit;
+};
+
+const std::vector<GpuField>& gpu_fields() {
+  static const std::vector<GpuField> fields{
+      {"power_limit", Dimension::Power, &GpuModel::power_limit_W, 1},
+      {"min_power_limit", Dimension::Power, &GpuModel::min_power_limit_W, 1},
+      {"max_power_limit", Dimension::Power, &GpuModel::max_power_limit_W, 1},
+      {"min_clock", Dimension::Frequency, &GpuModel::min_clock_MHz, 1e6},
+      {"max_clock", Dimension::Frequency, &GpuModel::max_clock_MHz, 1e6},
+      {"voltage_knee", Dimension::Frequency, &GpuModel::voltage_knee_MHz, 1e6},
+      {"voltage_floor", Dimension::Dimensionless, &GpuModel::voltage_floor, 1},
+      {"idle_power", Dimension::Power, &GpuModel::idle_power_W, 1},
+      {"leakage_power", Dimension::Power, &GpuModel::leakage_W, 1},
+      {"leakage_reference_temperature", Dimension::Temperature, &GpuModel::leakage_reference_K, 1},
+      {"leakage_growth", Dimension::InverseTemperature, &GpuModel::leakage_growth_per_K, 1},
+      {"dynamic_power", Dimension::Power, &GpuModel::dynamic_power_W, 1},
+      {"hbm_power_fraction", Dimension::Dimensionless, &GpuModel::hbm_power_fraction, 1},
+      {"slowdown_temperature", Dimension::Temperature, &GpuModel::slowdown_K, 1},
+      {"hw_slowdown_temperature", Dimension::Temperature, &GpuModel::hw_slowdown_K, 1},
+      {"shutdown_temperature", Dimension::Temperature, &GpuModel::shutdown_K, 1},
+      {"max_operating_temperature", Dimension::Temperature, &GpuModel::max_operating_K, 1},
+      {"memory_max_temperature", Dimension::Temperature, &GpuModel::memory_max_K, 1},
+      {"hysteresis", Dimension::TemperatureDifference, &GpuModel::hysteresis_K, 1},
+      {"thermal_clock_step", Dimension::Frequency, &GpuModel::thermal_clock_step_MHz, 1e6},
+      {"training_tokens_per_s", Dimension::Dimensionless, &GpuModel::training_tokens_per_s, 1},
+      {"prefill_tokens_per_s", Dimension::Dimensionless, &GpuModel::prefill_tokens_per_s, 1},
+      {"decode_tokens_per_s", Dimension::Dimensionless, &GpuModel::decode_tokens_per_s, 1},
+  };
+  return fields;
+}
+
+std::vector<std::string> catalogue_names() {
+  std::vector<std::string> names;
+  for (const auto& m : gpu_catalogue()) names.push_back(m.name);
+  return names;
+}
+
+void Parser::parse_gpu_models(const YAML::Node& n) {
+  if (!n.IsMap()) {
+    error(n, "\"gpu_models\" must be a mapping from model names to overrides "
+             "(H100-SXM5: {power_limit: 650 W}), got " + describe(n));
+    fail("gpu_models");
+    return;
+  }
+  std::vector<std::string> keys{"base"};
+  for (const auto& f : gpu_fields()) keys.push_back(f.key);
+  for (const auto& kv : n) {
+    if (!kv.first.IsScalar() || kv.first.Scalar().empty()) {
+      error(kv.first, "GPU model names must be plain words, got " + describe(kv.first));
+      continue;
+    }
+    const std::string name = kv.first.Scalar();
+    const Context ctx{"GPU model " + in_quotes(name),
+                      "gpu_models[" + std::to_string(m_case.gpu_models.size()) + "]"};
+    m_case.key_marks[ctx.path] = mark(kv.first);
+    std::string base = find_gpu_model(name) ? name : "H100-SXM5";
+    std::map<std::string, double> given;
+    walk(kv.second, ctx, keys, [&](const std::string& k, const YAML::Node& v) {
+      if (k == "base") {
+        if (auto b = text(v, k, ctx)) {
+          if (find_gpu_model(*b)) base = *b;
+          else
+            error(v, ctx.key_desc(k) + ": unknown GPU model " + in_quotes(*b) + " (known: " +
+                         join(catalogue_names()) + ")" + did_you_mean(*b, catalogue_names()));
+        }
+        return;
+      }
+      for (const auto& f : gpu_fields())
+        if (k == f.key)
+          if (auto x = quantity(v, f.dim, k, ctx)) given[k] = *x / f.si_per_unit;
+    });
+    GpuModel m = *find_gpu_model(base);
+    m.name = name;
+    for (const auto& f : gpu_fields())
+      if (given.count(f.key)) m.*f.member = given[f.key];
+    // A changed power limit, idle or leakage keeps the calibration (full activity at the
+    // leakage reference temperature sits at the limit at max clock) unless dynamic_power is given.
+    if (!given.count("dynamic_power"))
+      m.dynamic_power_W = m.power_limit_W - m.idle_power_W - m.leakage_W;
+    m_case.gpu_models.push_back(m);
+  }
+}
+
+void Parser::parse_gpus(const YAML::Node& n) {
+  const Context ctx{"gpus", "gpus"};
+  GpuCase g;
+  g.mark = mark(n);
+  int count = 0;
+  double power_limit = 0;
+  YAML::Node instances;
+  bool has_instances = false;
+  walk(n, ctx,
+       {"model", "count", "instances", "die_source", "hbm_material", "power_limit",
+        "control_interval", "checkpoint_interval"},
+       [&](const std::string& k, const YAML::Node& v) {
+         if (k == "model") {
+           if (auto s = text(v, k, ctx)) g.model = *s;
+         } else if (k == "count") {
+           if (auto i = integer(v, k, ctx)) count = *i;
+         } else if (k == "instances") {
+           instances.reset(v);
+           has_instances = true;
+         } else if (k == "die_source") {
+           if (auto s = text(v, k, ctx)) g.die_source = *s;
+         } else if (k == "hbm_material") {
+           if (auto s = text(v, k, ctx, true)) g.hbm_material = *s;
+         } else if (k == "power_limit") {
+           if (auto x = quantity(v, Dimension::Power, k, ctx)) power_limit = *x;
+         } else if (k == "control_interval") {
+           if (auto x = quantity(v, Dimension::Time, k, ctx)) g.control_interval_s = *x;
+         } else if (auto x = quantity(v, Dimension::Time, k, ctx)) {
+           g.checkpoint_interval_s = *x;
+         }
+       });
+  if (count < 0 || count > 4096) {
+    error(n, "\"count\" in gpus must be between 1 and 4096, got " + std::to_string(count));
+    count = 0;
+  }
+  for (int i = 0; i < count; ++i) {
+    GpuInstance gi;
+    gi.name = "gpu" + std::to_string(i);
+    gi.power_limit_W = power_limit;
+    gi.mark = g.mark;
+    g.instances.push_back(gi);
+  }
+  if (has_instances) parse_gpu_instances(instances, ctx, g);
+  if (g.instances.empty()) {
+    error(n, "gpus needs \"count\" or \"instances\" (at least one GPU)");
+    fail("gpus");
+  }
+  for (auto& gi : g.instances)
+    if (gi.power_limit_W == 0) gi.power_limit_W = power_limit;
+  m_case.gpus = g;
+}
+
+void Parser::parse_gpu_instances(const YAML::Node& n, const Context& gctx, GpuCase& g) {
+  if (!expect_list(n, "instances", " of GPUs (each like \"- {name: gpu7, inlet_temperature: "
+                                   "50 degC}\")"))
+    return;
+  const bool counted = !g.instances.empty();
+  for (const auto& item : n) {
+    const std::string name = peek_name(item);
+    const std::size_t index = g.instances.size();
+    const Context ctx{name.empty() ? "GPU instance" : "GPU " + in_quotes(name),
+                      gctx.path + ".instances[" + std::to_string(index) + "]"};
+    if (!item.IsMap()) {
+      error(item, "expected a mapping for " + ctx.desc + ", got " + describe(item));
+      continue;
+    }
+    GpuInstance gi;
+    gi.mark = mark(item);
+    walk(item, ctx, {"name", "power_limit", "inlet_temperature", "flow_rate"},
+         [&](const std::string& k, const YAML::Node& v) {
+           if (k == "name") {
+             if (auto s = text(v, k, ctx)) gi.name = *s;
+           } else if (k == "power_limit") {
+             if (auto x = quantity(v, Dimension::Power, k, ctx)) gi.power_limit_W = *x;
+           } else if (k == "inlet_temperature") {
+             if (auto x = quantity(v, Dimension::Temperature, k, ctx)) gi.inlet_temperature_K = *x;
+           } else if (auto x = quantity(v, Dimension::VolumeFlowRate, k, ctx)) {
+             gi.flow_rate_m3_s = *x;
+           }
+         });
+    if (gi.name.empty()) gi.name = "gpu" + std::to_string(index);
+    auto same = std::find_if(g.instances.begin(), g.instances.end(),
+                             [&](const GpuInstance& o) { return o.name == gi.name; });
+    if (same != g.instances.end() && counted) {
+      *same = gi;  // an override of one of the counted GPUs
+      m_case.key_marks["gpus.instances[" + std::to_string(same - g.instances.begin()) + "]"] = gi.mark;
+    } else if (same != g.instances.end()) {
+      error(item, "duplicate GPU name " + in_quotes(gi.name));
+    } else if (counted) {
+      error(item, ctx.desc + " is not one of gpu0 .. gpu" + std::to_string(g.instances.size() - 1) +
+                      " (with \"count\", instances override GPUs by name)");
+    } else {
+      m_case.key_marks["gpus.instances[" + std::to_string(index) + "]"] = gi.mark;
+      g.instances.push_back(gi);
+    }
+  }
+}
+
+void Parser::parse_workload(const YAML::Node& n) {
+  const Context ctx{"workload", "workload"};
+  WorkloadCase& w = m_case.workload;
+  w.mark = mark(n);
+  struct Key {
+    const char* key;
+    Dimension dim;
+    double WorkloadCase::*member;
+  };
+  static const std::vector<Key> numbers{
+      {"activity", Dimension::Dimensionless, &WorkloadCase::activity},
+      {"memory_bound_fraction", Dimension::Dimensionless, &WorkloadCase::memory_bound_fraction},
+      {"tokens_per_s", Dimension::Dimensionless, &WorkloadCase::tokens_per_s},
+      {"iteration_time", Dimension::Time, &WorkloadCase::iteration_time_s},
+      {"compute_fraction", Dimension::Dimensionless, &WorkloadCase::compute_fraction},
+      {"compute_activity", Dimension::Dimensionless, &WorkloadCase::compute_activity},
+      {"communication_activity", Dimension::Dimensionless, &WorkloadCase::communication_activity},
+      {"checkpoint_duration", Dimension::Time, &WorkloadCase::checkpoint_duration_s},
+      {"prefill_fraction", Dimension::Dimensionless, &WorkloadCase::prefill_fraction},
+      {"cycle_time", Dimension::Time, &WorkloadCase::cycle_time_s},
+      {"prefill_activity", Dimension::Dimensionless, &WorkloadCase::prefill_activity},
+      {"decode_activity", Dimension::Dimensionless, &WorkloadCase::decode_activity},
+      {"prefill_tokens_per_s", Dimension::Dimensionless, &WorkloadCase::prefill_tokens_per_s},
+      {"decode_tokens_per_s", Dimension::Dimensionless, &WorkloadCase::decode_tokens_per_s},
+  };
+  std::vector<std::string> allowed{"type", "checkpoint_every", "file"};
+  for (const auto& k : numbers) allowed.push_back(k.key);
+  const std::vector<std::string> types{"constant", "training", "inference", "trace"};
+  walk(n, ctx, allowed, [&](const std::string& k, const YAML::Node& v) {
+    if (k == "type") {
+      const auto s = text(v, k, ctx);
+      if (!s) return;
+      if (std::find(types.begin(), types.end(), *s) == types.end())
+        error(v, ctx.key_desc(k) + ": unknown workload " + in_quotes(*s) + " (" + join(types) +
+                     ")" + did_you_mean(*s, types));
+      else w.type = *s;
+    } else if (k == "checkpoint_every") {
+      if (auto i = integer(v, k, ctx)) w.checkpoint_every = *i;
+    } else if (k == "file") {
+      if (auto s = text(v, k, ctx)) {
+        std::filesystem::path p(*s);
+        if (p.is_relative()) p = std::filesystem::path(m_file).parent_path() / p;
+        w.trace_file = p.string();
+      }
+    } else {
+      for (const auto& nk : numbers)
+        if (k == nk.key)
+          if (auto x = quantity(v, nk.dim, k, ctx)) w.*nk.member = *x;
+    }
+  });
+}
+
 void Parser::add_coolant_material() {
   if (!m_case.coolant) return;
   const CoolantCase& cc = *m_case.coolant;
@@ -1590,6 +1838,9 @@ class Checker {
   void check_coolant();
   void check_coldplate();
   void check_flow();
+  void check_gpu_models();
+  void check_gpus();
+  void check_workload();
   /// A region on face (BoundaryCondition and FlowPort regions): min < max along both
   /// tangential axes, inside the face. path is the owner's ("boundaries[0]").
   void check_region(const std::string& path, const SourceMark& mark, const std::string& who,
@@ -1648,6 +1899,151 @@ void Checker::run() {
   check_probes();
   check_settings();
   check_flow();
+  check_gpus();
+}
+
+void Checker::check_gpu_models() {
+  for (std::size_t i = 0; i < m_case.gpu_models.size(); ++i) {
+    const GpuModel& m = m_case.gpu_models[i];
+    const std::string path = "gpu_models[" + std::to_string(i) + "]";
+    const std::string who = "GPU model " + in_quotes(m.name);
+    for (const auto& f : gpu_fields()) {
+      const double v = m.*f.member;
+      const bool may_be_zero = f.dim == Dimension::Dimensionless || f.dim == Dimension::InverseTemperature ||
+                               std::string(f.key) == "leakage_power" || std::string(f.key) == "idle_power";
+      if (!(std::isfinite(v) && (v > 0 || (may_be_zero && v >= 0))))
+        report(path + "." + f.key, who + ": " + f.key + " must be " +
+                                       (may_be_zero ? "non-negative" : "positive") +
+                                       " and finite, got " + num(v));
+    }
+    if (!(m.min_clock_MHz < m.max_clock_MHz))
+      report(path + ".min_clock", who + ": min_clock must be below max_clock");
+    if (!(m.voltage_floor > 0 && m.voltage_floor <= 1))
+      report(path + ".voltage_floor", who + ": voltage_floor must lie in (0, 1], got " +
+                                          num(m.voltage_floor));
+    if (!(m.hbm_power_fraction < 1))
+      report(path + ".hbm_power_fraction", who + ": hbm_power_fraction must be below 1");
+    if (!(m.slowdown_K < m.hw_slowdown_K && m.hw_slowdown_K < m.shutdown_K))
+      report(path + ".slowdown_temperature",
+             who + ": expected slowdown < hw_slowdown < shutdown temperature, got " +
+                 num(m.slowdown_K) + " K, " + num(m.hw_slowdown_K) + " K, " +
+                 num(m.shutdown_K) + " K");
+    if (!(m.min_power_limit_W <= m.power_limit_W && m.power_limit_W <= m.max_power_limit_W))
+      report(path + ".power_limit", who + ": power_limit " + num(m.power_limit_W) +
+                                        " W is outside min_power_limit .. max_power_limit (" +
+                                        num(m.min_power_limit_W) + " .. " +
+                                        num(m.max_power_limit_W) + " W)");
+    if (!(m.dynamic_power_W > 0))
+      report(path, who + ": idle_power + leakage_power leave no dynamic power under the power "
+                         "limit (dynamic_power " + num(m.dynamic_power_W) + " W)");
+  }
+}
+
+void Checker::check_gpus() {
+  check_gpu_models();
+  if (!m_case.gpus) return;
+  const GpuCase& g = *m_case.gpus;
+  const GpuModel* model = m_case.gpu_model();
+  if (!model)
+    report("gpus.model", "gpus: unknown GPU model " + in_quotes(g.model) + " (known: " +
+                             join(catalogue_names()) + ", or define it under gpu_models)" +
+                             did_you_mean(g.model, catalogue_names()));
+  for (std::size_t i = 0; i < g.instances.size(); ++i) {
+    const GpuInstance& gi = g.instances[i];
+    const std::string path = "gpus.instances[" + std::to_string(i) + "]";
+    const std::string who = "GPU " + in_quotes(gi.name);
+    if (model && gi.power_limit_W != 0 &&
+        !(gi.power_limit_W >= model->min_power_limit_W &&
+          gi.power_limit_W <= model->max_power_limit_W))
+      report(m_case.key_marks.count(path) ? path : "gpus.power_limit",
+             who + ": power limit " + num(gi.power_limit_W) + " W is outside the " + model->name +
+                 "'s range " + num(model->min_power_limit_W) + " .. " +
+                 num(model->max_power_limit_W) + " W");
+    if ((gi.inlet_temperature_K != 0 || gi.flow_rate_m3_s != 0) && !m_case.has_flow())
+      report(path, who + ": inlet_temperature and flow_rate need a coolant flow (coolant and "
+                         "coldplate or flow inlets)");
+    if (gi.inlet_temperature_K < 0 || gi.flow_rate_m3_s < 0 || !std::isfinite(gi.flow_rate_m3_s))
+      report(path, who + ": inlet_temperature and flow_rate must be positive");
+  }
+  if (!(g.control_interval_s > 0 && std::isfinite(g.control_interval_s)))
+    report("gpus.control_interval", "gpus: control_interval must be positive, got " +
+                                        num(g.control_interval_s) + " s");
+  if (!(g.checkpoint_interval_s > 0))
+    report("gpus.checkpoint_interval", "gpus: checkpoint_interval must be positive");
+  const bool named = !g.die_source.empty();
+  const bool found = std::any_of(m_case.sources.begin(), m_case.sources.end(),
+                                 [&](const HeatSource& s) { return s.name == g.die_source; });
+  if (named && !found) {
+    std::vector<std::string> names;
+    for (const auto& s : m_case.sources) names.push_back(s.name);
+    report("gpus.die_source", "gpus: die_source " + in_quotes(g.die_source) +
+                                  " is not one of the sources" + did_you_mean(g.die_source, names));
+  } else if (!named && m_case.sources.size() != 1) {
+    report("gpus", "gpus: name the heat source that carries the die power (die_source); the "
+                   "case has " + std::to_string(m_case.sources.size()) + " sources");
+  }
+  if (m_case.key_marks.count("gpus.hbm_material") && !g.hbm_material.empty())
+    check_material_ref(g.hbm_material, "gpus.hbm_material", SourceMark{}, "gpus: hbm_material");
+  const TransientSettings& t = m_case.transient;
+  if (t.enabled && t.adaptive)
+    report("transient.adaptive", "transient: adaptive steps are not available with gpus (the "
+                                 "governor acts every control_interval); use a fixed time_step");
+  if (t.enabled && t.time_step_s > 0 && g.control_interval_s > 0) {
+    const double ratio = g.control_interval_s / t.time_step_s;
+    if (!(ratio >= 1 - 1e-9 && std::abs(ratio - std::round(ratio)) < 1e-9 * ratio))
+      report("transient.time_step", "transient: with gpus, time_step (" + num(t.time_step_s) +
+                                        " s) must divide the control_interval (" +
+                                        num(g.control_interval_s) + " s) a whole number of times");
+  }
+  check_workload();
+}
+
+void Checker::check_workload() {
+  const WorkloadCase& w = m_case.workload;
+  const auto fraction = [&](double v, const char* key) {
+    if (!(v > 0 && v <= 1))
+      report(std::string("workload.") + key, std::string("workload: ") + key +
+                                                 " must lie in (0, 1], got " + num(v));
+  };
+  const auto activity = [&](double v, const char* key) {
+    if (!(v >= 0 && v <= 2))
+      report(std::string("workload.") + key, std::string("workload: ") + key +
+                                                 " must lie in [0, 2], got " + num(v));
+  };
+  const auto positive = [&](double v, const char* key) {
+    if (!(v > 0 && std::isfinite(v)))
+      report(std::string("workload.") + key, std::string("workload: ") + key +
+                                                 " must be positive, got " + num(v));
+  };
+  const auto non_negative = [&](double v, const char* key) {
+    if (!(v >= 0 && std::isfinite(v)))
+      report(std::string("workload.") + key, std::string("workload: ") + key +
+                                                 " must not be negative, got " + num(v));
+  };
+  activity(w.activity, "activity");
+  activity(w.compute_activity, "compute_activity");
+  activity(w.communication_activity, "communication_activity");
+  activity(w.prefill_activity, "prefill_activity");
+  activity(w.decode_activity, "decode_activity");
+  if (!(w.memory_bound_fraction >= 0 && w.memory_bound_fraction <= 1))
+    report("workload.memory_bound_fraction", "workload: memory_bound_fraction must lie in [0, 1]");
+  fraction(w.compute_fraction, "compute_fraction");
+  fraction(w.prefill_fraction, "prefill_fraction");
+  positive(w.iteration_time_s, "iteration_time");
+  positive(w.cycle_time_s, "cycle_time");
+  positive(w.checkpoint_duration_s, "checkpoint_duration");
+  non_negative(w.tokens_per_s, "tokens_per_s");
+  non_negative(w.prefill_tokens_per_s, "prefill_tokens_per_s");
+  non_negative(w.decode_tokens_per_s, "decode_tokens_per_s");
+  if (w.checkpoint_every < 0)
+    report("workload.checkpoint_every", "workload: checkpoint_every must not be negative");
+  if (w.type == "trace") {
+    std::error_code ec;
+    if (w.trace_file.empty())
+      report("workload.type", "workload: a trace needs \"file\" (a CSV of time_s, gpu, activity, phase)");
+    else if (!std::filesystem::is_regular_file(w.trace_file, ec))
+      report("workload.file", "workload: trace file " + in_quotes(w.trace_file) + " not found");
+  }
 }
 
 std::string Checker::nearest_marked(const std::string& path) const {
@@ -2540,6 +2936,50 @@ std::string resolved_case_yaml(const Case& c) {
     out << YAML::Key << "max_iterations" << YAML::Value << f.max_iterations;
     out << YAML::Key << "max_coupling_iterations" << YAML::Value << f.max_coupling_iterations;
     emit_num(out, "temperature_tolerance", f.temperature_tolerance_K);
+    out << YAML::EndMap;
+  }
+
+  if (const GpuModel* m = c.gpu_model()) {
+    out << YAML::Key << "gpu_models" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << m->name << YAML::Value << YAML::BeginMap;
+    for (const auto& f : gpu_fields()) emit_num(out, f.key, m->*f.member * f.si_per_unit);
+    out << YAML::EndMap << YAML::EndMap;
+  }
+  if (c.gpus) {
+    const GpuCase& g = *c.gpus;
+    out << YAML::Key << "gpus" << YAML::Value << YAML::BeginMap;
+    emit_str(out, "model", g.model);
+    if (!g.die_source.empty()) emit_str(out, "die_source", g.die_source);
+    // The default "hbm" names no material in cases without HBM stacks: "" says the same.
+    emit_str(out, "hbm_material", c.material_index(g.hbm_material) >= 0 ? g.hbm_material : "");
+    emit_num(out, "control_interval", g.control_interval_s);
+    emit_num(out, "checkpoint_interval", g.checkpoint_interval_s);
+    out << YAML::Key << "instances" << YAML::Value << YAML::BeginSeq;
+    for (const auto& gi : g.instances) {
+      out << YAML::Flow << YAML::BeginMap;
+      emit_str(out, "name", gi.name);
+      if (gi.power_limit_W != 0) emit_num(out, "power_limit", gi.power_limit_W);
+      if (gi.inlet_temperature_K != 0) emit_num(out, "inlet_temperature", gi.inlet_temperature_K);
+      if (gi.flow_rate_m3_s != 0) emit_num(out, "flow_rate", gi.flow_rate_m3_s);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq << YAML::EndMap;
+    const WorkloadCase& w = c.workload;
+    out << YAML::Key << "workload" << YAML::Value << YAML::BeginMap;
+    emit_str(out, "type", w.type);
+    for (const auto& [key, v] : std::vector<std::pair<const char*, double>>{
+             {"activity", w.activity}, {"memory_bound_fraction", w.memory_bound_fraction},
+             {"tokens_per_s", w.tokens_per_s}, {"iteration_time", w.iteration_time_s},
+             {"compute_fraction", w.compute_fraction}, {"compute_activity", w.compute_activity},
+             {"communication_activity", w.communication_activity},
+             {"checkpoint_duration", w.checkpoint_duration_s},
+             {"prefill_fraction", w.prefill_fraction}, {"cycle_time", w.cycle_time_s},
+             {"prefill_activity", w.prefill_activity}, {"decode_activity", w.decode_activity},
+             {"prefill_tokens_per_s", w.prefill_tokens_per_s},
+             {"decode_tokens_per_s", w.decode_tokens_per_s}})
+      emit_num(out, key, v);
+    out << YAML::Key << "checkpoint_every" << YAML::Value << w.checkpoint_every;
+    if (!w.trace_file.empty()) emit_str(out, "file", std::filesystem::absolute(w.trace_file).string());
     out << YAML::EndMap;
   }
 

@@ -13,10 +13,41 @@ namespace kelvin {
 
 using json = nlohmann::json;
 
+FlowSettings case_flow_settings(const Case& c) {
+  FlowSettings fs;
+  fs.velocity_relaxation = c.flow.velocity_relaxation;
+  fs.tolerance = c.flow.tolerance;
+  fs.max_iterations = c.flow.max_iterations;
+  return fs;
+}
+
+void start_transient_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy,
+                          const Field<double>& T, ChtResult& cht, Progress& progress) {
+  if (!c.coolant->constant_properties) flow.update_properties(T);
+  if (!flow.property_warning().empty()) cht.warnings.push_back(flow.property_warning());
+  cht.flow = flow.solve_steady([&](int it, const FlowResiduals& fr) {
+    progress.update(fmt::format("flow: iteration {:4d}  continuity {:.2e}  momentum {:.2e}", it,
+                                fr.continuity, fr.momentum));
+  });
+  flow.project(1e-13);
+  cht.continuity_after_projection = flow.continuity_residual();
+  energy.update_advection(T);
+}
+
 void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
                            ConductionSolver& energy) {
-  energy.set_advection({&flow.mass_flux(0), &flow.mass_flux(1), &flow.mass_flux(2)},
-                       case_coolant(c), inflow_temperatures(c, g));
+  CoolantProperties props = case_coolant(c);
+  if (c.coolant->constant_properties) {
+    // Every property at the inlet temperature: the enthalpy the coolant carries uses the same
+    // cp as the coolant material's heat capacity, so storage and advection agree exactly.
+    const int m = c.material_index(c.coolant->material);
+    if (m >= 0) {
+      props.cp_coeffs[0] = c.materials[m].specific_heat_J_kgK;
+      for (int i = 1; i < kCoolantTerms; ++i) props.cp_coeffs[i] = 0;
+    }
+  }
+  energy.set_advection({&flow.mass_flux(0), &flow.mass_flux(1), &flow.mass_flux(2)}, props,
+                       inflow_temperatures(c, g));
 }
 
 namespace {

@@ -34,6 +34,15 @@ struct ChtResult {
 ChtResult solve_steady_cht(const Case& c, FlowSolver& flow, ConductionSolver& energy,
                            Field<double>& T, Progress& progress);
 
+/// The flow solver settings a case asks for (flow: relaxation, tolerance, max_iterations).
+FlowSettings case_flow_settings(const Case& c);
+
+/// Start of a transient with flow: the flow, steady at the temperatures T (rho, mu follow them
+/// unless the coolant has constant properties), projected to round-off mass balance, and the
+/// energy equation's advection built from it. Warnings and residuals go to cht.
+void start_transient_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy,
+                          const Field<double>& T, ChtResult& cht, Progress& progress);
+
 /// Connects the energy equation to the flow's mass fluxes and inlet temperatures.
 void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
                            ConductionSolver& energy);

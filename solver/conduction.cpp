@@ -138,6 +138,25 @@ double ConductionSolver::sum_sources() const {
 
 ConductionSolver::~ConductionSolver() = default;
 
+void ConductionSolver::set_source(const Field<double>& base, const Field<double>& u1, double c1,
+                                  const Field<double>& u2, double c2) {
+  // q_new = base + c1 u1 + c2 u2;  b += (q_new - q) V;  q = q_new
+  const GeomView g = geom_view(m_width, m_n);
+  const auto q0 = base.cview(), a = u1.cview(), bb = u2.cview();
+  const auto q = m_q.view();
+  const auto b = m_b.view();
+  const bool has_base = m_b_base.cell_count() > 0;
+  const auto bbase = has_base ? m_b_base.view() : m_b.view();
+  parallel_for(m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double qn = q0(i, j, k) + c1 * a(i, j, k) + c2 * bb(i, j, k);
+    const double db = (qn - q(i, j, k)) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+    b(i, j, k) += db;
+    if (has_base) bbase(i, j, k) += db;
+    q(i, j, k) = qn;
+  });
+  m_source_W = sum_sources();
+}
+
 Field<double> ConductionSolver::make_field(double value) const {
   Field<double> f(m_n[0], m_n[1], m_n[2]);
   fill(f, value);
@@ -214,8 +233,10 @@ SolveStats ConductionSolver::solve_steady(Field<double>& T, double tol, int max_
     m_mg = std::make_unique<Multigrid>(m_steady, m_mg_options);
     m_mg_on_work = false;
     m_adv_changed = false;
-  } else if (m_adv) {
+    m_adv_dirty = false;
+  } else if (m_adv_dirty) {
     m_mg->rebuild();
+    m_adv_dirty = false;
   }
   if (reduction > 0) {
     // tol_eff = max(tol, reduction ||b - A T0|| / ||b||); the scratch vector is BiCGStab's
@@ -244,13 +265,13 @@ SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& 
   parallel_for(m_rhs.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     rhs(i, j, k) = bs(i, j, k) - (c1 * tn(i, j, k) + c2 * to(i, j, k)) * M(i, j, k) / dt;
   });
-  if (dt != m_last_dt || c0 != m_last_c0 || !m_mg_on_work || m_adv) {
+  if (dt != m_last_dt || c0 != m_last_c0 || !m_mg_on_work || m_adv_dirty) {
     const auto aps = m_steady.ap.cview();
     const auto apw = m_work.ap.view();
     parallel_for(m_work.cells(), KELVIN_LAMBDA(int i, int j, int k) {
       apw(i, j, k) = aps(i, j, k) + c0 * M(i, j, k) / dt;
     });
-    if (m_last_dt < 0 || m_adv) {  // advection changes the couplings with the flow
+    if (m_last_dt < 0 || m_adv_dirty) {  // advection changes the couplings with the flow
       copy(m_steady.ax, m_work.ax);
       copy(m_steady.ay, m_work.ay);
       copy(m_steady.az, m_work.az);
@@ -268,6 +289,7 @@ SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& 
     if (!m_mg || !m_mg_on_work || m_adv_changed) m_mg = std::make_unique<Multigrid>(m_work, m_mg_options);
     else m_mg->rebuild();
     m_adv_changed = false;
+    m_adv_dirty = false;
     m_mg_on_work = true;
     m_last_dt = dt;
     m_last_c0 = c0;
@@ -401,10 +423,24 @@ void ConductionSolver::set_advection(const std::array<const Field<double>*, 3>& 
     m_adv_changed = true;
   }
   m_adv = true;
+  m_adv_built = false;
 }
 
-void ConductionSolver::update_advection(const Field<double>& T) {
-  assemble();  // diffusion, sources and boundary terms afresh
+void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchanged) {
+  // With the same mass fluxes and a constant cp the couplings are those of the last update:
+  // only the right-hand side (inflow terms, TVD correction) follows T.
+  bool constant_cp = true;
+  for (int i = 1; i < kCoolantTerms; ++i) constant_cp = constant_cp && m_coolant.cp_coeffs[i] == 0;
+  const bool write_op = !(flow_unchanged && constant_cp && m_adv_built);
+  if (write_op) {
+    assemble();  // diffusion, sources and boundary terms afresh
+    if (m_b_base.cell_count() == 0) m_b_base = make_field();
+    copy(m_b, m_b_base);
+    m_adv_dirty = true;
+    m_adv_built = true;
+  } else {
+    copy(m_b_base, m_b);
+  }
   const CoolantProperties cool = m_coolant;
   const FieldView<const double> mf[3] = {m_mflux[0]->cview(), m_mflux[1]->cview(), m_mflux[2]->cview()};
   const double* tin[6];
@@ -449,7 +485,7 @@ void ConductionSolver::update_advection(const Field<double>& T) {
             diag += C;
             rhs += C * Tin;
           }
-          if (s == 0) continue;
+          if (s == 0 || !write_op) continue;
           up[a](i, j, k) = 0;
           continue;
         }
@@ -457,8 +493,12 @@ void ConductionSolver::update_advection(const Field<double>& T) {
         const double C = (inflow > 0 ? inflow : -inflow) * secant_cp(cool, Tn, Tp);
         // implicit upwind on the downstream row
         if (inflow > 0) diag += C;
-        if (s == 1) up[a](i, j, k) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P + e_a
-        else lo[a](nb[0], nb[1], nb[2]) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P - e_a
+        if (!write_op) {
+        } else if (s == 1) {
+          up[a](i, j, k) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P + e_a
+        } else {
+          lo[a](nb[0], nb[1], nb[2]) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P - e_a
+        }
         // TVD correction delta = C phi (T_D - T_U): upstream row -delta, downstream row +delta
         int uu[3];
         double phi = 0;
@@ -473,7 +513,7 @@ void ConductionSolver::update_advection(const Field<double>& T) {
         }
       }
     }
-    ap(i, j, k) += diag;
+    if (write_op) ap(i, j, k) += diag;
     b(i, j, k) += rhs;
   });
 }

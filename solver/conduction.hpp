@@ -80,6 +80,11 @@ class ConductionSolver {
   /// sum over cells of rho cp V (c0 T_new + c1 T_now + c2 T_old) / dt.
   double storage_rate(double dt, const std::array<double, 3>& c, const Field<double>& T_new,
                       const Field<double>& T_now, const Field<double>& T_old) const;
+  /// Replaces the volumetric source for the steps and solves that follow by
+  /// q = base + c1 u1 + c2 u2 (W/m^3 cell fields; GPU power: fixed sources plus the die's and
+  /// the HBM's 1 W shapes times their powers). Only the right-hand side changes, by (q - q_old) V.
+  void set_source(const Field<double>& base, const Field<double>& u1, double c1,
+                  const Field<double>& u2, double c2);
   /// Heat flows of the solution T; storage_W is storage_rate() for transients, else 0.
   EnergyBalance energy_balance(const Field<double>& T, double storage_W = 0) const;
   /// Total stored energy relative to 0 K, sum of rho cp V T, J.
@@ -104,7 +109,9 @@ class ConductionSolver {
   /// correction to second order in the right-hand side (deferred correction, converged by the
   /// caller's outer iterations). cp_f is the secant heat capacity (h(T_D) - h(T_U)) / (T_D - T_U),
   /// so the coolant's enthalpy rise sums exactly.
-  void update_advection(const Field<double>& T);
+  /// flow_unchanged: the mass fluxes are those of the last call (a frozen flow); with a constant
+  /// cp the couplings are then unchanged and only the right-hand side is rebuilt.
+  void update_advection(const Field<double>& T, bool flow_unchanged = false);
   /// Net enthalpy carried out of the domain by the coolant, W: sum over outflow boundary faces of
   /// m (h(T_P) - h(T_0)) minus inflow faces' m (h(T_in) - h(T_0)).
   double advected_heat(const Field<double>& T) const;
@@ -142,6 +149,9 @@ class ConductionSolver {
   bool m_mg_on_work = false;
   double m_last_dt = -1, m_last_c0 = 0;
   bool m_adv = false, m_adv_changed = false;
+  bool m_adv_dirty = false;  // couplings changed since the multigrid was last (re)built
+  bool m_adv_built = false;  // update_advection() has built the couplings for the current flow
+  Field<double> m_b_base;    // m_b before the advective terms (set by the last full update)
   std::array<const Field<double>*, 3> m_mflux{nullptr, nullptr, nullptr};
   CoolantProperties m_coolant{};
   std::array<Array<double>, 6> m_tin;

@@ -1,4 +1,5 @@
 // The kelvin command line: run, validate, info.
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -15,6 +16,13 @@ namespace {
 
 constexpr int kBadInput = 2;
 constexpr int kSolverFailed = 3;
+constexpr int kInterrupted = 130;  // 128 + SIGINT, as shells report it
+
+/// First Ctrl-C: checkpoint at the end of the current step and stop; a second one kills.
+extern "C" void on_sigint(int) {
+  kelvin::request_interrupt();
+  std::signal(SIGINT, SIG_DFL);
+}
 
 int report_case_errors(const kelvin::CaseLoadError& e) {
   for (const auto& d : e.diagnostics) fmt::print(stderr, "{}\n", d.to_string());
@@ -44,12 +52,14 @@ int cmd_validate(const std::string& path) {
   }
 }
 
-int cmd_run(const std::string& path, const std::string& out, bool quiet) {
+int cmd_run(const std::string& path, const std::string& out, bool quiet, bool resume) {
   try {
     const kelvin::Case c = kelvin::load_case(path);
     kelvin::RunOptions opt;
     opt.output_dir = out;
     opt.quiet = quiet;
+    opt.resume = resume;
+    std::signal(SIGINT, on_sigint);
     const auto summary = kelvin::run_case(c, opt);
     if (!quiet) fmt::print("{}", kelvin::format_report(summary, out));
     return summary.value("converged", false) ? 0 : kSolverFailed;
@@ -62,6 +72,9 @@ int cmd_run(const std::string& path, const std::string& out, bool quiet) {
     fmt::print(stderr, "{}: solver failed: {}; check material properties and boundary conditions, or refine the mesh\n",
                path, e.what());
     return kSolverFailed;
+  } catch (const kelvin::Interrupted& e) {
+    fmt::print(stderr, "{}: {}\n", path, e.what());
+    return kInterrupted;
   }
 }
 
@@ -81,11 +94,14 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
 
   std::string run_case, run_out = "out";
-  bool quiet = false;
+  bool quiet = false, resume = false;
   auto* run = app.add_subcommand("run", "Run a case and write its results");
   run->add_option("case", run_case, "Case file (YAML)")->required();
   run->add_option("-o,--output", run_out, "Output directory (created if missing)");
   run->add_flag("-q,--quiet", quiet, "No progress or report");
+  run->add_flag("--resume", resume,
+                "Continue a transient from OUTPUT/checkpoint.h5 (written every checkpoint_interval "
+                "of wall-clock time and on Ctrl-C)");
   run->add_option("--threads", threads, "CPU threads")->check(CLI::PositiveNumber);
 
   std::string validate_case;
@@ -102,7 +118,7 @@ int main(int argc, char** argv) {
   }
   try {
     kelvin::set_backend_threads(threads);
-    if (*run) return cmd_run(run_case, run_out, quiet);
+    if (*run) return cmd_run(run_case, run_out, quiet, resume);
     if (*validate) return cmd_validate(validate_case);
     if (*info) return cmd_info();
   } catch (const std::exception& e) {

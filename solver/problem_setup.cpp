@@ -158,6 +158,12 @@ Grid build_case_grid(const Case& c) {
   return g;
 }
 
+std::vector<double> heat_source_field(const HeatSource& s, const Grid& g) {
+  std::vector<double> q(static_cast<std::size_t>(g.cell_count()), 0.0);
+  add_source(s, g, q);
+  return q;
+}
+
 ConductionProblem make_conduction_problem(const Case& c) {
   ConductionProblem p;
   p.grid = build_case_grid(c);

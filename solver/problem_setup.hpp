@@ -24,6 +24,10 @@ void case_domain(const Case& c, std::array<double, 3>& lo, std::array<double, 3>
 /// Builds the grid from the case's boxes (mesh lines snapped to every box face).
 Grid build_case_grid(const Case& c);
 
+/// The volumetric heat (W/m^3 per cell, i fastest) of one source on a grid; SetupError if it
+/// covers no cell centre.
+std::vector<double> heat_source_field(const HeatSource& s, const Grid& g);
+
 /// Builds the full conduction problem of a case.
 ConductionProblem make_conduction_problem(const Case& c);
 

@@ -10,6 +10,7 @@
 #include "solver/atomic_file.hpp"
 #include "solver/case_parser.hpp"
 #include "solver/cht.hpp"
+#include "solver/gpu_run.hpp"
 #include "solver/io_hdf5.hpp"
 #include "solver/io_vtk.hpp"
 #include "solver/problem_setup.hpp"
@@ -92,7 +93,7 @@ void step_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy, const 
     flow.project(1e-13);
     cht.continuity_after_projection = flow.continuity_residual();
   }
-  energy.update_advection(T);
+  energy.update_advection(T, c.coolant->constant_properties);
 }
 
 /// Per-time-step monitor: probe temperatures and per-material maxima.
@@ -186,6 +187,9 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt);
 }
 
 json run_case(const Case& c, const RunOptions& opt) {
+  if (c.gpus) return run_gpu_case(c, opt);
+  if (opt.resume && !c.transient.enabled)
+    throw SetupError("--resume continues a transient; this case is steady");
   try {
     return run_case_unlocated(c, opt);
   } catch (const SolverDiverged& e) {
@@ -207,11 +211,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   ConductionSolver solver(problem);
   std::unique_ptr<FlowSolver> flow;
   if (c.has_flow()) {
-    FlowSettings fs;
-    fs.velocity_relaxation = c.flow.velocity_relaxation;
-    fs.tolerance = c.flow.tolerance;
-    fs.max_iterations = c.flow.max_iterations;
-    flow = std::make_unique<FlowSolver>(make_flow_problem(c, g), fs);
+    flow = std::make_unique<FlowSolver>(make_flow_problem(c, g), case_flow_settings(c));
     couple_energy_to_flow(c, g, *flow, solver);
     progress.log(fmt::format("kelvin: coolant {}, {:.4g} L/min in", describe(case_coolant(c)),
                              flow->inflow_volume_rate() * 6e4));
@@ -277,15 +277,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     const auto& tr = c.transient;
     if (flow) {
       // The flow is steady at the initial temperatures; the energy equation marches with it.
-      if (!c.coolant->constant_properties) flow->update_properties(T);
-      if (!flow->property_warning().empty()) cht.warnings.push_back(flow->property_warning());
-      cht.flow = flow->solve_steady([&](int it, const FlowResiduals& fr) {
-        progress.update(fmt::format("flow: iteration {:4d}  continuity {:.2e}  momentum {:.2e}", it,
-                                    fr.continuity, fr.momentum));
-      });
-      flow->project(1e-13);
-      cht.continuity_after_projection = flow->continuity_residual();
-      solver.update_advection(T);
+      start_transient_flow(c, *flow, solver, T, cht, progress);
       add_flow_fields(*flow, sf);
     }
     TransientIntegrator integ(solver, tr, c.solver, T);
@@ -406,6 +398,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
 }
 
 std::string format_report(const json& s, const std::string& dir) {
+  if (s.contains("gpus")) return format_gpu_report(s, dir);
   std::string r;
   const auto& t = s["timings_s"];
   r += fmt::format("Case {}: {} cells, backend {} ({} threads), {:.2f} s (setup {:.2f}, solve {:.2f}, output {:.2f})\n",

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
@@ -22,6 +23,47 @@ TransientIntegrator::TransientIntegrator(ConductionSolver& solver,
   m_dt = settings.time_step_s;
   if (m_set.min_step_s <= 0) m_set.min_step_s = m_set.time_step_s * 1e-3;
   if (m_set.max_step_s <= 0) m_set.max_step_s = std::max(m_set.end_time_s / 10, m_set.time_step_s);
+}
+
+TransientIntegrator::State TransientIntegrator::save_state() const {
+  State s;
+  s.scalars = {m_t,
+               m_dt,
+               m_dt_prev,
+               m_dt_prev2,
+               static_cast<double>(m_history),
+               static_cast<double>(m_steps),
+               static_cast<double>(m_rejected),
+               static_cast<double>(m_iterations),
+               m_last.time_s,
+               m_last.dt_s,
+               m_last.storage_W};
+  s.now = m_now.to_host();
+  s.old = m_old.to_host();
+  s.older = m_older.to_host();
+  return s;
+}
+
+void TransientIntegrator::restore_state(const State& s) {
+  const std::size_t n = m_now.cell_count();
+  if (s.scalars.size() != 11 || s.now.size() != n || s.old.size() != n || s.older.size() != n)
+    throw std::invalid_argument("transient state does not match this problem (" +
+                                std::to_string(s.now.size()) + " cells saved, " +
+                                std::to_string(n) + " here)");
+  m_t = s.scalars[0];
+  m_dt = s.scalars[1];
+  m_dt_prev = s.scalars[2];
+  m_dt_prev2 = s.scalars[3];
+  m_history = static_cast<int>(s.scalars[4]);
+  m_steps = static_cast<int>(s.scalars[5]);
+  m_rejected = static_cast<int>(s.scalars[6]);
+  m_iterations = static_cast<long long>(s.scalars[7]);
+  m_last.time_s = s.scalars[8];
+  m_last.dt_s = s.scalars[9];
+  m_last.storage_W = s.scalars[10];
+  m_now.from_host(s.now);
+  m_old.from_host(s.old);
+  m_older.from_host(s.older);
 }
 
 std::array<double, 3> TransientIntegrator::coefficients(double dt) const {

@@ -3,6 +3,7 @@
 /// fixed steps or adaptive steps controlled by a local-error estimate (corrector minus an
 /// extrapolating predictor, Milne's device).
 #include <functional>
+#include <vector>
 
 #include "solver/case.hpp"
 #include "solver/conduction.hpp"
@@ -32,6 +33,18 @@ class TransientIntegrator {
   int rejected_steps() const { return m_rejected; }
   long long linear_iterations() const { return m_iterations; }
   const StepInfo& last_step() const { return m_last; }
+
+  /// Everything the integrator needs to continue exactly where it was (checkpoints): its
+  /// scalars (time, step sizes, history depth, counters, last step's storage) and host copies
+  /// of the stored states.
+  struct State {
+    std::vector<double> scalars;
+    std::vector<double> now, old, older;
+  };
+  State save_state() const;
+  /// Restores a state saved from an integrator of the same problem and settings; throws
+  /// std::invalid_argument when the sizes do not match.
+  void restore_state(const State& s);
 
   /// BDF coefficients (c0, c1, c2) for a step of dt after the stored history.
   std::array<double, 3> coefficients(double dt) const;

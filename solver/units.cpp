@@ -48,6 +48,8 @@ DimensionInfo info(Dimension d) {
     case Dimension::Dimensionless: return {"1", "a dimensionless number", "1 or %"};
     case Dimension::VolumeFlowRate: return {"m^3/s", "a volume flow rate", "m^3/s or L/min"};
     case Dimension::Pressure: return {"Pa", "a pressure", "Pa, kPa or bar"};
+    case Dimension::Frequency: return {"Hz", "a frequency", "MHz or GHz"};
+    case Dimension::InverseTemperature: return {"K-1", "a temperature coefficient", "K-1 (per kelvin)"};
   }
   return {"1", "a quantity", "SI units"};
 }

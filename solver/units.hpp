@@ -27,6 +27,8 @@ enum class Dimension {
   Dimensionless,            ///< 1 ("50 %" is 0.5)
   VolumeFlowRate,           ///< m^3/s
   Pressure,                 ///< Pa
+  Frequency,                ///< Hz ("1980 MHz")
+  InverseTemperature,       ///< K-1 (a temperature coefficient such as leakage growth)
 };
 
 /// A quantity that cannot be read or converted; what() is a complete sentence for the user.

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "case_runner.hpp"
 #include "solver/case_parser.hpp"
 #include "solver/io_hdf5.hpp"
 #include "solver/problem_setup.hpp"
@@ -19,29 +20,9 @@
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-namespace {
-
-std::string case_path(const std::string& name) {
-  return std::string(KELVIN_SOURCE_DIR) + "/cases/" + name + "/case.yaml";
-}
-
-/// Runs `kelvin run` on a case into a fresh directory of its own (ctest runs tests in
-/// parallel processes, so each test names its directory with `tag`); returns the directory.
-fs::path run_case(const std::string& name, const std::string& tag = "") {
-  const fs::path out = fs::temp_directory_path() / ("kelvin-regression-" + name + tag);
-  fs::remove_all(out);
-  const std::string cmd = std::string(KELVIN_EXECUTABLE) + " run --quiet " + case_path(name) +
-                          " -o " + out.string() + " > " + (out.string() + ".log") + " 2>&1";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  return out;
-}
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
-
-}  // namespace
+using kelvin_test::case_path;
+using kelvin_test::read_json;
+using kelvin_test::run_case;
 
 // Composite wall: every cell equals the analytic piecewise-linear profile to 1e-8 relative,
 // and the heat flow equals (T_left - T_right) A / (L1/k1 + L2/k2).
