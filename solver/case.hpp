@@ -112,6 +112,7 @@ struct TransientSettings {
   double max_step_s = 0;        // 0 means end_time_s / 10
   double tolerance_K = 0.1;     // adaptive: target local error per step
   double output_interval_s = 0; // 0 means only the final time
+  double checkpoint_interval_s = 300;  // wall-clock seconds between checkpoints
 };
 
 /// Mesh settings: largest cell size along each axis anywhere in the domain.
@@ -197,7 +198,6 @@ struct GpuCase {
   std::string hbm_material = "hbm";  // "" or absent material: no HBM power
   double control_interval_s = 0.1;   // governor period
   int thermal_substeps = 1;          // thermal steps per control interval
-  double checkpoint_interval_s = 600;  // wall-clock seconds between checkpoints (transients)
   SourceMark mark;
 };
 

@@ -1185,13 +1185,14 @@ void Parser::parse_transient(const YAML::Node& n) {
   const auto seen = walk(
       n, ctx,
       {"end_time", "time_step", "scheme", "adaptive", "min_step", "max_step", "tolerance",
-       "output_interval"},
+       "output_interval", "checkpoint_interval"},
       [&](const std::string& k, const YAML::Node& v) {
         double* time = k == "end_time"          ? &t.end_time_s
                        : k == "time_step"       ? &t.time_step_s
                        : k == "min_step"        ? &t.min_step_s
                        : k == "max_step"        ? &t.max_step_s
                        : k == "output_interval" ? &t.output_interval_s
+                       : k == "checkpoint_interval" ? &t.checkpoint_interval_s
                                                 : nullptr;
         if (time) {
           if (auto x = quantity(v, Dimension::Time, k, ctx)) *time = *x;
@@ -1583,7 +1584,7 @@ void Parser::parse_gpus(const YAML::Node& n) {
   bool has_instances = false;
   walk(n, ctx,
        {"model", "count", "instances", "die_source", "hbm_material", "power_limit",
-        "control_interval", "checkpoint_interval"},
+        "control_interval"},
        [&](const std::string& k, const YAML::Node& v) {
          if (k == "model") {
            if (auto s = text(v, k, ctx)) g.model = *s;
@@ -1598,10 +1599,8 @@ void Parser::parse_gpus(const YAML::Node& n) {
            if (auto s = text(v, k, ctx, true)) g.hbm_material = *s;
          } else if (k == "power_limit") {
            if (auto x = quantity(v, Dimension::Power, k, ctx)) power_limit = *x;
-         } else if (k == "control_interval") {
-           if (auto x = quantity(v, Dimension::Time, k, ctx)) g.control_interval_s = *x;
          } else if (auto x = quantity(v, Dimension::Time, k, ctx)) {
-           g.checkpoint_interval_s = *x;
+           g.control_interval_s = *x;
          }
        });
   if (count < 0 || count > 4096) {
@@ -1968,8 +1967,6 @@ void Checker::check_gpus() {
   if (!(g.control_interval_s > 0 && std::isfinite(g.control_interval_s)))
     report("gpus.control_interval", "gpus: control_interval must be positive, got " +
                                         num(g.control_interval_s) + " s");
-  if (!(g.checkpoint_interval_s > 0))
-    report("gpus.checkpoint_interval", "gpus: checkpoint_interval must be positive");
   const bool named = !g.die_source.empty();
   const bool found = std::any_of(m_case.sources.begin(), m_case.sources.end(),
                                  [&](const HeatSource& s) { return s.name == g.die_source; });
@@ -2579,6 +2576,7 @@ void Checker::check_settings() {
   non_negative(t.min_step_s, "min_step", "s", "time_step / 1000");
   non_negative(t.max_step_s, "max_step", "s", "end_time / 10");
   non_negative(t.output_interval_s, "output_interval", "s", "final time only");
+  positive(t.checkpoint_interval_s, "checkpoint_interval");
   if (t.adaptive && !(t.tolerance_K > 0 && std::isfinite(t.tolerance_K)))
     report("transient.tolerance", "transient: tolerance must be positive and finite, got " +
                                       num(t.tolerance_K) + " K");
@@ -2827,6 +2825,7 @@ std::string resolved_case_yaml(const Case& c) {
     emit_num(out, "max_step", t.max_step_s);
     emit_num(out, "tolerance", t.tolerance_K);
     emit_num(out, "output_interval", t.output_interval_s);
+    emit_num(out, "checkpoint_interval", t.checkpoint_interval_s);
     out << YAML::EndMap;
   }
 
@@ -2953,7 +2952,6 @@ std::string resolved_case_yaml(const Case& c) {
     // The default "hbm" names no material in cases without HBM stacks: "" says the same.
     emit_str(out, "hbm_material", c.material_index(g.hbm_material) >= 0 ? g.hbm_material : "");
     emit_num(out, "control_interval", g.control_interval_s);
-    emit_num(out, "checkpoint_interval", g.checkpoint_interval_s);
     out << YAML::Key << "instances" << YAML::Value << YAML::BeginSeq;
     for (const auto& gi : g.instances) {
       out << YAML::Flow << YAML::BeginMap;

@@ -11,6 +11,7 @@
 
 #include "solver/atomic_file.hpp"
 #include "solver/case_parser.hpp"
+#include "solver/checkpoint.hpp"
 #include "solver/gpu_fleet.hpp"
 #include "solver/gpu_model.hpp"
 #include "solver/io_hdf5.hpp"
@@ -191,31 +192,16 @@ void write_checkpoint(const std::string& path, const std::string& resolved, cons
                                   static_cast<double>(st.linear_iterations)});
   h5.write_vector("run/workload", work.save());
   h5.write_vector("run/unthrottled_workload", free.save());
-  std::vector<double> rows;
-  for (const auto& r : st.rows) rows.insert(rows.end(), r.begin(), r.end());
-  h5.write_vector("run/timeseries", rows);
+  write_rows(h5, "run/timeseries", st.rows);
   for (int i = 0; i < fleet.size(); ++i) {
     const std::string g = fmt::format("gpus/{}/", i);
-    const auto s = fleet.save_state(i);
-    h5.write_vector(g + "integrator", s.scalars);
-    h5.write_vector(g + "now", s.now);
-    h5.write_vector(g + "old", s.old);
-    h5.write_vector(g + "older", s.older);
+    write_integrator_state(h5, g, fleet.save_state(i));
     const GovernorState& gs = st.governor[i];
     h5.write_vector(g + "governor", {gs.thermal_ceiling_MHz, gs.hw_slowdown ? 1.0 : 0.0,
                                      gs.shut_down ? 1.0 : 0.0});
     h5.write_vector(g + "totals", st.totals[i].pack());
   }
   h5.close();
-}
-
-/// Refuses a missing checkpoint or one of another case (before any expensive setup).
-void check_checkpoint(const std::string& path, const std::string& resolved) {
-  if (!std::filesystem::exists(path))
-    throw SetupError("--resume: no checkpoint at " + path + " (run without --resume first)");
-  if (h5_read_string(path, "case/resolved_yaml") != resolved)
-    throw SetupError("--resume: " + path + " belongs to a different case or other settings; "
-                     "run without --resume to start afresh");
 }
 
 void read_checkpoint(const std::string& path, GpuFleet& fleet, RunState& st, WorkloadRunner& work,
@@ -226,18 +212,10 @@ void read_checkpoint(const std::string& path, GpuFleet& fleet, RunState& st, Wor
   st.linear_iterations = static_cast<long long>(sc.at(2));
   work.restore(h5_read_vector(path, "run/workload"));
   free.restore(h5_read_vector(path, "run/unthrottled_workload"));
-  const auto rows = h5_read_vector(path, "run/timeseries");
-  st.rows.clear();
-  for (std::size_t k = 0; k + cols <= rows.size(); k += cols)
-    st.rows.emplace_back(rows.begin() + k, rows.begin() + k + cols);
+  st.rows = read_rows(path, "run/timeseries", cols);
   for (int i = 0; i < fleet.size(); ++i) {
     const std::string g = fmt::format("gpus/{}/", i);
-    TransientIntegrator::State s;
-    s.scalars = h5_read_vector(path, g + "integrator");
-    s.now = h5_read_vector(path, g + "now");
-    s.old = h5_read_vector(path, g + "old");
-    s.older = h5_read_vector(path, g + "older");
-    fleet.restore_state(i, s);
+    fleet.restore_state(i, read_integrator_state(path, g));
     const auto gv = h5_read_vector(path, g + "governor");
     st.governor[i] = {gv.at(0), gv.at(1) != 0, gv.at(2) != 0};
     st.totals[i].unpack(h5_read_vector(path, g + "totals"));
@@ -351,6 +329,82 @@ void write_results_h5(const std::string& dir, const Case& c, const GpuFleet& fle
   h5.close();
 }
 
+/// Steady operating points: per GPU the fixed point of leakage and junction temperature at the
+/// constant workload's activity, each thermal evaluation a steady 3-D solve (conjugate with
+/// flow), through steady_operating_point (power cap, SW thermal limit, runaway, shutdown).
+json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
+                    Progress& progress, Clock::time_point t_start) {
+  if (c.workload.type != "constant")
+    throw SetupError("gpus: a steady GPU case needs workload type constant (use a transient "
+                     "section for " + c.workload.type + ")");
+  const std::string dir = opt.output_dir;
+  GpuFleet fleet(c, progress);
+  const WorkloadSpec spec = case_workload(c, model);
+  const WorkloadPhase& phase = spec.cycle.at(0);
+  json gpus = json::array();
+  bool all_converged = true;
+  double max_T = 0;
+  for (int i = 0; i < fleet.size(); ++i) {
+    const GpuInstance& gi = c.gpus->instances[i];
+    const double cap = gi.power_limit_W > 0 ? gi.power_limit_W : model.power_limit_W;
+    double start = c.initial_temperature_K;
+    for (const auto& p : case_ports(fleet.variant(i)))
+      if (p.kind == FlowPort::Kind::Inlet) start = std::min(start, p.temperature_K);
+    const auto thermal = [&](double power_W) {
+      fleet.set_power(i, power_W, model.hbm_power_fraction);
+      fleet.solve_steady(i, progress);
+      return fleet.junction_K(i);
+    };
+    const OperatingPoint op = steady_operating_point(model, cap, phase.activity, start, thermal,
+                                                     1e-4, 200);
+    progress.finish();
+    // The fields written are those of the last thermal solve: the operating point's.
+    const double g = relative_throughput(op.clock_MHz, model.max_clock_MHz, phase.memory_bound_fraction);
+    const double tokens_per_s = op.shut_down || op.runaway ? 0.0 : phase.tokens_per_s * g;
+    json j = {{"name", gi.name},
+              {"model", model.name},
+              {"power_limit_W", cap},
+              {"junction_temperature_K", op.junction_K},
+              {"max_junction_temperature_K", op.junction_K},
+              {"power_W", op.power_W},
+              {"clock_MHz", op.clock_MHz},
+              {"reasons", op.reasons},
+              {"converged", op.converged},
+              {"runaway", op.runaway},
+              {"shut_down", op.shut_down},
+              {"thermal_solves", op.thermal_solves},
+              {"tokens_per_s", tokens_per_s},
+              {"tokens_per_J", op.power_W > 0 ? tokens_per_s / op.power_W : 0.0}};
+    if (fleet.has_hbm()) j["hbm_temperature_K"] = fleet.hbm_K(i);
+    progress.log(op.runaway ? fmt::format("kelvin: {}: thermal runaway ({} thermal solves)", gi.name,
+                                          op.thermal_solves)
+                            : fmt::format("kelvin: {}: {} at {:.2f} degC, {:.1f} W, {:.0f} MHz ({} thermal solves)",
+                                          gi.name, op.shut_down ? "shutdown" : "operating point",
+                                          op.junction_K - 273.15, op.power_W, op.clock_MHz,
+                                          op.thermal_solves));
+    all_converged = all_converged && op.converged;
+    max_T = std::max(max_T, op.junction_K);
+    gpus.push_back(j);
+  }
+  json summary = {{"kelvin_version", "0.1.0"},
+                  {"case", c.name},
+                  {"backend", backend_name()},
+                  {"threads", backend_threads()},
+                  {"cells", fleet.cells_per_gpu() * fleet.size()},
+                  {"cells_per_gpu", fleet.cells_per_gpu()},
+                  {"workload", c.workload.type},
+                  {"steady", true},
+                  {"converged", all_converged},
+                  {"gpus", gpus},
+                  {"max_temperature_K", max_T}};
+  write_gpu_fields(dir, c, fleet);
+  RunState none;
+  write_results_h5(dir, c, fleet, {"time_s"}, none, gpus);
+  summary["wall_time_s"] = seconds_since(t_start);
+  write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
+  return summary;
+}
+
 }  // namespace
 
 void request_interrupt() { g_interrupt = 1; }
@@ -365,8 +419,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   const GpuModel* model_ptr = c.gpu_model();
   if (!model_ptr) throw SetupError("gpus: unknown GPU model \"" + c.gpus->model + "\"");
   const GpuModel& model = *model_ptr;
-  if (!c.transient.enabled)
-    throw SetupError("gpus: a GPU case needs a transient section (the governor acts in time)");
+  if (!c.transient.enabled) return run_gpu_steady(c, opt, model, progress, t_start);
 
   const std::string resolved = resolved_case_yaml(c);
   const std::string checkpoint = dir + "/checkpoint.h5";
@@ -403,7 +456,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
                                 totals_json(st.totals, t, work.cycles())["tokens"].get<double>()),
                     t / c.transient.end_time_s);
     const bool stop = interrupt_requested();
-    if (stop || seconds_since(last_checkpoint) >= c.gpus->checkpoint_interval_s) {
+    if (stop || seconds_since(last_checkpoint) >= c.transient.checkpoint_interval_s) {
       write_checkpoint(checkpoint, resolved, fleet, st, work, unthrottled);
       last_checkpoint = Clock::now();
     }
@@ -458,6 +511,24 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
 }
 
 std::string format_gpu_report(const json& s, const std::string& dir) {
+  if (s.value("steady", false)) {
+    std::string r = fmt::format("Case {}: steady operating points of {} GPUs, {:.2f} s\n",
+                                s["case"].get<std::string>(), s["gpus"].size(),
+                                s["wall_time_s"].get<double>());
+    r += "GPU        T_j degC   power W  clock MHz  reasons  tokens/s  tokens/J\n";
+    for (const auto& g : s["gpus"])
+      r += g["runaway"].get<bool>()
+               ? fmt::format("{:<10} THERMAL RUNAWAY: leakage outgrows the cooling, no fixed point "
+                             "even at the lowest clock\n", g["name"].get<std::string>())
+               : fmt::format("{:<10} {:8.2f} {:9.1f} {:10.0f}   0x{:02x} {:9.4g} {:9.4g}{}\n",
+                       g["name"].get<std::string>(), g["junction_temperature_K"].get<double>() - 273.15,
+                       g["power_W"].get<double>(), g["clock_MHz"].get<double>(),
+                       g["reasons"].get<unsigned>(), g["tokens_per_s"].get<double>(),
+                             g["tokens_per_J"].get<double>(),
+                             g["shut_down"].get<bool>() ? "  SHUTDOWN" : "");
+    r += fmt::format("Results in {}/: summary.json, results.h5, gpus.vtm\n", dir);
+    return r;
+  }
   std::string r = fmt::format("Case {}: {} GPUs x {} cells, {} workload, {:.4g} s simulated in {:.2f} s ({:.3g} s per simulated s)\n",
                               s["case"].get<std::string>(), s["gpus"].size(),
                               s["cells_per_gpu"].get<long long>(), s["workload"].get<std::string>(),

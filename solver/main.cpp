@@ -59,7 +59,7 @@ int cmd_run(const std::string& path, const std::string& out, bool quiet, bool re
     opt.output_dir = out;
     opt.quiet = quiet;
     opt.resume = resume;
-    std::signal(SIGINT, on_sigint);
+    if (c.transient.enabled) std::signal(SIGINT, on_sigint);  // steady solves just stop
     const auto summary = kelvin::run_case(c, opt);
     if (!quiet) fmt::print("{}", kelvin::format_report(summary, out));
     return summary.value("converged", false) ? 0 : kSolverFailed;

@@ -9,6 +9,7 @@
 
 #include "solver/atomic_file.hpp"
 #include "solver/case_parser.hpp"
+#include "solver/checkpoint.hpp"
 #include "solver/cht.hpp"
 #include "solver/gpu_run.hpp"
 #include "solver/io_hdf5.hpp"
@@ -118,6 +119,8 @@ class Monitor {
       row.push_back(m_present[m] ? s.material_max(T, static_cast<int>(m)) : std::nan(""));
     m_rows.push_back(std::move(row));
   }
+  /// Replaces the recorded rows (a resumed run's history).
+  void restore_rows(std::vector<std::vector<double>> rows) { m_rows = std::move(rows); }
   const std::vector<ProbeCell>& probes() const { return m_probes; }
   const std::vector<std::string>& header() const { return m_header; }
   const std::vector<std::vector<double>>& rows() const { return m_rows; }
@@ -199,6 +202,12 @@ json run_case(const Case& c, const RunOptions& opt) {
 
 static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   const auto t_start = Clock::now();
+  if (opt.resume) {
+    if (c.has_flow() && !c.coolant->constant_properties)
+      throw SetupError("--resume: transients with a temperature-dependent coolant flow write no "
+                       "checkpoint (set coolant.constant_properties, or run without --resume)");
+    check_checkpoint(opt.output_dir + "/checkpoint.h5", resolved_case_yaml(c));
+  }
   Progress progress(opt.quiet);
   std::filesystem::create_directories(opt.output_dir);
   const std::string dir = opt.output_dir;
@@ -294,10 +303,46 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
       snapshots.emplace_back(t, std::move(host));
       write_pvd(dir + "/solution.pvd", pvd);
     };
-    monitor.record(0.0, solver, integ.temperature());
-    write_snapshot(0, 0.0);
+    // Checkpoints: the integrator, the time series and the snapshots so far. With a
+    // temperature-dependent coolant flow the flow's own state would be needed too: no checkpoint.
+    const bool resumable = !flow || c.coolant->constant_properties;
+    const std::string checkpoint = dir + "/checkpoint.h5";
     double max_rel_err = 0;
-    for (std::size_t o = 0; o < out_times.size(); ++o) {
+    std::size_t first_output = 0;
+    auto save = [&](std::size_t o) {
+      H5Writer h5(checkpoint);
+      h5.write_string("case/resolved_yaml", resolved_case_yaml(c));
+      h5.write_vector("run/scalars", {static_cast<double>(o), max_rel_err, converged ? 1.0 : 0.0});
+      write_integrator_state(h5, "transient/", integ.save_state());
+      write_rows(h5, "run/timeseries", monitor.rows());
+      std::vector<double> times;
+      for (std::size_t k = 0; k < snapshots.size(); ++k) {
+        times.push_back(snapshots[k].first);
+        h5.write_vector(fmt::format("snapshots/{:04d}", k), snapshots[k].second);
+      }
+      h5.write_vector("run/snapshot_times", times);
+      h5.close();
+    };
+    if (opt.resume) {
+      const auto sc = h5_read_vector(checkpoint, "run/scalars");
+      first_output = static_cast<std::size_t>(sc.at(0));
+      max_rel_err = sc.at(1);
+      converged = sc.at(2) != 0;
+      integ.restore_state(read_integrator_state(checkpoint, "transient/"));
+      monitor.restore_rows(read_rows(checkpoint, "run/timeseries", monitor.header().size()));
+      const auto times = h5_read_vector(checkpoint, "run/snapshot_times");
+      for (std::size_t k = 0; k < times.size(); ++k) {
+        snapshots.emplace_back(times[k], h5_read_vector(checkpoint, fmt::format("snapshots/{:04d}", k)));
+        pvd.emplace_back(times[k], fmt::format("solution_{:04d}.vtr", k));
+      }
+      if (flow) solver.update_advection(integ.temperature(), true);
+      progress.log(fmt::format("kelvin: resumed at t = {:.6g} s from {}", integ.time(), checkpoint));
+    } else {
+      monitor.record(0.0, solver, integ.temperature());
+      write_snapshot(0, 0.0);
+    }
+    auto last_checkpoint = Clock::now();
+    for (std::size_t o = first_output; o < out_times.size(); ++o) {
       integ.advance_to(out_times[o], [&](const StepInfo& s) {
         converged = converged && s.solve.converged;
         const auto e = solver.energy_balance(integ.temperature(), s.storage_W);
@@ -307,9 +352,24 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
         progress.update(fmt::format("t = {:.4g} s / {:.4g} s  dt {:.3g} s  step {}  iterations {}",
                                     s.time_s, tr.end_time_s, s.dt_s, integ.steps(), s.solve.iterations),
                         s.time_s / tr.end_time_s);
+        const bool stop = interrupt_requested();
+        if (resumable && (stop || seconds_since(last_checkpoint) >= tr.checkpoint_interval_s)) {
+          save(o);
+          last_checkpoint = Clock::now();
+        }
+        if (!stop) return;
+        clear_interrupt();
+        progress.finish();
+        throw Interrupted(resumable ? fmt::format("interrupted at t = {:.6g} s; checkpoint written to {}; "
+                                                  "continue with: kelvin run {} -o {} --resume",
+                                                  s.time_s, checkpoint, c.file, dir)
+                                    : fmt::format("interrupted at t = {:.6g} s; runs with a "
+                                                  "temperature-dependent coolant flow write no "
+                                                  "checkpoint", s.time_s));
       });
       write_snapshot(static_cast<int>(o) + 1, out_times[o]);
     }
+    if (resumable) save(out_times.size());
     progress.finish();
     iterations = integ.linear_iterations();
     copy(integ.temperature(), T);

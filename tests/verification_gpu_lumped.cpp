@@ -4,6 +4,8 @@
 //   T(t) = T_inf + P / (h A) (1 - exp(-t / tau)),  tau = C / (h A),  C = sum rho c V.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -57,4 +59,55 @@ TEST(GpuLumped, JunctionFollowsTheFirstOrderResponse) {
   const auto s = kelvin_test::read_json(out / "summary.json");
   EXPECT_LT(s["transient"]["max_step_energy_relative_error"].get<double>(), 1e-8);
   EXPECT_NEAR(s["gpus"][0]["energy_J"].get<double>(), kPower * 12, 1e-9 * kPower * 12);
+}
+
+namespace {
+
+/// The lumped case made steady, with leakage L at 65 degC growing 0.0229 per K.
+fs::path steady_lumped(const std::string& tag, double leakage_W) {
+  std::ifstream in(lumped_case());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  text.replace(text.find("leakage_power: 0 W"), 18,
+               "leakage_power: " + std::to_string(leakage_W) + " W");
+  text.erase(text.find("transient:"));
+  const fs::path dir = fs::temp_directory_path() / ("kelvin-gpu-steady-" + tag);
+  fs::create_directories(dir);
+  std::ofstream(dir / "case.yaml") << text;
+  return dir / "case.yaml";
+}
+
+}  // namespace
+
+// Steady operating point through the 3-D solver: T = T_inf + P(T) R with
+// P = 15 W + L exp(beta (T - 338.15 K)) at max clock and R = 1 / (h A) plus conduction from the
+// die's bottom cell centre to the cooled face (10.25 mm at k = 1e5 W/m/K: 0.5 % of R), against
+// a bisection done here; with a leakage that outgrows the cooling there is no fixed point and
+// kelvin reports runaway (exit 3).
+TEST(GpuLumped, SteadyLeakageFixedPointAndRunaway) {
+  const double L = 5, beta = 0.0229, R = 1 / (kH * kArea) + 10.25e-3 / (1e5 * kArea);
+  const auto residual = [&](double T) {
+    return kTinf + (kPower + L * std::exp(beta * (T - 338.15))) * R - T;
+  };
+  double lo = kTinf, hi = kTinf + 200;
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (residual(mid) > 0 ? lo : hi) = mid;
+  }
+  const fs::path out = kelvin_test::run_case_file(steady_lumped("fixed", L).string(), "gpu-steady");
+  const auto s = kelvin_test::read_json(out / "summary.json");
+  const auto& g = s["gpus"][0];
+  EXPECT_TRUE(g["converged"].get<bool>());
+  EXPECT_FALSE(g["runaway"].get<bool>());
+  EXPECT_NEAR(g["junction_temperature_K"].get<double>(), lo, 1e-3);
+  EXPECT_NEAR(g["power_W"].get<double>(), kPower + L * std::exp(beta * (lo - 338.15)), 1e-3);
+
+  int rc = 0;
+  const fs::path bad = kelvin_test::run_case_file(steady_lumped("runaway", 20).string(),
+                                                  "gpu-steady-runaway", "", &rc);
+  EXPECT_EQ(WEXITSTATUS(rc), 3);
+  const auto r = kelvin_test::read_json(bad / "summary.json");
+  EXPECT_TRUE(r["gpus"][0]["runaway"].get<bool>());
+  EXPECT_FALSE(r["gpus"][0]["converged"].get<bool>());
 }
