@@ -285,3 +285,49 @@ TEST(Checkpoints, KilledConductionTransientResumesToTheSameResult) {
   for (const char* f : {"solution_0000.vtr", "solution_0003.vtr", "solution.pvd"})
     EXPECT_TRUE(fs::exists(resumed / f)) << f;
 }
+
+// A recorded trace (tests/data/trace_two_gpus.csv, the long format DCGM exports) drives two GPUs
+// of the lumped block: activities and phases switch at the sample times and each phase's tokens
+// come at its nominal rate (max clock: nothing throttles at these powers).
+TEST(GpuCases, TraceWorkloadReplaysActivityAndPhases) {
+  const std::string trace = std::string(KELVIN_SOURCE_DIR) + "/tests/data/trace_two_gpus.csv";
+  const fs::path src = fs::path(KELVIN_SOURCE_DIR) / "tests/data/lumped_gpu.yaml";
+  std::ifstream in(src);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  text.replace(text.find("count: 1"), 8, "count: 2");
+  text.replace(text.find("workload: {type: constant, activity: 0}"), 39,
+               "workload: {type: trace, file: " + trace + "}");
+  text.replace(text.find("end_time: 12 s"), 14, "end_time: 2 s");
+  const fs::path dir = fs::temp_directory_path() / "kelvin-gpu-case-trace";
+  fs::create_directories(dir);
+  std::ofstream(dir / "case.yaml") << text;
+  const fs::path out = kelvin_test::run_case_file((dir / "case.yaml").string(), "trace");
+  const auto ts = read_series(out / "timeseries.csv");
+  const auto& t = ts.at("time_s");
+  ASSERT_EQ(t.size(), 20u);
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    const bool first_half = t[k] < 0.5 - 1e-9, late = t[k] > 1.0 - 1e-9;
+    EXPECT_NEAR(ts.at("gpu0_activity")[k], first_half ? 0.02 : 0.005, 1e-12) << t[k];
+    EXPECT_NEAR(ts.at("gpu1_activity")[k], late ? 0.02 : 0.01, 1e-12) << t[k];
+    EXPECT_DOUBLE_EQ(ts.at("gpu0_clock_MHz")[k], 1980);
+    EXPECT_NEAR(ts.at("gpu0_tokens_per_s")[k], first_half ? 950 : 0, 1e-9) << t[k];
+    EXPECT_NEAR(ts.at("gpu1_tokens_per_s")[k], late ? 30000 : 3000, 1e-8) << t[k];
+  }
+  const json s = read_json(out / "summary.json");
+  EXPECT_EQ(s["gpu_totals"]["tokens_lost"].get<double>(), 0.0);
+}
+
+// postprocess/plot_gpus.py draws both figures of a GPU run.
+TEST(GpuCases, PlotGpusDrawsTheFigures) {
+  if (std::system("/usr/bin/python3 -c 'import numpy, matplotlib' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "python3-numpy / python3-matplotlib not installed";
+  const fs::path out = kelvin_test::run_case_file(
+      (fs::path(KELVIN_SOURCE_DIR) / "tests/data/lumped_gpu.yaml").string(), "plot-gpus");
+  const std::string cmd = std::string(KELVIN_SOURCE_DIR) + "/postprocess/plot_results.py " +
+                          out.string() + " > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_GT(fs::file_size(out / "gpus_timeseries.png"), 10000u);
+  EXPECT_GT(fs::file_size(out / "gpus_tokens.png"), 5000u);
+}
