@@ -449,11 +449,14 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
     const double t0 = st.interval * dt;
     stepper.step(t0, std::min(dt, c.transient.end_time_s - t0));
     const double t = std::min(st.interval * dt, c.transient.end_time_s);
-    double tj_max = 0;
-    for (int i = 0; i < n; ++i) tj_max = std::max(tj_max, st.rows.back()[1 + 8 * i]);
+    double tj_max = 0, tokens_so_far = 0;
+    for (int i = 0; i < n; ++i) {
+      tj_max = std::max(tj_max, st.rows.back()[1 + 8 * i]);
+      tokens_so_far += st.totals[i].tokens;
+    }
     progress.update(fmt::format("t = {:.4g} s / {:.4g} s  max T_j {:.2f} degC  tokens {:.4g}", t,
                                 c.transient.end_time_s, tj_max - 273.15,
-                                totals_json(st.totals, t, work.cycles())["tokens"].get<double>()),
+                                tokens_so_far),
                     t / c.transient.end_time_s);
     const bool stop = interrupt_requested();
     if (stop || seconds_since(last_checkpoint) >= c.transient.checkpoint_interval_s) {

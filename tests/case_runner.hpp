@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,14 @@ inline fs::path run_case_file(const std::string& file, const std::string& tag,
 /// run_case_file for a shipped case by name.
 inline fs::path run_case(const std::string& name, const std::string& tag = "") {
   return run_case_file(case_path(name), name + tag);
+}
+
+/// The whole text of a file.
+inline std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 inline json read_json(const fs::path& p) {

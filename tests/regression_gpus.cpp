@@ -47,10 +47,7 @@ std::map<std::string, std::vector<double>> read_series(const fs::path& p) {
 /// A copy of a shipped case in a scratch directory with some lines replaced.
 fs::path edited_case(const std::string& name, const std::string& tag,
                      const std::vector<std::pair<std::string, std::string>>& edits) {
-  std::ifstream in(case_path(name));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text = kelvin_test::read_text(case_path(name));
   for (const auto& [from, to] : edits) {
     const auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from;
@@ -182,10 +179,7 @@ fs::path interruptible_case(const std::string& tag) {
 /// tests/data/lumped_gpu.yaml (no flow: fast), long enough to interrupt, checkpointing often.
 fs::path lumped_case(const std::string& tag) {
   const fs::path src = fs::path(KELVIN_SOURCE_DIR) / "tests/data/lumped_gpu.yaml";
-  std::ifstream in(src);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text = kelvin_test::read_text(src);
   text.replace(text.find("end_time: 12 s"), 14, "checkpoint_interval: 1 ms, end_time: 60 s");
   const fs::path dir = fs::temp_directory_path() / ("kelvin-gpu-case-" + tag);
   fs::create_directories(dir);
@@ -292,10 +286,7 @@ TEST(Checkpoints, KilledConductionTransientResumesToTheSameResult) {
 TEST(GpuCases, TraceWorkloadReplaysActivityAndPhases) {
   const std::string trace = std::string(KELVIN_SOURCE_DIR) + "/tests/data/trace_two_gpus.csv";
   const fs::path src = fs::path(KELVIN_SOURCE_DIR) / "tests/data/lumped_gpu.yaml";
-  std::ifstream in(src);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text = kelvin_test::read_text(src);
   text.replace(text.find("count: 1"), 8, "count: 2");
   text.replace(text.find("workload: {type: constant, activity: 0}"), 39,
                "workload: {type: trace, file: " + trace + "}");

@@ -12,35 +12,17 @@
 #include <string>
 #include <vector>
 
+#include "case_diagnostics.hpp"
 #include "tests/fuzz/case_equal.hpp"
 
 using kelvin::Case;
 using kelvin::Diagnostic;
 
+using kelvin_test::diagnose;
+using kelvin_test::dump;
+using kelvin_test::find;
+
 namespace {
-
-/// Diagnostics of parse_case followed by check_case, as load_case would see them.
-std::vector<Diagnostic> diagnose(const std::string& yaml, Case* out = nullptr) {
-  std::vector<Diagnostic> diags;
-  Case c = kelvin::parse_case(yaml, "case.yaml", diags);
-  kelvin::check_case(c, diags);
-  if (out) *out = c;
-  return diags;
-}
-
-std::string dump(const std::vector<Diagnostic>& diags) {
-  std::string s;
-  for (const auto& d : diags) s += "  " + d.to_string() + "\n";
-  return s;
-}
-
-/// The one diagnostic whose message contains text (fails the test if there is none).
-const Diagnostic* find(const std::vector<Diagnostic>& diags, const std::string& text) {
-  const auto it = std::find_if(diags.begin(), diags.end(), [&](const Diagnostic& d) {
-    return d.message.find(text) != std::string::npos;
-  });
-  return it == diags.end() ? nullptr : &*it;
-}
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

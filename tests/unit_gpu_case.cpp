@@ -5,26 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "solver/case_parser.hpp"
+#include "case_diagnostics.hpp"
 
 using kelvin::Case;
 using kelvin::Diagnostic;
+using kelvin_test::diagnose;
+using kelvin_test::dump;
+using kelvin_test::find;
 
 namespace {
-
-std::vector<Diagnostic> diagnose(const std::string& yaml, Case* out = nullptr) {
-  std::vector<Diagnostic> diags;
-  Case c = kelvin::parse_case(yaml, "case.yaml", diags);
-  kelvin::check_case(c, diags);
-  if (out) *out = c;
-  return diags;
-}
-
-std::string dump(const std::vector<Diagnostic>& diags) {
-  std::string s;
-  for (const auto& d : diags) s += "  " + d.to_string() + "\n";
-  return s;
-}
 
 // A die on a copper block under a convective boundary, with GPUs (line numbers matter below).
 const std::string kBase = R"(name: g
@@ -40,12 +29,6 @@ boundaries:
   - {face: zmax, type: convection, h: 5000 W/m^2/K, temperature: 30 degC}
 transient: {end_time: 1 s, time_step: 50 ms}
 )";
-
-const Diagnostic* find(const std::vector<Diagnostic>& diags, const std::string& text) {
-  for (const auto& d : diags)
-    if (d.message.find(text) != std::string::npos) return &d;
-  return nullptr;
-}
 
 }  // namespace
 

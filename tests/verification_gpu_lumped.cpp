@@ -67,10 +67,7 @@ namespace {
 
 /// The lumped case made steady, with leakage L at 65 degC growing 0.0229 per K.
 fs::path steady_lumped(const std::string& tag, double leakage_W) {
-  std::ifstream in(lumped_case());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text = kelvin_test::read_text(lumped_case());
   text.replace(text.find("leakage_power: 0 W"), 18,
                "leakage_power: " + std::to_string(leakage_W) + " W");
   text.erase(text.find("transient:"));
