@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/case_parser.hpp"
+#include "solver/case/case_parser.hpp"
 
 namespace kelvin_test {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "solver/flow.hpp"
+#include "solver/physics/flow.hpp"
 #include "tests/test_problems.hpp"
 
 namespace kelvin::testing {

@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "case_runner.hpp"
-#include "solver/case_parser.hpp"
-#include "solver/io_hdf5.hpp"
-#include "solver/problem_setup.hpp"
+#include "solver/case/case_parser.hpp"
+#include "solver/io/hdf5.hpp"
+#include "solver/coupling/problem_setup.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

@@ -6,7 +6,7 @@
 #include <functional>
 #include <vector>
 
-#include "solver/conduction.hpp"
+#include "solver/physics/conduction.hpp"
 
 namespace kelvin::testing {
 

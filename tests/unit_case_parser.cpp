@@ -1,4 +1,4 @@
-#include "solver/case_parser.hpp"
+#include "solver/case/case_parser.hpp"
 
 #include <gtest/gtest.h>
 

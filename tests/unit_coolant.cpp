@@ -12,7 +12,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "solver/coolant.hpp"
+#include "solver/physics/coolant.hpp"
 
 using kelvin::check_coolant_temperature;
 using kelvin::CoolantError;

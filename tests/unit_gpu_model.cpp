@@ -12,7 +12,7 @@
 #define KELVIN_HAVE_BOOST_LAMBERT_W 1
 #endif
 
-#include "solver/gpu_model.hpp"
+#include "solver/power/gpu_model.hpp"
 
 using kelvin::find_gpu_model;
 using kelvin::govern;

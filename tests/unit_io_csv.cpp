@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "solver/atomic_file.hpp"
-#include "solver/timeseries_csv.hpp"
+#include "solver/io/atomic_file.hpp"
+#include "solver/io/timeseries_csv.hpp"
 
 namespace fs = std::filesystem;
 

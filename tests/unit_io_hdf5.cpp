@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/io_hdf5.hpp"
+#include "solver/io/hdf5.hpp"
 
 namespace fs = std::filesystem;
 using kelvin::H5Writer;

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "meshes/grid.hpp"
-#include "solver/io_vtk.hpp"
+#include "solver/io/vtk.hpp"
 
 namespace fs = std::filesystem;
 using kelvin::CellField;

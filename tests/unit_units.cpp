@@ -1,4 +1,4 @@
-#include "solver/units.hpp"
+#include "solver/base/units.hpp"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "solver/gpu_model.hpp"
-#include "solver/workload.hpp"
+#include "solver/power/gpu_model.hpp"
+#include "solver/power/workload.hpp"
 
 using kelvin::make_constant_workload;
 using kelvin::make_inference_workload;

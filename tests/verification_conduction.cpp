@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "solver/transient.hpp"
+#include "solver/numerics/transient.hpp"
 #include "test_problems.hpp"
 
 using namespace kelvin;

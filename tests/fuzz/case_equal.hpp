@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "solver/case.hpp"
+#include "solver/case/case.hpp"
 
 namespace kelvin::testing {
 

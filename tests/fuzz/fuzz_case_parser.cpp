@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/case_parser.hpp"
+#include "solver/case/case_parser.hpp"
 #include "tests/fuzz/case_equal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

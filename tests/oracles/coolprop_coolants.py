@@ -3,13 +3,13 @@
 
     python3 tests/oracles/coolprop_coolants.py                 # writes tests/data/coolprop_coolants.csv
     python3 tests/oracles/coolprop_coolants.py --check FILE    # recomputes FILE, exit 1 on a mismatch
-    python3 tests/oracles/coolprop_coolants.py --fit-water     # prints solver/coolant.cpp's water fit
+    python3 tests/oracles/coolprop_coolants.py --fit-water     # prints solver/physics/coolant.cpp's water fit
 
 Needs the PyPI package `coolprop` (and `numpy` for --fit-water only); without it the script
 exits 77, the usual "skipped" code (CTest SKIP_RETURN_CODE), so CI can tell "not checked" from
 "mismatch" (exit 1).
 
-Sources, matching solver/coolant.cpp:
+Sources, matching solver/physics/coolant.cpp:
 - propylene_glycol, ethylene_glycol: CoolProp INCOMP::MPG / INCOMP::MEG, Melinder (2010)
   2-D polynomials, valid from the mixture's freezing point to CoolProp's Tmax (100 degC).
 - water: CoolProp HEOS::Water (IAPWS-95 density and heat capacity, IAPWS 2008 viscosity, IAPWS

@@ -1,0 +1,280 @@
+#pragma once
+/// The case: parameters, geometry and boundary conditions of one run, in SI units.
+/// Cases hold no solver code. Built by load_case() (case_parser.cpp) from YAML.
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meshes/coldplate.hpp"
+#include "solver/power/gpu_model.hpp"
+
+namespace kelvin {
+
+/// Where a value came from in the input file (1-based line and column; 0 when generated).
+struct SourceMark {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+/// A solid material. Conductivity may be orthotropic (kx, ky, kz along the grid axes).
+struct Material {
+  std::string name;
+  std::array<double, 3> conductivity_W_mK{0, 0, 0};
+  double density_kg_m3 = 0;
+  double specific_heat_J_kgK = 0;
+  SourceMark mark;
+};
+
+/// An axis-aligned box painted with a material; later boxes override earlier ones.
+/// cell_size_m[d] > 0 asks for cells no larger than that along axis d inside the box.
+struct BoxSpec {
+  std::string name;
+  std::string material;
+  std::array<double, 3> min_m{0, 0, 0};
+  std::array<double, 3> max_m{0, 0, 0};
+  std::array<double, 3> cell_size_m{0, 0, 0};
+  SourceMark mark;
+};
+
+/// A 2-D map of relative power density over the xy extent of a source box.
+/// values[r * cols + c]: row r runs along y (row 0 at the box's y minimum), column c along x.
+struct PowerMap {
+  int rows = 0;
+  int cols = 0;
+  std::vector<double> values;
+};
+
+/// A volumetric heat source on a box: either a total power (W, spread over the box, weighted
+/// by the power map if any) or a uniform power density (W/m^3).
+struct HeatSource {
+  enum class Kind { TotalPower, PowerDensity };
+  std::string name;
+  std::array<double, 3> min_m{0, 0, 0};
+  std::array<double, 3> max_m{0, 0, 0};
+  Kind kind = Kind::TotalPower;
+  double value = 0;  // W for TotalPower, W/m^3 for PowerDensity
+  std::optional<PowerMap> power_map;
+  SourceMark mark;
+};
+
+/// The six faces of the domain.
+enum class Face { XMin = 0, XMax = 1, YMin = 2, YMax = 3, ZMin = 4, ZMax = 5 };
+
+/// Boundary condition on a face or on a rectangle of it. Unset faces are adiabatic.
+/// region_min/region_max are coordinates along the face's two tangential axes in x, y, z order
+/// (for an x face: (y, z); for a y face: (x, z); for a z face: (x, y)).
+struct BoundaryCondition {
+  enum class Type { Adiabatic, Temperature, HeatFlux, Convection };
+  Face face = Face::XMin;
+  Type type = Type::Adiabatic;
+  double temperature_K = 0;     // Temperature: wall value; Convection: T_infinity
+  double heat_flux_W_m2 = 0;    // HeatFlux: positive into the domain
+  double htc_W_m2K = 0;         // Convection: h
+  bool has_region = false;
+  std::array<double, 2> region_min_m{0, 0};
+  std::array<double, 2> region_max_m{0, 0};
+  SourceMark mark;
+};
+
+/// Thermal contact resistance on every face between cells of two materials (K m^2/W).
+struct ContactResistance {
+  std::string material_a;
+  std::string material_b;
+  double resistance_K_m2_W = 0;
+  SourceMark mark;
+};
+
+/// A named point whose temperature is reported (the temperature of the cell containing it).
+struct Probe {
+  std::string name;
+  std::array<double, 3> position_m{0, 0, 0};
+  SourceMark mark;
+};
+
+/// Linear solver settings.
+struct SolverSettings {
+  double tolerance = 1e-10;  // relative residual ||b - A x|| / ||b||
+  int max_iterations = 200;
+};
+
+/// Transient settings. Absent (enabled = false) means a steady solve.
+struct TransientSettings {
+  enum class Scheme { BackwardEuler, BDF2 };
+  bool enabled = false;
+  double end_time_s = 0;
+  double time_step_s = 0;       // initial (adaptive) or fixed step
+  Scheme scheme = Scheme::BDF2;
+  bool adaptive = false;
+  double min_step_s = 0;        // adaptive bounds; 0 means time_step_s / 1000
+  double max_step_s = 0;        // 0 means end_time_s / 10
+  double tolerance_K = 0.1;     // adaptive: target local error per step
+  double output_interval_s = 0; // 0 means only the final time
+  double checkpoint_interval_s = 300;  // wall-clock seconds between checkpoints
+};
+
+/// Mesh settings: largest cell size along each axis anywhere in the domain.
+struct MeshSettings {
+  std::array<double, 3> max_cell_size_m{1e-3, 1e-3, 1e-3};
+};
+
+/// Optional explicit domain. Without it the domain is the bounding box of all boxes and every
+/// cell must be covered by some box. With it, uncovered cells get background_material.
+struct DomainSpec {
+  std::array<double, 3> min_m{0, 0, 0};
+  std::array<double, 3> max_m{0, 0, 0};
+  std::string background_material;  // empty: every cell must be covered by a box
+  SourceMark mark;
+};
+
+/// The coolant: a fluid from the coolant library (solver/physics/coolant.hpp) filling every cell of
+/// `material`. The material's k, rho and cp for the energy equation are the coolant's at the
+/// inlet temperature; the flow uses rho(T) and mu(T) cell by cell (unless constant_properties).
+struct CoolantCase {
+  std::string fluid = "PG25";        // parse_coolant() text: "water", "PG25", "EG30", ...
+  std::string material = "coolant";  // material name boxes use for coolant cells
+  bool constant_properties = false;  // true: every property at the inlet temperature
+  SourceMark mark;
+};
+
+/// A flow inlet or outlet on a domain face (or a rectangle of it, as BoundaryCondition regions).
+/// Only the coolant cells next to it carry flow.
+struct FlowPort {
+  enum class Kind { Inlet, Outlet };
+  std::string name;
+  Kind kind = Kind::Inlet;
+  Face face = Face::ZMax;
+  bool has_region = false;
+  std::array<double, 2> region_min_m{0, 0};
+  std::array<double, 2> region_max_m{0, 0};
+  double flow_rate_m3_s = 0;   // Inlet: volumetric flow rate at the inlet temperature
+  double temperature_K = 0;    // Inlet: coolant temperature
+  double pressure_Pa = 0;      // Outlet: static pressure
+  SourceMark mark;
+};
+
+/// Flow solver controls (flow.* keys).
+struct FlowCaseSettings {
+  double velocity_relaxation = 0.7;
+  double tolerance = 1e-6;         // continuity and momentum residuals
+  int max_iterations = 3000;       // SIMPLEC outer iterations per coupling pass
+  int max_coupling_iterations = 50;  // flow <-> energy passes (properties, TVD correction)
+  double temperature_tolerance_K = 1e-2;  // converged when no cell changes more than this in a pass
+};
+
+/// A generated cold plate (coldplate: section). Its boxes are painted after the case's own,
+/// its metal is `material`, its coolant the coolant's material, and its ports become FlowPorts
+/// on zmax with the given flow rate and inlet temperature (outlets at outlet_pressure).
+struct ColdPlateCase {
+  ColdPlateSpec spec;
+  std::string material = "copper";
+  double flow_rate_m3_s = 0;
+  double inlet_temperature_K = 0;
+  double outlet_pressure_Pa = 0;
+  SourceMark mark;
+};
+
+/// One GPU of a case: a copy of the case's package and cold plate with its own power limit and
+/// coolant feed. Zero means "the case's value" (the model's power limit, the cold plate's or the
+/// inlet ports' temperature and flow rate).
+struct GpuInstance {
+  std::string name;
+  double power_limit_W = 0;
+  double inlet_temperature_K = 0;
+  double flow_rate_m3_s = 0;
+  SourceMark mark;
+};
+
+/// The GPUs of a case (gpus: section). Every GPU runs the same model on a copy of the case's
+/// geometry; the die power goes into die_source's box (shaped by its power map), the HBM share
+/// into the cells of hbm_material, spread by volume. T_j is the maximum over the die source's
+/// box, T_hbm the maximum over hbm_material.
+struct GpuCase {
+  std::string model = "H100-SXM5";
+  std::vector<GpuInstance> instances;
+  std::string die_source;            // name of a heat source (default: the case's only one)
+  std::string hbm_material = "hbm";  // "" or absent material: no HBM power
+  double control_interval_s = 0.1;   // governor period
+  int thermal_substeps = 1;          // thermal steps per control interval
+  SourceMark mark;
+};
+
+/// What the GPUs run (workload: section); see solver/power/workload.hpp for the semantics.
+struct WorkloadCase {
+  std::string type = "constant";  // constant | training | inference | trace
+  double activity = 1.0;          // constant
+  double memory_bound_fraction = 0.2;
+  double tokens_per_s = 0;        // 0: the model's nominal rate for the workload
+  double iteration_time_s = 2.0;  // training
+  double compute_fraction = 0.85;
+  double compute_activity = 1.0;
+  double communication_activity = 0.1;
+  int checkpoint_every = 0;
+  double checkpoint_duration_s = 30;
+  double prefill_fraction = 0.2;  // inference: share of the cycle (nominal) spent in prefill
+  double cycle_time_s = 4.0;
+  double prefill_activity = 1.0;
+  double decode_activity = 0.25;
+  double prefill_tokens_per_s = 0;  // 0: the model's
+  double decode_tokens_per_s = 0;
+  std::string trace_file;         // trace: CSV path (relative to the case file)
+  SourceMark mark;
+};
+
+/// A whole case, fully resolved to SI.
+struct Case {
+  std::string name;
+  std::string description;
+  std::string file;  // path it was read from
+  MeshSettings mesh;
+  std::optional<DomainSpec> domain;
+  std::vector<Material> materials;
+  std::vector<BoxSpec> boxes;
+  std::vector<HeatSource> sources;
+  std::vector<BoundaryCondition> boundaries;
+  std::vector<ContactResistance> contacts;
+  std::vector<Probe> probes;
+  SolverSettings solver;
+  TransientSettings transient;
+  std::optional<CoolantCase> coolant;        // required by any flow
+  std::vector<FlowPort> ports;               // explicit inlets and outlets
+  std::optional<ColdPlateCase> coldplate;    // generated geometry and ports
+  FlowCaseSettings flow;
+  std::vector<GpuModel> gpu_models;          // models defined or overridden by the case
+  std::optional<GpuCase> gpus;               // GPUs with power model and governor
+  WorkloadCase workload;
+  /// The GPU model gpus uses: the case's definition, else the catalogue's (nullptr if none).
+  const GpuModel* gpu_model() const {
+    if (!gpus) return nullptr;
+    for (const auto& m : gpu_models)
+      if (m.name == gpus->model) return &m;
+    return find_gpu_model(gpus->model);
+  }
+  /// Junction for thermal resistances: the material whose maximum is the junction temperature
+  /// (default "silicon" when present) and the one whose maximum is the case temperature
+  /// (default: the lid, i.e. the material named by case_material).
+  std::string junction_material;
+  std::string case_material;
+  bool has_flow() const { return coolant.has_value() && (!ports.empty() || coldplate.has_value()); }
+  double initial_temperature_K = 293.15;
+  /// Where each key was written in the case file, by path ("solver.tolerance",
+  /// "materials[0].conductivity", "boxes[2].max"; indices into the vectors above). Filled by
+  /// the parser so check_case() can point at the offending line; empty for cases built in code.
+  /// Paths prefixed with '!' mark values the parser already reported as invalid or missing, so
+  /// check_case() does not report their defaults again.
+  std::map<std::string, SourceMark> key_marks;
+
+  /// Index of the material with this name, or -1.
+  int material_index(const std::string& name) const {
+    for (std::size_t m = 0; m < materials.size(); ++m)
+      if (materials[m].name == name) return static_cast<int>(m);
+    return -1;
+  }
+};
+
+/// Name of a face as written in case files: "xmin", "xmax", ... "zmax".
+const char* face_name(Face f);
+
+}  // namespace kelvin

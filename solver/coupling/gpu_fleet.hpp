@@ -1,0 +1,70 @@
+#pragma once
+/// The thermal side of a GPU case: one 3-D model per GPU (the case's package and cold plate with
+/// that GPU's coolant feed), laid out for many identical plates: the geometry, the power shapes
+/// and each distinct flow field are built once and shared; per GPU there is only a temperature
+/// history and its operator. Power enters as q = q_fixed + P_die u_die + P_hbm u_hbm, where the
+/// u are the die source's shape (its power map) and the HBM cells' volume share, each carrying
+/// 1 W. T_j is the maximum over the junction material, T_hbm over the HBM material.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "solver/case/case.hpp"
+#include "solver/physics/cht.hpp"
+#include "solver/physics/conduction.hpp"
+#include "solver/physics/flow.hpp"
+#include "solver/io/progress.hpp"
+#include "solver/numerics/transient.hpp"
+
+namespace kelvin {
+
+/// The case as one GPU sees it: the same geometry, that GPU's inlet temperature and flow rate
+/// (on the cold plate, or on every inlet port), no gpus section.
+Case gpu_variant(const Case& c, const GpuInstance& gpu);
+
+class GpuFleet {
+ public:
+  /// Builds every GPU's model and solves each distinct coolant flow once (steady at the initial
+  /// temperature; GPU transients keep that flow field: the energy equation carries the
+  /// coolant's heat, the velocities stay those of the start).
+  GpuFleet(const Case& c, Progress& progress);
+  ~GpuFleet();
+
+  int size() const { return static_cast<int>(m_gpus.size()); }
+  const Grid& grid() const { return m_grid; }
+  bool has_hbm() const { return m_hbm_material >= 0; }
+  long long cells_per_gpu() const { return m_grid.cell_count(); }
+
+  /// Junction (max over the junction material) and HBM (max over the HBM material, NaN
+  /// without one) temperatures of GPU i now, K.
+  double junction_K(int i) const;
+  double hbm_K(int i) const;
+  /// Sets GPU i's heat: hbm_fraction of power_W into the HBM cells (none without them), the
+  /// rest into the die.
+  void set_power(int i, double power_W, double hbm_fraction);
+  /// Advances GPU i's temperatures to t_s with the case's fixed time step; returns the largest
+  /// per-step energy-balance relative error and adds the linear iterations to *iterations.
+  double advance(int i, double t_s, long long* iterations);
+  /// Steady temperatures of GPU i at its current power (solve_steady_cht with flow).
+  void solve_steady(int i, Progress& progress);
+
+  double time(int i) const;
+  const Field<double>& temperature(int i) const;
+  const ConductionSolver& solver(int i) const;
+  const FlowSolver* flow(int i) const;
+  const Case& variant(int i) const;
+  const ChtResult& flow_result(int i) const;
+
+  TransientIntegrator::State save_state(int i) const;
+  void restore_state(int i, const TransientIntegrator::State& s);
+
+ private:
+  struct Gpu;
+  const Case& m_case;
+  Grid m_grid;
+  int m_junction_material = -1, m_hbm_material = -1;
+  Field<double> m_fixed, m_die, m_hbm;  // W/m^3 shapes shared by every GPU
+  std::vector<std::unique_ptr<Gpu>> m_gpus;
+};
+
+}  // namespace kelvin

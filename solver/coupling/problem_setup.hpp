@@ -1,0 +1,50 @@
+#pragma once
+/// Turns a Case (geometry, materials, sources, boundary conditions) into the arrays the
+/// conduction solver works on. Host-side, run once per case.
+#include <array>
+#include <stdexcept>
+
+#include "solver/case/case.hpp"
+#include "solver/physics/conduction.hpp"
+#include "solver/physics/flow.hpp"
+
+namespace kelvin {
+
+/// A case that parses but cannot be meshed or set up (e.g. cells covered by no box).
+struct SetupError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Largest grid a case may ask for (about 220 bytes a cell, so some 45 GB of solver memory).
+constexpr long long kMaxCells = 200'000'000LL;
+
+/// Domain extent: the explicit domain, else the bounding box of all boxes.
+void case_domain(const Case& c, std::array<double, 3>& lo, std::array<double, 3>& hi);
+
+/// Builds the grid from the case's boxes (mesh lines snapped to every box face).
+Grid build_case_grid(const Case& c);
+
+/// The volumetric heat (W/m^3 per cell, i fastest) of one source on a grid; SetupError if it
+/// covers no cell centre.
+std::vector<double> heat_source_field(const HeatSource& s, const Grid& g);
+
+/// Builds the full conduction problem of a case.
+ConductionProblem make_conduction_problem(const Case& c);
+
+/// The case's cold plate layout (make_cold_plate of its spec); SetupError if it has none.
+ColdPlateLayout case_cold_plate(const Case& c);
+
+/// Every flow port: the case's own plus those of its cold plate (on zmax).
+std::vector<FlowPort> case_ports(const Case& c);
+
+/// The coolant of a case with flow (SetupError without one).
+CoolantProperties case_coolant(const Case& c);
+
+/// Builds the flow problem of a case on its grid: coolant cells, inlets (uniform velocity =
+/// flow rate / coolant area of the port), outlets.
+FlowProblem make_flow_problem(const Case& c, const Grid& g);
+
+/// Per domain face cell, the temperature of the coolant entering through it (0 elsewhere).
+std::array<std::vector<double>, 6> inflow_temperatures(const Case& c, const Grid& g);
+
+}  // namespace kelvin

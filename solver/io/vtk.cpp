@@ -1,0 +1,230 @@
+#include "solver/io/vtk.hpp"
+
+#include <fmt/format.h>
+#include <vtkCallbackCommand.h>
+#include <vtkCellData.h>
+#include <vtkCommand.h>
+#include <vtkDataCompressor.h>
+#include <vtkDoubleArray.h>
+#include <vtkErrorCode.h>
+#include <vtkExecutive.h>
+#include <vtkNew.h>
+#include <vtkRectilinearGrid.h>
+#include <vtkTypeInt32Array.h>
+#include <vtkXMLRectilinearGridWriter.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <stdexcept>
+
+#include "solver/io/atomic_file.hpp"
+
+namespace kelvin {
+namespace {
+
+constexpr const char* kMaterialArrayName = "material_id";
+
+/// Collects VTK error and warning messages instead of letting VTK print them: library code
+/// reports through exceptions only.
+void collect_vtk_message(vtkObject*, unsigned long, void* client_data, void* call_data) {
+  auto* messages = static_cast<std::string*>(client_data);
+  std::string text = call_data ? static_cast<const char*>(call_data) : "unknown VTK error";
+  // Keep the message itself: drop "ERROR: In file, line N vtkClass (0x...): ".
+  if (const auto object = text.find(" (0x"); object != std::string::npos) {
+    if (const auto end = text.find("): ", object); end != std::string::npos) {
+      text.erase(0, end + 3);
+    }
+  }
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  if (!messages->empty()) *messages += "; ";
+  *messages += text;
+}
+
+/// Text for a writer error code. vtkErrorCode::GetStringFromErrorCode lives in CommonMisc,
+/// which the build does not link, so the few codes the XML writer sets are spelled out here.
+std::string describe_error_code(unsigned long code) {
+  if (code < vtkErrorCode::FirstVTKErrorCode) return std::strerror(static_cast<int>(code));
+  switch (code) {
+    case vtkErrorCode::OutOfDiskSpaceError:
+      return "out of disk space";
+    case vtkErrorCode::CannotOpenFileError:
+      return "cannot open file";
+    case vtkErrorCode::NoFileNameError:
+      return "no file name";
+    default:
+      return "VTK error code " + std::to_string(code);
+  }
+}
+
+vtkNew<vtkDoubleArray> coordinate_array(const std::vector<double>& faces) {
+  vtkNew<vtkDoubleArray> array;
+  array->SetNumberOfTuples(static_cast<vtkIdType>(faces.size()));
+  std::copy(faces.begin(), faces.end(), array->GetPointer(0));
+  return array;
+}
+
+void check_fields(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
+                  bool include_material_id) {
+  for (int d = 0; d < 3; ++d) {
+    if (grid.n(d) < 1) {
+      throw std::runtime_error(
+          fmt::format("cannot write '{}': grid has no cells along axis {}", path, "xyz"[d]));
+    }
+  }
+  const auto cells = static_cast<std::size_t>(grid.cell_count());
+  std::set<std::string> names;
+  if (include_material_id) {
+    if (grid.materials().size() != cells) {
+      throw std::runtime_error(
+          fmt::format("cannot write '{}': grid has {} material ids for {} cells", path,
+                      grid.materials().size(), cells));
+    }
+    names.insert(kMaterialArrayName);
+  }
+  for (const CellField& field : fields) {
+    if (field.name.empty()) {
+      throw std::runtime_error(fmt::format("cannot write '{}': a cell field has no name", path));
+    }
+    if (!names.insert(field.name).second) {
+      throw std::runtime_error(
+          fmt::format("cannot write '{}': cell field name '{}' is used twice", path, field.name));
+    }
+    if (field.components < 1) {
+      throw std::runtime_error(fmt::format("cannot write '{}': field '{}' has {} components", path,
+                                           field.name, field.components));
+    }
+    const std::size_t want = cells * static_cast<std::size_t>(field.components);
+    if (field.values.size() != want) {
+      throw std::runtime_error(fmt::format(
+          "cannot write '{}': field '{}' has {} values, expected {} ({} cells x {} components)",
+          path, field.name, field.values.size(), want, cells, field.components));
+    }
+  }
+}
+
+/// Escapes the characters that would end or break an XML attribute value.
+std::string xml_attribute(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
+               bool include_material_id) {
+  check_fields(path, grid, fields, include_material_id);
+
+  vtkNew<vtkRectilinearGrid> data;
+  data->SetDimensions(grid.n(0) + 1, grid.n(1) + 1, grid.n(2) + 1);
+  const auto x = coordinate_array(grid.faces(0));
+  const auto y = coordinate_array(grid.faces(1));
+  const auto z = coordinate_array(grid.faces(2));
+  data->SetXCoordinates(x);
+  data->SetYCoordinates(y);
+  data->SetZCoordinates(z);
+
+  const auto cells = static_cast<vtkIdType>(grid.cell_count());
+  for (const CellField& field : fields) {
+    vtkNew<vtkDoubleArray> array;
+    array->SetName(field.name.c_str());
+    array->SetNumberOfComponents(field.components);
+    array->SetNumberOfTuples(cells);
+    std::copy(field.values.begin(), field.values.end(), array->GetPointer(0));
+    data->GetCellData()->AddArray(array);
+  }
+  if (include_material_id) {
+    vtkNew<vtkTypeInt32Array> array;
+    array->SetName(kMaterialArrayName);
+    array->SetNumberOfTuples(cells);
+    std::copy(grid.materials().begin(), grid.materials().end(), array->GetPointer(0));
+    data->GetCellData()->AddArray(array);
+  }
+
+  const std::string tmp = temporary_path_for(path);
+  // The executive only repeats "algorithm returned failure" with a dump of the request; it is
+  // collected apart and used only when the writer itself said nothing.
+  std::string messages;
+  std::string pipeline_messages;
+  vtkNew<vtkCallbackCommand> collector;
+  collector->SetCallback(collect_vtk_message);
+  collector->SetClientData(&messages);
+  vtkNew<vtkCallbackCommand> pipeline_collector;
+  pipeline_collector->SetCallback(collect_vtk_message);
+  pipeline_collector->SetClientData(&pipeline_messages);
+
+  vtkNew<vtkXMLRectilinearGridWriter> writer;
+  writer->SetFileName(tmp.c_str());
+  writer->SetInputData(data);
+  writer->SetDataModeToAppended();
+  writer->EncodeAppendedDataOff();  // raw binary: base64 would add a third to the size
+  // LZ4: a third of zlib's cost to write at a similar ratio on smooth fields; ParaView reads it.
+  writer->SetCompressorTypeToLZ4();
+  writer->SetHeaderTypeToUInt64();  // 32-bit headers cap arrays at 4 GiB
+  // The compressor reports through its own object, so it needs the collector too (attached
+  // after SetCompressorType, which replaces the compressor).
+  for (vtkObject* source : {static_cast<vtkObject*>(writer.GetPointer()),
+                            static_cast<vtkObject*>(writer->GetCompressor())}) {
+    if (!source) continue;
+    source->AddObserver(vtkCommand::ErrorEvent, collector);
+    source->AddObserver(vtkCommand::WarningEvent, collector);
+  }
+  writer->GetExecutive()->AddObserver(vtkCommand::ErrorEvent, pipeline_collector);
+  writer->GetExecutive()->AddObserver(vtkCommand::WarningEvent, pipeline_collector);
+  const int ok = writer->Write();
+  if (ok != 1 || writer->GetErrorCode() != 0) {
+    remove_temporary(tmp);
+    std::string reason = messages.empty() ? pipeline_messages : messages;
+    if (reason.empty() && writer->GetErrorCode() != 0) {
+      reason = describe_error_code(writer->GetErrorCode());
+    }
+    if (reason.empty()) reason = "VTK writer failed";
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", path, reason));
+  }
+  commit_temporary(tmp, path);
+}
+
+void write_pvd(const std::string& path,
+               const std::vector<std::pair<double, std::string>>& time_and_relative_file) {
+  std::string xml =
+      "<?xml version=\"1.0\"?>\n"
+      "<VTKFile type=\"Collection\" version=\"0.1\" byte_order=\"LittleEndian\">\n"
+      "  <Collection>\n";
+  for (const auto& [time_s, file] : time_and_relative_file) {
+    if (!std::isfinite(time_s)) {
+      throw std::runtime_error(
+          fmt::format("cannot write '{}': time of '{}' is not finite ({})", path, file, time_s));
+    }
+    // Shortest round-trip formatting: ParaView sorts and labels by these exact times.
+    xml += fmt::format("    <DataSet timestep=\"{}\" group=\"\" part=\"0\" file=\"{}\"/>\n", time_s,
+                       xml_attribute(file));
+  }
+  xml += "  </Collection>\n</VTKFile>\n";
+  write_file_atomic(path, xml);
+}
+
+}  // namespace kelvin

@@ -1,0 +1,175 @@
+// Preconditioned conjugate gradients.
+#include "solver/numerics/krylov.hpp"
+
+#include <cmath>
+
+#include "kernels/parallel_for.hpp"
+#include "kernels/reduce.hpp"
+
+namespace kelvin {
+
+namespace {
+
+[[noreturn]] void report_nonfinite(const Field<double>& v, const char* what, int it, double res) {
+  const auto c = first_nonfinite(v);
+  if (c[0] < 0)
+    throw SolverDiverged(std::string("linear solver overflowed in ") + what + " at iteration " +
+                             std::to_string(it) +
+                             ": every value is finite but their squares overflow (a source or "
+                             "property far out of range? check its unit)",
+                         it, res, c);
+  throw SolverDiverged(std::string("linear solver produced NaN/Inf in ") + what +
+                           " at iteration " + std::to_string(it) + ", first at cell (" +
+                           std::to_string(c[0]) + ", " + std::to_string(c[1]) + ", " +
+                           std::to_string(c[2]) + ")",
+                       it, res, c);
+}
+
+/// Fills the relative residual, convergence flag and mean convergence factor of a solve.
+SolveStats finished(SolveStats st, double scale, double tol) {
+  st.relative_residual = st.final_residual / scale;
+  st.converged = st.relative_residual <= tol;
+  if (st.iterations > 0 && st.initial_residual > 0 && st.final_residual > 0)
+    st.convergence_factor = std::pow(st.final_residual / st.initial_residual, 1.0 / st.iterations);
+  return st;
+}
+
+}  // namespace
+
+SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
+                     double tol, int max_iterations, const IterationCallback& on_iteration,
+                     PcgWorkspace* ws) {
+  PcgWorkspace local;
+  PcgWorkspace& w = ws ? *ws : local;
+  w.resize(x.nx(), x.ny(), x.nz());
+  Field<double>&r = w.r, &z = w.z, &p = w.p, &q = w.q;
+  SolveStats st;
+  const double bnorm = norm2(b);
+  if (!std::isfinite(bnorm)) report_nonfinite(b, "the right-hand side", 0, bnorm);
+  // r = b - A x
+  st.initial_residual = residual(A, x, b, r);
+  if (!std::isfinite(st.initial_residual)) report_nonfinite(x, "the initial guess", 0, st.initial_residual);
+  const double scale = bnorm > 0 ? bnorm : 1.0;
+  double rnorm = st.initial_residual;
+  if (rnorm <= tol * scale) {
+    st.final_residual = rnorm;
+    st.relative_residual = rnorm / scale;
+    st.converged = true;
+    return st;
+  }
+  // Restarted when the recurrence residual has drifted from the true one (long, tight solves):
+  // the answer is only "converged" if the recomputed ||b - A x|| meets the tolerance.
+  const auto pv = p.view(), qv = q.view(), xv = x.view(), rv = r.view(), zv = z.view();
+  int it = 0;
+  for (int restart = 0; restart < 4 && it < max_iterations; ++restart) {
+    mg.precondition(r, z);  // z = M^-1 r, p = z
+    copy(z, p);
+    double rz = dot(r.view(), z.view());
+    while (it < max_iterations) {
+      ++it;
+      const double pq = apply_dot(A, p, q);  // q = A p, p . q
+      const double alpha = rz / pq;
+      // x += alpha p, r -= alpha q, fused with ||r||^2
+      const double rr = reduce_sum(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        xv(i, j, k) += alpha * pv(i, j, k);
+        const double v = rv(i, j, k) - alpha * qv(i, j, k);
+        rv(i, j, k) = v;
+        return v * v;
+      });
+      rnorm = std::sqrt(rr);
+      st.iterations = it;
+      if (!std::isfinite(rnorm) || !std::isfinite(alpha)) report_nonfinite(x, "the solution", it, rnorm);
+      if (rnorm > 1e12 * (st.initial_residual + scale))
+        throw SolverDiverged("linear solver diverged at iteration " + std::to_string(it) +
+                                 " (residual " + std::to_string(rnorm) + ")",
+                             it, rnorm, {-1, -1, -1});
+      if (on_iteration) on_iteration(it, rnorm / scale);
+      if (rnorm <= tol * scale) break;
+      mg.precondition(r, z);  // z = M^-1 r
+      const double rz_new = dot(rv, zv);
+      const double beta = rz_new / rz;
+      rz = rz_new;
+      // p = z + beta p
+      parallel_for(p.cells(), KELVIN_LAMBDA(int i, int j, int k) { pv(i, j, k) = zv(i, j, k) + beta * pv(i, j, k); });
+    }
+    const double previous = st.final_residual;
+    st.final_residual = residual(A, x, b, r);  // true residual; r restarts from it
+    if (st.final_residual <= tol * scale) break;
+    // Round-off floor (about eps ||A|| ||x||): a restart that no longer halves it cannot help.
+    if (restart > 0 && st.final_residual > 0.5 * previous) break;
+  }
+  return finished(st, scale, tol);
+}
+
+SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b,
+                          Field<double>& x, double tol, int max_iterations,
+                          const IterationCallback& on_iteration, BicgstabWorkspace* ws) {
+  // Right-preconditioned BiCGStab (van der Vorst 1992): iterates on A M^-1 y = b, x = M^-1 y.
+  BicgstabWorkspace local;
+  BicgstabWorkspace& w = ws ? *ws : local;
+  w.resize(x.nx(), x.ny(), x.nz());
+  SolveStats st;
+  const double bnorm = norm2(b);
+  if (!std::isfinite(bnorm)) report_nonfinite(b, "the right-hand side", 0, bnorm);
+  st.initial_residual = residual(A, x, b, w.r);
+  if (!std::isfinite(st.initial_residual)) report_nonfinite(x, "the initial guess", 0, st.initial_residual);
+  const double scale = bnorm > 0 ? bnorm : 1.0;
+  st.final_residual = st.initial_residual;
+  int it = 0;
+  const auto xv = x.view(), rv = w.r.view(), pv = w.p.view(), vv = w.v.view(), sv = w.s.view();
+  const auto tv = w.t.view(), phv = w.ph.view(), shv = w.sh.view();
+  for (int restart = 0; restart < 4 && it < max_iterations; ++restart) {
+    if (st.final_residual <= tol * scale) break;
+    copy(w.r, w.r0);
+    fill(w.p, 0.0);
+    fill(w.v, 0.0);
+    double rho = 1, alpha = 1, omega = 1;
+    double rnorm = st.final_residual;
+    while (it < max_iterations && rnorm > tol * scale) {
+      const double rho_new = dot(w.r0.view(), rv);
+      if (rho_new == 0 || omega == 0) break;  // breakdown: restart from the true residual
+      const double beta = (rho_new / rho) * (alpha / omega);
+      rho = rho_new;
+      // p = r + beta (p - omega v)
+      parallel_for(w.p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        pv(i, j, k) = rv(i, j, k) + beta * (pv(i, j, k) - omega * vv(i, j, k));
+      });
+      mg.precondition(w.p, w.ph);
+      apply(A, w.ph, w.v);
+      const double r0v = dot(w.r0.view(), vv);
+      if (r0v == 0) break;
+      alpha = rho / r0v;
+      // s = r - alpha v
+      parallel_for(w.s.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        sv(i, j, k) = rv(i, j, k) - alpha * vv(i, j, k);
+      });
+      mg.precondition(w.s, w.sh);
+      apply(A, w.sh, w.t);
+      const double tt = dot(tv, tv);
+      omega = tt > 0 ? dot(tv, sv) / tt : 0.0;
+      // x += alpha ph + omega sh; r = s - omega t, fused with ||r||^2
+      const double rr = reduce_sum(w.r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        xv(i, j, k) += alpha * phv(i, j, k) + omega * shv(i, j, k);
+        const double v = sv(i, j, k) - omega * tv(i, j, k);
+        rv(i, j, k) = v;
+        return v * v;
+      });
+      rnorm = std::sqrt(rr);
+      st.iterations = ++it;
+      if (!std::isfinite(rnorm) || !std::isfinite(alpha) || !std::isfinite(omega))
+        report_nonfinite(x, "the solution", it, rnorm);
+      if (rnorm > 1e12 * (st.initial_residual + scale))
+        throw SolverDiverged("linear solver diverged at iteration " + std::to_string(it) +
+                                 " (residual " + std::to_string(rnorm) + ")",
+                             it, rnorm, {-1, -1, -1});
+      if (on_iteration) on_iteration(it, rnorm / scale);
+    }
+    const double previous = st.final_residual;
+    st.final_residual = residual(A, x, b, w.r);
+    if (st.final_residual <= tol * scale) break;
+    if (restart > 0 && st.final_residual > 0.5 * previous) break;
+  }
+  return finished(st, scale, tol);
+}
+
+}  // namespace kelvin

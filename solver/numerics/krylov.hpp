@@ -1,0 +1,71 @@
+#pragma once
+/// Krylov solvers preconditioned by multigrid, with NaN and divergence detection: conjugate
+/// gradients for symmetric operators, BiCGStab for advective (non-symmetric) ones.
+#include <array>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "solver/numerics/multigrid.hpp"
+
+namespace kelvin {
+
+/// Thrown when the linear solver produces NaN/Inf or its residual grows without bound.
+struct SolverDiverged : std::runtime_error {
+  int iteration = 0;
+  double residual = 0;
+  std::array<int, 3> cell{-1, -1, -1};  // first non-finite cell, if any
+  SolverDiverged(const std::string& what, int it, double res, std::array<int, 3> c)
+      : std::runtime_error(what), iteration(it), residual(res), cell(c) {}
+};
+
+/// Outcome of one linear solve.
+struct SolveStats {
+  int iterations = 0;
+  double initial_residual = 0;  // ||b - A x0||
+  double final_residual = 0;    // ||b - A x|| (recomputed, not the recurrence)
+  double relative_residual = 0; // final / ||b||
+  bool converged = false;
+  double convergence_factor = 0;  // (final / initial)^(1 / iterations)
+};
+
+/// Work vectors of pcg_solve, kept between solves so time steps do not allocate.
+struct PcgWorkspace {
+  Field<double> r, z, p, q;
+  /// Allocates the vectors unless they already have this size.
+  void resize(int nx, int ny, int nz) {
+    if (r.nx() == nx && r.ny() == ny && r.nz() == nz) return;
+    r = Field<double>(nx, ny, nz);
+    z = Field<double>(nx, ny, nz);
+    p = Field<double>(nx, ny, nz);
+    q = Field<double>(nx, ny, nz);
+  }
+};
+
+/// Called after each iteration with (iteration, relative residual).
+using IterationCallback = std::function<void(int, double)>;
+
+/// Solves A x = b to ||b - A x|| <= tol ||b|| with CG preconditioned by one V-cycle of mg.
+/// x holds the initial guess and receives the solution. ws (optional) supplies the work
+/// vectors; without it they are allocated for this call.
+SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
+                     double tol, int max_iterations, const IterationCallback& on_iteration = {},
+                     PcgWorkspace* ws = nullptr);
+
+/// Work vectors of bicgstab_solve.
+struct BicgstabWorkspace {
+  Field<double> r, r0, p, v, s, t, ph, sh;
+  void resize(int nx, int ny, int nz) {
+    if (r.nx() == nx && r.ny() == ny && r.nz() == nz) return;
+    for (Field<double>* f : {&r, &r0, &p, &v, &s, &t, &ph, &sh}) *f = Field<double>(nx, ny, nz);
+  }
+};
+
+/// Solves A x = b (A need not be symmetric) to ||b - A x|| <= tol ||b|| with BiCGStab, right-
+/// preconditioned by one V-cycle of mg per preconditioner application.
+SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b,
+                          Field<double>& x, double tol, int max_iterations,
+                          const IterationCallback& on_iteration = {},
+                          BicgstabWorkspace* ws = nullptr);
+
+}  // namespace kelvin

@@ -1,0 +1,337 @@
+// Semi-coarsening line multigrid. See multigrid.hpp for the method.
+#include "solver/numerics/multigrid.hpp"
+
+#include <sstream>
+
+#include "kernels/line_sweep.hpp"
+#include "kernels/parallel_for.hpp"
+#include "kernels/reduce.hpp"
+
+namespace kelvin {
+
+struct Multigrid::Level {
+  Stencil7 own;                 // coarse levels own their operator
+  const Stencil7* A = nullptr;  // level 0 points at the caller's operator
+  Field<double> x_own, b_own;   // coarse levels' own vectors (level 0 has none)
+  Field<double>* x = nullptr;   // the level's iterate: x_own, or the caller's at level 0
+  const Field<double>* b = nullptr;  // its right-hand side: b_own, or the caller's
+  Field<double> r;
+  Field<double> inv, cprime;    // Thomas factorisation of every line
+  int n[3] = {0, 0, 0};
+};
+
+namespace {
+
+/// Index of the cell `m` steps along axis a from (i, j, k).
+KELVIN_HD inline long long offset(const FieldView<const double>& v, int a) {
+  return a == 0 ? 1 : (a == 1 ? v.sy : v.sz);
+}
+
+/// Fine cells [lo, hi) aggregated into coarse cell (I, J, K): pairs along the two coarsened
+/// axes (a single cell at an odd end), one cell along the line axis. fn: fine counts.
+KELVIN_HD inline void aggregate_range(int I, int J, int K, int fn0, int fn1, int fn2, int axis,
+                                      int lo[3], int hi[3]) {
+  const int c[3] = {I, J, K};
+  const int fn[3] = {fn0, fn1, fn2};
+  for (int d = 0; d < 3; ++d) {
+    lo[d] = d == axis ? c[d] : 2 * c[d];
+    hi[d] = d == axis ? c[d] + 1 : (2 * c[d] + 2 < fn[d] ? 2 * c[d] + 2 : fn[d]);
+  }
+}
+
+/// Coupling field along axis a.
+KELVIN_HD inline const FieldView<const double>& coupling(const StencilView& A, int a) {
+  return a == 0 ? A.ax : (a == 1 ? A.ay : A.az);
+}
+
+/// Total coupling of row p to its +1 neighbour along axis a (symmetric plus advective part).
+KELVIN_HD inline double upper(const StencilView& A, int a, long long p) {
+  const double s = coupling(A, a).data[p];
+  if (!A.adv) return s;
+  return s + (a == 0 ? A.ux : (a == 1 ? A.uy : A.uz)).data[p];
+}
+
+/// Total coupling of row p + st to cell p along axis a (st: the axis' index stride).
+KELVIN_HD inline double lower(const StencilView& A, int a, long long p) {
+  const double s = coupling(A, a).data[p];
+  if (!A.adv) return s;
+  return s + (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
+}
+
+/// Box of line starting cells: the full grid with extent 1 along the line axis.
+Box line_starts(const int n[3], int axis) {
+  Box b = make_box(n[0], n[1], n[2]);
+  b.hi[axis] = 1;
+  return b;
+}
+
+}  // namespace
+
+Multigrid::Multigrid(const Stencil7& A, MultigridOptions options) : m_A(A), m_opt(options) {
+  build_levels();
+  rebuild();
+}
+
+Multigrid::~Multigrid() = default;
+
+void Multigrid::build_levels() {
+  const auto a = m_A.view();
+  if (m_opt.line_axis >= 0 && m_opt.line_axis < 3) {
+    m_axis = m_opt.line_axis;
+  } else {
+    // The line axis is the one carrying the most conductance: lines then solve the stiff
+    // direction (thin layers, small cells) exactly. Between axes within 5 % of each other
+    // (isotropic grids), the one with the most boundary conductance wins: coarsening never
+    // merges cells along the line axis, so fixed-temperature faces normal to it keep their
+    // exact coupling on every level.
+    double total[3], boundary[3];
+    const FieldView<const double> b[3] = {m_A.bx.cview(), m_A.by.cview(), m_A.bz.cview()};
+    for (int d = 0; d < 3; ++d) {
+      const auto bd = b[d];
+      // symmetric coupling plus both advective extras
+      total[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        const long long p = a.ap.index(i, j, k);
+        return upper(a, d, p) + lower(a, d, p) - coupling(a, d).data[p];
+      });
+      boundary[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return bd(i, j, k); });
+    }
+    m_axis = 2;
+    for (int d = 1; d >= 0; --d) {
+      const bool stronger = total[d] > 1.05 * total[m_axis];
+      const bool tie = !stronger && total[d] * 1.05 >= total[m_axis];
+      if (stronger || (tie && boundary[d] > boundary[m_axis])) m_axis = d;
+    }
+  }
+  m_levels.clear();
+  int n[3] = {m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz()};
+  for (int l = 0; l < m_opt.max_levels; ++l) {
+    auto lev = std::make_unique<Level>();
+    for (int d = 0; d < 3; ++d) lev->n[d] = n[d];
+    if (l == 0) {
+      lev->A = &m_A;
+    } else {
+      lev->own = Stencil7(n[0], n[1], n[2]);
+      if (m_A.advective()) lev->own.enable_advection();
+      lev->A = &lev->own;
+      lev->x_own = Field<double>(n[0], n[1], n[2]);
+      lev->b_own = Field<double>(n[0], n[1], n[2]);
+      lev->x = &lev->x_own;
+      lev->b = &lev->b_own;
+    }
+    lev->r = Field<double>(n[0], n[1], n[2]);
+    lev->inv = Field<double>(n[0], n[1], n[2]);
+    lev->cprime = Field<double>(n[0], n[1], n[2]);
+    m_levels.push_back(std::move(lev));
+    bool coarsened = false;
+    for (int d = 0; d < 3; ++d)
+      if (d != m_axis && n[d] > 1) {
+        n[d] = (n[d] + 1) / 2;
+        coarsened = true;
+      }
+    if (!coarsened) break;
+  }
+}
+
+void Multigrid::rebuild() {
+  const int axis = m_axis;
+  const double gamma = m_opt.coarse_scaling;
+  for (std::size_t l = 0; l < m_levels.size(); ++l) {
+    Level& lev = *m_levels[l];
+    if (l > 0) {
+      // Aggregate the finer operator onto this level.
+      const auto f = m_levels[l - 1]->A->view();
+      const Level& fine = *m_levels[l - 1];
+      const int fn0 = fine.n[0], fn1 = fine.n[1], fn2 = fine.n[2];
+      const auto cax = lev.own.ax.view(), cay = lev.own.ay.view(), caz = lev.own.az.view();
+      const auto cbx = lev.own.bx.view(), cby = lev.own.by.view(), cbz = lev.own.bz.view();
+      const auto fbx = fine.A->bx.cview(), fby = fine.A->by.cview(), fbz = fine.A->bz.cview();
+      const auto cap = lev.own.ap.view();
+      const auto c = lev.own.view();
+      const bool adv = c.adv;
+      const FieldView<double> cu[3] = {adv ? lev.own.up[0].view() : cax, adv ? lev.own.up[1].view() : cay,
+                                       adv ? lev.own.up[2].view() : caz};
+      const FieldView<double> cl[3] = {adv ? lev.own.lo[0].view() : cax, adv ? lev.own.lo[1].view() : cay,
+                                       adv ? lev.own.lo[2].view() : caz};
+      parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+        int lo[3], hi[3];
+        aggregate_range(I, J, K, fn0, fn1, fn2, axis, lo, hi);
+        double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, usum[3] = {0, 0, 0}, lsum[3] = {0, 0, 0};
+        double storage = 0;
+        for (int k = lo[2]; k < hi[2]; ++k)
+          for (int j = lo[1]; j < hi[1]; ++j)
+            for (int i = lo[0]; i < hi[0]; ++i) {
+              const int fc[3] = {i, j, k};
+              const double b[3] = {fbx(i, j, k), fby(i, j, k), fbz(i, j, k)};
+              // storage part of ap: ap - couplings - boundary conductances
+              storage += f.ap(i, j, k) - f.ax(i, j, k) - f.ax(i - 1, j, k) - f.ay(i, j, k) -
+                         f.ay(i, j - 1, k) - f.az(i, j, k) - f.az(i, j, k - 1) - b[0] - b[1] - b[2];
+              if (adv)
+                storage -= f.ux(i, j, k) + f.lx(i - 1, j, k) + f.uy(i, j, k) + f.ly(i, j - 1, k) +
+                           f.uz(i, j, k) + f.lz(i, j, k - 1);
+              for (int d = 0; d < 3; ++d) {
+                bsum[d] += b[d];
+                if (fc[d] == hi[d] - 1) {
+                  sum[d] += coupling(f, d)(i, j, k);
+                  if (adv) {
+                    const long long p = f.ap.index(i, j, k);
+                    usum[d] += upper(f, d, p) - coupling(f, d).data[p];
+                    lsum[d] += lower(f, d, p) - coupling(f, d).data[p];
+                  }
+                }
+              }
+            }
+        // Advective couplings are mass fluxes: they add across a coarse face unscaled.
+        if (adv)
+          for (int d = 0; d < 3; ++d) {
+            cu[d](I, J, K) = usum[d];
+            cl[d](I, J, K) = lsum[d];
+          }
+        // Storage adds exactly; couplings and boundary conductances through faces normal to a
+        // coarsened axis span twice the distance, hence gamma.
+        const double g0 = axis == 0 ? 1.0 : gamma, g1 = axis == 1 ? 1.0 : gamma;
+        const double g2 = axis == 2 ? 1.0 : gamma;
+        cax(I, J, K) = g0 * sum[0];
+        cay(I, J, K) = g1 * sum[1];
+        caz(I, J, K) = g2 * sum[2];
+        cbx(I, J, K) = g0 * bsum[0];
+        cby(I, J, K) = g1 * bsum[1];
+        cbz(I, J, K) = g2 * bsum[2];
+        cap(I, J, K) = storage + g0 * bsum[0] + g1 * bsum[1] + g2 * bsum[2];
+      });
+      parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+        cap(I, J, K) += cax(I, J, K) + cax(I - 1, J, K) + cay(I, J, K) + cay(I, J - 1, K) +
+                        caz(I, J, K) + caz(I, J, K - 1);
+        if (c.adv)
+          cap(I, J, K) += c.ux(I, J, K) + c.lx(I - 1, J, K) + c.uy(I, J, K) + c.ly(I, J - 1, K) +
+                          c.uz(I, J, K) + c.lz(I, J, K - 1);
+      });
+    }
+    // Thomas factorisation of every line along the axis (ghost couplings are zero, so the
+    // first cell needs no special case):
+    //   inv_m = 1 / (ap_m - a_{m-1} c'_{m-1}),  c'_m = a_m inv_m
+    const auto A = lev.A->view();
+    const auto inv = lev.inv.view(), cp = lev.cprime.view();
+    const long long st = offset(A.ap, axis);
+    line_sweep(
+        line_starts(lev.n, axis), axis, lev.n[axis], -1,
+        KELVIN_LAMBDA(int i, int j, int k) {
+          // row m: ap_m x_m - lower_{m-1} x_{m-1} - upper_m x_{m+1}
+          const long long p = A.ap.index(i, j, k);
+          const double v = 1.0 / (A.ap.data[p] - lower(A, axis, p - st) * cp.data[p - st]);
+          inv.data[p] = v;
+          cp.data[p] = upper(A, axis, p) * v;
+        },
+        KELVIN_LAMBDA(int, int, int){});
+  }
+}
+
+/// One zebra half-sweep over the lines of one colour along AXIS (a template parameter so the
+/// off-line stencil is resolved at compile time): each line is solved exactly (Thomas) with the
+/// other colour's current values on the right-hand side.
+template <int AXIS>
+void zebra_half_sweep(const int n[3], int color, const StencilView& A, FieldView<const double> inv,
+                      FieldView<const double> cp, FieldView<const double> b, FieldView<double> x) {
+  const long long st = offset(A.ap, AXIS);
+  line_sweep(
+      line_starts(n, AXIS), AXIS, n[AXIS], color,
+      KELVIN_LAMBDA(int i, int j, int k) {
+        // d'_m = (b_m + off-line sum + lower_{m-1} d'_{m-1}) inv_m, d' kept in x
+        const long long p = A.ap.index(i, j, k);
+        const long long sy = A.ap.sy, sz = A.ap.sz;
+        double d = b.data[p] + lower(A, AXIS, p - st) * x.data[p - st];
+        if (AXIS != 0) d += upper(A, 0, p) * x.data[p + 1] + lower(A, 0, p - 1) * x.data[p - 1];
+        if (AXIS != 1) d += upper(A, 1, p) * x.data[p + sy] + lower(A, 1, p - sy) * x.data[p - sy];
+        if (AXIS != 2) d += upper(A, 2, p) * x.data[p + sz] + lower(A, 2, p - sz) * x.data[p - sz];
+        x.data[p] = d * inv.data[p];
+      },
+      KELVIN_LAMBDA(int i, int j, int k) {
+        // x_m = d'_m + c'_m x_{m+1}
+        const long long p = A.ap.index(i, j, k);
+        x.data[p] += cp.data[p] * x.data[p + st];
+      });
+}
+
+void Multigrid::smooth(int l, int sweeps, bool reverse) {
+  Level& lev = *m_levels[l];
+  const auto A = lev.A->view();
+  for (int s = 0; s < sweeps; ++s)
+    for (int half = 0; half < 2; ++half) {
+      const int color = reverse ? 1 - half : half;
+      const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b->cview();
+      const auto x = lev.x->view();
+      if (m_axis == 0) zebra_half_sweep<0>(lev.n, color, A, inv, cp, b, x);
+      else if (m_axis == 1) zebra_half_sweep<1>(lev.n, color, A, inv, cp, b, x);
+      else zebra_half_sweep<2>(lev.n, color, A, inv, cp, b, x);
+    }
+}
+
+void Multigrid::vcycle(int l) {
+  Level& lev = *m_levels[l];
+  const bool coarsest = l + 1 == static_cast<int>(m_levels.size());
+  if (coarsest) {
+    const bool single_line = lev.n[0] * lev.n[1] * lev.n[2] == lev.n[m_axis];
+    smooth(l, single_line ? 1 : m_opt.coarsest_sweeps, false);
+    if (!single_line) smooth(l, m_opt.coarsest_sweeps, true);
+    return;
+  }
+  smooth(l, m_opt.pre_sweeps, false);
+  residual(*lev.A, *lev.x, *lev.b, lev.r);
+  Level& co = *m_levels[l + 1];
+  const int axis = m_axis;
+  const int fn0 = lev.n[0], fn1 = lev.n[1], fn2 = lev.n[2];
+  {
+    // b_c = R r: sum of the residual over each aggregate; x_c = 0
+    const auto r = lev.r.cview();
+    const auto bc = co.b_own.view(), xc = co.x_own.view();
+    parallel_for(co.b_own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+      int lo[3], hi[3];
+      aggregate_range(I, J, K, fn0, fn1, fn2, axis, lo, hi);
+      double s = 0;
+      for (int k = lo[2]; k < hi[2]; ++k)
+        for (int j = lo[1]; j < hi[1]; ++j)
+          for (int i = lo[0]; i < hi[0]; ++i) s += r(i, j, k);
+      bc(I, J, K) = s;
+      xc(I, J, K) = 0;
+    });
+  }
+  vcycle(l + 1);
+  {
+    // x += P x_c: each fine cell takes its aggregate's correction
+    const auto xc = co.x_own.cview();
+    const auto x = lev.x->view();
+    parallel_for(lev.x->cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      int c[3] = {i, j, k};
+      for (int d = 0; d < 3; ++d)
+        if (d != axis) c[d] /= 2;
+      x(i, j, k) += xc(c[0], c[1], c[2]);
+    });
+  }
+  smooth(l, m_opt.post_sweeps, true);
+}
+
+void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
+  // Level 0 works on the caller's vectors directly.
+  Level& top = *m_levels[0];
+  top.b = &b;
+  top.x = &x;
+  vcycle(0);
+  top.b = nullptr;
+  top.x = nullptr;
+}
+
+void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
+  fill(z, 0.0);
+  cycle(r, z);
+}
+
+const Stencil7& Multigrid::level_operator(int l) const { return *m_levels.at(l)->A; }
+
+std::string Multigrid::describe() const {
+  std::ostringstream s;
+  for (std::size_t l = 0; l < m_levels.size(); ++l)
+    s << (l ? " -> " : "") << m_levels[l]->n[0] << "x" << m_levels[l]->n[1] << "x"
+      << m_levels[l]->n[2];
+  return s.str();
+}
+
+}  // namespace kelvin

@@ -1,0 +1,78 @@
+// Stencil and vector kernels shared by every solver.
+#include "solver/numerics/operator.hpp"
+
+#include <array>
+#include <cmath>
+
+#include "kernels/parallel_for.hpp"
+#include "kernels/reduce.hpp"
+
+namespace kelvin {
+
+void apply(const Stencil7& A, const Field<double>& x, Field<double>& y) {
+  const auto a = A.view();
+  const auto xv = x.view();
+  const auto yv = y.view();
+  parallel_for(y.cells(), KELVIN_LAMBDA(int i, int j, int k) { yv(i, j, k) = stencil_apply(i, j, k, a, xv); });
+}
+
+double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y) {
+  const auto a = A.view();
+  const auto xv = x.view();
+  const auto yv = y.view();
+  return reduce_sum(y.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double v = stencil_apply(i, j, k, a, xv);
+    yv(i, j, k) = v;
+    return v * xv(i, j, k);
+  });
+}
+
+double residual(const Stencil7& A, const Field<double>& x, const Field<double>& b,
+                Field<double>& r) {
+  // r = b - A x, fused with ||r||^2
+  const auto a = A.view();
+  const auto xv = x.view();
+  const auto bv = b.view();
+  const auto rv = r.view();
+  const double rr = reduce_sum(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double v = bv(i, j, k) - stencil_apply(i, j, k, a, xv);
+    rv(i, j, k) = v;
+    return v * v;
+  });
+  return std::sqrt(rr);
+}
+
+double norm2(const Field<double>& x) { return std::sqrt(dot(x.view(), x.view())); }
+
+void axpy(double alpha, const Field<double>& x, Field<double>& y) {
+  const auto xv = x.view();
+  const auto yv = y.view();
+  parallel_for(y.cells(), KELVIN_LAMBDA(int i, int j, int k) { yv(i, j, k) += alpha * xv(i, j, k); });
+}
+
+void copy(const Field<double>& src, Field<double>& dst) {
+  const auto s = src.view();
+  const auto d = dst.view();
+  parallel_for(dst.cells(), KELVIN_LAMBDA(int i, int j, int k) { d(i, j, k) = s(i, j, k); });
+}
+
+void fill(Field<double>& x, double value) {
+  const auto v = x.view();
+  parallel_for(x.cells(), KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) = value; });
+}
+
+std::array<int, 3> first_nonfinite(const Field<double>& x) {
+  // Smallest linear index of a non-finite value (i fastest), found by a min-reduction.
+  const auto v = x.view();
+  const double nx = x.nx(), ny = x.ny();
+  const double first = reduce_min(x.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return is_finite(v(i, j, k)) ? 1e300 : i + nx * (j + ny * k);
+  });
+  if (first >= 1e299) return {-1, -1, -1};
+  const long long n = static_cast<long long>(first);
+  const long long nxl = x.nx(), nyl = x.ny();
+  return {static_cast<int>(n % nxl), static_cast<int>((n / nxl) % nyl),
+          static_cast<int>(n / (nxl * nyl))};
+}
+
+}  // namespace kelvin

@@ -1,0 +1,549 @@
+// Finite-volume conduction operator: assembly, steady and implicit transient solves, balances.
+#include "solver/physics/conduction.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/parallel_for.hpp"
+#include "kernels/reduce.hpp"
+
+namespace kelvin {
+
+namespace {
+
+/// Raw backend pointers of the per-face boundary tables, captured by value in kernels.
+struct BoundaryView {
+  const double* rinv[6];
+  const double* tb[6];
+  const double* qb[6];
+};
+
+/// Geometry captured by kernels: cell widths per axis and counts.
+struct GeomView {
+  const double* w[3];
+  int n[3];
+};
+
+/// Tangential axes of the face normal to axis d, in x, y, z order.
+KELVIN_HD inline void tangential(int d, int& t1, int& t2) {
+  t1 = d == 0 ? 1 : 0;
+  t2 = d == 2 ? 1 : 2;
+}
+
+/// Conductance, W/K, from the centre of cell c to boundary face f through its half cell and the
+/// boundary's film resistance: A / (w / 2k + rinv); 0 where the face has no conductive path.
+KELVIN_HD inline double boundary_conductance(const int c[3], int f, const GeomView& g,
+                                             const BoundaryView& bv, const double* kmat, int m,
+                                             int& face_index) {
+  const int d = f / 2;
+  int t1, t2;
+  tangential(d, t1, t2);
+  face_index = c[t1] + g.n[t1] * c[t2];
+  const double rinv = bv.rinv[f][face_index];
+  if (rinv < 0) return 0;
+  const double area = g.w[t1][c[t1]] * g.w[t2][c[t2]];
+  return area / (g.w[d][c[d]] / (2 * kmat[3 * m + d]) + rinv);
+}
+
+/// Heat entering the domain through boundary face f of cell c, W:
+///   G (T_b - T_P) + q'' A
+KELVIN_HD inline double boundary_heat_in(const int c[3], int f, const GeomView& g,
+                                         const BoundaryView& bv, const double* kmat, int m,
+                                         double T) {
+  int fi = 0;
+  const double G = boundary_conductance(c, f, g, bv, kmat, m, fi);
+  const int d = f / 2;
+  int t1, t2;
+  tangential(d, t1, t2);
+  const double area = g.w[t1][c[t1]] * g.w[t2][c[t2]];
+  return G * (bv.tb[f][fi] - T) + bv.qb[f][fi] * area;
+}
+
+GeomView geom_view(const std::array<Array<double>, 3>& width, const int n[3]) {
+  return {{width[0].data(), width[1].data(), width[2].data()}, {n[0], n[1], n[2]}};
+}
+
+BoundaryView boundary_view(const std::array<Array<double>, 6>& rinv,
+                           const std::array<Array<double>, 6>& tb,
+                           const std::array<Array<double>, 6>& qb) {
+  BoundaryView bv{};
+  for (int f = 0; f < 6; ++f) {
+    bv.rinv[f] = rinv[f].data();
+    bv.tb[f] = tb[f].data();
+    bv.qb[f] = qb[f].data();
+  }
+  return bv;
+}
+
+Box face_slab(const int n[3], int f) {
+  Box b = make_box(n[0], n[1], n[2]);
+  const int d = f / 2;
+  if (f % 2 == 0) b.hi[d] = 1;
+  else b.lo[d] = n[d] - 1;
+  return b;
+}
+
+}  // namespace
+
+double EnergyBalance::relative_error() const {
+  const double scale = std::max(heat_in(), heat_out());
+  return scale > 0 ? std::fabs(heat_in() - heat_out()) / scale : 0.0;
+}
+
+ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions mg)
+    : m_n{p.grid.n(0), p.grid.n(1), p.grid.n(2)}, m_mg_options(mg) {
+  for (int d = 0; d < 3; ++d) {
+    std::vector<double> w(m_n[d]);
+    for (int i = 0; i < m_n[d]; ++i) w[i] = p.grid.width(d, i);
+    m_width[d] = Array<double>(w);
+  }
+  for (int f = 0; f < 6; ++f) {
+    m_rinv[f] = Array<double>(p.faces[f].rinv);
+    m_tb[f] = Array<double>(p.faces[f].temperature_K);
+    m_qb[f] = Array<double>(p.faces[f].flux_W_m2);
+  }
+  m_nmat = static_cast<int>(p.conductivity_W_mK.size());
+  std::vector<double> k;
+  for (const auto& km : p.conductivity_W_mK) k.insert(k.end(), km.begin(), km.end());
+  m_k = Array<double>(k);
+  m_contact = Array<double>(p.contact_K_m2_W);
+  m_mat = Field<std::int32_t>(m_n[0], m_n[1], m_n[2]);
+  m_mat.from_host(p.grid.materials());
+  m_q = Field<double>(m_n[0], m_n[1], m_n[2]);
+  m_q.from_host(p.source_W_m3);
+  std::vector<double> mass(static_cast<std::size_t>(p.grid.cell_count()));
+  for (int k3 = 0; k3 < m_n[2]; ++k3)
+    for (int j = 0; j < m_n[1]; ++j)
+      for (int i = 0; i < m_n[0]; ++i) {
+        const double vol = p.grid.width(0, i) * p.grid.width(1, j) * p.grid.width(2, k3);
+        mass[p.grid.index(i, j, k3)] = p.rho_cp_J_m3K[p.grid.material(i, j, k3)] * vol;
+      }
+  m_mass = Field<double>(m_n[0], m_n[1], m_n[2]);
+  m_mass.from_host(mass);
+  m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
+  m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
+  assemble();
+  // The total source never changes: sum it once, not in every step's energy balance.
+  m_source_W = sum_sources();
+}
+
+double ConductionSolver::sum_sources() const {
+  // sum of q''' V over the cells
+  const GeomView g = geom_view(m_width, m_n);
+  const auto q = m_q.cview();
+  return reduce_sum(m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+  });
+}
+
+ConductionSolver::~ConductionSolver() = default;
+
+void ConductionSolver::set_source(const Field<double>& base, const Field<double>& u1, double c1,
+                                  const Field<double>& u2, double c2) {
+  // q_new = base + c1 u1 + c2 u2;  b += (q_new - q) V;  q = q_new
+  const GeomView g = geom_view(m_width, m_n);
+  const auto q0 = base.cview(), a = u1.cview(), bb = u2.cview();
+  const auto q = m_q.view();
+  const auto b = m_b.view();
+  const bool has_base = m_b_base.cell_count() > 0;
+  const auto bbase = has_base ? m_b_base.view() : m_b.view();
+  parallel_for(m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double qn = q0(i, j, k) + c1 * a(i, j, k) + c2 * bb(i, j, k);
+    const double db = (qn - q(i, j, k)) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+    b(i, j, k) += db;
+    if (has_base) bbase(i, j, k) += db;
+    q(i, j, k) = qn;
+  });
+  m_source_W = sum_sources();
+}
+
+Field<double> ConductionSolver::make_field(double value) const {
+  Field<double> f(m_n[0], m_n[1], m_n[2]);
+  fill(f, value);
+  return f;
+}
+
+void ConductionSolver::assemble() {
+  const GeomView g = geom_view(m_width, m_n);
+  const BoundaryView bv = boundary_view(m_rinv, m_tb, m_qb);
+  const double* kmat = m_k.data();
+  const double* contact = m_contact.data();
+  const int nm = m_nmat;
+  const auto mat = m_mat.cview();
+  const FieldView<double> a[3] = {m_steady.ax.view(), m_steady.ay.view(), m_steady.az.view()};
+  // Face couplings  a_d = A / (w_P / 2k_P + w_N / 2k_N + R_contact): conductances in series.
+  parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    const int m = mat(i, j, k);
+    for (int d = 0; d < 3; ++d) {
+      double val = 0;
+      if (c[d] + 1 < g.n[d]) {
+        const int mn = mat(i + (d == 0), j + (d == 1), k + (d == 2));
+        int t1, t2;
+        tangential(d, t1, t2);
+        const double area = g.w[t1][c[t1]] * g.w[t2][c[t2]];
+        const double r = g.w[d][c[d]] / (2 * kmat[3 * m + d]) +
+                         g.w[d][c[d] + 1] / (2 * kmat[3 * mn + d]) + contact[m * nm + mn];
+        val = area / r;
+      }
+      a[d](i, j, k) = val;
+    }
+  });
+  // Diagonal and right-hand side: ap = sum of couplings + boundary conductances,
+  // b = q''' V + G_b T_b + q'' A.
+  const auto ap = m_steady.ap.view();
+  const FieldView<double> bnd[3] = {m_steady.bx.view(), m_steady.by.view(), m_steady.bz.view()};
+  const auto b = m_b.view();
+  const auto q = m_q.cview();
+  const auto ax = m_steady.ax.cview(), ay = m_steady.ay.cview(), az = m_steady.az.cview();
+  parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    const int m = mat(i, j, k);
+    double diag = ax(i, j, k) + ax(i - 1, j, k) + ay(i, j, k) + ay(i, j - 1, k) + az(i, j, k) +
+                  az(i, j, k - 1);
+    double rhs = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+    double gb[3] = {0, 0, 0};
+    for (int f = 0; f < 6; ++f) {
+      const int d = f / 2;
+      if (c[d] != (f % 2 == 0 ? 0 : g.n[d] - 1)) continue;
+      int fi = 0;
+      const double G = boundary_conductance(c, f, g, bv, kmat, m, fi);
+      int t1, t2;
+      tangential(d, t1, t2);
+      diag += G;
+      gb[d] += G;
+      rhs += G * bv.tb[f][fi] + bv.qb[f][fi] * g.w[t1][c[t1]] * g.w[t2][c[t2]];
+    }
+    ap(i, j, k) = diag;
+    for (int d = 0; d < 3; ++d) bnd[d](i, j, k) = gb[d];
+    b(i, j, k) = rhs;
+  });
+}
+
+SolveStats ConductionSolver::linear_solve(Stencil7& A, const Field<double>& b, Field<double>& x,
+                                          double tol, int max_iterations,
+                                          const IterationCallback& cb) {
+  if (A.advective()) return bicgstab_solve(A, *m_mg, b, x, tol, max_iterations, cb, &m_bicg);
+  return pcg_solve(A, *m_mg, b, x, tol, max_iterations, cb, &m_pcg);
+}
+
+SolveStats ConductionSolver::solve_steady(Field<double>& T, double tol, int max_iterations,
+                                          const IterationCallback& cb, double reduction) {
+  if (!m_mg || m_mg_on_work || m_adv_changed) {
+    m_mg = std::make_unique<Multigrid>(m_steady, m_mg_options);
+    m_mg_on_work = false;
+    m_adv_changed = false;
+    m_adv_dirty = false;
+  } else if (m_adv_dirty) {
+    m_mg->rebuild();
+    m_adv_dirty = false;
+  }
+  if (reduction > 0) {
+    // tol_eff = max(tol, reduction ||b - A T0|| / ||b||); the scratch vector is BiCGStab's
+    // own residual vector, overwritten by the solve anyway.
+    m_bicg.resize(m_n[0], m_n[1], m_n[2]);
+    const double b_norm = norm2(m_b);
+    if (b_norm > 0) tol = std::max(tol, reduction * residual(m_steady, T, m_b, m_bicg.r) / b_norm);
+  }
+  return linear_solve(m_steady, m_b, T, tol, max_iterations, cb);
+}
+
+SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& c,
+                                        const Field<double>& T_now, const Field<double>& T_old,
+                                        Field<double>& T_new, double tol, int max_iterations,
+                                        const IterationCallback& cb) {
+  // A_t = A_s + c0 M / dt, b_t = b_s - (c1 T_now + c2 T_old) M / dt
+  if (m_rhs.cell_count() == 0) {  // first step: steady runs never pay for these
+    m_work = Stencil7(m_n[0], m_n[1], m_n[2]);
+    m_rhs = Field<double>(m_n[0], m_n[1], m_n[2]);
+  }
+  const double c0 = c[0], c1 = c[1], c2 = c[2];
+  const auto M = m_mass.cview();
+  const auto tn = T_now.cview(), to = T_old.cview();
+  const auto bs = m_b.cview();
+  const auto rhs = m_rhs.view();
+  parallel_for(m_rhs.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    rhs(i, j, k) = bs(i, j, k) - (c1 * tn(i, j, k) + c2 * to(i, j, k)) * M(i, j, k) / dt;
+  });
+  if (dt != m_last_dt || c0 != m_last_c0 || !m_mg_on_work || m_adv_dirty) {
+    const auto aps = m_steady.ap.cview();
+    const auto apw = m_work.ap.view();
+    parallel_for(m_work.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      apw(i, j, k) = aps(i, j, k) + c0 * M(i, j, k) / dt;
+    });
+    if (m_last_dt < 0 || m_adv_dirty) {  // advection changes the couplings with the flow
+      copy(m_steady.ax, m_work.ax);
+      copy(m_steady.ay, m_work.ay);
+      copy(m_steady.az, m_work.az);
+      copy(m_steady.bx, m_work.bx);
+      copy(m_steady.by, m_work.by);
+      copy(m_steady.bz, m_work.bz);
+      if (m_adv) {
+        m_work.enable_advection();
+        for (int d = 0; d < 3; ++d) {
+          copy(m_steady.up[d], m_work.up[d]);
+          copy(m_steady.lo[d], m_work.lo[d]);
+        }
+      }
+    }
+    if (!m_mg || !m_mg_on_work || m_adv_changed) m_mg = std::make_unique<Multigrid>(m_work, m_mg_options);
+    else m_mg->rebuild();
+    m_adv_changed = false;
+    m_adv_dirty = false;
+    m_mg_on_work = true;
+    m_last_dt = dt;
+    m_last_c0 = c0;
+  }
+  return linear_solve(m_work, m_rhs, T_new, tol, max_iterations, cb);
+}
+
+double ConductionSolver::storage_rate(double dt, const std::array<double, 3>& c,
+                                      const Field<double>& T_new, const Field<double>& T_now,
+                                      const Field<double>& T_old) const {
+  const double c0 = c[0], c1 = c[1], c2 = c[2];
+  const auto M = m_mass.cview();
+  const auto tn1 = T_new.cview(), tn = T_now.cview(), to = T_old.cview();
+  return reduce_sum(T_new.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return M(i, j, k) * (c0 * tn1(i, j, k) + c1 * tn(i, j, k) + c2 * to(i, j, k)) / dt;
+  });
+}
+
+double ConductionSolver::stored_energy(const Field<double>& T) const {
+  const auto M = m_mass.cview();
+  const auto t = T.cview();
+  return reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) { return M(i, j, k) * t(i, j, k); });
+}
+
+MaterialStats ConductionSolver::material_stats(const Field<double>& T, int m) const {
+  const double* w0 = m_width[0].data();
+  const double* w1 = m_width[1].data();
+  const double* w2 = m_width[2].data();
+  const auto mat = m_mat.cview();
+  const auto t = T.cview();
+  MaterialStats s;
+  s.volume_m3 = reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? w0[i] * w1[j] * w2[k] : 0.0;
+  });
+  if (!(s.volume_m3 > 0)) return s;
+  s.mean_K = reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? w0[i] * w1[j] * w2[k] * t(i, j, k) : 0.0;
+  }) / s.volume_m3;
+  s.max_K = material_max(T, m);
+  s.min_K = reduce_min(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? t(i, j, k) : 1e300;
+  });
+  return s;
+}
+
+double ConductionSolver::material_max(const Field<double>& T, int m) const {
+  const auto mat = m_mat.cview();
+  const auto t = T.cview();
+  return reduce_max(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return mat(i, j, k) == m ? t(i, j, k) : -1e300;
+  });
+}
+
+double ConductionSolver::cell_value(const Field<double>& T, int i, int j, int k) {
+  const auto t = T.cview();
+  return reduce_sum(Box{{i, j, k}, {i + 1, j + 1, k + 1}},
+                    KELVIN_LAMBDA(int a, int b, int c) { return t(a, b, c); });
+}
+
+EnergyBalance ConductionSolver::energy_balance(const Field<double>& T, double storage_W) const {
+  EnergyBalance eb;
+  const GeomView g = geom_view(m_width, m_n);
+  const BoundaryView bv = boundary_view(m_rinv, m_tb, m_qb);
+  const double* kmat = m_k.data();
+  const auto mat = m_mat.cview();
+  const auto t = T.cview();
+  eb.source_W = m_source_W;
+  for (int f = 0; f < 6; ++f) {
+    const Box slab = face_slab(m_n, f);
+    const double in = reduce_sum(slab, KELVIN_LAMBDA(int i, int j, int k) {
+      const int c[3] = {i, j, k};
+      const double v = boundary_heat_in(c, f, g, bv, kmat, mat(i, j, k), t(i, j, k));
+      return v > 0 ? v : 0.0;
+    });
+    const double out = reduce_sum(slab, KELVIN_LAMBDA(int i, int j, int k) {
+      const int c[3] = {i, j, k};
+      const double v = boundary_heat_in(c, f, g, bv, kmat, mat(i, j, k), t(i, j, k));
+      return v < 0 ? -v : 0.0;
+    });
+    eb.boundary_in_W += in;
+    eb.boundary_out_W += out;
+    eb.face_net_in_W[f] = in - out;
+  }
+  eb.storage_W = storage_W;
+  if (m_adv) eb.advected_W = advected_heat(T);
+  return eb;
+}
+
+namespace {
+
+/// Mean heat capacity over [Ta, Tb]: (h(Tb) - h(Ta)) / (Tb - Ta) by 3-point Gauss-Legendre
+/// quadrature of cp, exact for the correlations' polynomials up to degree 5.
+KELVIN_HD inline double secant_cp(const CoolantProperties& c, double Ta, double Tb) {
+  const double m = 0.5 * (Ta + Tb), h = 0.5 * (Tb - Ta), x = 0.7745966692414834 * h;
+  return (5.0 * c.specific_heat(m - x) + 8.0 * c.specific_heat(m) + 5.0 * c.specific_heat(m + x)) / 18.0;
+}
+
+/// Van Leer limiter as the face weight phi = psi(r)/2 in [0, 1]:
+/// T_f = T_U + phi (T_D - T_U), r = (T_U - T_UU) / (T_D - T_U).
+KELVIN_HD inline double van_leer_weight(double T_uu, double T_u, double T_d) {
+  const double num = T_u - T_uu, den = T_d - T_u;
+  if (num * den <= 0) return 0.0;  // extremum or flat: upwind (bounded)
+  const double r = num / den;
+  return r / (1.0 + r);  // psi = 2r/(1+r)
+}
+
+/// Cell c shifted by s along axis a.
+KELVIN_HD inline void step(const int c[3], int a, int s, int o[3]) {
+  o[0] = c[0] + (a == 0 ? s : 0);
+  o[1] = c[1] + (a == 1 ? s : 0);
+  o[2] = c[2] + (a == 2 ? s : 0);
+}
+
+}  // namespace
+
+void ConductionSolver::set_advection(const std::array<const Field<double>*, 3>& mass_flux,
+                                     const CoolantProperties& coolant,
+                                     const std::array<std::vector<double>, 6>& inflow_temperature_K) {
+  m_mflux = mass_flux;
+  m_coolant = coolant;
+  for (int f = 0; f < 6; ++f) {
+    const int d = f / 2;
+    int t1, t2;
+    tangential(d, t1, t2);
+    std::vector<double> t = inflow_temperature_K[f];
+    t.resize(static_cast<std::size_t>(m_n[t1]) * m_n[t2], 0.0);
+    m_tin[f] = Array<double>(t);
+  }
+  if (!m_adv) {
+    m_steady.enable_advection();
+    m_adv_changed = true;
+  }
+  m_adv = true;
+  m_adv_built = false;
+}
+
+void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchanged) {
+  // With the same mass fluxes and a constant cp the couplings are those of the last update:
+  // only the right-hand side (inflow terms, TVD correction) follows T.
+  bool constant_cp = true;
+  for (int i = 1; i < kCoolantTerms; ++i) constant_cp = constant_cp && m_coolant.cp_coeffs[i] == 0;
+  const bool write_op = !(flow_unchanged && constant_cp && m_adv_built);
+  if (write_op) {
+    assemble();  // diffusion, sources and boundary terms afresh
+    if (m_b_base.cell_count() == 0) m_b_base = make_field();
+    copy(m_b, m_b_base);
+    m_adv_dirty = true;
+    m_adv_built = true;
+  } else {
+    copy(m_b_base, m_b);
+  }
+  const CoolantProperties cool = m_coolant;
+  const FieldView<const double> mf[3] = {m_mflux[0]->cview(), m_mflux[1]->cview(), m_mflux[2]->cview()};
+  const double* tin[6];
+  for (int f = 0; f < 6; ++f) tin[f] = m_tin[f].data();
+  const double* tin0 = tin[0];
+  const double* tin1 = tin[1];
+  const double* tin2 = tin[2];
+  const double* tin3 = tin[3];
+  const double* tin4 = tin[4];
+  const double* tin5 = tin[5];
+  const auto t = T.cview();
+  const auto ap = m_steady.ap.view();
+  const auto b = m_b.view();
+  const FieldView<double> up[3] = {m_steady.up[0].view(), m_steady.up[1].view(), m_steady.up[2].view()};
+  const FieldView<double> lo[3] = {m_steady.lo[0].view(), m_steady.lo[1].view(), m_steady.lo[2].view()};
+  const int n0 = m_n[0], n1 = m_n[1], n2 = m_n[2];
+  parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    const int n[3] = {n0, n1, n2};
+    const double* ti[6] = {tin0, tin1, tin2, tin3, tin4, tin5};
+    const double Tp = t(i, j, k);
+    double diag = 0, rhs = 0;
+    for (int a = 0; a < 3; ++a) {
+      int t1, t2;
+      tangential(a, t1, t2);
+      for (int s = 0; s < 2; ++s) {
+        // face between P and its neighbour N = P + (2s - 1) e_a; m > 0 means flow along +a
+        int f[3] = {i, j, k};
+        f[a] += s;
+        const double m = mf[a](f[0], f[1], f[2]);
+        const int dir = 2 * s - 1;  // -1: low face, +1: high face
+        const double inflow = -dir * m;  // > 0: coolant enters P through this face
+        int nb[3];
+        step(c, a, dir, nb);
+        const bool boundary = nb[a] < 0 || nb[a] >= n[a];
+        if (boundary) {
+          // Coolant enters at its inlet temperature; backflow through an outlet (no inlet
+          // temperature there, marked 0) brings the cell's own temperature: no term.
+          const double Tin = ti[2 * a + s][c[t1] + n[t1] * c[t2]];
+          if (inflow > 0 && Tin > 0) {
+            const double C = inflow * secant_cp(cool, Tin, Tp);
+            diag += C;
+            rhs += C * Tin;
+          }
+          if (s == 0 || !write_op) continue;
+          up[a](i, j, k) = 0;
+          continue;
+        }
+        const double Tn = t(nb[0], nb[1], nb[2]);
+        const double C = (inflow > 0 ? inflow : -inflow) * secant_cp(cool, Tn, Tp);
+        // implicit upwind on the downstream row
+        if (inflow > 0) diag += C;
+        if (!write_op) {
+        } else if (s == 1) {
+          up[a](i, j, k) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P + e_a
+        } else {
+          lo[a](nb[0], nb[1], nb[2]) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P - e_a
+        }
+        // TVD correction delta = C phi (T_D - T_U): upstream row -delta, downstream row +delta
+        int uu[3];
+        double phi = 0;
+        if (inflow > 0) {  // U = N, D = P, UU = N + dir e_a
+          step(nb, a, dir, uu);
+          if (uu[a] >= 0 && uu[a] < n[a]) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tn, Tp);
+          rhs += C * phi * (Tp - Tn);
+        } else if (inflow < 0) {  // U = P, D = N, UU = P - dir e_a
+          step(c, a, -dir, uu);
+          if (uu[a] >= 0 && uu[a] < n[a]) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tp, Tn);
+          rhs -= C * phi * (Tn - Tp);
+        }
+      }
+    }
+    if (write_op) ap(i, j, k) += diag;
+    b(i, j, k) += rhs;
+  });
+}
+
+double ConductionSolver::advected_heat(const Field<double>& T) const {
+  const CoolantProperties cool = m_coolant;
+  const auto t = T.cview();
+  double total = 0;
+  for (int f = 0; f < 6; ++f) {
+    const int a = f / 2, s = f % 2;
+    const auto mf = m_mflux[a]->cview();
+    const double* tin = m_tin[f].data();
+    const int n0 = m_n[0], n1 = m_n[1], n2 = m_n[2];
+    total += reduce_sum(face_slab(m_n, f), KELVIN_LAMBDA(int i, int j, int k) {
+      const int c[3] = {i, j, k};
+      const int n[3] = {n0, n1, n2};
+      int t1, t2;
+      tangential(a, t1, t2);
+      int fc[3] = {i, j, k};
+      fc[a] += s;
+      const double out = (2 * s - 1) * mf(fc[0], fc[1], fc[2]);  // > 0 leaves the domain
+      const double Tp = t(i, j, k);
+      // enthalpy relative to 0 degC: h(T) - h(273.15) = cp_secant (T - 273.15); what enters
+      // anywhere but an inlet (backflow at an outlet) enters at the cell's temperature
+      const double Tin = tin[c[t1] + n[t1] * c[t2]];
+      const double Tf = out > 0 || !(Tin > 0) ? Tp : Tin;
+      return out * secant_cp(cool, 273.15, Tf) * (Tf - 273.15);
+    });
+  }
+  return total;
+}
+
+}  // namespace kelvin

@@ -1,0 +1,611 @@
+// Staggered-grid SIMPLEC flow solver. See flow.hpp for the method.
+#include "solver/physics/flow.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "kernels/parallel_for.hpp"
+#include "kernels/reduce.hpp"
+
+namespace kelvin {
+
+namespace {
+
+// Face states. Rows of kActive and kOutlet faces are unknowns; kFixed (walls, faces touching a
+// solid) and kInlet faces hold their value.
+constexpr std::int32_t kFixed = 0, kActive = 1, kInlet = 2, kOutlet = 3;
+
+KELVIN_HD inline bool unknown(std::int32_t s) { return s == kActive || s == kOutlet; }
+
+/// Geometry and fields a flow kernel reads, captured by value.
+struct FlowView {
+  const double* w[3];  // cell widths
+  int n[3];
+  FieldView<const double> u[3], rho, mu, p;
+  FieldView<const std::int32_t> state[3];
+  double p_out;
+  int slip[6];  // domain faces that are symmetry planes
+};
+
+/// Cell c shifted by s along axis a.
+KELVIN_HD inline void shifted(const int c[3], int a, int s, int out[3]) {
+  out[0] = c[0] + (a == 0 ? s : 0);
+  out[1] = c[1] + (a == 1 ? s : 0);
+  out[2] = c[2] + (a == 2 ? s : 0);
+}
+
+KELVIN_HD inline double at(const FieldView<const double>& f, const int c[3]) { return f(c[0], c[1], c[2]); }
+KELVIN_HD inline std::int32_t at_state(const FieldView<const std::int32_t>& f, const int c[3]) {
+  return f(c[0], c[1], c[2]);
+}
+
+/// The two axes other than d.
+KELVIN_HD inline void others(int d, int& t1, int& t2) {
+  t1 = d == 0 ? 1 : 0;
+  t2 = d == 2 ? 1 : 2;
+}
+
+/// Area of face c normal to d.
+KELVIN_HD inline double face_area(const FlowView& v, int d, const int c[3]) {
+  int t1, t2;
+  others(d, t1, t2);
+  return v.w[t1][c[t1]] * v.w[t2][c[t2]];
+}
+
+/// Length along d of the momentum control volume of face c: half of each adjacent cell.
+KELVIN_HD inline double cv_length(const FlowView& v, int d, const int c[3]) {
+  double h = 0;
+  if (c[d] > 0) h += 0.5 * v.w[d][c[d] - 1];
+  if (c[d] < v.n[d]) h += 0.5 * v.w[d][c[d]];
+  return h;
+}
+
+/// Link of face c (component d) to its neighbour c + s e_d, through the centre of the cell
+/// between them:  D = mu A / w,  F_out = s rho A (u_c + u_nb) / 2 (mass flux leaving c's
+/// control volume). Returns false where the neighbour lies outside the domain.
+KELVIN_HD inline bool axial_link(const FlowView& v, int d, const int c[3], int s, double& D,
+                                 double& F_out) {
+  if ((s > 0 && c[d] >= v.n[d]) || (s < 0 && c[d] <= 0)) return false;
+  int cell[3] = {c[0], c[1], c[2]};
+  if (s < 0) cell[d] -= 1;
+  int nb[3];
+  shifted(c, d, s, nb);
+  const double A = face_area(v, d, c);
+  D = at(v.mu, cell) * A / v.w[d][cell[d]];
+  F_out = s * at(v.rho, cell) * A * 0.5 * (at(v.u[d], c) + at(v.u[d], nb));
+  return true;
+}
+
+/// Link of face c (component d) to its neighbour c + s e_a (a != d) through the a-face between
+/// cell rows c_a and c_a + s. D_full: mu A / (distance between the two face centres); D_half:
+/// mu A / (half the own cell width), the wall case; F_out: mass flux leaving c's control volume
+/// through that a-face (the two half cells along d weighted by their widths). Returns false
+/// where the a-face is the domain boundary (then only D_half is set).
+KELVIN_HD inline bool lateral_link(const FlowView& v, int d, const int c[3], int a, int s,
+                                   double& D_full, double& D_half, double& F_out) {
+  const int t = 3 - d - a;
+  const double area = cv_length(v, d, c) * v.w[t][c[t]];
+  const int own = c[a];
+  const bool outside = s > 0 ? own + 1 >= v.n[a] : own == 0;
+  // viscosity: mean over the (up to four) cells around the link, own row first
+  double mu_own = 0, mu_all = 0, rho_flux = 0;
+  int n_own = 0, n_all = 0;
+  for (int side = -1; side <= 0; ++side) {
+    int cell[3] = {c[0], c[1], c[2]};
+    cell[d] += side;
+    if (cell[d] < 0 || cell[d] >= v.n[d]) continue;
+    mu_own += at(v.mu, cell);
+    ++n_own;
+    mu_all += at(v.mu, cell);
+    ++n_all;
+    if (outside) continue;
+    int other[3] = {cell[0], cell[1], cell[2]};
+    other[a] += s;
+    mu_all += at(v.mu, other);
+    ++n_all;
+    // flux through the a-face of this half cell: rho u_a (w_d / 2) w_t
+    int face[3] = {cell[0], cell[1], cell[2]};
+    if (s > 0) face[a] += 1;
+    rho_flux += 0.5 * (at(v.rho, cell) + at(v.rho, other)) * at(v.u[a], face) * 0.5 *
+                v.w[d][cell[d]] * v.w[t][c[t]];
+  }
+  mu_own /= n_own;
+  const bool slip = outside && v.slip[2 * a + (s > 0 ? 1 : 0)];
+  D_half = slip ? 0.0 : mu_own * area / (0.5 * v.w[a][own]);
+  if (outside) return false;
+  mu_all /= n_all;
+  D_full = mu_all * area / (0.5 * (v.w[a][own] + v.w[a][own + s]));
+  F_out = s * rho_flux;
+  return true;
+}
+
+/// Upwind coefficient of a link:  D + max(-F_out, 0)  (inflow carries the neighbour's value).
+KELVIN_HD inline double upwind(double D, double F_out) { return D + (F_out < 0 ? -F_out : 0.0); }
+
+}  // namespace
+
+FlowSolver::FlowSolver(const FlowProblem& p, FlowSettings settings)
+    : m_n{p.grid.n(0), p.grid.n(1), p.grid.n(2)}, m_set(settings), m_coolant(p.coolant),
+      m_outlet_p(p.outlet_pressure_Pa), m_ref_T(p.reference_temperature_K), m_slip(p.slip) {
+  const Grid& g = p.grid;
+  for (int d = 0; d < 3; ++d) {
+    std::vector<double> w(m_n[d]);
+    for (int i = 0; i < m_n[d]; ++i) w[i] = g.width(d, i);
+    m_w[d] = Array<double>(w);
+  }
+  m_fluid = Field<std::int32_t>(m_n[0], m_n[1], m_n[2]);
+  m_fluid.from_host(std::vector<std::int32_t>(p.fluid.begin(), p.fluid.end()));
+  auto fluid = [&](int i, int j, int k) {
+    return i >= 0 && j >= 0 && k >= 0 && i < m_n[0] && j < m_n[1] && k < m_n[2] &&
+           p.fluid[g.index(i, j, k)] != 0;
+  };
+  // Face states and inlet velocities, on the host.
+  for (int d = 0; d < 3; ++d) {
+    int t1, t2;
+    others(d, t1, t2);
+    const int fn[3] = {m_n[0] + (d == 0), m_n[1] + (d == 1), m_n[2] + (d == 2)};
+    std::vector<std::int32_t>& state = m_state_host[d];
+    state.assign(static_cast<std::size_t>(fn[0]) * fn[1] * fn[2], kFixed);
+    m_u_init[d].assign(state.size(), 0.0);
+    for (int k = 0; k < fn[2]; ++k)
+      for (int j = 0; j < fn[1]; ++j)
+        for (int i = 0; i < fn[0]; ++i) {
+          const int c[3] = {i, j, k};
+          int lo[3] = {i, j, k};
+          lo[d] -= 1;
+          const bool fl = fluid(lo[0], lo[1], lo[2]), fh = fluid(i, j, k);
+          const std::size_t idx = i + static_cast<std::size_t>(fn[0]) * (j + static_cast<std::size_t>(fn[1]) * k);
+          if (c[d] > 0 && c[d] < m_n[d]) {
+            state[idx] = fl && fh ? kActive : kFixed;
+            continue;
+          }
+          const bool low = c[d] == 0;
+          if (!(low ? fh : fl)) continue;  // solid next to the boundary: wall
+          const int f = 2 * d + (low ? 0 : 1);
+          const std::size_t fi = c[t1] + static_cast<std::size_t>(m_n[t1]) * c[t2];
+          const auto kind = static_cast<FlowBoundaryKind>(p.kind[f][fi]);
+          if (kind == FlowBoundaryKind::Inlet) {
+            state[idx] = kInlet;
+            // inflow: +d velocity on the low face, -d on the high face
+            const double un = p.inflow_velocity_m_s[f][fi];
+            m_u_init[d][idx] = low ? un : -un;
+            const double area = g.width(t1, c[t1]) * g.width(t2, c[t2]);
+            m_inflow_m3_s += un * area;
+          } else if (kind == FlowBoundaryKind::Outlet) {
+            state[idx] = kOutlet;
+          }
+        }
+    m_state[d] = Field<std::int32_t>(fn[0], fn[1], fn[2]);
+    m_state[d].from_host(state);
+    for (auto* f : {&m_u[d], &m_u_old[d], &m_d[d], &m_m[d], &m_mb[d]})
+      *f = Field<double>(fn[0], fn[1], fn[2]);
+    m_u[d].from_host(m_u_init[d]);
+    m_mom[d] = Stencil7(fn[0], fn[1], fn[2]);
+    m_mom[d].enable_advection();
+  }
+  m_inflow_kg_s = m_inflow_m3_s * m_coolant.density(m_ref_T);
+  for (auto* f : {&m_p, &m_pc, &m_rho, &m_mu, &m_pb}) *f = Field<double>(m_n[0], m_n[1], m_n[2]);
+  m_pres = Stencil7(m_n[0], m_n[1], m_n[2]);
+  initialise();
+}
+
+FlowSolver::~FlowSolver() = default;
+
+void FlowSolver::initialise() {
+  const double rho0 = m_coolant.density(m_ref_T), mu0 = m_coolant.viscosity(m_ref_T);
+  fill(m_rho, rho0);
+  fill(m_mu, mu0);
+  fill(m_p, m_outlet_p);
+  for (int d = 0; d < 3; ++d) copy(m_u[d], m_u_old[d]);
+  update_mass_flux();
+}
+
+void FlowSolver::update_properties(const Field<double>& T) {
+  // Coolant cells take rho(T), mu(T); solid cells keep the coolant's values at the reference
+  // temperature (they only enter wall links as neighbours, never as flow).
+  const CoolantProperties c = m_coolant;
+  const double lo = c.t_min_K, hi = c.t_max_K;
+  const auto t = T.cview();
+  const auto fl = m_fluid.cview();
+  const double tmin = reduce_min(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return fl(i, j, k) ? t(i, j, k) : 1e300;
+  });
+  const double tmax = reduce_max(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return fl(i, j, k) ? t(i, j, k) : -1e300;
+  });
+  // Computed temperatures outside the correlation (a stagnant corner above 100 degC) are not
+  // extrapolated: properties there are held at the range's end, and the run says so.
+  m_property_warning.clear();
+  if (tmin < 1e299 && (tmin < lo || tmax > hi)) {
+    try {
+      check_coolant_temperature(c, tmin < lo ? tmin : tmax, tmin < lo ? "coldest coolant cell" : "hottest coolant cell");
+    } catch (const CoolantError& e) {
+      m_property_warning = std::string(e.what()) + "; properties there are held at the range's end";
+    }
+  }
+  const double Tref = m_ref_T;
+  const auto rho = m_rho.view(), mu = m_mu.view();
+  parallel_for(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    double Tc = fl(i, j, k) ? t(i, j, k) : Tref;
+    Tc = Tc < lo ? lo : (Tc > hi ? hi : Tc);
+    rho(i, j, k) = c.density(Tc);
+    mu(i, j, k) = c.viscosity(Tc);
+  });
+  update_mass_flux();
+}
+
+void FlowSolver::update_mass_flux() {
+  // m = rho_face u A, rho_face the mean of the adjacent cells inside the domain
+  for (int d = 0; d < 3; ++d) {
+    const double* w0 = m_w[0].data();
+    const double* w1 = m_w[1].data();
+    const double* w2 = m_w[2].data();
+    const int nd = m_n[d];
+    const auto u = m_u[d].cview();
+    const auto rho = m_rho.cview();
+    const auto m = m_m[d].view();
+    const int dd = d;
+    parallel_for(m_m[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      const int c[3] = {i, j, k};
+      const double* w[3] = {w0, w1, w2};
+      int t1, t2;
+      others(dd, t1, t2);
+      const double A = w[t1][c[t1]] * w[t2][c[t2]];
+      double r = 0;
+      int n = 0;
+      if (c[dd] > 0) {
+        r += rho(i - (dd == 0), j - (dd == 1), k - (dd == 2));
+        ++n;
+      }
+      if (c[dd] < nd) {
+        r += rho(i, j, k);
+        ++n;
+      }
+      m(i, j, k) = r / n * u(i, j, k) * A;
+    });
+  }
+}
+
+void FlowSolver::assemble_momentum(int d, double dt) {
+  FlowView v{};
+  for (int a = 0; a < 3; ++a) {
+    v.w[a] = m_w[a].data();
+    v.n[a] = m_n[a];
+    v.u[a] = m_u[a].cview();
+    v.state[a] = m_state[a].cview();
+  }
+  v.rho = m_rho.cview();
+  v.mu = m_mu.cview();
+  v.p = m_p.cview();
+  v.p_out = m_outlet_p;
+  for (int f = 0; f < 6; ++f) v.slip[f] = m_slip[f];
+  const int dd = d;
+  Stencil7& S = m_mom[d];
+  const FieldView<double> ax[3] = {S.ax.view(), S.ay.view(), S.az.view()};
+  const FieldView<double> up[3] = {S.up[0].view(), S.up[1].view(), S.up[2].view()};
+  const FieldView<double> lo[3] = {S.lo[0].view(), S.lo[1].view(), S.lo[2].view()};
+  const FieldView<double> bt[3] = {S.bx.view(), S.by.view(), S.bz.view()};
+  const auto st = m_state[d].cview();
+  const Box faces = m_u[d].cells();
+  // Couplings between two unknown rows (c and c + e_a), symmetric diffusion plus upwind extras.
+  parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    for (int a = 0; a < 3; ++a) {
+      int nb[3];
+      shifted(c, a, 1, nb);
+      double D = 0, Dh = 0, F = 0;
+      bool link = unknown(st(i, j, k)) && nb[a] < faces.hi[a] && unknown(at_state(st, nb));
+      if (link) link = a == dd ? axial_link(v, dd, c, 1, D, F) : lateral_link(v, dd, c, a, 1, D, Dh, F);
+      ax[a](i, j, k) = link ? D : 0.0;
+      up[a](i, j, k) = link && F < 0 ? -F : 0.0;
+      lo[a](i, j, k) = link && F > 0 ? F : 0.0;
+    }
+  });
+  // Rows: diagonal, fixed neighbours, pressure gradient, transient term, relaxation; d = A / (a_P/alpha - sum a_nb).
+  const double alpha = m_set.velocity_relaxation;
+  const auto ap = S.ap.view();
+  const auto b = m_mb[d].view();
+  const auto dcoef = m_d[d].view();
+  const auto uold = m_u_old[d].cview();
+  const double mu0 = m_coolant.viscosity(m_ref_T);
+  parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    const double u_c = v.u[dd](i, j, k);
+    const double A = face_area(v, dd, c);
+    if (!unknown(st(i, j, k))) {
+      // fixed row: x = u_c (a tiny diagonal keeps coarse multigrid levels unaffected)
+      const double tiny = 1e-9 * mu0 * A / cv_length(v, dd, c);
+      ap(i, j, k) = tiny;
+      b(i, j, k) = tiny * u_c;
+      for (int a = 0; a < 3; ++a) bt[a](i, j, k) = a == dd ? tiny : 0.0;
+      dcoef(i, j, k) = 0;
+      return;
+    }
+    double diag = 0, unknown_sum = 0, rhs = 0, bsum[3] = {0, 0, 0};
+    for (int a = 0; a < 3; ++a)
+      for (int s = -1; s <= 1; s += 2) {
+        int nb[3];
+        shifted(c, a, s, nb);
+        double D = 0, Dh = 0, F = 0;
+        if (a == dd) {
+          if (!axial_link(v, dd, c, s, D, F)) continue;
+          const double coef = upwind(D, F);
+          diag += coef;
+          if (unknown(at_state(v.state[dd], nb))) {
+            unknown_sum += coef;
+          } else {
+            rhs += coef * v.u[dd](nb[0], nb[1], nb[2]);
+            bsum[a] += coef;
+          }
+        } else {
+          const bool inside = lateral_link(v, dd, c, a, s, D, Dh, F);
+          if (!inside || !unknown(at_state(v.state[dd], nb))) {
+            diag += Dh;  // wall at the a-face, no-slip
+            bsum[a] += Dh;
+          } else {
+            const double coef = upwind(D, F);
+            diag += coef;
+            unknown_sum += coef;
+          }
+        }
+      }
+    // pressure force (p_low - p_high) A; outside the domain the pressure is the outlet's
+    int lowc[3];
+    shifted(c, dd, -1, lowc);
+    const double p_low = c[dd] > 0 ? at(v.p, lowc) : v.p_out;
+    const double p_high = c[dd] < v.n[dd] ? at(v.p, c) : v.p_out;
+    rhs += (p_low - p_high) * A;
+    if (dt > 0) {
+      double r = 0;
+      int n = 0;
+      if (c[dd] > 0) { r += at(v.rho, lowc); ++n; }
+      if (c[dd] < v.n[dd]) { r += at(v.rho, c); ++n; }
+      const double m = r / n * A * cv_length(v, dd, c) / dt;
+      diag += m;
+      rhs += m * uold(i, j, k);
+    }
+    const double apr = diag / alpha;
+    rhs += (apr - diag) * u_c;
+    ap(i, j, k) = apr;
+    b(i, j, k) = rhs;
+    for (int a = 0; a < 3; ++a) bt[a](i, j, k) = bsum[a];
+    dcoef(i, j, k) = A / (apr - unknown_sum);
+  });
+}
+
+void FlowSolver::assemble_pressure() {
+  // Pressure correction on cells:  sum_f rho_f d_f A_f (p'_P - p'_N) = net mass inflow,
+  // p' = 0 beyond outlet faces; solid cells are decoupled (p' = 0).
+  const double* w0 = m_w[0].data();
+  const double* w1 = m_w[1].data();
+  const double* w2 = m_w[2].data();
+  const FieldView<const double> dc[3] = {m_d[0].cview(), m_d[1].cview(), m_d[2].cview()};
+  const FieldView<const double> m[3] = {m_m[0].cview(), m_m[1].cview(), m_m[2].cview()};
+  const FieldView<const std::int32_t> st[3] = {m_state[0].cview(), m_state[1].cview(), m_state[2].cview()};
+  const auto rho = m_rho.cview();
+  const auto fl = m_fluid.cview();
+  const FieldView<double> ax[3] = {m_pres.ax.view(), m_pres.ay.view(), m_pres.az.view()};
+  const FieldView<double> bt[3] = {m_pres.bx.view(), m_pres.by.view(), m_pres.bz.view()};
+  const auto ap = m_pres.ap.view();
+  const auto b = m_pb.view();
+  parallel_for(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    const double* wd[3] = {w0, w1, w2};
+    double diag = 0, rhs = 0;
+    for (int a = 0; a < 3; ++a) {
+      int t1, t2;
+      others(a, t1, t2);
+      const double A = wd[t1][c[t1]] * wd[t2][c[t2]];
+      int hi[3] = {i, j, k};
+      hi[a] += 1;
+      // coupling to the +a neighbour through face hi (an active interior face)
+      const bool active = st[a](hi[0], hi[1], hi[2]) == kActive;
+      ax[a](i, j, k) =
+          active ? 0.5 * (rho(i, j, k) + rho(hi[0], hi[1], hi[2])) * dc[a](hi[0], hi[1], hi[2]) * A : 0.0;
+      double bsum = 0;
+      for (int s = 0; s < 2; ++s) {
+        int f[3] = {i, j, k};
+        f[a] += s;  // low (s = 0) and high (s = 1) face
+        const std::int32_t sf = st[a](f[0], f[1], f[2]);
+        if (sf == kOutlet) bsum += rho(i, j, k) * dc[a](f[0], f[1], f[2]) * A;
+        rhs += (s == 0 ? 1.0 : -1.0) * m[a](f[0], f[1], f[2]);
+      }
+      bt[a](i, j, k) = bsum;
+      diag += bsum;
+    }
+    if (!fl(i, j, k)) rhs = 0;
+    ap(i, j, k) = diag;
+    b(i, j, k) = rhs;
+  });
+  // Diagonal: sum of couplings; solid cells get a tiny one (their p' stays 0).
+  const auto axv = m_pres.ax.cview(), ayv = m_pres.ay.cview(), azv = m_pres.az.cview();
+  parallel_for(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    ap(i, j, k) += axv(i, j, k) + axv(i - 1, j, k) + ayv(i, j, k) + ayv(i, j - 1, k) +
+                   azv(i, j, k) + azv(i, j, k - 1);
+  });
+  const auto apc = m_pres.ap.cview();
+  const double apmax = reduce_max(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) { return apc(i, j, k); });
+  const double tiny = apmax > 0 ? 1e-9 * apmax : 1.0;
+  parallel_for(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    if (!fl(i, j, k) || ap(i, j, k) <= 0) ap(i, j, k) = tiny;
+  });
+}
+
+void FlowSolver::correct(double alpha_p) {
+  // u_f += d_f (p'_low - p'_high) on unknown faces; p += alpha_p p'
+  const auto pc = m_pc.cview();
+  for (int d = 0; d < 3; ++d) {
+    const auto st = m_state[d].cview();
+    const auto dc = m_d[d].cview();
+    const auto u = m_u[d].view();
+    const int dd = d, nd = m_n[d];
+    parallel_for(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      if (!unknown(st(i, j, k))) return;
+      const int c[3] = {i, j, k};
+      const double low = c[dd] > 0 ? pc(i - (dd == 0), j - (dd == 1), k - (dd == 2)) : 0.0;
+      const double high = c[dd] < nd ? pc(i, j, k) : 0.0;
+      u(i, j, k) += dc(i, j, k) * (low - high);
+    });
+  }
+  const auto p = m_p.view();
+  const auto fl = m_fluid.cview();
+  parallel_for(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    if (fl(i, j, k)) p(i, j, k) += alpha_p * pc(i, j, k);
+  });
+  update_mass_flux();
+}
+
+std::array<double, 2> FlowSolver::momentum_residual(int d) {
+  // {||b - A u||^2, ||a_P u||^2} over the unknown rows (fixed rows have zero residual)
+  const Stencil7& S = m_mom[d];
+  const auto a = S.view();
+  const auto u = m_u[d].cview();
+  const auto b = m_mb[d].cview();
+  const auto st = m_state[d].cview();
+  const double rr = reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    if (!unknown(st(i, j, k))) return 0.0;
+    const double r = b(i, j, k) - stencil_apply(i, j, k, a, u);
+    return r * r;
+  });
+  const double uu = reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    if (!unknown(st(i, j, k))) return 0.0;
+    const double v = a.ap(i, j, k) * u(i, j, k);
+    return v * v;
+  });
+  return {rr, uu};
+}
+
+FlowResiduals FlowSolver::iterate(double dt) {
+  FlowResiduals r;
+  // One scale for all three components: a component that vanishes by symmetry has a residual
+  // of round-off over a norm of round-off, which must not hold convergence back.
+  double rr = 0, uu = 0;
+  for (int d = 0; d < 3; ++d) {
+    assemble_momentum(d, dt);
+    const auto res = momentum_residual(d);
+    rr += res[0];
+    uu += res[1];
+    if (!m_mom_mg[d]) m_mom_mg[d] = std::make_unique<Multigrid>(m_mom[d], m_set.momentum_multigrid);
+    else m_mom_mg[d]->rebuild();
+    for (int c = 0; c < m_set.momentum_cycles; ++c) m_mom_mg[d]->cycle(m_mb[d], m_u[d]);
+  }
+  r.momentum = uu > 0 ? std::sqrt(rr / uu) : std::sqrt(rr);
+  update_mass_flux();
+  assemble_pressure();
+  r.continuity = continuity_residual();
+  if (!m_pres_mg) m_pres_mg = std::make_unique<Multigrid>(m_pres);
+  else m_pres_mg->rebuild();
+  fill(m_pc, 0.0);
+  const SolveStats ps = pcg_solve(m_pres, *m_pres_mg, m_pb, m_pc, m_set.pressure_tolerance, 200, {}, &m_pcg);
+  r.pressure_iterations = ps.iterations;
+  correct(m_set.pressure_relaxation);
+  if (!std::isfinite(r.momentum) || !std::isfinite(r.continuity))
+    throw FlowDiverged("flow solution became NaN/Inf; reduce velocity_relaxation (now " +
+                       std::to_string(m_set.velocity_relaxation) + ") or refine the mesh");
+  return r;
+}
+
+FlowResiduals FlowSolver::solve_steady(const std::function<void(int, const FlowResiduals&)>& cb) {
+  return iterate_to_tolerance(0.0, cb);
+}
+
+FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
+                                               const std::function<void(int, const FlowResiduals&)>& cb) {
+  FlowResiduals r;
+  double best = 1e300;
+  for (int it = 1; it <= m_set.max_iterations; ++it) {
+    r = iterate(dt);
+    if (cb) cb(it, r);
+    const double worst = std::max(r.continuity, r.momentum);
+    best = std::min(best, worst);
+    if (it > 20 && worst > 1e6 * std::max(best, 1e-12))
+      throw FlowDiverged("flow diverged at iteration " + std::to_string(it) + " (continuity " +
+                         std::to_string(r.continuity) + ", momentum " + std::to_string(r.momentum) +
+                         "); reduce velocity_relaxation (now " +
+                         std::to_string(m_set.velocity_relaxation) + ") or refine the mesh");
+    if (r.continuity < m_set.tolerance && r.momentum < m_set.tolerance) break;
+  }
+  return r;
+}
+
+void FlowSolver::project(double tol) {
+  // Exact-as-tol projection: with the momentum unchanged, solve the pressure correction to tol.
+  update_mass_flux();
+  assemble_pressure();
+  if (!m_pres_mg) m_pres_mg = std::make_unique<Multigrid>(m_pres);
+  else m_pres_mg->rebuild();
+  for (int pass = 0; pass < 3; ++pass) {
+    fill(m_pc, 0.0);
+    pcg_solve(m_pres, *m_pres_mg, m_pb, m_pc, tol, 500, {}, &m_pcg);
+    correct(1.0);
+    assemble_pressure();
+    if (continuity_residual() < 10 * tol) break;
+    m_pres_mg->rebuild();
+  }
+}
+
+void FlowSolver::begin_step() {
+  for (int d = 0; d < 3; ++d) copy(m_u[d], m_u_old[d]);
+}
+
+FlowResiduals FlowSolver::solve_step(double dt, int* iterations) {
+  begin_step();
+  int its = 0;
+  const FlowResiduals r = iterate_to_tolerance(dt, [&](int it, const FlowResiduals&) { its = it; });
+  if (iterations) *iterations = its;
+  return r;
+}
+
+double FlowSolver::continuity_residual() const {
+  const auto b = m_pb.cview();
+  // m_pb holds the net inflow per cell after assemble_pressure()
+  const double s = reduce_sum(m_pb.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double v = b(i, j, k);
+    return v < 0 ? -v : v;
+  });
+  return m_inflow_kg_s > 0 ? s / m_inflow_kg_s : s;
+}
+
+double FlowSolver::inlet_pressure() const {
+  // Area-weighted mean over inlet faces of the pressure of the cell next to each face (the
+  // outlet pressure is likewise the one imposed at its faces).
+  double pa = 0, area = 0;
+  for (int d = 0; d < 3; ++d) {
+    const auto st = m_state[d].cview();
+    const auto p = m_p.cview();
+    FlowView v{};
+    for (int a = 0; a < 3; ++a) v.w[a] = m_w[a].data(), v.n[a] = m_n[a];
+    const int dd = d, nd = m_n[d];
+    for (int weighted = 0; weighted < 2; ++weighted) {
+      const double sum = reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        if (st(i, j, k) != kInlet) return 0.0;
+        const int c[3] = {i, j, k};
+        const double A = face_area(v, dd, c);
+        if (!weighted) return A;
+        return A * (c[dd] < nd ? p(i, j, k) : p(i - (dd == 0), j - (dd == 1), k - (dd == 2)));
+      });
+      (weighted ? pa : area) += sum;
+    }
+  }
+  return area > 0 ? pa / area : m_outlet_p;
+}
+
+std::vector<double> FlowSolver::cell_velocity_host() const {
+  std::vector<double> out(static_cast<std::size_t>(m_n[0]) * m_n[1] * m_n[2] * 3);
+  for (int d = 0; d < 3; ++d) {
+    const auto u = m_u[d].to_host();
+    const int fn0 = m_n[0] + (d == 0), fn1 = m_n[1] + (d == 1);
+    std::size_t c = 0;
+    for (int k = 0; k < m_n[2]; ++k)
+      for (int j = 0; j < m_n[1]; ++j)
+        for (int i = 0; i < m_n[0]; ++i, ++c) {
+          const std::size_t lo = i + static_cast<std::size_t>(fn0) * (j + static_cast<std::size_t>(fn1) * k);
+          const std::size_t step = d == 0 ? 1 : (d == 1 ? fn0 : static_cast<std::size_t>(fn0) * fn1);
+          out[3 * c + d] = 0.5 * (u[lo] + u[lo + step]);
+        }
+  }
+  return out;
+}
+
+}  // namespace kelvin
