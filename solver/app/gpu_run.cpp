@@ -15,6 +15,7 @@
 #include "solver/coupling/gpu_fleet.hpp"
 #include "solver/power/gpu_model.hpp"
 #include "solver/io/hdf5.hpp"
+#include "solver/io/progress.hpp"
 #include "solver/io/vtk.hpp"
 #include "solver/coupling/problem_setup.hpp"
 #include "solver/io/timeseries_csv.hpp"
@@ -25,13 +26,6 @@ namespace kelvin {
 namespace {
 
 using json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-volatile std::sig_atomic_t g_interrupt = 0;
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 /// The workload of a case, with the GPU model's nominal rates where the case gives none.
 WorkloadSpec case_workload(const Case& c, const GpuModel& m) {
@@ -386,7 +380,7 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
     max_T = std::max(max_T, op.junction_K);
     gpus.push_back(j);
   }
-  json summary = {{"kelvin_version", "0.1.0"},
+  json summary = {{"kelvin_version", kelvin_version()},
                   {"case", c.name},
                   {"backend", backend_name()},
                   {"threads", backend_threads()},
@@ -406,10 +400,6 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
 }
 
 }  // namespace
-
-void request_interrupt() { g_interrupt = 1; }
-bool interrupt_requested() { return g_interrupt != 0; }
-void clear_interrupt() { g_interrupt = 0; }
 
 json run_gpu_case(const Case& c, const RunOptions& opt) {
   const auto t_start = Clock::now();
@@ -477,7 +467,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
 
   const double duration = c.transient.end_time_s;
   json summary;
-  summary["kelvin_version"] = "0.1.0";
+  summary["kelvin_version"] = kelvin_version();
   summary["case"] = c.name;
   summary["backend"] = backend_name();
   summary["threads"] = backend_threads();

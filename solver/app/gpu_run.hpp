@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "solver/case/case.hpp"
-#include "solver/app/run.hpp"
+#include "solver/app/run_control.hpp"
 
 namespace kelvin {
 

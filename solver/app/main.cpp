@@ -79,7 +79,7 @@ int cmd_run(const std::string& path, const std::string& out, bool quiet, bool re
 }
 
 int cmd_info() {
-  fmt::print("kelvin 0.1.0\nbackend: {}\nthreads: {}\ngpu: {}\n", kelvin::backend_name(),
+  fmt::print("kelvin {}\nbackend: {}\nthreads: {}\ngpu: {}\n", kelvin::kelvin_version(), kelvin::backend_name(),
              kelvin::backend_threads(), kelvin::device_description());
   return 0;
 }

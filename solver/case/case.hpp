@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "meshes/coldplate.hpp"
+#include "solver/numerics/settings.hpp"
 #include "solver/power/gpu_model.hpp"
 
 namespace kelvin {
@@ -92,27 +93,6 @@ struct Probe {
   std::string name;
   std::array<double, 3> position_m{0, 0, 0};
   SourceMark mark;
-};
-
-/// Linear solver settings.
-struct SolverSettings {
-  double tolerance = 1e-10;  // relative residual ||b - A x|| / ||b||
-  int max_iterations = 200;
-};
-
-/// Transient settings. Absent (enabled = false) means a steady solve.
-struct TransientSettings {
-  enum class Scheme { BackwardEuler, BDF2 };
-  bool enabled = false;
-  double end_time_s = 0;
-  double time_step_s = 0;       // initial (adaptive) or fixed step
-  Scheme scheme = Scheme::BDF2;
-  bool adaptive = false;
-  double min_step_s = 0;        // adaptive bounds; 0 means time_step_s / 1000
-  double max_step_s = 0;        // 0 means end_time_s / 10
-  double tolerance_K = 0.1;     // adaptive: target local error per step
-  double output_interval_s = 0; // 0 means only the final time
-  double checkpoint_interval_s = 300;  // wall-clock seconds between checkpoints
 };
 
 /// Mesh settings: largest cell size along each axis anywhere in the domain.

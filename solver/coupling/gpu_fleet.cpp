@@ -61,7 +61,7 @@ struct GpuFleet::Gpu {
   std::unique_ptr<TransientIntegrator> integ;
 };
 
-GpuFleet::GpuFleet(const Case& c, Progress& progress) : m_case(c) {
+GpuFleet::GpuFleet(const Case& c, ProgressSink& progress) : m_case(c) {
   const ConductionProblem base = make_conduction_problem(gpu_variant(c, c.gpus->instances[0]));
   m_grid = base.grid;
   const std::string jm = !c.junction_material.empty() ? c.junction_material : "silicon";
@@ -116,7 +116,7 @@ GpuFleet::GpuFleet(const Case& c, Progress& progress) : m_case(c) {
         shared.first = std::make_shared<FlowSolver>(make_flow_problem(g->variant, m_grid),
                                                     case_flow_settings(c));
         couple_energy_to_flow(g->variant, m_grid, *shared.first, *g->solver);
-        start_transient_flow(g->variant, *shared.first, *g->solver, g->T, shared.second, progress);
+        start_transient_flow(g->variant.coolant->constant_properties, *shared.first, *g->solver, g->T, shared.second, progress);
         progress.finish();
       } else {
         couple_energy_to_flow(g->variant, m_grid, *shared.first, *g->solver);
@@ -164,10 +164,10 @@ double GpuFleet::advance(int i, double t_s, long long* iterations) {
   return worst;
 }
 
-void GpuFleet::solve_steady(int i, Progress& progress) {
+void GpuFleet::solve_steady(int i, ProgressSink& progress) {
   Gpu& g = *m_gpus[i];
   if (g.flow) {
-    g.cht = solve_steady_cht(g.variant, *g.flow, *g.solver, g.T, progress);
+    g.cht = solve_steady_cht(case_cht_settings(g.variant), *g.flow, *g.solver, g.T, progress);
   } else {
     g.solver->solve_steady(g.T, m_case.solver.tolerance, m_case.solver.max_iterations);
   }

@@ -13,7 +13,7 @@
 #include "solver/physics/cht.hpp"
 #include "solver/physics/conduction.hpp"
 #include "solver/physics/flow.hpp"
-#include "solver/io/progress.hpp"
+#include "solver/base/progress_sink.hpp"
 #include "solver/numerics/transient.hpp"
 
 namespace kelvin {
@@ -27,7 +27,7 @@ class GpuFleet {
   /// Builds every GPU's model and solves each distinct coolant flow once (steady at the initial
   /// temperature; GPU transients keep that flow field: the energy equation carries the
   /// coolant's heat, the velocities stay those of the start).
-  GpuFleet(const Case& c, Progress& progress);
+  GpuFleet(const Case& c, ProgressSink& progress);
   ~GpuFleet();
 
   int size() const { return static_cast<int>(m_gpus.size()); }
@@ -46,7 +46,7 @@ class GpuFleet {
   /// per-step energy-balance relative error and adds the linear iterations to *iterations.
   double advance(int i, double t_s, long long* iterations);
   /// Steady temperatures of GPU i at its current power (solve_steady_cht with flow).
-  void solve_steady(int i, Progress& progress);
+  void solve_steady(int i, ProgressSink& progress);
 
   double time(int i) const;
   const Field<double>& temperature(int i) const;

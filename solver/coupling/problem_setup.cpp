@@ -306,4 +306,38 @@ std::array<std::vector<double>, 6> inflow_temperatures(const Case& c, const Grid
   return t;
 }
 
+FlowSettings case_flow_settings(const Case& c) {
+  FlowSettings fs;
+  fs.velocity_relaxation = c.flow.velocity_relaxation;
+  fs.tolerance = c.flow.tolerance;
+  fs.max_iterations = c.flow.max_iterations;
+  return fs;
+}
+
+ChtSettings case_cht_settings(const Case& c) {
+  ChtSettings s;
+  s.constant_properties = c.coolant && c.coolant->constant_properties;
+  s.flow_tolerance = c.flow.tolerance;
+  s.max_coupling_iterations = c.flow.max_coupling_iterations;
+  s.temperature_tolerance_K = c.flow.temperature_tolerance_K;
+  s.energy = c.solver;
+  return s;
+}
+
+void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
+                           ConductionSolver& energy) {
+  CoolantProperties props = case_coolant(c);
+  if (c.coolant->constant_properties) {
+    // Every property at the inlet temperature: the enthalpy the coolant carries uses the same
+    // cp as the coolant material's heat capacity, so storage and advection agree exactly.
+    const int m = c.material_index(c.coolant->material);
+    if (m >= 0) {
+      props.cp_coeffs[0] = c.materials[m].specific_heat_J_kgK;
+      for (int i = 1; i < kCoolantTerms; ++i) props.cp_coeffs[i] = 0;
+    }
+  }
+  energy.set_advection({&flow.mass_flux(0), &flow.mass_flux(1), &flow.mass_flux(2)}, props,
+                       inflow_temperatures(c, g));
+}
+
 }  // namespace kelvin

@@ -2,18 +2,14 @@
 /// Turns a Case (geometry, materials, sources, boundary conditions) into the arrays the
 /// conduction solver works on. Host-side, run once per case.
 #include <array>
-#include <stdexcept>
 
+#include "solver/base/errors.hpp"
 #include "solver/case/case.hpp"
+#include "solver/physics/cht.hpp"
 #include "solver/physics/conduction.hpp"
 #include "solver/physics/flow.hpp"
 
 namespace kelvin {
-
-/// A case that parses but cannot be meshed or set up (e.g. cells covered by no box).
-struct SetupError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 /// Largest grid a case may ask for (about 220 bytes a cell, so some 45 GB of solver memory).
 constexpr long long kMaxCells = 200'000'000LL;
@@ -46,5 +42,16 @@ FlowProblem make_flow_problem(const Case& c, const Grid& g);
 
 /// Per domain face cell, the temperature of the coolant entering through it (0 elsewhere).
 std::array<std::vector<double>, 6> inflow_temperatures(const Case& c, const Grid& g);
+
+/// The flow solver settings a case asks for (flow: relaxation, tolerance, max_iterations).
+FlowSettings case_flow_settings(const Case& c);
+
+/// The coupling iteration's settings from a case (flow: and solver: sections, coolant).
+ChtSettings case_cht_settings(const Case& c);
+
+/// Connects the energy equation to the flow's mass fluxes and the case's inlet temperatures
+/// (with constant properties, cp of the coolant material, so storage and advection agree).
+void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
+                           ConductionSolver& energy);
 
 }  // namespace kelvin

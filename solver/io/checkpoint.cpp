@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "solver/coupling/problem_setup.hpp"
+#include "solver/base/errors.hpp"
 
 namespace kelvin {
 

@@ -10,7 +10,7 @@
 
 namespace kelvin {
 
-TransientIntegrator::TransientIntegrator(ConductionSolver& solver,
+TransientIntegrator::TransientIntegrator(ImplicitSystem& solver,
                                          const TransientSettings& settings,
                                          const SolverSettings& linear, const Field<double>& T0)
     : m_solver(solver), m_set(settings), m_lin(linear) {

@@ -1,14 +1,35 @@
 #pragma once
-/// Implicit time integration of the conduction problem: backward Euler or variable-step BDF2,
+/// Implicit time integration of an ImplicitSystem (the conduction problem): backward Euler or variable-step BDF2,
 /// fixed steps or adaptive steps controlled by a local-error estimate (corrector minus an
 /// extrapolating predictor, Milne's device).
+#include <array>
 #include <functional>
 #include <vector>
 
-#include "solver/case/case.hpp"
-#include "solver/physics/conduction.hpp"
+#include "solver/numerics/krylov.hpp"
+#include "solver/numerics/settings.hpp"
 
 namespace kelvin {
+
+/// A spatial discretisation that can take implicit multistep steps: what the integrator needs,
+/// and all it knows, of the physics (conduction with advection implements it).
+class ImplicitSystem {
+ public:
+  virtual ~ImplicitSystem() = default;
+  /// A field on the system's cells, every value `value`.
+  virtual Field<double> make_field(double value = 0) const = 0;
+  /// Solves  (c0 T_new + c1 T_now + c2 T_old) M / dt = -A T_new + b  for T_new (which holds the
+  /// guess on entry) to relative residual tol.
+  virtual SolveStats solve_step(double dt, const std::array<double, 3>& c,
+                                const Field<double>& T_now, const Field<double>& T_old,
+                                Field<double>& T_new, double tol, int max_iterations,
+                                const IterationCallback& cb = {}) = 0;
+  /// Rate of change of the stored quantity in the step just taken, sum M (c0 T_new + c1 T_now +
+  /// c2 T_old) / dt (W for heat).
+  virtual double storage_rate(double dt, const std::array<double, 3>& c,
+                              const Field<double>& T_new, const Field<double>& T_now,
+                              const Field<double>& T_old) const = 0;
+};
 
 /// What happened in one accepted step.
 struct StepInfo {
@@ -22,7 +43,7 @@ struct StepInfo {
 /// Steps T from its initial state; owns the solution history.
 class TransientIntegrator {
  public:
-  TransientIntegrator(ConductionSolver& solver, const TransientSettings& settings,
+  TransientIntegrator(ImplicitSystem& solver, const TransientSettings& settings,
                       const SolverSettings& linear, const Field<double>& T0);
   /// Advances to exactly t_target, calling on_step after every accepted step.
   void advance_to(double t_target, const std::function<void(const StepInfo&)>& on_step = {});
@@ -54,7 +75,7 @@ class TransientIntegrator {
 
  private:
 
-  ConductionSolver& m_solver;
+  ImplicitSystem& m_solver;
   TransientSettings m_set;
   SolverSettings m_lin;
   Field<double> m_now, m_old, m_older, m_new;

@@ -1,17 +1,14 @@
 #pragma once
 /// Conjugate heat transfer: the coolant flow (flow.hpp) and the energy equation over solid and
-/// coolant together (conduction.hpp with advection), coupled by outer iterations, and the
-/// engineering figures of a cold plate (pressure drop, thermal resistances, flow
-/// maldistribution across channels, mixed-mean outlet temperature).
+/// coolant together (conduction.hpp with advection), coupled by outer iterations. The
+/// engineering figures of a cold plate are reported by app/flow_report.
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "solver/case/case.hpp"
+#include "solver/base/progress_sink.hpp"
+#include "solver/numerics/settings.hpp"
 #include "solver/physics/conduction.hpp"
 #include "solver/physics/flow.hpp"
-#include "solver/io/progress.hpp"
 
 namespace kelvin {
 
@@ -27,31 +24,27 @@ struct ChtResult {
   std::vector<std::string> warnings;  // e.g. coolant left its correlation's range
 };
 
+/// What the coupling iteration needs of a case.
+struct ChtSettings {
+  bool constant_properties = false;      // coolant rho, mu, cp, k fixed at the inlet temperature
+  double flow_tolerance = 1e-6;          // SIMPLEC residuals the last pass must meet
+  int max_coupling_iterations = 50;      // flow <-> energy passes
+  double temperature_tolerance_K = 1e-2; // converged when a pass changes no T by more
+  SolverSettings energy;                 // the energy equation's linear solves
+};
+
 /// Steady conjugate solve. Each pass: flow to convergence with rho, mu at the current
 /// temperatures, an exact projection (mass conserved to round-off), then the energy equation
 /// with advection and the TVD correction at the current temperatures. Converged when a pass
-/// changes no temperature by more than c.flow.temperature_tolerance_K.
-ChtResult solve_steady_cht(const Case& c, FlowSolver& flow, ConductionSolver& energy,
-                           Field<double>& T, Progress& progress);
-
-/// The flow solver settings a case asks for (flow: relaxation, tolerance, max_iterations).
-FlowSettings case_flow_settings(const Case& c);
+/// changes no temperature by more than s.temperature_tolerance_K. The flow solver's own
+/// tolerance is restored to s.flow_tolerance on return.
+ChtResult solve_steady_cht(const ChtSettings& s, FlowSolver& flow, ConductionSolver& energy,
+                           Field<double>& T, ProgressSink& progress);
 
 /// Start of a transient with flow: the flow, steady at the temperatures T (rho, mu follow them
 /// unless the coolant has constant properties), projected to round-off mass balance, and the
 /// energy equation's advection built from it. Warnings and residuals go to cht.
-void start_transient_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy,
-                          const Field<double>& T, ChtResult& cht, Progress& progress);
-
-/// Connects the energy equation to the flow's mass fluxes and inlet temperatures.
-void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
-                           ConductionSolver& energy);
-
-/// summary.json figures of a run with flow: pressure_drop_Pa, flow_rate_m3_s,
-/// inlet/outlet_temperature_K (mixed-mean), thermal_resistance_K_per_W, channel_flow, and a
-/// "flow" block (residuals, mass balance).
-nlohmann::json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
-                            const std::vector<double>& T_host, const nlohmann::json& materials,
-                            const nlohmann::json& probes, double power_W);
+void start_transient_flow(bool constant_properties, FlowSolver& flow, ConductionSolver& energy,
+                          const Field<double>& T, ChtResult& cht, ProgressSink& progress);
 
 }  // namespace kelvin

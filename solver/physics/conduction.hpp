@@ -13,6 +13,7 @@
 #include "meshes/grid.hpp"
 #include "solver/physics/coolant.hpp"
 #include "solver/numerics/krylov.hpp"
+#include "solver/numerics/transient.hpp"
 
 namespace kelvin {
 
@@ -54,7 +55,7 @@ struct MaterialStats {
 };
 
 /// Device-resident conduction operator for one problem.
-class ConductionSolver {
+class ConductionSolver final : public ImplicitSystem {
  public:
   ConductionSolver(const ConductionProblem& problem, MultigridOptions mg = {});
   ~ConductionSolver();
@@ -62,7 +63,7 @@ class ConductionSolver {
   int nx() const { return m_n[0]; }
   int ny() const { return m_n[1]; }
   int nz() const { return m_n[2]; }
-  Field<double> make_field(double value = 0) const;
+  Field<double> make_field(double value = 0) const override;
 
   /// Solves the steady problem; T holds the initial guess and receives the answer. With
   /// reduction > 0 the solve is inexact: it stops once the residual fell by that factor from
@@ -75,11 +76,11 @@ class ConductionSolver {
   /// c = ((1+2w)/(1+w), -(1+w), w^2/(1+w)). T_new holds the guess on entry.
   SolveStats solve_step(double dt, const std::array<double, 3>& c, const Field<double>& T_now,
                         const Field<double>& T_old, Field<double>& T_new, double tol,
-                        int max_iterations, const IterationCallback& cb = {});
+                        int max_iterations, const IterationCallback& cb = {}) override;
   /// Rate of change of stored energy, W, in the discretisation of the step just taken:
   /// sum over cells of rho cp V (c0 T_new + c1 T_now + c2 T_old) / dt.
   double storage_rate(double dt, const std::array<double, 3>& c, const Field<double>& T_new,
-                      const Field<double>& T_now, const Field<double>& T_old) const;
+                      const Field<double>& T_now, const Field<double>& T_old) const override;
   /// Replaces the volumetric source for the steps and solves that follow by
   /// q = base + c1 u1 + c2 u2 (W/m^3 cell fields; GPU power: fixed sources plus the die's and
   /// the HBM's 1 W shapes times their powers). Only the right-hand side changes, by (q - q_old) V.

@@ -126,6 +126,8 @@ class FlowSolver {
   double inflow_volume_rate() const { return m_inflow_m3_s; }
   /// Area-weighted mean pressure over inlet faces (the outlet is at outlet_pressure), Pa.
   double inlet_pressure() const;
+  /// The outlets' fixed pressure (the problem's outlet_pressure_Pa), Pa.
+  double outlet_pressure() const { return m_outlet_p; }
   /// Sum over cells of |net mass outflow| / inflow mass rate.
   double continuity_residual() const;
   /// Cell-centred velocity (average of the two faces per component) on the host, 3 per cell.

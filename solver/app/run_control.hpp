@@ -1,0 +1,39 @@
+#pragma once
+/// What every run driver shares (the thermal driver, the GPU driver, and the loop and facility
+/// drivers to come): run options, the Ctrl-C request, the wall clock, Kelvin's version.
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+namespace kelvin {
+
+/// How to run a case.
+struct RunOptions {
+  std::string output_dir = "out";
+  bool quiet = false;   // no progress or report on stderr/stdout
+  bool resume = false;  // continue a transient from output_dir/checkpoint.h5
+};
+
+/// A transient stopped on request (Ctrl-C) after writing its checkpoint; what() says how to
+/// resume.
+struct Interrupted : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Asks a running transient to write a checkpoint at the end of its current step and throw
+/// Interrupted. Async-signal-safe: a SIGINT handler may call it.
+void request_interrupt();
+/// Whether request_interrupt() was called (and not yet cleared).
+bool interrupt_requested();
+/// Clears a pending request (tests; a new run).
+void clear_interrupt();
+
+/// The wall clock of run timings.
+using Clock = std::chrono::steady_clock;
+/// Wall-clock seconds since t0.
+double seconds_since(Clock::time_point t0);
+
+/// Kelvin's version (CMake's PROJECT_VERSION), as summary.json and `kelvin info` report it.
+const char* kelvin_version();
+
+}  // namespace kelvin
