@@ -40,6 +40,11 @@ int backend_threads();
 void set_backend_threads(int n);
 /// One-line description of the accelerator, or "none".
 std::string device_description();
+/// Bytes the backend can still allocate: on CUDA the device's free memory, on the CPU the
+/// host's (MemAvailable, capped by a cgroup memory limit when one is set).
+std::size_t backend_memory_available();
+/// Bytes of host memory available to this process (see backend_memory_available).
+std::size_t host_memory_available();
 /// Waits for all queued kernels (no-op on the CPU).
 void synchronize();
 

@@ -1,7 +1,10 @@
 // Backend memory and device queries. The CUDA branch is compiled by nvcc in the CUDA build.
 #include "kernels/memory.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <string>
 #include <cstring>
 #include <new>
 
@@ -35,6 +38,11 @@ void backend_copy_from_host(void* backend, const void* host, std::size_t bytes) 
   if (bytes) KELVIN_CUDA_CHECK(cudaMemcpy(backend, host, bytes, cudaMemcpyHostToDevice));
 }
 void synchronize() { KELVIN_CUDA_CHECK(cudaDeviceSynchronize()); }
+std::size_t backend_memory_available() {
+  std::size_t free_bytes = 0, total_bytes = 0;
+  KELVIN_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+  return free_bytes;
+}
 std::string device_description() {
   int dev = 0;
   cudaDeviceProp prop{};
@@ -72,7 +80,40 @@ void backend_copy_from_host(void* backend, const void* host, std::size_t bytes) 
 }
 void synchronize() {}
 std::string device_description() { return "none"; }
+std::size_t backend_memory_available() { return host_memory_available(); }
 #endif
+
+namespace {
+/// The value after `key` in /proc/meminfo, kB; -1 when absent.
+long long meminfo_kB(const std::string& key) {
+  std::ifstream in("/proc/meminfo");
+  std::string word;
+  long long v = -1;
+  while (in >> word)
+    if (word == key) return (in >> v) ? v : -1;
+  return -1;
+}
+/// A cgroup v2 byte count ("max" or unreadable: -1).
+long long cgroup_bytes(const char* path) {
+  std::ifstream in(path);
+  std::string word;
+  if (!(in >> word) || word == "max") return -1;
+  return std::strtoll(word.c_str(), nullptr, 10);
+}
+}  // namespace
+
+std::size_t host_memory_available() {
+  const long long avail_kB = meminfo_kB("MemAvailable:");
+  double bytes = avail_kB > 0 ? 1024.0 * avail_kB : 0.0;
+  // A container's limit (cgroup v2) can be far below the machine's memory.
+  const long long limit = cgroup_bytes("/sys/fs/cgroup/memory.max");
+  const long long used = cgroup_bytes("/sys/fs/cgroup/memory.current");
+  if (limit > 0 && used >= 0) {
+    const double room = static_cast<double>(limit - used);
+    bytes = bytes > 0 ? std::min(bytes, room) : room;
+  }
+  return bytes > 0 ? static_cast<std::size_t>(bytes) : 0;
+}
 
 const char* backend_name() { return KELVIN_BACKEND_NAME; }
 

@@ -37,16 +37,20 @@ int Grid::locate(int d, double x) const {
   return std::clamp(i, 0, n(d) - 1);
 }
 
-GridStats Grid::stats() const {
+GridStats Grid::stats() const { return axes_stats(m_faces); }
+
+GridStats axes_stats(const GridAxes& faces) {
   GridStats s;
-  s.cells = cell_count();
+  s.cells = 1;
   for (int d = 0; d < 3; ++d) {
-    s.n[d] = n(d);
+    s.n[d] = static_cast<int>(faces[d].size()) - 1;
+    s.cells *= s.n[d];
     s.min_cell_size_m[d] = 1e300;
     s.max_cell_size_m[d] = 0;
-    for (int i = 0; i < n(d); ++i) {
-      s.min_cell_size_m[d] = std::min(s.min_cell_size_m[d], width(d, i));
-      s.max_cell_size_m[d] = std::max(s.max_cell_size_m[d], width(d, i));
+    for (int i = 0; i < s.n[d]; ++i) {
+      const double w = faces[d][i + 1] - faces[d][i];
+      s.min_cell_size_m[d] = std::min(s.min_cell_size_m[d], w);
+      s.max_cell_size_m[d] = std::max(s.max_cell_size_m[d], w);
     }
   }
   // The worst cell pairs the largest width along one axis with the smallest along another;
@@ -95,10 +99,10 @@ std::vector<double> axis_lines(double lo, double hi, std::vector<double> breakpo
   return lines;
 }
 
-Grid build_grid(const std::array<double, 3>& domain_min, const std::array<double, 3>& domain_max,
-                const std::array<double, 3>& max_cell_size_m, const std::vector<PaintBox>& boxes,
-                int background) {
-  std::array<std::vector<double>, 3> lines;
+GridAxes grid_axes(const std::array<double, 3>& domain_min,
+                   const std::array<double, 3>& domain_max,
+                   const std::array<double, 3>& max_cell_size_m, const std::vector<PaintBox>& boxes) {
+  GridAxes lines;
   for (int d = 0; d < 3; ++d) {
     std::vector<double> breaks;
     std::vector<std::array<double, 3>> refine;
@@ -109,6 +113,16 @@ Grid build_grid(const std::array<double, 3>& domain_min, const std::array<double
     }
     lines[d] = axis_lines(domain_min[d], domain_max[d], breaks, max_cell_size_m[d], refine);
   }
+  return lines;
+}
+
+long long axes_cell_count(const GridAxes& axes) {
+  long long n = 1;
+  for (const auto& a : axes) n *= static_cast<long long>(a.size()) - 1;
+  return n;
+}
+
+Grid paint_grid(const GridAxes& lines, const std::vector<PaintBox>& boxes, int background) {
   Grid grid(lines[0], lines[1], lines[2]);
   auto& mat = grid.materials();
   std::fill(mat.begin(), mat.end(), background);
@@ -127,6 +141,12 @@ Grid build_grid(const std::array<double, 3>& domain_min, const std::array<double
         for (int i = lo[0]; i < hi[0]; ++i) mat[grid.index(i, j, k)] = b.material;
   }
   return grid;
+}
+
+Grid build_grid(const std::array<double, 3>& domain_min, const std::array<double, 3>& domain_max,
+                const std::array<double, 3>& max_cell_size_m, const std::vector<PaintBox>& boxes,
+                int background) {
+  return paint_grid(grid_axes(domain_min, domain_max, max_cell_size_m, boxes), boxes, background);
 }
 
 }  // namespace kelvin

@@ -16,6 +16,9 @@ struct PaintBox {
   std::array<double, 3> cell_size_m{0, 0, 0};
 };
 
+/// Face coordinates along x, y and z.
+using GridAxes = std::array<std::vector<double>, 3>;
+
 /// Cell counts and quality figures of a grid.
 struct GridStats {
   long long cells = 0;
@@ -48,7 +51,7 @@ class Grid {
   GridStats stats() const;
 
  private:
-  std::array<std::vector<double>, 3> m_faces;
+  GridAxes m_faces;
   std::vector<std::int32_t> m_material;
 };
 
@@ -60,6 +63,22 @@ constexpr int kMaxCellsPerAxis = 65536;
 std::vector<double> axis_lines(double lo, double hi, std::vector<double> breakpoints,
                                double max_cell,
                                const std::vector<std::array<double, 3>>& refinements);
+
+/// The face coordinates build_grid would use: lines snapped to every box face, intervals split
+/// as axis_lines() does. One-dimensional, so cheap for any grid axis_lines() accepts: cell
+/// counts can be known (axes_cell_count) before the grid's per-cell arrays are allocated.
+GridAxes grid_axes(const std::array<double, 3>& domain_min, const std::array<double, 3>& domain_max,
+                   const std::array<double, 3>& max_cell_size_m, const std::vector<PaintBox>& boxes);
+
+/// nx ny nz of axes.
+long long axes_cell_count(const GridAxes& axes);
+
+/// Cell counts and size extremes of a grid with these axes (Grid::stats without the grid).
+GridStats axes_stats(const GridAxes& axes);
+
+/// The grid on axes with the boxes painted in order (later override earlier); cells covered by
+/// no box get `background`.
+Grid paint_grid(const GridAxes& axes, const std::vector<PaintBox>& boxes, int background);
 
 /// Builds the grid over [domain_min, domain_max] with mesh lines snapped to every box face and
 /// paints the boxes in order (later override earlier). Cells covered by no box get

@@ -265,3 +265,37 @@ TEST(Cases, B200ColdPlateCiConverges) {
   EXPECT_GT(s["probes"]["die_b_center"]["temperature_K"].get<double>(),
             s["probes"]["die_a_center"]["temperature_K"].get<double>());
 }
+
+namespace {
+/// text without its top-level blocks `keys` (each from "key:" to the next top-level key).
+std::string without_blocks(const std::string& text, const std::vector<std::string>& keys) {
+  std::istringstream in(text);
+  std::string line, out;
+  bool skipping = false;
+  while (std::getline(in, line)) {
+    const bool top = !line.empty() && line[0] != ' ' && line[0] != '#';
+    if (top) {
+      skipping = false;
+      for (const auto& k : keys)
+        if (line.rfind(k + ":", 0) == 0) skipping = true;
+    }
+    if (!skipping) out += line + "\n";
+  }
+  return out;
+}
+}  // namespace
+
+// A flow-only cold plate (no sources, adiabatic outside, coolant at the initial temperature):
+// no heat goes in, so the summary reports the imbalance in W and no relative error (whose
+// round-off ratio was 1.00 before), and the imbalance is round-off.
+TEST(Cases, FlowOnlyCaseReportsAbsoluteImbalanceAndNoRelativeError) {
+  const std::string text = kelvin_test::read_text(case_path("h100-coldplate-ci"));
+  const fs::path file = fs::temp_directory_path() / "kelvin-flow-only" / "case.yaml";
+  fs::create_directories(file.parent_path());
+  std::ofstream(file) << without_blocks(text, {"sources", "boundaries"});
+  const fs::path out = kelvin_test::run_case_file(file.string(), "flow-only");
+  const json eb = read_json(out / "summary.json")["energy_balance"];
+  EXPECT_FALSE(eb.contains("relative_error")) << eb.dump();
+  EXPECT_LT(std::fabs(eb["heat_in_W"].get<double>()), 1e-6);
+  EXPECT_LT(std::fabs(eb["imbalance_W"].get<double>()), 1e-6);
+}

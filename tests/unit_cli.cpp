@@ -114,3 +114,48 @@ TEST(Cli, AbsurdMeshIsBadInputNotAnOutOfMemoryCrash) {
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("mesh would need more than"), std::string::npos) << r.output;
 }
+
+namespace {
+/// The composite wall with cells of `size` everywhere (the new-user meshes).
+std::string wall_with_cells(const std::string& tag, const std::string& size) {
+  return write_temp("kelvin-cli-wall-" + tag + ".yaml",
+                    "name: wall\n"
+                    "mesh: {max_cell_size: " + size + "}\n"
+                    "materials:\n"
+                    "  polymer: {conductivity: 0.4, density: 1200, specific_heat: 1500}\n"
+                    "  copper: {conductivity: 400, density: 8933, specific_heat: 385}\n"
+                    "boxes:\n"
+                    "  - {name: p, material: polymer, min: [0, 0, 0], max: [10 mm, 10 mm, 10 mm]}\n"
+                    "  - {name: c, material: copper, min: [10 mm, 0, 0], max: [40 mm, 10 mm, 10 mm]}\n"
+                    "boundaries:\n"
+                    "  - {face: xmin, type: temperature, temperature: 100 degC}\n"
+                    "  - {face: xmax, type: temperature, temperature: 20 degC}\n");
+}
+}  // namespace
+
+// 1 um cells over the wall are 4e12 cells, 10 um 4e9: validate and run refuse both from the
+// axes alone (exit 2, no std::bad_alloc, no 15 GB allocated), naming the estimate, the memory
+// available and a cell size that fits.
+TEST(Cli, MeshesLargerThanMemoryAreRefusedBeforeAllocating) {
+  for (const auto& [size, cells] : {std::pair<std::string, std::string>{"1 um", "4000000000000 cells"},
+                                    {"10 um", "4000000000 cells"}}) {
+    const auto path = wall_with_cells(size.substr(0, size.find(' ')), size);
+    for (const std::string& cmd : {"validate " + path, "run --quiet " + path + " -o " +
+                                      (std::filesystem::temp_directory_path() / "kelvin-cli-big").string()}) {
+      const auto r = kelvin(cmd);
+      EXPECT_EQ(r.code, 2) << cmd << "\n" << r.output;
+      EXPECT_NE(r.output.find(cells), std::string::npos) << r.output;
+      EXPECT_NE(r.output.find("of memory available"), std::string::npos) << r.output;
+      EXPECT_NE(r.output.find("coarsen every cell size"), std::string::npos) << r.output;
+    }
+  }
+}
+
+// A case that fits: validate prints the cell count and the memory estimate against what the
+// backend has.
+TEST(Cli, ValidatePrintsTheMemoryEstimate) {
+  const auto r = kelvin("validate " + wall_with_cells("fits", "1 mm"));
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("4000 cells (40 x 10 x 10)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("GB estimated of"), std::string::npos) << r.output;
+}

@@ -11,6 +11,7 @@
 #include "solver/numerics/krylov.hpp"
 #include "solver/coupling/problem_setup.hpp"
 #include "solver/app/run.hpp"
+#include "solver/coupling/run_size.hpp"
 
 namespace {
 
@@ -33,11 +34,19 @@ int report_case_errors(const kelvin::CaseLoadError& e) {
 int cmd_validate(const std::string& path) {
   try {
     const kelvin::Case c = kelvin::load_case(path);
-    const kelvin::Grid g = kelvin::build_case_grid(c);
-    const auto s = g.stats();
-    fmt::print("{}: ok: {} materials, {} boxes, {} sources, {} boundary conditions; mesh {} x {} x {} = {} cells, worst aspect ratio {:.1f}\n",
+    // Sizes from the 1-D axes: nothing per cell is allocated before the run is known to fit.
+    const kelvin::RunSize size = kelvin::estimate_run_size(c);
+    const std::size_t avail = kelvin::backend_memory_available();
+    kelvin::check_run_fits(c, avail);
+    fmt::print("{}: ok: {} materials, {} boxes, {} sources, {} boundary conditions; mesh {}\n",
                path, c.materials.size(), c.boxes.size(), c.sources.size(), c.boundaries.size(),
-               s.n[0], s.n[1], s.n[2], s.cells, s.worst_aspect_ratio);
+               kelvin::describe(size));
+    // The run fits, so its mesh (4 bytes a cell) does: paint it to find uncovered cells.
+    const kelvin::Grid g = kelvin::build_case_grid(c);
+    const kelvin::GridStats s = g.stats();
+    fmt::print("memory: {:.3g} GB estimated of {:.3g} GB available ({}); worst cell aspect ratio {:.1f}\n",
+               size.bytes / 1e9, static_cast<double>(avail) / 1e9, kelvin::backend_name(),
+               s.worst_aspect_ratio);
     if (c.coldplate) {
       const int coolant = c.material_index(c.coolant->material);
       fmt::print("{}\n", kelvin::format_report(kelvin::report_cold_plate(

@@ -3,10 +3,13 @@
 
 #include "solver/app/gpu_run.hpp"
 #include "solver/app/thermal_run.hpp"
+#include "solver/coupling/run_size.hpp"
+#include "kernels/backend.hpp"
 
 namespace kelvin {
 
 nlohmann::json run_case(const Case& c, const RunOptions& options) {
+  check_run_fits(c, backend_memory_available());  // before any per-cell array exists
   return c.gpus ? run_gpu_case(c, options) : run_thermal_case(c, options);
 }
 

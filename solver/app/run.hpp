@@ -11,7 +11,8 @@
 namespace kelvin {
 
 /// Runs the case, writes its outputs into options.output_dir and returns the summary (also in
-/// summary.json). Throws SetupError for cases that cannot be meshed or resumed,
+/// summary.json). Throws SetupError for cases that cannot be meshed or resumed, or whose
+/// estimated memory (coupling/run_size) exceeds what the backend has available,
 /// SolverDiverged when a solve fails, and Interrupted after writing a checkpoint when
 /// request_interrupt() was called.
 nlohmann::json run_case(const Case& c, const RunOptions& options);

@@ -115,9 +115,7 @@ void case_domain(const Case& c, std::array<double, 3>& lo, std::array<double, 3>
   if (first) throw SetupError("case has no boxes");
 }
 
-Grid build_case_grid(const Case& c) {
-  std::array<double, 3> lo, hi;
-  case_domain(c, lo, hi);
+std::vector<PaintBox> case_paint_boxes(const Case& c) {
   std::vector<PaintBox> paint;
   for (const auto& b : c.boxes) {
     const int m = c.material_index(b.material);
@@ -131,20 +129,36 @@ Grid build_case_grid(const Case& c) {
       throw SetupError("coldplate: its material and the coolant's must be defined materials");
     for (const PaintBox& b : cold_plate_paint_boxes(case_cold_plate(c), metal, coolant)) paint.push_back(b);
   }
-  int background = -1;
-  if (c.domain && !c.domain->background_material.empty())
-    background = c.material_index(c.domain->background_material);
-  Grid g;
+  return paint;
+}
+
+GridAxes case_grid_axes(const Case& c, double coarsening) {
+  std::array<double, 3> lo, hi;
+  case_domain(c, lo, hi);
+  std::vector<PaintBox> paint = case_paint_boxes(c);
+  std::array<double, 3> max_cell = c.mesh.max_cell_size_m;
+  for (double& h : max_cell) h *= coarsening;
+  for (PaintBox& b : paint)
+    for (double& h : b.cell_size_m) h *= coarsening;
   try {
-    g = build_grid(lo, hi, c.mesh.max_cell_size_m, paint, background);
+    return grid_axes(lo, hi, max_cell, paint);
   } catch (const std::invalid_argument& e) {
     throw SetupError(e.what());
   }
-  if (g.cell_count() > kMaxCells)
-    throw SetupError("mesh has " + std::to_string(g.cell_count()) + " cells (" +
-                     std::to_string(g.n(0)) + " x " + std::to_string(g.n(1)) + " x " +
-                     std::to_string(g.n(2)) + "), more than the limit of " +
+}
+
+Grid build_case_grid(const Case& c) {
+  const GridAxes axes = case_grid_axes(c);
+  const long long cells = axes_cell_count(axes);
+  if (cells > kMaxCells)
+    throw SetupError("mesh has " + std::to_string(cells) + " cells (" +
+                     std::to_string(axes[0].size() - 1) + " x " + std::to_string(axes[1].size() - 1) +
+                     " x " + std::to_string(axes[2].size() - 1) + "), more than the limit of " +
                      std::to_string(kMaxCells) + "; increase mesh.max_cell_size or cell_size");
+  int background = -1;
+  if (c.domain && !c.domain->background_material.empty())
+    background = c.material_index(c.domain->background_material);
+  Grid g = paint_grid(axes, case_paint_boxes(c), background);
   const auto& mat = g.materials();
   const auto it = std::find(mat.begin(), mat.end(), -1);
   if (it != mat.end()) {

@@ -17,7 +17,15 @@ constexpr long long kMaxCells = 200'000'000LL;
 /// Domain extent: the explicit domain, else the bounding box of all boxes.
 void case_domain(const Case& c, std::array<double, 3>& lo, std::array<double, 3>& hi);
 
-/// Builds the grid from the case's boxes (mesh lines snapped to every box face).
+/// The boxes a case paints, in order: its own, then its cold plate's (material ids resolved).
+std::vector<PaintBox> case_paint_boxes(const Case& c);
+
+/// The grid lines of a case (1-D: cheap at any size axis_lines accepts), with every cell size
+/// (mesh.max_cell_size and the boxes' cell_size) multiplied by coarsening.
+GridAxes case_grid_axes(const Case& c, double coarsening = 1);
+
+/// Builds the grid from the case's boxes (mesh lines snapped to every box face). Counts the
+/// cells from the axes first: a grid over kMaxCells is refused before anything is allocated.
 Grid build_case_grid(const Case& c);
 
 /// The volumetric heat (W/m^3 per cell, i fastest) of one source on a grid; SetupError if it

@@ -85,6 +85,8 @@ Box face_slab(const int n[3], int f) {
 
 }  // namespace
 
+bool EnergyBalance::has_heat() const { return heat_in() > kNegligibleHeatW; }
+
 double EnergyBalance::relative_error() const {
   const double scale = std::max(heat_in(), heat_out());
   return scale > 0 ? std::fabs(heat_in() - heat_out()) / scale : 0.0;

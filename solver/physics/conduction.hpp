@@ -45,9 +45,17 @@ struct EnergyBalance {
   std::array<double, 6> face_net_in_W{0, 0, 0, 0, 0, 0};
   double heat_in() const { return source_W + boundary_in_W; }
   double heat_out() const { return boundary_out_W + storage_W + advected_W; }
-  /// |in - out| / max(in, out)
+  /// |in - out| / max(in, out); meaningful only when has_heat().
   double relative_error() const;
+  /// in - out, W: the only measure of a balance when no heat goes in.
+  double imbalance_W() const { return heat_in() - heat_out(); }
+  /// Whether heat goes in (more than kNegligibleHeatW). A flow-only case has none: its terms
+  /// are round-off, and their ratio (about 1) says nothing.
+  bool has_heat() const;
 };
+
+/// Heat below which a balance counts as having none, W (a micro-watt: far below any sensor).
+constexpr double kNegligibleHeatW = 1e-6;
 
 /// Temperature statistics over the cells of one material, K (volume-weighted mean).
 struct MaterialStats {

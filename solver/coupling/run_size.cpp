@@ -1,0 +1,81 @@
+// Run size and memory estimate before allocation. See run_size.hpp.
+#include "solver/coupling/run_size.hpp"
+
+#include <cmath>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "solver/coupling/problem_setup.hpp"
+
+namespace kelvin {
+
+namespace {
+
+/// Distinct (inlet temperature, flow rate) feeds among the GPUs: each gets its own flow.
+int distinct_feeds(const GpuCase& g) {
+  std::set<std::pair<double, double>> feeds;
+  for (const auto& inst : g.instances) feeds.insert({inst.inlet_temperature_K, inst.flow_rate_m3_s});
+  return static_cast<int>(feeds.size());
+}
+
+std::string bytes_text(double b) {
+  if (b >= 1e12) return fmt::format("{:.3g} TB", b / 1e12);
+  if (b >= 1e9) return fmt::format("{:.3g} GB", b / 1e9);
+  return fmt::format("{:.3g} MB", b / 1e6);
+}
+
+}  // namespace
+
+RunSize estimate_run_size(const Case& c, double coarsening) {
+  RunSize r;
+  const GridAxes axes = case_grid_axes(c, coarsening);
+  for (int d = 0; d < 3; ++d) r.n[d] = static_cast<long long>(axes[d].size()) - 1;
+  r.cells = r.n[0] * r.n[1] * r.n[2];
+  r.transient = c.transient.enabled;
+  r.thermal_models = c.gpus ? static_cast<int>(c.gpus->instances.size()) : 1;
+  r.flow_fields = !c.has_flow() ? 0 : c.gpus ? distinct_feeds(*c.gpus) : 1;
+  // bytes = base + cells (models (conduction + transient) + flows flow)
+  const double per_model = kConductionBytesPerCell + (r.transient ? kTransientBytesPerCell : 0);
+  r.bytes = kRunBaseBytes + static_cast<double>(r.cells) *
+                                (r.thermal_models * per_model + r.flow_fields * kFlowBytesPerCell);
+  return r;
+}
+
+std::string describe(const RunSize& s) {
+  std::string models = s.thermal_models > 1 ? fmt::format(" x {} GPUs", s.thermal_models) : "";
+  return fmt::format("{} cells ({} x {} x {}){}, about {}", s.cells, s.n[0], s.n[1], s.n[2],
+                     models, bytes_text(s.bytes));
+}
+
+void check_run_fits(const Case& c, std::size_t available_bytes) {
+  const RunSize need = estimate_run_size(c);
+  const double avail = static_cast<double>(available_bytes);
+  if (need.bytes <= avail) return;
+  // Cells grow like coarsening^-3: start there, then bisect on the real axes (snapping to box
+  // faces makes the count a step function of the factor).
+  double lo = 1, hi = std::cbrt(need.bytes / avail) * 2;
+  while (estimate_run_size(c, hi).bytes > avail && hi < 1e6) hi *= 2;
+  if (estimate_run_size(c, hi).bytes > avail)  // one cell per box still does not fit
+    throw SetupError(fmt::format("the run needs {}, more than the {} of memory available, and "
+                                 "no coarser mesh fits",
+                                 describe(need), bytes_text(avail)));
+  for (int it = 0; it < 40 && hi / lo > 1.001; ++it) {
+    const double mid = std::sqrt(lo * hi);
+    (estimate_run_size(c, mid).bytes > avail ? lo : hi) = mid;
+  }
+  // Printed to 3 digits: round up to a factor that, as printed, fits (the count is a step
+  // function of the factor, not monotone, so check).
+  const double decade = std::pow(10.0, std::floor(std::log10(hi)) - 2);
+  hi = std::ceil(hi / decade) * decade;
+  while (estimate_run_size(c, hi).bytes > avail) hi += decade;
+  const auto& h = c.mesh.max_cell_size_m;
+  throw SetupError(fmt::format(
+      "the run needs {}, more than the {} of memory available; coarsen every cell size "
+      "{:.3g}x: the largest mesh.max_cell_size that fits is [{:.3g}, {:.3g}, {:.3g}] mm, with "
+      "each box's cell_size scaled alike",
+      describe(need), bytes_text(avail), hi, h[0] * hi * 1e3, h[1] * hi * 1e3, h[2] * hi * 1e3));
+}
+
+}  // namespace kelvin

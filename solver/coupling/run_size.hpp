@@ -1,0 +1,45 @@
+#pragma once
+/// How big a run will be — cells and peak memory — known from the case before any per-cell
+/// array is allocated, so that `kelvin validate` can say it and `kelvin run` can refuse a case
+/// the machine cannot hold (exit 2) instead of dying in the allocator.
+#include <array>
+#include <cstddef>
+#include <string>
+
+#include "solver/case/case.hpp"
+
+namespace kelvin {
+
+/// Peak resident memory of a run, bytes = kRunBaseBytes + cells * (per-cell terms below).
+/// Measured on the CPU build (peak RSS, 2-core VM): a 2.05 M-cell conduction cube 596 MB and the
+/// 177 k-cell package 91 MB steady, 138 MB transient; the 1.27 M-cell cold plate 1.46 GB;
+/// the 8-GPU board (8 x 90 k cells, two distinct flows) 599 MB. Each constant is the largest
+/// per-cell figure seen, so the estimate errs high (the board: 622 MB estimated).
+constexpr double kRunBaseBytes = 32e6;             ///< libraries, case, output buffers
+constexpr double kConductionBytesPerCell = 350;   ///< operator, multigrid, Krylov vectors, output copies
+constexpr double kTransientBytesPerCell = 260;    ///< BDF history, predictor, source shapes
+constexpr double kFlowBytesPerCell = 850;         ///< faces, momentum and pressure systems, per flow
+
+/// The size of a run of a case.
+struct RunSize {
+  std::array<long long, 3> n{0, 0, 0};  ///< cells along x, y, z
+  long long cells = 0;
+  int thermal_models = 1;  ///< GPUs (each its own temperatures and operator), else 1
+  int flow_fields = 0;     ///< distinct coolant flows solved (one per distinct GPU feed)
+  bool transient = false;
+  double bytes = 0;        ///< estimated peak memory
+};
+
+/// The run size of c with every cell size multiplied by coarsening (1: as given). Throws
+/// SetupError when the case cannot be meshed at all (see case_grid_axes).
+RunSize estimate_run_size(const Case& c, double coarsening = 1);
+
+/// "177408 cells (84 x 88 x 24), about 91 MB" — for validate and error messages.
+std::string describe(const RunSize& size);
+
+/// Throws SetupError when the run needs more than available_bytes: the message gives the
+/// estimate, the memory available and the largest mesh.max_cell_size that fits (every cell
+/// size scaled by one factor, found by bisection on the axes).
+void check_run_fits(const Case& c, std::size_t available_bytes);
+
+}  // namespace kelvin
