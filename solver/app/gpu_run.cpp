@@ -327,7 +327,7 @@ void write_results_h5(const std::string& dir, const Case& c, const GpuFleet& fle
 /// constant workload's activity, each thermal evaluation a steady 3-D solve (conjugate with
 /// flow), through steady_operating_point (power cap, SW thermal limit, runaway, shutdown).
 json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
-                    Progress& progress, Clock::time_point t_start) {
+                    Progress& progress, Clock::time_point t_start, const RunIdentity& run_id) {
   if (c.workload.type != "constant")
     throw SetupError("gpus: a steady GPU case needs workload type constant (use a transient "
                      "section for " + c.workload.type + ")");
@@ -380,17 +380,14 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
     max_T = std::max(max_T, op.junction_K);
     gpus.push_back(j);
   }
-  json summary = {{"kelvin_version", kelvin_version()},
-                  {"case", c.name},
-                  {"backend", backend_name()},
-                  {"threads", backend_threads()},
-                  {"cells", fleet.cells_per_gpu() * fleet.size()},
-                  {"cells_per_gpu", fleet.cells_per_gpu()},
-                  {"workload", c.workload.type},
-                  {"steady", true},
-                  {"converged", all_converged},
-                  {"gpus", gpus},
-                  {"max_temperature_K", max_T}};
+  json summary = summary_header(c, run_id);
+  summary.update(json{{"cells", fleet.cells_per_gpu() * fleet.size()},
+                      {"cells_per_gpu", fleet.cells_per_gpu()},
+                      {"workload", c.workload.type},
+                      {"steady", true},
+                      {"converged", all_converged},
+                      {"gpus", gpus},
+                      {"max_temperature_K", max_T}});
   write_gpu_fields(dir, c, fleet);
   RunState none;
   write_results_h5(dir, c, fleet, {"time_s"}, none, gpus);
@@ -403,13 +400,14 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
 
 json run_gpu_case(const Case& c, const RunOptions& opt) {
   const auto t_start = Clock::now();
+  const RunIdentity run_id = identify_run(c, opt.resume);
   Progress progress(opt.quiet);
   std::filesystem::create_directories(opt.output_dir);
   const std::string dir = opt.output_dir;
   const GpuModel* model_ptr = c.gpu_model();
   if (!model_ptr) throw SetupError("gpus: unknown GPU model \"" + c.gpus->model + "\"");
   const GpuModel& model = *model_ptr;
-  if (!c.transient.enabled) return run_gpu_steady(c, opt, model, progress, t_start);
+  if (!c.transient.enabled) return run_gpu_steady(c, opt, model, progress, t_start, run_id);
 
   const std::string resolved = resolved_case_yaml(c);
   const std::string checkpoint = dir + "/checkpoint.h5";
@@ -466,11 +464,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   const double solve_s = seconds_since(t_start) - setup_s;
 
   const double duration = c.transient.end_time_s;
-  json summary;
-  summary["kelvin_version"] = kelvin_version();
-  summary["case"] = c.name;
-  summary["backend"] = backend_name();
-  summary["threads"] = backend_threads();
+  json summary = summary_header(c, run_id);
   summary["cells"] = fleet.cells_per_gpu() * n;
   summary["cells_per_gpu"] = fleet.cells_per_gpu();
   summary["workload"] = c.workload.type;

@@ -1,7 +1,16 @@
 // Run options, Ctrl-C, clock and version shared by the drivers. See run_control.hpp.
 #include "solver/app/run_control.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
+#include <ctime>
+
+#include <openssl/evp.h>
+#include <fmt/format.h>
+
+#include "kernels/backend.hpp"
+#include "solver/case/case_parser.hpp"
 
 namespace kelvin {
 
@@ -18,5 +27,43 @@ double seconds_since(Clock::time_point t0) {
 }
 
 const char* kelvin_version() { return KELVIN_VERSION; }
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed (OpenSSL)");
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+RunIdentity identify_run(const Case& c, bool resumed) {
+  RunIdentity id;
+  id.case_sha256 = sha256_hex(resolved_case_yaml(c));
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  id.started_utc = stamp;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0) id.host = host;
+  id.pid = static_cast<long>(getpid());
+  id.resumed = resumed;
+  return id;
+}
+
+nlohmann::json summary_header(const Case& c, const RunIdentity& run) {
+  return {{"kelvin_version", kelvin_version()},
+          {"case", c.name},
+          {"backend", backend_name()},
+          {"threads", backend_threads()},
+          {"run", {{"case_sha256", run.case_sha256},
+                   {"started_utc", run.started_utc},
+                   {"host", run.host},
+                   {"pid", run.pid},
+                   {"resumed", run.resumed}}}};
+}
 
 }  // namespace kelvin

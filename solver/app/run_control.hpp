@@ -5,6 +5,10 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "solver/case/case.hpp"
+
 namespace kelvin {
 
 /// How to run a case.
@@ -35,5 +39,24 @@ double seconds_since(Clock::time_point t0);
 
 /// Kelvin's version (CMake's PROJECT_VERSION), as summary.json and `kelvin info` report it.
 const char* kelvin_version();
+
+/// What ties every output file to its run: summary.json's "run" block.
+struct RunIdentity {
+  std::string case_sha256;  ///< SHA-256 of the resolved case (every value in SI, as run)
+  std::string started_utc;  ///< ISO 8601, e.g. "2026-12-04T05:27:19Z"
+  std::string host;
+  long pid = 0;
+  bool resumed = false;     ///< continued from a checkpoint
+};
+
+/// The identity of a run of c starting now.
+RunIdentity identify_run(const Case& c, bool resumed);
+
+/// SHA-256 of text as 64 lowercase hex digits (OpenSSL).
+std::string sha256_hex(const std::string& text);
+
+/// The summary fields every driver writes first: kelvin_version, case, backend, threads and
+/// the run block (identity).
+nlohmann::json summary_header(const Case& c, const RunIdentity& run);
 
 }  // namespace kelvin

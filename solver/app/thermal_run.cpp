@@ -198,6 +198,7 @@ json run_thermal_case(const Case& c, const RunOptions& opt) {
 
 static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   const auto t_start = Clock::now();
+  const RunIdentity run_id = identify_run(c, opt.resume);
   if (opt.resume) {
     if (c.has_flow() && !c.coolant->constant_properties)
       throw SetupError("--resume: transients with a temperature-dependent coolant flow write no "
@@ -380,10 +381,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
 
   const double solve_s = seconds_since(t_start) - setup_s;
   double max_T = 0;
-  summary["kelvin_version"] = kelvin_version();
-  summary["case"] = c.name;
-  summary["backend"] = backend_name();
-  summary["threads"] = backend_threads();
+  summary.update(summary_header(c, run_id));
   summary["cells"] = gs.cells;
   summary["grid"] = {{"n", gs.n}, {"worst_aspect_ratio", gs.worst_aspect_ratio},
                      {"min_cell_size_m", gs.min_cell_size_m}, {"max_cell_size_m", gs.max_cell_size_m}};
