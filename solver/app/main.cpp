@@ -38,11 +38,11 @@ int cmd_validate(const std::string& path) {
     const kelvin::RunSize size = kelvin::estimate_run_size(c);
     const std::size_t avail = kelvin::backend_memory_available();
     kelvin::check_run_fits(c, avail);
+    // The run fits, so its mesh (4 bytes a cell) does: paint it to find uncovered cells.
+    const kelvin::Grid g = kelvin::build_case_grid(c);
     fmt::print("{}: ok: {} materials, {} boxes, {} sources, {} boundary conditions; mesh {}\n",
                path, c.materials.size(), c.boxes.size(), c.sources.size(), c.boundaries.size(),
                kelvin::describe(size));
-    // The run fits, so its mesh (4 bytes a cell) does: paint it to find uncovered cells.
-    const kelvin::Grid g = kelvin::build_case_grid(c);
     const kelvin::GridStats s = g.stats();
     fmt::print("memory: {:.3g} GB estimated of {:.3g} GB available ({}); worst cell aspect ratio {:.1f}\n",
                size.bytes / 1e9, static_cast<double>(avail) / 1e9, kelvin::backend_name(),

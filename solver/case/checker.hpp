@@ -1,0 +1,110 @@
+#pragma once
+/// Private to solver/case/: the Checker behind check_case(). Its thermal checks live in
+/// check_thermal.cpp, the coolant, cold plate, flow and GPU checks in check_flow_gpus.cpp.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "solver/case/case_parser.hpp"
+#include "solver/physics/coolant.hpp"
+
+namespace kelvin::parse_detail {
+
+/// "[a, b, c] unit" with six significant digits, for messages.
+std::string vec_text(const std::array<double, 3>& a, const char* unit);
+
+/// Reports problems at the place a key was written: the key's own mark when the parser
+/// recorded one, else the mark of the thing it belongs to, else just the file.
+class Checker {
+ public:
+  /// Checks c (which must outlive the checker), appending to diags.
+  Checker(const Case& c, std::vector<Diagnostic>& diags) : m_case(c), m_diags(diags) {}
+
+  /// Whether the parser already reported the value at path, or something containing it
+  /// ("sources[0]" contains "sources[0].power"; "" contains everything).
+  bool failed(std::string path) const;
+
+  /// Whether the parser reported anything at path or inside it ("coldplate.fins.pitch" is
+  /// inside "coldplate"), or anything containing it.
+  bool failed_under(const std::string& path) const;
+
+  /// Reports message at the key path, else at its nearest marked parent, else at fallback;
+  /// nothing if the parser already reported path (see failed()).
+  void report(const std::string& path, const SourceMark& fallback, const std::string& message);
+  /// report() without a fallback mark.
+  void report(const std::string& path, const std::string& message) {
+    report(path, SourceMark{}, message);
+  }
+
+  /// Runs every check, in an order where each one finds what it needs (materials, the cold
+  /// plate and the domain first).
+  void run();
+
+ private:
+  /// An axis-aligned box in m.
+  struct Extent {
+    std::array<double, 3> lo{}, hi{};
+  };
+
+  // The thermal model (check_thermal.cpp).
+  /// Conductivity, density and specific heat positive; names printable and unique.
+  void check_materials();
+  /// Boxes well-formed, inside an explicit domain, of known materials.
+  void check_boxes();
+  /// The explicit domain well-formed, else the bounding box of the boxes and the cold plate.
+  void check_domain();
+  /// Sources well-formed, inside the domain, overlapping some material; power maps valid.
+  void check_sources();
+  /// Boundary values physical; a steady case has a fixed temperature somewhere.
+  void check_boundaries();
+  /// Contacts between two different known materials, once each, resistance >= 0.
+  void check_contacts();
+  /// Probes named uniquely and inside the domain.
+  void check_probes();
+  /// Top-level names, initial temperature, mesh, solver and transient settings.
+  void check_settings();
+
+  // Coolant, cold plate, flow and GPUs (check_flow_gpus.cpp).
+  /// The fluid known, something flowing, its temperatures within the fluid's range.
+  void check_coolant();
+  /// The plate's material and flow, and that make_cold_plate() accepts its spec.
+  void check_coldplate();
+  /// Ports and flow settings valid; the plate inside the domain, its cover on top.
+  void check_flow();
+  /// Every gpu_models entry physical and consistent.
+  void check_gpu_models();
+  /// The GPU model known, instances within its limits, the die source and time step fit.
+  void check_gpus();
+  /// Workload fractions, activities and times within range; a trace's file exists.
+  void check_workload();
+  /// A region on face (BoundaryCondition and FlowPort regions): min < max along both
+  /// tangential axes, inside the face. path is the owner's ("boundaries[0]").
+  void check_region(const std::string& path, const SourceMark& mark, const std::string& who,
+                    Face face, const std::array<double, 2>& lo, const std::array<double, 2>& hi);
+  /// The longest prefix of path (cut at '.' or '[') that key_marks knows, else path.
+  std::string nearest_marked(const std::string& path) const;
+  /// Reports name unless it is one of the case's materials; who names the referrer.
+  void check_material_ref(const std::string& name, const std::string& path,
+                          const SourceMark& fallback, const std::string& who);
+
+  /// Whether the box lo .. hi lies inside m_domain (to a relative 1e-9).
+  bool inside(const std::array<double, 3>& lo, const std::array<double, 3>& hi) const {
+    for (int d = 0; d < 3; ++d) {
+      const double tol = 1e-9 * (m_domain.hi[d] - m_domain.lo[d]);
+      if (!(lo[d] >= m_domain.lo[d] - tol && hi[d] <= m_domain.hi[d] + tol)) return false;
+    }
+    return true;
+  }
+
+  const Case& m_case;
+  std::vector<Diagnostic>& m_diags;           // the caller's
+  std::vector<std::string> m_material_names;  // the case's, once check_materials() ran
+  bool m_has_domain = false;                  // whether m_domain is a valid, non-empty box
+  Extent m_domain;
+  std::optional<CoolantProperties> m_coolant;  // when the coolant is valid
+  std::optional<ColdPlateLayout> m_plate;      // when the coldplate is valid
+  std::optional<Extent> m_plate_extent;        // m_plate's outer box
+};
+
+}  // namespace kelvin::parse_detail
