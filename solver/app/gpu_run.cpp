@@ -432,7 +432,8 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   IntervalStepper stepper(c, model, fleet, st, work, unthrottled);
   const double dt = c.gpus->control_interval_s;
   const long long intervals = std::llround(std::ceil(c.transient.end_time_s / dt - 1e-9));
-  auto last_checkpoint = Clock::now();
+  CheckpointSchedule schedule(c.transient.checkpoint_interval_s, checkpoint,
+                              fmt::format("kelvin run {} -o {} --resume", c.file, dir));
   while (st.interval < intervals) {
     const double t0 = st.interval * dt;
     stepper.step(t0, std::min(dt, c.transient.end_time_s - t0));
@@ -446,18 +447,8 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
                                 c.transient.end_time_s, tj_max - 273.15,
                                 tokens_so_far),
                     t / c.transient.end_time_s);
-    const bool stop = interrupt_requested();
-    if (stop || seconds_since(last_checkpoint) >= c.transient.checkpoint_interval_s) {
-      write_checkpoint(checkpoint, resolved, fleet, st, work, unthrottled);
-      last_checkpoint = Clock::now();
-    }
-    if (stop) {
-      clear_interrupt();
-      progress.finish();
-      throw Interrupted(fmt::format("interrupted at t = {:.6g} s; checkpoint written to {}; "
-                                    "continue with: kelvin run {} -o {} --resume",
-                                    t, checkpoint, c.file, dir));
-    }
+    if (interrupt_requested()) progress.finish();
+    schedule.after_step(t, [&] { write_checkpoint(checkpoint, resolved, fleet, st, work, unthrottled); });
   }
   progress.finish();
   write_checkpoint(checkpoint, resolved, fleet, st, work, unthrottled);

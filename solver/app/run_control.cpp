@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <ctime>
+#include <utility>
 
 #include <openssl/evp.h>
 #include <fmt/format.h>
@@ -24,6 +25,24 @@ void clear_interrupt() { g_interrupt = 0; }
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+CheckpointSchedule::CheckpointSchedule(double interval_s, std::string checkpoint_path,
+                                       std::string resume_command)
+    : m_interval_s(interval_s), m_path(std::move(checkpoint_path)), m_resume(std::move(resume_command)) {}
+
+void CheckpointSchedule::after_step(double t_s, const std::function<void()>& save,
+                                    const std::string& why_not_resumable) {
+  const bool stop = interrupt_requested();
+  if (save && (stop || seconds_since(m_last) >= m_interval_s)) {
+    save();
+    m_last = Clock::now();
+  }
+  if (!stop) return;
+  clear_interrupt();
+  throw Interrupted(save ? fmt::format("interrupted at t = {:.6g} s; checkpoint written to {}; "
+                                       "continue with: {}", t_s, m_path, m_resume)
+                         : fmt::format("interrupted at t = {:.6g} s; {}", t_s, why_not_resumable));
 }
 
 const char* kelvin_version() { return KELVIN_VERSION; }

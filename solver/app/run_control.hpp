@@ -2,6 +2,7 @@
 /// What every run driver shares (the thermal driver, the GPU driver, and the loop and facility
 /// drivers to come): run options, the Ctrl-C request, the wall clock, Kelvin's version.
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -36,6 +37,24 @@ void clear_interrupt();
 using Clock = std::chrono::steady_clock;
 /// Wall-clock seconds since t0.
 double seconds_since(Clock::time_point t0);
+
+/// When a transient writes its checkpoint: every interval of wall-clock time, and at once on
+/// Ctrl-C (request_interrupt), after which the run stops with Interrupted saying how to resume.
+class CheckpointSchedule {
+ public:
+  /// resume_command: what the user types to continue ("kelvin run CASE -o DIR --resume").
+  CheckpointSchedule(double interval_s, std::string checkpoint_path, std::string resume_command);
+  /// After every step (time t_s): calls save() when due or when Ctrl-C was pressed; then, on
+  /// Ctrl-C, clears the request and throws Interrupted. Without save (a run that cannot be
+  /// resumed) Interrupted says why_not_resumable instead.
+  void after_step(double t_s, const std::function<void()>& save,
+                  const std::string& why_not_resumable = {});
+
+ private:
+  double m_interval_s;
+  std::string m_path, m_resume;
+  Clock::time_point m_last = Clock::now();
+};
 
 /// Kelvin's version (CMake's PROJECT_VERSION), as summary.json and `kelvin info` report it.
 const char* kelvin_version();

@@ -338,7 +338,8 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
       monitor.record(0.0, solver, integ.temperature());
       write_snapshot(0, 0.0);
     }
-    auto last_checkpoint = Clock::now();
+    CheckpointSchedule schedule(tr.checkpoint_interval_s, checkpoint,
+                                fmt::format("kelvin run {} -o {} --resume", c.file, dir));
     for (std::size_t o = first_output; o < out_times.size(); ++o) {
       integ.advance_to(out_times[o], [&](const StepInfo& s) {
         converged = converged && s.solve.converged;
@@ -349,20 +350,9 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
         progress.update(fmt::format("t = {:.4g} s / {:.4g} s  dt {:.3g} s  step {}  iterations {}",
                                     s.time_s, tr.end_time_s, s.dt_s, integ.steps(), s.solve.iterations),
                         s.time_s / tr.end_time_s);
-        const bool stop = interrupt_requested();
-        if (resumable && (stop || seconds_since(last_checkpoint) >= tr.checkpoint_interval_s)) {
-          save(o);
-          last_checkpoint = Clock::now();
-        }
-        if (!stop) return;
-        clear_interrupt();
-        progress.finish();
-        throw Interrupted(resumable ? fmt::format("interrupted at t = {:.6g} s; checkpoint written to {}; "
-                                                  "continue with: kelvin run {} -o {} --resume",
-                                                  s.time_s, checkpoint, c.file, dir)
-                                    : fmt::format("interrupted at t = {:.6g} s; runs with a "
-                                                  "temperature-dependent coolant flow write no "
-                                                  "checkpoint", s.time_s));
+        if (interrupt_requested()) progress.finish();
+        schedule.after_step(s.time_s, resumable ? std::function<void()>([&] { save(o); }) : nullptr,
+                            "runs with a temperature-dependent coolant flow write no checkpoint");
       });
       write_snapshot(static_cast<int>(o) + 1, out_times[o]);
     }
