@@ -230,7 +230,7 @@ def main():
         with open(cpath, "w") as f:
             f.write(new)
         out = os.path.join(d, "out")
-        cmd = [kelvin] + (["--threads", str(a.threads)] if a.threads else []) + ["run", cpath, "-o", out]
+        cmd = [kelvin] + (["--threads", str(a.threads)] if a.threads else []) + ["run", cpath, "-o", out, "--overwrite"]
         print(f"flow_sweep: {lpm:g} L/min ({how}): {' '.join(cmd)}", file=sys.stderr, flush=True)
         t0 = time.time()
         with open(os.path.join(d, "kelvin.log"), "w") as lf:

@@ -43,7 +43,8 @@ TEST(RunSize, SuggestedCoarseningFitsAndTheRefusalSaysSo) {
       kelvin::load_case(std::string(KELVIN_SOURCE_DIR) + "/cases/h100-package/case.yaml");
   const double need = kelvin::estimate_run_size(c).bytes;
   // room for a tenth of the cells' memory
-  const std::size_t avail = static_cast<std::size_t>(kelvin::kRunBaseBytes + (need - kelvin::kRunBaseBytes) / 10);
+  const std::size_t avail =
+      static_cast<std::size_t>(kelvin::kRunBaseBytes + (need - kelvin::kRunBaseBytes) / 10);
   try {
     kelvin::check_run_fits(c, avail);
     FAIL() << "a run ten times larger than memory was accepted";

@@ -91,12 +91,15 @@ json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
   json R = json::object();
   const std::string jm = !c.junction_material.empty() ? c.junction_material : "silicon";
   if (materials.contains(jm) && power_W > 0)
-    R["junction_to_inlet"] = (materials[jm]["max_temperature_K"].get<double>() - in.temperature()) / power_W;
+    R["junction_to_inlet"] =
+        (materials[jm]["max_temperature_K"].get<double>() - in.temperature()) / power_W;
   double T_case = std::nan("");
-  if (probes.contains("case")) T_case = probes["case"]["temperature_K"].get<double>();
+  if (probes.contains("case"))
+    T_case = probes["case"]["temperature_K"].get<double>();
   else if (!c.case_material.empty() && materials.contains(c.case_material))
     T_case = materials[c.case_material]["max_temperature_K"].get<double>();
-  if (std::isfinite(T_case) && power_W > 0) R["case_to_inlet"] = (T_case - in.temperature()) / power_W;
+  if (std::isfinite(T_case) && power_W > 0)
+    R["case_to_inlet"] = (T_case - in.temperature()) / power_W;
   s["thermal_resistance_K_per_W"] = R;
   if (c.coldplate) {
     const ColdPlateLayout l = case_cold_plate(c);
@@ -110,18 +113,19 @@ json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
     mean /= std::max<std::size_t>(q.size(), 1);
     double lo = 1e300, hi = 0;
     for (double v : q) lo = std::min(lo, v / mean), hi = std::max(hi, v / mean);
-    s["channel_flow"] = {{"channels", q.size()}, {"min_fraction", lo}, {"max_fraction", hi},
-                         {"mean_kg_s", mean}};
+    s["channel_flow"] = {
+        {"channels", q.size()}, {"min_fraction", lo}, {"max_fraction", hi}, {"mean_kg_s", mean}};
   }
   // The coolant at the inlet temperature and every port: what an independent solver needs to
   // set up the same problem (bench/openfoam/coldplate/kelvin_to_spec.py).
   const double Ti = in.temperature();
   s["coolant"] = {{"name", std::string(cool.name)},
                   {"constant_properties", c.coolant->constant_properties},
-                  {"at_inlet", {{"density_kg_m3", cool.density(Ti)},
-                                {"specific_heat_J_kgK", cool.specific_heat(Ti)},
-                                {"conductivity_W_mK", cool.conductivity(Ti)},
-                                {"viscosity_Pa_s", cool.viscosity(Ti)}}}};
+                  {"at_inlet",
+                   {{"density_kg_m3", cool.density(Ti)},
+                    {"specific_heat_J_kgK", cool.specific_heat(Ti)},
+                    {"conductivity_W_mK", cool.conductivity(Ti)},
+                    {"viscosity_Pa_s", cool.viscosity(Ti)}}}};
   json ports = json::array();
   for (const FlowPort& p : case_ports(c)) {
     json j = {{"name", p.name},
@@ -137,10 +141,12 @@ json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
     ports.push_back(j);
   }
   s["ports"] = ports;
-  s["mass_balance"] = {{"inflow_kg_s", in.mass_kg_s},
-                       {"outflow_kg_s", out.mass_kg_s},
-                       {"relative_error", in.mass_kg_s > 0 ? std::fabs(out.mass_kg_s - in.mass_kg_s) / in.mass_kg_s : 0.0},
-                       {"continuity_residual", flow.continuity_residual()}};
+  s["mass_balance"] = {
+      {"inflow_kg_s", in.mass_kg_s},
+      {"outflow_kg_s", out.mass_kg_s},
+      {"relative_error",
+       in.mass_kg_s > 0 ? std::fabs(out.mass_kg_s - in.mass_kg_s) / in.mass_kg_s : 0.0},
+      {"continuity_residual", flow.continuity_residual()}};
   return s;
 }
 

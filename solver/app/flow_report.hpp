@@ -2,9 +2,8 @@
 /// The engineering figures of a cold plate for summary.json: pressure drop, mixed-mean inlet
 /// and outlet temperatures, thermal resistances, flow maldistribution across channels, the
 /// coolant and ports as an independent solver would need them, and the mass balance.
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "meshes/grid.hpp"
 #include "solver/case/case.hpp"

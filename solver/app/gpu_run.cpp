@@ -178,7 +178,7 @@ class IntervalStepper {
 
 void write_checkpoint(const std::string& path, const std::string& resolved, const GpuFleet& fleet,
                       const RunState& st, const WorkloadRunner& work, const WorkloadRunner& free) {
-  H5Writer h5(path);
+  H5Writer h5 = checkpoint_writer(path);
   h5.write_string("case/resolved_yaml", resolved);
   h5.write_attribute("/", "backend", std::string(backend_name()));
   h5.write_attribute("/", "threads", static_cast<double>(backend_threads()));

@@ -61,13 +61,14 @@ int cmd_validate(const std::string& path) {
   }
 }
 
-int cmd_run(const std::string& path, const std::string& out, bool quiet, bool resume) {
+int cmd_run(const std::string& path, const std::string& out, bool quiet, bool resume, bool overwrite) {
   try {
     const kelvin::Case c = kelvin::load_case(path);
     kelvin::RunOptions opt;
     opt.output_dir = out;
     opt.quiet = quiet;
     opt.resume = resume;
+    opt.overwrite = overwrite;
     if (c.transient.enabled) std::signal(SIGINT, on_sigint);  // steady solves just stop
     const auto summary = kelvin::run_case(c, opt);
     if (!quiet) fmt::print("{}", kelvin::format_report(summary, out));
@@ -103,7 +104,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
 
   std::string run_case, run_out = "out";
-  bool quiet = false, resume = false;
+  bool quiet = false, resume = false, overwrite = false;
   auto* run = app.add_subcommand("run", "Run a case and write its results");
   run->add_option("case", run_case, "Case file (YAML)")->required();
   run->add_option("-o,--output", run_out, "Output directory (created if missing)");
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
   run->add_flag("--resume", resume,
                 "Continue a transient from OUTPUT/checkpoint.h5 (written every checkpoint_interval "
                 "of wall-clock time and on Ctrl-C)");
+  run->add_flag("--overwrite", overwrite, "Replace the files of an earlier run in OUTPUT");
   run->add_option("--threads", threads, "CPU threads")->check(CLI::PositiveNumber);
 
   std::string validate_case;
@@ -127,7 +129,7 @@ int main(int argc, char** argv) {
   }
   try {
     kelvin::set_backend_threads(threads);
-    if (*run) return cmd_run(run_case, run_out, quiet, resume);
+    if (*run) return cmd_run(run_case, run_out, quiet, resume, overwrite);
     if (*validate) return cmd_validate(validate_case);
     if (*info) return cmd_info();
   } catch (const std::exception& e) {

@@ -1,15 +1,43 @@
 // Chooses the driver a case needs. See run.hpp.
 #include "solver/app/run.hpp"
 
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "kernels/backend.hpp"
 #include "solver/app/gpu_run.hpp"
 #include "solver/app/thermal_run.hpp"
 #include "solver/coupling/run_size.hpp"
-#include "kernels/backend.hpp"
+#include "solver/io/output_dir.hpp"
+#include "solver/io/output_lock.hpp"
 
 namespace kelvin {
+namespace {
+
+/// Makes options.output_dir this run's: created, locked for the run, and holding no file of an
+/// earlier run (refused without --overwrite; a resumed run keeps them and loses temporaries).
+OutputLock take_output_folder(const RunOptions& o) {
+  make_output_folder(o.output_dir);
+  OutputLock lock(o.output_dir);
+  if (!lock.notice().empty()) fmt::print(stderr, "kelvin: {}\n", lock.notice());
+  if (o.resume) {
+    remove_kelvin_outputs(o.output_dir, OutputFiles::Temporaries);
+    return lock;
+  }
+  if (!o.overwrite) refuse_stale_outputs(o.output_dir);
+  const auto removed = remove_kelvin_outputs(o.output_dir);
+  if (!removed.empty() && !o.quiet)
+    fmt::print(stderr, "kelvin: removed {} files of an earlier run from {}: {}\n", removed.size(),
+               o.output_dir, list_for_message(removed));
+  return lock;
+}
+
+}  // namespace
 
 nlohmann::json run_case(const Case& c, const RunOptions& options) {
   check_run_fits(c, backend_memory_available());  // before any per-cell array exists
+  const OutputLock lock = take_output_folder(options);
   return c.gpus ? run_gpu_case(c, options) : run_thermal_case(c, options);
 }
 

@@ -1,9 +1,8 @@
 #pragma once
 /// Runs a case end to end with the driver its content asks for (app/thermal_run for
 /// conduction and cold plates, app/gpu_run for cases with GPUs) and reports it.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "solver/app/run_control.hpp"
 #include "solver/case/case.hpp"

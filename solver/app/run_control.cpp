@@ -1,14 +1,13 @@
 // Run options, Ctrl-C, clock and version shared by the drivers. See run_control.hpp.
 #include "solver/app/run_control.hpp"
 
+#include <fmt/format.h>
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <ctime>
 #include <utility>
-
-#include <openssl/evp.h>
-#include <fmt/format.h>
 
 #include "kernels/backend.hpp"
 #include "solver/case/case_parser.hpp"
@@ -29,7 +28,9 @@ double seconds_since(Clock::time_point t0) {
 
 CheckpointSchedule::CheckpointSchedule(double interval_s, std::string checkpoint_path,
                                        std::string resume_command)
-    : m_interval_s(interval_s), m_path(std::move(checkpoint_path)), m_resume(std::move(resume_command)) {}
+    : m_interval_s(interval_s),
+      m_path(std::move(checkpoint_path)),
+      m_resume(std::move(resume_command)) {}
 
 void CheckpointSchedule::after_step(double t_s, const std::function<void()>& save,
                                     const std::string& why_not_resumable) {
@@ -41,7 +42,8 @@ void CheckpointSchedule::after_step(double t_s, const std::function<void()>& sav
   if (!stop) return;
   clear_interrupt();
   throw Interrupted(save ? fmt::format("interrupted at t = {:.6g} s; checkpoint written to {}; "
-                                       "continue with: {}", t_s, m_path, m_resume)
+                                       "continue with: {}",
+                                       t_s, m_path, m_resume)
                          : fmt::format("interrupted at t = {:.6g} s; {}", t_s, why_not_resumable));
 }
 
@@ -78,11 +80,12 @@ nlohmann::json summary_header(const Case& c, const RunIdentity& run) {
           {"case", c.name},
           {"backend", backend_name()},
           {"threads", backend_threads()},
-          {"run", {{"case_sha256", run.case_sha256},
-                   {"started_utc", run.started_utc},
-                   {"host", run.host},
-                   {"pid", run.pid},
-                   {"resumed", run.resumed}}}};
+          {"run",
+           {{"case_sha256", run.case_sha256},
+            {"started_utc", run.started_utc},
+            {"host", run.host},
+            {"pid", run.pid},
+            {"resumed", run.resumed}}}};
 }
 
 }  // namespace kelvin

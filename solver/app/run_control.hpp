@@ -3,10 +3,9 @@
 /// drivers to come): run options, the Ctrl-C request, the wall clock, Kelvin's version.
 #include <chrono>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "solver/case/case.hpp"
 
@@ -15,8 +14,9 @@ namespace kelvin {
 /// How to run a case.
 struct RunOptions {
   std::string output_dir = "out";
-  bool quiet = false;   // no progress or report on stderr/stdout
-  bool resume = false;  // continue a transient from output_dir/checkpoint.h5
+  bool quiet = false;      // no progress or report on stderr/stdout
+  bool resume = false;     // continue a transient from output_dir/checkpoint.h5
+  bool overwrite = false;  // replace an earlier run's files in output_dir
 };
 
 /// A transient stopped on request (Ctrl-C) after writing its checkpoint; what() says how to
@@ -65,7 +65,7 @@ struct RunIdentity {
   std::string started_utc;  ///< ISO 8601, e.g. "2026-12-04T05:27:19Z"
   std::string host;
   long pid = 0;
-  bool resumed = false;     ///< continued from a checkpoint
+  bool resumed = false;  ///< continued from a checkpoint
 };
 
 /// The identity of a run of c starting now.

@@ -307,7 +307,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     double max_rel_err = 0;
     std::size_t first_output = 0;
     auto save = [&](std::size_t o) {
-      H5Writer h5(checkpoint);
+      H5Writer h5 = checkpoint_writer(checkpoint);
       h5.write_string("case/resolved_yaml", resolved_case_yaml(c));
       h5.write_vector("run/scalars", {static_cast<double>(o), max_rel_err, converged ? 1.0 : 0.0});
       write_integrator_state(h5, "transient/", integ.save_state());

@@ -2,9 +2,8 @@
 /// The thermal driver: a case without GPUs end to end — mesh, steady or transient solve
 /// (conduction, or conjugate heat transfer with coolant flow), and every output
 /// (solution.vtr / .pvd, results.h5, summary.json, timeseries.csv, checkpoint.h5).
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "solver/app/run_control.hpp"
 #include "solver/case/case.hpp"

@@ -1,11 +1,11 @@
 // Run size and memory estimate before allocation. See run_size.hpp.
 #include "solver/coupling/run_size.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "solver/coupling/problem_setup.hpp"
 
@@ -16,7 +16,8 @@ namespace {
 /// Distinct (inlet temperature, flow rate) feeds among the GPUs: each gets its own flow.
 int distinct_feeds(const GpuCase& g) {
   std::set<std::pair<double, double>> feeds;
-  for (const auto& inst : g.instances) feeds.insert({inst.inlet_temperature_K, inst.flow_rate_m3_s});
+  for (const auto& inst : g.instances)
+    feeds.insert({inst.inlet_temperature_K, inst.flow_rate_m3_s});
   return static_cast<int>(feeds.size());
 }
 
@@ -45,8 +46,8 @@ RunSize estimate_run_size(const Case& c, double coarsening) {
 
 std::string describe(const RunSize& s) {
   std::string models = s.thermal_models > 1 ? fmt::format(" x {} GPUs", s.thermal_models) : "";
-  return fmt::format("{} cells ({} x {} x {}){}, about {}", s.cells, s.n[0], s.n[1], s.n[2],
-                     models, bytes_text(s.bytes));
+  return fmt::format("{} cells ({} x {} x {}){}, about {}", s.cells, s.n[0], s.n[1], s.n[2], models,
+                     bytes_text(s.bytes));
 }
 
 void check_run_fits(const Case& c, std::size_t available_bytes) {
@@ -58,9 +59,10 @@ void check_run_fits(const Case& c, std::size_t available_bytes) {
   double lo = 1, hi = std::cbrt(need.bytes / avail) * 2;
   while (estimate_run_size(c, hi).bytes > avail && hi < 1e6) hi *= 2;
   if (estimate_run_size(c, hi).bytes > avail)  // one cell per box still does not fit
-    throw SetupError(fmt::format("the run needs {}, more than the {} of memory available, and "
-                                 "no coarser mesh fits",
-                                 describe(need), bytes_text(avail)));
+    throw SetupError(
+        fmt::format("the run needs {}, more than the {} of memory available, and "
+                    "no coarser mesh fits",
+                    describe(need), bytes_text(avail)));
   for (int it = 0; it < 40 && hi / lo > 1.001; ++it) {
     const double mid = std::sqrt(lo * hi);
     (estimate_run_size(c, mid).bytes > avail ? lo : hi) = mid;

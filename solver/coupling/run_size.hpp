@@ -15,10 +15,11 @@ namespace kelvin {
 /// 177 k-cell package 91 MB steady, 138 MB transient; the 1.27 M-cell cold plate 1.46 GB;
 /// the 8-GPU board (8 x 90 k cells, two distinct flows) 599 MB. Each constant is the largest
 /// per-cell figure seen, so the estimate errs high (the board: 622 MB estimated).
-constexpr double kRunBaseBytes = 32e6;             ///< libraries, case, output buffers
-constexpr double kConductionBytesPerCell = 350;   ///< operator, multigrid, Krylov vectors, output copies
-constexpr double kTransientBytesPerCell = 260;    ///< BDF history, predictor, source shapes
-constexpr double kFlowBytesPerCell = 850;         ///< faces, momentum and pressure systems, per flow
+constexpr double kRunBaseBytes = 32e6;  ///< libraries, case, output buffers
+constexpr double kConductionBytesPerCell =
+    350;  ///< operator, multigrid, Krylov vectors, output copies
+constexpr double kTransientBytesPerCell = 260;  ///< BDF history, predictor, source shapes
+constexpr double kFlowBytesPerCell = 850;       ///< faces, momentum and pressure systems, per flow
 
 /// The size of a run of a case.
 struct RunSize {
@@ -27,7 +28,7 @@ struct RunSize {
   int thermal_models = 1;  ///< GPUs (each its own temperatures and operator), else 1
   int flow_fields = 0;     ///< distinct coolant flows solved (one per distinct GPU feed)
   bool transient = false;
-  double bytes = 0;        ///< estimated peak memory
+  double bytes = 0;  ///< estimated peak memory
 };
 
 /// The run size of c with every cell size multiplied by coarsening (1: as given). Throws

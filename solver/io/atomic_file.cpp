@@ -5,23 +5,11 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <stdexcept>
+
+#include "solver/io/output_error.hpp"
 
 namespace kelvin {
 namespace {
-
-[[noreturn]] void throw_errno(const std::string& what, const std::string& path, int err) {
-  throw std::runtime_error(what + " '" + path + "': " + std::strerror(err));
-}
-
-/// Directory part of path ("." when it has none), for fsync-ing the rename itself.
-std::string parent_directory(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 /// Makes the rename durable. Best effort: some file systems refuse fsync on directories,
 /// and by then the data itself is already safe on disk.
@@ -32,15 +20,38 @@ void sync_directory_of(const std::string& path) noexcept {
   ::close(fd);
 }
 
-void fsync_path(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("cannot open", path, errno);
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw_errno("cannot flush to disk", path, err);
+/// Writes every byte, retrying short writes and EINTR; returns 0 or the errno of the failure.
+int write_all(int fd, const char* data, std::size_t size) noexcept {
+  while (size > 0) {
+    const ssize_t written = ::write(fd, data, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
   }
-  ::close(fd);
+  return 0;
+}
+
+/// Writes, flushes and closes fd (always closed); returns 0 or the first errno. Without fsync
+/// before rename, a power loss can leave the new name pointing at an empty file; close() can
+/// report deferred write errors (NFS, quota), so it is checked too.
+int fill_and_close(int fd, const char* data, std::size_t size) noexcept {
+  int err = write_all(fd, data, size);
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  return err;
+}
+
+/// Renames temporary over path (removing temporary on failure) and syncs the folder.
+void rename_into_place(const std::string& temporary, const std::string& path) {
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    remove_temporary(temporary);
+    throw OutputError("cannot rename '" + temporary + "' to", path, err);
+  }
+  sync_directory_of(path);
 }
 
 }  // namespace
@@ -53,59 +64,33 @@ void remove_temporary(const std::string& temporary_path) noexcept {
   ::unlink(temporary_path.c_str());
 }
 
-void write_file_atomic(const std::string& path, const std::string& content) {
+void write_file_atomic(const std::string& path, const void* data, std::size_t size) {
   const std::string tmp = temporary_path_for(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) throw_errno("cannot create", tmp, errno);
+  if (fd < 0) throw OutputError("cannot write", path, errno, size);
+  if (const int err = fill_and_close(fd, static_cast<const char*>(data), size); err != 0) {
+    remove_temporary(tmp);  // before OutputError measures the free space
+    throw OutputError("cannot write", path, err, size);
+  }
+  rename_into_place(tmp, path);
+}
 
-  const char* data = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    const ssize_t written = ::write(fd, data, left);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      remove_temporary(tmp);
-      throw_errno("cannot write", path, err);
-    }
-    data += written;
-    left -= static_cast<std::size_t>(written);
-  }
-  // Without fsync before rename, a power loss can leave the new name pointing at an empty file.
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    remove_temporary(tmp);
-    throw_errno("cannot flush to disk", path, err);
-  }
-  // close() can report deferred write errors (NFS, quota), so it is checked too.
-  if (::close(fd) != 0) {
-    const int err = errno;
-    remove_temporary(tmp);
-    throw_errno("cannot write", path, err);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    remove_temporary(tmp);
-    throw_errno("cannot rename '" + tmp + "' to", path, err);
-  }
-  sync_directory_of(path);
+void write_file_atomic(const std::string& path, const std::string& content) {
+  write_file_atomic(path, content.data(), content.size());
 }
 
 void commit_temporary(const std::string& temporary_path, const std::string& final_path) {
-  try {
-    fsync_path(temporary_path);
-  } catch (...) {
-    remove_temporary(temporary_path);
-    throw;
-  }
-  if (std::rename(temporary_path.c_str(), final_path.c_str()) != 0) {
+  const int fd = ::open(temporary_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     const int err = errno;
     remove_temporary(temporary_path);
-    throw_errno("cannot rename '" + temporary_path + "' to", final_path, err);
+    throw OutputError("cannot write", final_path, err);
   }
-  sync_directory_of(final_path);
+  if (const int err = fill_and_close(fd, nullptr, 0); err != 0) {
+    remove_temporary(temporary_path);
+    throw OutputError("cannot write", final_path, err);
+  }
+  rename_into_place(temporary_path, final_path);
 }
 
 }  // namespace kelvin

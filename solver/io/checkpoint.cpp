@@ -3,15 +3,41 @@
 
 #include <filesystem>
 
-#include "solver/base/errors.hpp"
-
 namespace kelvin {
+namespace {
+
+[[noreturn]] void throw_damaged(const std::string& path, const std::string& reason) {
+  throw DamagedCheckpoint("--resume: " + path + " is damaged: " + reason +
+                          "; delete it or run without --resume");
+}
+
+/// Runs read, turning a failed checksum into DamagedCheckpoint.
+template <class Read>
+auto guarded(const std::string& path, Read read) {
+  try {
+    return read();
+  } catch (const DamagedFile& e) {
+    const std::string kind = e.data_checksum() ? "Fletcher-32" : "metadata";
+    throw_damaged(path, e.object() + " fails its " + kind + " checksum");
+  }
+}
+
+}  // namespace
+
+H5Writer checkpoint_writer(const std::string& path) {
+  return H5Writer(path, H5Writer::Checksums::On);
+}
 
 void check_checkpoint(const std::string& path, const std::string& resolved_case) {
   if (!std::filesystem::exists(path))
     throw SetupError("--resume: no checkpoint at " + path + " (run without --resume first)");
+  const auto unchecked = guarded(path, [&] { return h5_verify(path); });
+  if (!unchecked.empty())
+    throw_damaged(path, "dataset '" + unchecked.front() +
+                            "' carries no checksum (written by an older Kelvin?)");
   if (h5_read_string(path, "case/resolved_yaml") != resolved_case)
-    throw SetupError("--resume: " + path + " belongs to a different case or other settings; "
+    throw SetupError("--resume: " + path +
+                     " belongs to a different case or other settings; "
                      "run without --resume to start afresh");
 }
 
@@ -23,12 +49,13 @@ void write_integrator_state(H5Writer& h5, const std::string& group,
   h5.write_vector(group + "older", s.older);
 }
 
-TransientIntegrator::State read_integrator_state(const std::string& path, const std::string& group) {
+TransientIntegrator::State read_integrator_state(const std::string& path,
+                                                 const std::string& group) {
   TransientIntegrator::State s;
-  s.scalars = h5_read_vector(path, group + "integrator");
-  s.now = h5_read_vector(path, group + "now");
-  s.old = h5_read_vector(path, group + "old");
-  s.older = h5_read_vector(path, group + "older");
+  s.scalars = read_checkpoint_vector(path, group + "integrator");
+  s.now = read_checkpoint_vector(path, group + "now");
+  s.old = read_checkpoint_vector(path, group + "old");
+  s.older = read_checkpoint_vector(path, group + "older");
   return s;
 }
 
@@ -41,7 +68,7 @@ void write_rows(H5Writer& h5, const std::string& dataset,
 
 std::vector<std::vector<double>> read_rows(const std::string& path, const std::string& dataset,
                                            std::size_t columns) {
-  const auto flat = h5_read_vector(path, dataset);
+  const auto flat = read_checkpoint_vector(path, dataset);
   if (columns == 0 || flat.size() % columns != 0)
     throw SetupError("--resume: " + path + ": " + dataset + " does not hold rows of " +
                      std::to_string(columns) + " values");
@@ -50,6 +77,10 @@ std::vector<std::vector<double>> read_rows(const std::string& path, const std::s
     rows.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(k),
                       flat.begin() + static_cast<std::ptrdiff_t>(k + columns));
   return rows;
+}
+
+std::vector<double> read_checkpoint_vector(const std::string& path, const std::string& dataset) {
+  return guarded(path, [&] { return h5_read_vector(path, dataset); });
 }
 
 }  // namespace kelvin

@@ -1,31 +1,30 @@
+// H5Writer: builds an HDF5 file in memory and writes it to disk atomically in close().
 #include "solver/io/hdf5.hpp"
 
 #include <fmt/format.h>
-#include <hdf5.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <array>
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <stdexcept>
-#include <type_traits>
 #include <utility>
 
 #include "solver/io/atomic_file.hpp"
-
-// H5Pset_file_locking appeared in 1.10.7 and 1.12.1.
-#if H5_VERSION_GE(1, 10, 7) && !(H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 12 && H5_VERS_RELEASE == 0)
-#define KELVIN_H5_HAS_FILE_LOCKING 1
-#else
-#define KELVIN_H5_HAS_FILE_LOCKING 0
-#endif
+#include "solver/io/hdf5_internal.hpp"
+#include "solver/io/output_error.hpp"
 
 namespace kelvin {
 namespace {
 
-static_assert(std::is_same_v<hid_t, std::int64_t>, "H5Writer keeps the file's hid_t as int64");
+using h5detail::check_status;
+using h5detail::fail;
+using h5detail::Handle;
+using h5detail::make_handle;
+using h5detail::QuietH5Errors;
 
 /// Chunks of about 1 MiB: the size of HDF5's default chunk cache, large enough for gzip to
 /// work well, small enough that reading one plane does not inflate the whole field.
@@ -33,85 +32,8 @@ constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 /// Level 1 compresses floating-point fields almost as well as level 9 at several times the
 /// speed; output time matters more than a few percent of disk.
 constexpr unsigned kDeflateLevel = 1;
-
-/// Turns off HDF5's automatic printing of error stacks for its lifetime: library code reports
-/// through exceptions only. Declare it before any Handle so handles close while it is active.
-class QuietH5Errors {
- public:
-  QuietH5Errors() {
-    H5Eget_auto2(H5E_DEFAULT, &m_func, &m_data);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietH5Errors() { H5Eset_auto2(H5E_DEFAULT, m_func, m_data); }
-  QuietH5Errors(const QuietH5Errors&) = delete;
-  QuietH5Errors& operator=(const QuietH5Errors&) = delete;
-
- private:
-  H5E_auto2_t m_func = nullptr;
-  void* m_data = nullptr;
-};
-
-struct ErrorStackText {
-  std::string innermost;
-  std::string outermost;
-};
-
-herr_t collect_error(unsigned n, const H5E_error2_t* error, void* client_data) {
-  auto* text = static_cast<ErrorStackText*>(client_data);
-  if (error && error->desc) {
-    if (n == 0) text->innermost = error->desc;
-    text->outermost = error->desc;
-  }
-  return 0;
-}
-
-/// The current HDF5 error stack as one line: the API-level message and, in parentheses, the
-/// innermost one, which usually carries the cause (errno text, "name already exists").
-std::string h5_error_detail() {
-  ErrorStackText text;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_error, &text);
-  H5Eclear2(H5E_DEFAULT);
-  if (text.outermost.empty()) return "HDF5 error";
-  if (text.innermost.empty() || text.innermost == text.outermost) return text.outermost;
-  return text.outermost + " (" + text.innermost + ")";
-}
-
-[[noreturn]] void fail(const std::string& prefix, const std::string& what) {
-  throw std::runtime_error(prefix + ": " + what + ": " + h5_error_detail());
-}
-
-hid_t check(hid_t id, const std::string& prefix, const std::string& what) {
-  if (id < 0) fail(prefix, what);
-  return id;
-}
-
-void check_status(herr_t status, const std::string& prefix, const std::string& what) {
-  if (status < 0) fail(prefix, what);
-}
-
-/// Owns one HDF5 identifier and closes it with the matching H5?close.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer closer) : m_id(id), m_closer(closer) {}
-  ~Handle() {
-    if (m_id >= 0) m_closer(m_id);
-  }
-  Handle(Handle&& other) noexcept : m_id(std::exchange(other.m_id, -1)), m_closer(other.m_closer) {}
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  Handle& operator=(Handle&&) = delete;
-  hid_t get() const { return m_id; }
-
- private:
-  hid_t m_id;
-  Closer m_closer;
-};
-
-Handle make_handle(hid_t id, Handle::Closer closer, const std::string& prefix,
-                   const std::string& what) {
-  return Handle(check(id, prefix, what), closer);
-}
+/// The in-memory file grows by this much at a time (realloc, which remaps large blocks).
+constexpr std::size_t kCoreIncrement = std::size_t{1} << 20;
 
 /// Link creation properties that create missing intermediate groups and mark names UTF-8.
 Handle link_properties(const std::string& prefix, const std::string& what) {
@@ -121,25 +43,12 @@ Handle link_properties(const std::string& prefix, const std::string& what) {
   return lcpl;
 }
 
-Handle utf8_string_type(const std::string& prefix, const std::string& what) {
-  Handle type = make_handle(H5Tcopy(H5T_C_S1), H5Tclose, prefix, what);
-  check_status(H5Tset_size(type.get(), H5T_VARIABLE), prefix, what);
-  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), prefix, what);
-  return type;
-}
-
 Handle scalar_space(const std::string& prefix, const std::string& what) {
   return make_handle(H5Screate(H5S_SCALAR), H5Sclose, prefix, what);
 }
 
-Handle simple_space(const std::vector<hsize_t>& dims, const std::string& prefix,
-                    const std::string& what) {
-  return make_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                     H5Sclose, prefix, what);
-}
-
 /// Creates dataset_path (and missing groups on the way) and writes data in one go.
-void create_dataset(hid_t file, const std::string& prefix, const std::string& dataset_path,
+void create_dataset(hid_t location, const std::string& prefix, const std::string& dataset_path,
                     hid_t file_type, hid_t mem_type, hid_t space, hid_t dcpl, const void* data) {
   const std::string what = "dataset '" + dataset_path + "'";
   if (dataset_path.empty() || dataset_path == "/") {
@@ -147,7 +56,7 @@ void create_dataset(hid_t file, const std::string& prefix, const std::string& da
   }
   const Handle lcpl = link_properties(prefix, what);
   const Handle dataset = make_handle(
-      H5Dcreate2(file, dataset_path.c_str(), file_type, space, lcpl.get(), dcpl, H5P_DEFAULT),
+      H5Dcreate2(location, dataset_path.c_str(), file_type, space, lcpl.get(), dcpl, H5P_DEFAULT),
       H5Dclose, prefix, what);
   const hssize_t points = H5Sget_select_npoints(space);
   if (points < 0) fail(prefix, what);
@@ -158,28 +67,10 @@ void create_dataset(hid_t file, const std::string& prefix, const std::string& da
   }
 }
 
-/// Whether every component of path exists as a link ("/" and "" always do).
-bool path_exists(hid_t file, const std::string& path) {
-  std::string partial;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t slash = std::min(path.find('/', start), path.size());
-    const std::string part = path.substr(start, slash - start);
-    if (!part.empty()) {
-      partial += "/" + part;
-      if (H5Lexists(file, partial.c_str(), H5P_DEFAULT) <= 0) return false;
-    }
-    start = slash + 1;
-  }
-  return true;
-}
-
-std::string normalised_object_path(const std::string& path) { return path.empty() ? "/" : path; }
-
 Handle open_or_create_group(hid_t file, const std::string& prefix, const std::string& group) {
-  const std::string path = normalised_object_path(group);
+  const std::string path = h5detail::normalised_object_path(group);
   const std::string what = "group '" + path + "'";
-  if (path_exists(file, path)) {
+  if (h5detail::path_exists(file, path)) {
     return make_handle(H5Gopen2(file, path.c_str(), H5P_DEFAULT), H5Gclose, prefix, what);
   }
   const Handle lcpl = link_properties(prefix, what);
@@ -191,7 +82,7 @@ Handle open_or_create_group(hid_t file, const std::string& prefix, const std::st
 void put_attribute(hid_t file, const std::string& prefix, const std::string& object_path,
                    const std::string& name, hid_t file_type, hid_t mem_type, hid_t space,
                    const void* data) {
-  const std::string object = normalised_object_path(object_path);
+  const std::string object = h5detail::normalised_object_path(object_path);
   const std::string what = "attribute '" + name + "' of '" + object + "'";
   const Handle target =
       make_handle(H5Oopen(file, object.c_str(), H5P_DEFAULT), H5Oclose, prefix, what);
@@ -212,171 +103,130 @@ bool deflate_available() {
 }
 
 /// Chunk shape for dims (slowest first): filled from the fastest axis so a chunk holds whole
-/// rows and planes where they fit in kChunkBytes.
-std::array<hsize_t, 3> chunk_dims(const std::array<hsize_t, 3>& dims, std::size_t element_size) {
+/// rows and planes where they fit in kChunkBytes. An empty axis gets chunk 1 (its dataset is
+/// then made extendible: HDF5 refuses a chunk larger than a fixed dimension).
+std::vector<hsize_t> chunk_dims(const std::vector<hsize_t>& dims, std::size_t element_size) {
   const hsize_t target = std::max<hsize_t>(1, kChunkBytes / element_size);
-  std::array<hsize_t, 3> chunk{};
+  std::vector<hsize_t> chunk(dims.size());
   hsize_t inner = 1;
-  for (int d = 2; d >= 0; --d) {
-    chunk[d] = std::clamp<hsize_t>(target / inner, 1, dims[d]);
+  for (std::size_t d = dims.size(); d-- > 0;) {
+    chunk[d] = std::clamp<hsize_t>(target / inner, 1, std::max<hsize_t>(dims[d], 1));
     inner *= chunk[d];
   }
   return chunk;
 }
 
-Handle open_for_reading(const std::string& file) {
-  const std::string prefix = "cannot read '" + file + "'";
-  struct stat info {};
-  if (::stat(file.c_str(), &info) != 0) {
-    throw std::runtime_error(prefix + ": " + std::strerror(errno));
-  }
-  const Handle fapl = make_handle(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, prefix, "open");
-#if KELVIN_H5_HAS_FILE_LOCKING
-  // Lock when the file system supports it, but still read where it does not (some NFS mounts).
-  check_status(H5Pset_file_locking(fapl.get(), true, true), prefix, "open");
-#endif
-  return make_handle(H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, prefix,
-                     "cannot open as HDF5");
+std::string attribute_what(const std::string& object_path, const std::string& name) {
+  return "attribute '" + name + "' of '" + h5detail::normalised_object_path(object_path) + "'";
 }
 
-/// Reads count strings of type (variable- or fixed-length) through read(mem_type, buffer).
-template <class Read>
-std::vector<std::string> read_strings(hid_t type, std::size_t count, Read read,
-                                      const std::string& prefix, const std::string& what) {
-  if (H5Tget_class(type) != H5T_STRING) {
-    throw std::runtime_error(prefix + ": " + what + " is not a string");
+/// Refuses at once a folder that is missing or not writable, rather than after the whole file
+/// has been built in memory.
+void require_writable_folder(const std::string& path) {
+  if (::access(parent_directory(path).c_str(), W_OK | X_OK) != 0) {
+    throw OutputError("cannot write", path, errno);
   }
-  std::vector<std::string> out;
-  if (count == 0) return out;
-  out.reserve(count);
-  const H5T_cset_t cset = H5Tget_cset(type);
-  const htri_t variable = H5Tis_variable_str(type);
-  if (variable < 0) fail(prefix, what);
-  if (variable > 0) {
-    const Handle mem = utf8_string_type(prefix, what);
-    check_status(H5Tset_cset(mem.get(), cset), prefix, what);
-    std::vector<char*> buffers(count, nullptr);
-    const herr_t status = read(mem.get(), static_cast<void*>(buffers.data()));
-    for (char* buffer : buffers) {
-      if (status >= 0) out.emplace_back(buffer ? buffer : "");
-      H5free_memory(buffer);
-    }
-    check_status(status, prefix, what);
-    return out;
-  }
-  const std::size_t size = H5Tget_size(type);
-  if (size == 0) fail(prefix, what);
-  const H5T_str_t pad = H5Tget_strpad(type);
-  const Handle mem = make_handle(H5Tcopy(H5T_C_S1), H5Tclose, prefix, what);
-  check_status(H5Tset_size(mem.get(), size), prefix, what);
-  check_status(H5Tset_strpad(mem.get(), pad), prefix, what);
-  check_status(H5Tset_cset(mem.get(), cset), prefix, what);
-  std::string buffer(size * count, '\0');
-  check_status(read(mem.get(), static_cast<void*>(buffer.data())), prefix, what);
-  for (std::size_t i = 0; i < count; ++i) {
-    std::string text = buffer.substr(i * size, size);
-    if (pad == H5T_STR_SPACEPAD) {
-      text.erase(text.find_last_not_of(' ') + 1);
-    } else if (pad == H5T_STR_NULLTERM) {
-      text.erase(std::min(text.find('\0'), text.size()));
-    } else {
-      text.erase(text.find_last_not_of('\0') + 1);
-    }
-    out.push_back(std::move(text));
-  }
-  return out;
 }
 
-std::size_t point_count(hid_t space, const std::string& prefix, const std::string& what) {
-  const hssize_t points = H5Sget_simple_extent_npoints(space);
-  if (points < 0) fail(prefix, what);
-  return static_cast<std::size_t>(points);
+/// A name for the in-memory file that no other open file has: HDF5 refuses to create a file
+/// whose name is already open, and two writers of one path may briefly coexist.
+std::string in_memory_name(const std::string& path) {
+  static std::atomic<unsigned long> counter{0};
+  return fmt::format("{} (in memory #{})", path, ++counter);
 }
 
-template <class T>
-std::vector<T> read_numeric(const std::string& file, const std::string& dataset, hid_t mem_type,
-                            bool allow_float) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = "dataset '" + dataset + "'";
-  const Handle f = open_for_reading(file);
-  const Handle ds =
-      make_handle(H5Dopen2(f.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, prefix, what);
-  const Handle type = make_handle(H5Dget_type(ds.get()), H5Tclose, prefix, what);
-  const H5T_class_t type_class = H5Tget_class(type.get());
-  if (type_class != H5T_INTEGER && !(allow_float && type_class == H5T_FLOAT)) {
-    throw std::runtime_error(prefix + ": " + what + " is not " +
-                             (allow_float ? "numeric" : "integer"));
-  }
-  const Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, prefix, what);
-  std::vector<T> values(point_count(space.get(), prefix, what));
-  if (!values.empty()) {
-    check_status(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), prefix,
-                 what);
-  }
-  return values;
-}
-
-/// Opens attribute name of object_path, for the attribute readers.
-struct OpenAttribute {
-  Handle file;
-  Handle attribute;
-  Handle type;
-  Handle space;
+/// Memory for HDF5's core driver through its file image callbacks, so that the buffer it would
+/// free when the file closes is kept instead: the file as HDF5 leaves it after a clean close
+/// (superblock and checksums final), without a copy.
+struct ImageBuffer {
+  void* data = nullptr;  ///< malloc'ed; owned once the file is closed
+  std::size_t size = 0;  ///< bytes allocated (the file's size rounded up to kCoreIncrement)
+  bool kept = false;     ///< HDF5 closed the file and handed the buffer over
+  ~ImageBuffer() { std::free(data); }
 };
 
-OpenAttribute open_attribute(const std::string& file, const std::string& object_path,
-                             const std::string& name, const std::string& prefix,
-                             const std::string& what) {
-  Handle f = open_for_reading(file);
-  Handle a = make_handle(H5Aopen_by_name(f.get(), normalised_object_path(object_path).c_str(),
-                                         name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                         H5Aclose, prefix, what);
-  Handle type = make_handle(H5Aget_type(a.get()), H5Tclose, prefix, what);
-  Handle space = make_handle(H5Aget_space(a.get()), H5Sclose, prefix, what);
-  return OpenAttribute{std::move(f), std::move(a), std::move(type), std::move(space)};
+void* image_malloc(std::size_t size, H5FD_file_image_op_t, void* udata) {
+  auto* image = static_cast<ImageBuffer*>(udata);
+  void* data = std::malloc(size);
+  if (data) {
+    image->data = data;
+    image->size = size;
+  }
+  return data;
 }
 
-std::string attribute_what(const std::string& object_path, const std::string& name) {
-  return "attribute '" + name + "' of '" + normalised_object_path(object_path) + "'";
+void* image_memcpy(void* dest, const void* src, std::size_t size, H5FD_file_image_op_t, void*) {
+  return std::memcpy(dest, src, size);
 }
+
+void* image_realloc(void* ptr, std::size_t size, H5FD_file_image_op_t, void* udata) {
+  auto* image = static_cast<ImageBuffer*>(udata);
+  void* data = std::realloc(ptr, size);
+  if (data) {
+    image->data = data;
+    image->size = size;
+  }
+  return data;
+}
+
+herr_t image_free(void* ptr, H5FD_file_image_op_t op, void* udata) {
+  auto* image = static_cast<ImageBuffer*>(udata);
+  if (op == H5FD_FILE_IMAGE_OP_FILE_CLOSE && ptr == image->data) {
+    image->kept = true;
+    return 0;
+  }
+  if (ptr == image->data) image->data = nullptr;
+  std::free(ptr);
+  return 0;
+}
+
+// The buffer outlives every copy of the property list, so udata needs no copying.
+void* image_udata_copy(void* udata) { return udata; }
+herr_t image_udata_free(void*) { return 0; }
 
 }  // namespace
 
-H5Writer::H5Writer(const std::string& path)
-    : m_path(path), m_temporary_path(temporary_path_for(path)) {
+struct H5Writer::Image : ImageBuffer {};
+
+H5Writer::H5Writer(const std::string& path, Checksums checksums)
+    : m_path(path), m_checksums(checksums == Checksums::On), m_image(std::make_unique<Image>()) {
+  require_writable_folder(path);
   QuietH5Errors quiet;
   const std::string prefix = "cannot write '" + m_path + "'";
-  const std::string what = "cannot create temporary file '" + m_temporary_path + "'";
+  const std::string what = "cannot start the file in memory";
   const Handle fapl = make_handle(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, prefix, what);
-  // Strong close: H5Fclose really closes (and flushes) the file before close() renames it.
+  check_status(H5Pset_fapl_core(fapl.get(), kCoreIncrement, /*backing_store=*/0), prefix, what);
+  H5FD_file_image_callbacks_t callbacks{image_malloc, image_memcpy,     image_realloc,
+                                        image_free,   image_udata_copy, image_udata_free,
+                                        m_image.get()};
+  check_status(H5Pset_file_image_callbacks(fapl.get(), &callbacks), prefix, what);
+  // Strong close: H5Fclose also closes any object a failed write left open.
   check_status(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), prefix, what);
-#if KELVIN_H5_HAS_FILE_LOCKING
-  // Nobody else opens a temporary file, and locking fails on some network file systems.
-  check_status(H5Pset_file_locking(fapl.get(), false, true), prefix, what);
-#endif
-  const hid_t file = H5Fcreate(m_temporary_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (file < 0) {
-    const std::string detail = h5_error_detail();
-    remove_temporary(m_temporary_path);
-    throw std::runtime_error(prefix + ": " + what + ": " + detail);
+  if (m_checksums) {
+    // Version-2 object headers carry a checksum, so attributes and links are covered as well.
+    check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), prefix, what);
   }
-  m_file = file;
+  m_file =
+      make_handle(H5Fcreate(in_memory_name(m_path).c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
+                  H5Fclose, prefix, what)
+          .release();
 }
 
 H5Writer::~H5Writer() { abandon(); }
 
 H5Writer::H5Writer(H5Writer&& other) noexcept
     : m_path(std::move(other.m_path)),
-      m_temporary_path(std::move(other.m_temporary_path)),
-      m_file(std::exchange(other.m_file, -1)) {}
+      m_checksums(other.m_checksums),
+      m_file(std::exchange(other.m_file, -1)),
+      m_image(std::move(other.m_image)) {}
 
 H5Writer& H5Writer::operator=(H5Writer&& other) noexcept {
   if (this != &other) {
     abandon();
     m_path = std::move(other.m_path);
-    m_temporary_path = std::move(other.m_temporary_path);
+    m_checksums = other.m_checksums;
     m_file = std::exchange(other.m_file, -1);
+    m_image = std::move(other.m_image);
   }
   return *this;
 }
@@ -384,32 +234,77 @@ H5Writer& H5Writer::operator=(H5Writer&& other) noexcept {
 void H5Writer::abandon() noexcept {
   if (m_file < 0) return;
   QuietH5Errors quiet;
-  H5Fclose(m_file);
-  m_file = -1;
-  remove_temporary(m_temporary_path);
+  H5Fclose(std::exchange(m_file, -1));
+  m_image.reset();  // frees the buffer HDF5 handed over
+}
+
+void H5Writer::require_open(const std::string& prefix) const {
+  if (m_file < 0) throw std::runtime_error(prefix + ": file is already closed");
+}
+
+std::unique_ptr<H5Writer::Image> H5Writer::take_image() {
+  const std::string prefix = "cannot write '" + m_path + "'";
+  const std::string what = "cannot assemble the file in memory";
+  QuietH5Errors quiet;
+  const hid_t file = std::exchange(m_file, -1);
+  // The file's size is its end of allocated space, which closing does not grow; the buffer is
+  // larger (whole increments).
+  const bool flushed = H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0;
+  const ssize_t size = flushed ? H5Fget_file_image(file, nullptr, 0) : -1;
+  const std::string detail = size < 0 ? h5detail::take_error_stack().detail : "";
+  // Closing an in-memory file touches no disk, so it cannot fail the way H5Fclose on a full
+  // disk does (after which HDF5 1.10 crashes at exit).
+  const bool closed = H5Fclose(file) >= 0;
+  std::unique_ptr<Image> image = std::move(m_image);
+  if (size < 0 || !closed || !image->kept || image->size < static_cast<std::size_t>(size)) {
+    throw std::runtime_error(prefix + ": " + what + (detail.empty() ? "" : ": " + detail));
+  }
+  image->size = static_cast<std::size_t>(size);
+  return image;
 }
 
 void H5Writer::close() {
+  require_open("cannot write '" + m_path + "'");
+  const std::unique_ptr<Image> image = take_image();
+  write_file_atomic(m_path, image->data, image->size);
+}
+
+void H5Writer::write_array(hid_t location, const std::string& dataset_path,
+                           const std::vector<std::uint64_t>& dims, bool compress, hid_t file_type,
+                           hid_t mem_type, std::size_t element_size, const void* values) {
   const std::string prefix = "cannot write '" + m_path + "'";
-  if (m_file < 0) throw std::runtime_error(prefix + ": file is already closed");
-  QuietH5Errors quiet;
-  const hid_t file = std::exchange(m_file, -1);
-  if (H5Fclose(file) < 0) {
-    const std::string detail = h5_error_detail();
-    remove_temporary(m_temporary_path);
-    throw std::runtime_error(prefix + ": closing the file failed: " + detail);
+  const std::string what = "dataset '" + dataset_path + "'";
+  const std::vector<hsize_t> extent(dims.begin(), dims.end());
+  const bool chunked = compress || m_checksums;
+  const bool empty = std::find(extent.begin(), extent.end(), 0) != extent.end();
+  const Handle dcpl = make_handle(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, prefix, what);
+  if (chunked) {
+    const std::vector<hsize_t> chunk = chunk_dims(extent, element_size);
+    check_status(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), prefix,
+                 what);
+    if (compress && deflate_available()) {
+      // Shuffle groups the bytes of each value by significance, which gzip compresses far better.
+      check_status(H5Pset_shuffle(dcpl.get()), prefix, what);
+      check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), prefix, what);
+    }
+    // Last in the pipeline, so the checksum covers the bytes on disk and is verified first on
+    // reading, before a damaged chunk reaches the decompressor.
+    if (m_checksums) check_status(H5Pset_fletcher32(dcpl.get()), prefix, what);
+    // Every element is written at once, so pre-filling with zeros would only cost time.
+    check_status(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), prefix, what);
   }
-  commit_temporary(m_temporary_path, m_path);
+  const std::vector<hsize_t> maxdims =
+      chunked && empty ? std::vector<hsize_t>(extent.size(), H5S_UNLIMITED) : extent;
+  const Handle space = h5detail::simple_space(extent, prefix, what, maxdims);
+  create_dataset(location, prefix, dataset_path, file_type, mem_type, space.get(), dcpl.get(),
+                 values);
 }
 
 void H5Writer::write_vector(const std::string& dataset_path, const std::vector<double>& values) {
-  const std::string prefix = "cannot write '" + m_path + "'";
-  if (m_file < 0) throw std::runtime_error(prefix + ": file is already closed");
+  require_open("cannot write '" + m_path + "'");
   QuietH5Errors quiet;
-  const std::string what = "dataset '" + dataset_path + "'";
-  const Handle space = simple_space({static_cast<hsize_t>(values.size())}, prefix, what);
-  create_dataset(m_file, prefix, dataset_path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(),
-                 H5P_DEFAULT, values.data());
+  write_array(m_file, dataset_path, {values.size()}, false, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+              sizeof(double), values.data());
 }
 
 void H5Writer::write_field(const std::string& dataset_path, const std::vector<double>& values,
@@ -425,7 +320,7 @@ void H5Writer::write_field_int(const std::string& dataset_path,
 void H5Writer::write_field_impl(const std::string& dataset_path, const void* values,
                                 std::size_t size, bool is_int, int nx, int ny, int nz) {
   const std::string prefix = "cannot write '" + m_path + "'";
-  if (m_file < 0) throw std::runtime_error(prefix + ": file is already closed");
+  require_open(prefix);
   const std::string what = "dataset '" + dataset_path + "'";
   if (nx < 1 || ny < 1 || nz < 1) {
     throw std::runtime_error(
@@ -438,30 +333,20 @@ void H5Writer::write_field_impl(const std::string& dataset_path, const void* val
         fmt::format("{}: {}: {} values for a {} x {} x {} field", prefix, what, size, nx, ny, nz));
   }
   QuietH5Errors quiet;
-  const std::array<hsize_t, 3> dims{static_cast<hsize_t>(nz), static_cast<hsize_t>(ny),
-                                    static_cast<hsize_t>(nx)};
-  const std::size_t element_size = is_int ? sizeof(std::int32_t) : sizeof(double);
-  const std::array<hsize_t, 3> chunk = chunk_dims(dims, element_size);
-  const Handle dcpl = make_handle(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, prefix, what);
-  check_status(H5Pset_chunk(dcpl.get(), 3, chunk.data()), prefix, what);
-  if (deflate_available()) {
-    // Shuffle groups the bytes of each value by significance, which gzip compresses far better.
-    check_status(H5Pset_shuffle(dcpl.get()), prefix, what);
-    check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), prefix, what);
-  }
-  // Every element is written at once, so pre-filling with zeros would only cost time.
-  check_status(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), prefix, what);
-  const Handle space = simple_space({dims.begin(), dims.end()}, prefix, what);
-  create_dataset(m_file, prefix, dataset_path, is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE,
-                 is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, space.get(), dcpl.get(), values);
+  const std::vector<std::uint64_t> dims{static_cast<std::uint64_t>(nz),
+                                        static_cast<std::uint64_t>(ny),
+                                        static_cast<std::uint64_t>(nx)};
+  write_array(m_file, dataset_path, dims, true, is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE,
+              is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE,
+              is_int ? sizeof(std::int32_t) : sizeof(double), values);
 }
 
 void H5Writer::write_table(const std::string& group, const std::vector<std::string>& column_names,
                            const std::vector<std::vector<double>>& columns,
                            const std::vector<std::string>& units) {
   const std::string prefix = "cannot write '" + m_path + "'";
-  if (m_file < 0) throw std::runtime_error(prefix + ": file is already closed");
-  const std::string table = "table '" + normalised_object_path(group) + "'";
+  require_open(prefix);
+  const std::string table = "table '" + h5detail::normalised_object_path(group) + "'";
   if (columns.size() != column_names.size()) {
     throw std::runtime_error(fmt::format("{}: {}: {} column names for {} columns", prefix, table,
                                          column_names.size(), columns.size()));
@@ -493,19 +378,19 @@ void H5Writer::write_table(const std::string& group, const std::vector<std::stri
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const std::string& name = column_names[c];
     const std::string what = table + " column '" + name + "'";
-    const Handle space = simple_space({static_cast<hsize_t>(columns[c].size())}, prefix, what);
-    create_dataset(g.get(), prefix, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(),
-                   H5P_DEFAULT, columns[c].data());
+    write_array(g.get(), name, {columns[c].size()}, false, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                sizeof(double), columns[c].data());
     if (!units.empty() && !units[c].empty()) {
-      const Handle type = utf8_string_type(prefix, what);
+      const Handle type = h5detail::utf8_string_type(prefix, what);
       const Handle scalar = scalar_space(prefix, what);
       const char* text = units[c].c_str();
       put_attribute(g.get(), prefix, name, "units", type.get(), type.get(), scalar.get(), &text);
     }
   }
   const std::string what = table + " attribute 'columns'";
-  const Handle type = utf8_string_type(prefix, what);
-  const Handle space = simple_space({static_cast<hsize_t>(column_names.size())}, prefix, what);
+  const Handle type = h5detail::utf8_string_type(prefix, what);
+  const Handle space =
+      h5detail::simple_space({static_cast<hsize_t>(column_names.size())}, prefix, what);
   std::vector<const char*> names;
   names.reserve(column_names.size());
   for (const std::string& name : column_names) names.push_back(name.c_str());
@@ -514,13 +399,19 @@ void H5Writer::write_table(const std::string& group, const std::vector<std::stri
 
 void H5Writer::write_string(const std::string& dataset_path, const std::string& text) {
   const std::string prefix = "cannot write '" + m_path + "'";
-  if (m_file < 0) throw std::runtime_error(prefix + ": file is already closed");
+  require_open(prefix);
   const std::string what = "dataset '" + dataset_path + "'";
   if (text.find('\0') != std::string::npos) {
     throw std::runtime_error(prefix + ": " + what + ": text contains a NUL character");
   }
   QuietH5Errors quiet;
-  const Handle type = utf8_string_type(prefix, what);
+  if (m_checksums) {
+    // A variable-length string lives in the global heap, which no checksum covers.
+    write_array(m_file, dataset_path, {text.size()}, false, H5T_STD_U8LE, H5T_NATIVE_UINT8, 1,
+                text.data());
+    return;
+  }
+  const Handle type = h5detail::utf8_string_type(prefix, what);
   const Handle space = scalar_space(prefix, what);
   const char* data = text.c_str();
   create_dataset(m_file, prefix, dataset_path, type.get(), type.get(), space.get(), H5P_DEFAULT,
@@ -530,7 +421,7 @@ void H5Writer::write_string(const std::string& dataset_path, const std::string& 
 void H5Writer::write_attribute(const std::string& object_path, const std::string& name,
                                double value) {
   const std::string prefix = "cannot write '" + m_path + "'";
-  if (m_file < 0) throw std::runtime_error(prefix + ": file is already closed");
+  require_open(prefix);
   QuietH5Errors quiet;
   const Handle space = scalar_space(prefix, attribute_what(object_path, name));
   put_attribute(m_file, prefix, object_path, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(),
@@ -540,112 +431,16 @@ void H5Writer::write_attribute(const std::string& object_path, const std::string
 void H5Writer::write_attribute(const std::string& object_path, const std::string& name,
                                const std::string& value) {
   const std::string prefix = "cannot write '" + m_path + "'";
-  if (m_file < 0) throw std::runtime_error(prefix + ": file is already closed");
+  require_open(prefix);
   const std::string what = attribute_what(object_path, name);
   if (value.find('\0') != std::string::npos) {
     throw std::runtime_error(prefix + ": " + what + ": text contains a NUL character");
   }
   QuietH5Errors quiet;
-  const Handle type = utf8_string_type(prefix, what);
+  const Handle type = h5detail::utf8_string_type(prefix, what);
   const Handle space = scalar_space(prefix, what);
   const char* data = value.c_str();
   put_attribute(m_file, prefix, object_path, name, type.get(), type.get(), space.get(), &data);
-}
-
-std::vector<double> h5_read_vector(const std::string& file, const std::string& dataset) {
-  return read_numeric<double>(file, dataset, H5T_NATIVE_DOUBLE, true);
-}
-
-std::vector<std::int32_t> h5_read_int_vector(const std::string& file, const std::string& dataset) {
-  return read_numeric<std::int32_t>(file, dataset, H5T_NATIVE_INT32, false);
-}
-
-std::string h5_read_string(const std::string& file, const std::string& dataset) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = "dataset '" + dataset + "'";
-  const Handle f = open_for_reading(file);
-  const Handle ds =
-      make_handle(H5Dopen2(f.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, prefix, what);
-  const Handle type = make_handle(H5Dget_type(ds.get()), H5Tclose, prefix, what);
-  const Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, prefix, what);
-  if (point_count(space.get(), prefix, what) != 1) {
-    throw std::runtime_error(prefix + ": " + what + " is not a single string");
-  }
-  const auto read = [&](hid_t mem, void* buffer) {
-    return H5Dread(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
-  };
-  return read_strings(type.get(), 1, read, prefix, what).front();
-}
-
-std::vector<std::size_t> h5_read_dims(const std::string& file, const std::string& dataset) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = "dataset '" + dataset + "'";
-  const Handle f = open_for_reading(file);
-  const Handle ds =
-      make_handle(H5Dopen2(f.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, prefix, what);
-  const Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, prefix, what);
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  if (rank < 0) fail(prefix, what);
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  if (rank > 0) {
-    check_status(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), prefix, what);
-  }
-  return {dims.begin(), dims.end()};
-}
-
-double h5_read_attribute_double(const std::string& file, const std::string& object_path,
-                                const std::string& name) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = attribute_what(object_path, name);
-  const OpenAttribute a = open_attribute(file, object_path, name, prefix, what);
-  const H5T_class_t type_class = H5Tget_class(a.type.get());
-  if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) {
-    throw std::runtime_error(prefix + ": " + what + " is not numeric");
-  }
-  if (point_count(a.space.get(), prefix, what) != 1) {
-    throw std::runtime_error(prefix + ": " + what + " is not a single value");
-  }
-  double value = 0;
-  check_status(H5Aread(a.attribute.get(), H5T_NATIVE_DOUBLE, &value), prefix, what);
-  return value;
-}
-
-std::string h5_read_attribute_string(const std::string& file, const std::string& object_path,
-                                     const std::string& name) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = attribute_what(object_path, name);
-  const OpenAttribute a = open_attribute(file, object_path, name, prefix, what);
-  if (point_count(a.space.get(), prefix, what) != 1) {
-    throw std::runtime_error(prefix + ": " + what + " is not a single string");
-  }
-  const auto read = [&](hid_t mem, void* buffer) {
-    return H5Aread(a.attribute.get(), mem, buffer);
-  };
-  return read_strings(a.type.get(), 1, read, prefix, what).front();
-}
-
-std::vector<std::string> h5_read_attribute_strings(const std::string& file,
-                                                   const std::string& object_path,
-                                                   const std::string& name) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = attribute_what(object_path, name);
-  const OpenAttribute a = open_attribute(file, object_path, name, prefix, what);
-  const std::size_t count = point_count(a.space.get(), prefix, what);
-  const auto read = [&](hid_t mem, void* buffer) {
-    return H5Aread(a.attribute.get(), mem, buffer);
-  };
-  return read_strings(a.type.get(), count, read, prefix, what);
-}
-
-bool h5_exists(const std::string& file, const std::string& object_path) {
-  QuietH5Errors quiet;
-  const Handle f = open_for_reading(file);
-  return path_exists(f.get(), object_path);
 }
 
 }  // namespace kelvin

@@ -133,6 +133,49 @@ std::string xml_attribute(const std::string& text) {
   return out;
 }
 
+/// The .vtr file for data, built in memory by VTK. Throws std::runtime_error naming path with
+/// what VTK reported, which is collected rather than printed.
+std::string vtr_text(const std::string& path, vtkRectilinearGrid* data) {
+  std::string messages;
+  vtkNew<vtkCallbackCommand> collector;
+  collector->SetCallback(collect_vtk_message);
+  collector->SetClientData(&messages);
+  // The executive only repeats "algorithm returned failure" with a dump of the request: it is
+  // silenced, never shown.
+  std::string pipeline_messages;
+  vtkNew<vtkCallbackCommand> pipeline_collector;
+  pipeline_collector->SetCallback(collect_vtk_message);
+  pipeline_collector->SetClientData(&pipeline_messages);
+
+  vtkNew<vtkXMLRectilinearGridWriter> writer;
+  writer->WriteToOutputStringOn();
+  writer->SetInputData(data);
+  writer->SetDataModeToAppended();
+  writer->EncodeAppendedDataOff();  // raw binary: base64 would add a third to the size
+  // LZ4: a third of zlib's cost to write at a similar ratio on smooth fields; ParaView reads it.
+  writer->SetCompressorTypeToLZ4();
+  writer->SetHeaderTypeToUInt64();  // 32-bit headers cap arrays at 4 GiB
+  // The compressor reports through its own object, so it needs the collector too (attached
+  // after SetCompressorType, which replaces the compressor).
+  for (vtkObject* source : {static_cast<vtkObject*>(writer.GetPointer()),
+                            static_cast<vtkObject*>(writer->GetCompressor())}) {
+    if (!source) continue;
+    source->AddObserver(vtkCommand::ErrorEvent, collector);
+    source->AddObserver(vtkCommand::WarningEvent, collector);
+  }
+  writer->GetExecutive()->AddObserver(vtkCommand::ErrorEvent, pipeline_collector);
+  writer->GetExecutive()->AddObserver(vtkCommand::WarningEvent, pipeline_collector);
+  if (writer->Write() != 1 || writer->GetErrorCode() != 0) {
+    std::string reason = messages;
+    if (reason.empty() && writer->GetErrorCode() != 0) {
+      reason = describe_error_code(writer->GetErrorCode());
+    }
+    if (reason.empty()) reason = "VTK writer failed";
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", path, reason));
+  }
+  return writer->GetOutputString();
+}
+
 }  // namespace
 
 void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
@@ -165,47 +208,9 @@ void write_vtr(const std::string& path, const Grid& grid, const std::vector<Cell
     data->GetCellData()->AddArray(array);
   }
 
-  const std::string tmp = temporary_path_for(path);
-  // The executive only repeats "algorithm returned failure" with a dump of the request; it is
-  // collected apart and used only when the writer itself said nothing.
-  std::string messages;
-  std::string pipeline_messages;
-  vtkNew<vtkCallbackCommand> collector;
-  collector->SetCallback(collect_vtk_message);
-  collector->SetClientData(&messages);
-  vtkNew<vtkCallbackCommand> pipeline_collector;
-  pipeline_collector->SetCallback(collect_vtk_message);
-  pipeline_collector->SetClientData(&pipeline_messages);
-
-  vtkNew<vtkXMLRectilinearGridWriter> writer;
-  writer->SetFileName(tmp.c_str());
-  writer->SetInputData(data);
-  writer->SetDataModeToAppended();
-  writer->EncodeAppendedDataOff();  // raw binary: base64 would add a third to the size
-  // LZ4: a third of zlib's cost to write at a similar ratio on smooth fields; ParaView reads it.
-  writer->SetCompressorTypeToLZ4();
-  writer->SetHeaderTypeToUInt64();  // 32-bit headers cap arrays at 4 GiB
-  // The compressor reports through its own object, so it needs the collector too (attached
-  // after SetCompressorType, which replaces the compressor).
-  for (vtkObject* source : {static_cast<vtkObject*>(writer.GetPointer()),
-                            static_cast<vtkObject*>(writer->GetCompressor())}) {
-    if (!source) continue;
-    source->AddObserver(vtkCommand::ErrorEvent, collector);
-    source->AddObserver(vtkCommand::WarningEvent, collector);
-  }
-  writer->GetExecutive()->AddObserver(vtkCommand::ErrorEvent, pipeline_collector);
-  writer->GetExecutive()->AddObserver(vtkCommand::WarningEvent, pipeline_collector);
-  const int ok = writer->Write();
-  if (ok != 1 || writer->GetErrorCode() != 0) {
-    remove_temporary(tmp);
-    std::string reason = messages.empty() ? pipeline_messages : messages;
-    if (reason.empty() && writer->GetErrorCode() != 0) {
-      reason = describe_error_code(writer->GetErrorCode());
-    }
-    if (reason.empty()) reason = "VTK writer failed";
-    throw std::runtime_error(fmt::format("cannot write '{}': {}", path, reason));
-  }
-  commit_temporary(tmp, path);
+  // VTK builds the file in memory and write_file_atomic puts it on disk: so a full disk is one
+  // OutputError with the exact size, never a half-written file or a VTK error dump.
+  write_file_atomic(path, vtr_text(path, data));
 }
 
 void write_pvd(const std::string& path,

@@ -21,15 +21,17 @@ struct CellField {
 /// Writes grid and fields to path as a VTK XML rectilinear grid (.vtr: appended raw binary,
 /// zlib-compressed, 64-bit headers). Coordinates are the grid's face coordinates in metres;
 /// each field becomes a Float64 cell array named as given, plus an Int32 cell array
-/// "material_id" when include_material_id is set. Throws std::runtime_error naming the path
-/// when a field's size does not match the grid, names repeat, or the file cannot be written;
-/// an existing file at path is then left untouched.
+/// "material_id" when include_material_id is set. The file is built in memory (about its
+/// compressed size) and written with write_file_atomic. Throws std::runtime_error naming the
+/// path when a field's size does not match the grid or names repeat, and OutputError
+/// (solver/io/output_error.hpp) when the disk refuses the file; an existing file at path is
+/// then left untouched and no temporary file remains. VTK prints nothing.
 void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
                bool include_material_id = true);
 
 /// Writes a ParaView collection (.pvd) listing one dataset per entry: a time (s) and a file
 /// path relative to the .pvd's directory. Written atomically; throws std::runtime_error naming
-/// the path on a non-finite time or a failed write.
+/// the path on a non-finite time, OutputError on a failed write.
 void write_pvd(const std::string& path,
                const std::vector<std::pair<double, std::string>>& time_and_relative_file);
 

@@ -15,13 +15,13 @@ struct TransientSettings {
   enum class Scheme { BackwardEuler, BDF2 };
   bool enabled = false;
   double end_time_s = 0;
-  double time_step_s = 0;       // initial (adaptive) or fixed step
+  double time_step_s = 0;  // initial (adaptive) or fixed step
   Scheme scheme = Scheme::BDF2;
   bool adaptive = false;
-  double min_step_s = 0;        // adaptive bounds; 0 means time_step_s / 1000
-  double max_step_s = 0;        // 0 means end_time_s / 10
-  double tolerance_K = 0.1;     // adaptive: target local error per step
-  double output_interval_s = 0; // 0 means only the final time
+  double min_step_s = 0;               // adaptive bounds; 0 means time_step_s / 1000
+  double max_step_s = 0;               // 0 means end_time_s / 10
+  double tolerance_K = 0.1;            // adaptive: target local error per step
+  double output_interval_s = 0;        // 0 means only the final time
   double checkpoint_interval_s = 300;  // wall-clock seconds between checkpoints
 };
 
