@@ -11,13 +11,15 @@
 namespace kelvin {
 
 /// Peak resident memory of a run, bytes = kRunBaseBytes + cells * (per-cell terms below).
-/// Measured on the CPU build (peak RSS, 2-core VM): a 2.05 M-cell conduction cube 596 MB and the
-/// 177 k-cell package 91 MB steady, 138 MB transient; the 1.27 M-cell cold plate 1.46 GB;
+/// Measured on the CPU build (peak RSS, 2-core VM): a 2.05 M-cell conduction cube 626 MB and the
+/// 177 k-cell package 96.6 MB steady (HDF5 files built in memory), 138 MB transient; the
+/// 1.27 M-cell cold plate 1.46 GB;
 /// the 8-GPU board (8 x 90 k cells, two distinct flows) 599 MB. Each constant is the largest
-/// per-cell figure seen, so the estimate errs high (the board: 622 MB estimated).
+/// per-cell figure seen, so the estimate errs high (the package: 97.6 MB estimated; the board:
+/// 642 MB).
 constexpr double kRunBaseBytes = 32e6;  ///< libraries, case, output buffers
 constexpr double kConductionBytesPerCell =
-    350;  ///< operator, multigrid, Krylov vectors, output copies
+    370;  ///< operator, multigrid, Krylov vectors, output copies
 constexpr double kTransientBytesPerCell = 260;  ///< BDF history, predictor, source shapes
 constexpr double kFlowBytesPerCell = 850;       ///< faces, momentum and pressure systems, per flow
 
@@ -35,7 +37,7 @@ struct RunSize {
 /// SetupError when the case cannot be meshed at all (see case_grid_axes).
 RunSize estimate_run_size(const Case& c, double coarsening = 1);
 
-/// "177408 cells (84 x 88 x 24), about 91 MB" — for validate and error messages.
+/// "177408 cells (84 x 88 x 24), about 97.6 MB" — for validate and error messages.
 std::string describe(const RunSize& size);
 
 /// Throws SetupError when the run needs more than available_bytes: the message gives the
