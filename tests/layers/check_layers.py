@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Checks Kelvin's source layers (README "Source layout"): every #include "..." between the
 folders kernels/, meshes/ and solver/<layer>/ follows an allowed edge, no set of source units
-includes itself round a circle (foo.hpp + foo.cpp are one unit), and no source file is longer
-than MAX_LINES.
+includes itself round a circle (foo.hpp + foo.cpp are one unit), and no source file (tests and
+benchmarks included) is longer than MAX_LINES.
 
     check_layers.py ROOT          check the tree at ROOT; exit 1 listing every violation
     check_layers.py --self-test   show that each kind of violation is caught
@@ -52,8 +52,8 @@ def folder_of(path):
     return None
 
 
-def sources(root):
-    for top in ("kernels", "meshes", "solver"):
+def sources(root, tops=("kernels", "meshes", "solver")):
+    for top in tops:
         for dirpath, _, files in os.walk(os.path.join(root, top)):
             for f in sorted(files):
                 if f.endswith((".hpp", ".cpp", ".cu", ".cuh", ".h")):
@@ -84,6 +84,11 @@ def check(root):
             if other != unit:
                 graph.setdefault(unit, set()).add(other)
     problems += [f"include cycle: {' -> '.join(c)}" for c in cycles(graph)]
+    for path in sources(root, ("tests", "bench")):  # tests and benchmarks: the size rule only
+        with open(os.path.join(root, path), encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().count("\n")
+        if lines > MAX_LINES:
+            problems.append(f"{path}: {lines} lines (at most {MAX_LINES}: it holds two ideas)")
     return problems
 
 
@@ -119,6 +124,7 @@ def self_test():
         "solver/loop/h.hpp": "\n",
         "solver/case/big.cpp": "x\n" * (MAX_LINES + 1),
         "solver/stray.cpp": "\n",
+        "tests/unit_big.cpp": "x\n" * (MAX_LINES + 1),
     }
     with tempfile.TemporaryDirectory() as root:
         for rel, text in files.items():
@@ -128,7 +134,8 @@ def self_test():
         got = "\n".join(check(root))
     wanted = ["kernels/a.hpp: includes solver/numerics/b.hpp", "physics/c.hpp: includes solver/io",
               "include cycle: solver/app/e", "power/g.hpp: includes solver/loop",
-              "big.cpp: 801 lines", "solver/stray.cpp: not in a known layer"]
+              "big.cpp: 801 lines", "solver/stray.cpp: not in a known layer",
+              "tests/unit_big.cpp: 801 lines"]
     missed = [w for w in wanted if w not in got]
     for w in missed:
         print(f"self-test: not reported: {w}")
