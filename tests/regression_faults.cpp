@@ -4,16 +4,12 @@
 // file when a write fails, 2 when DIR is locked by a live run, holds another run's files without
 // --overwrite, or --resume finds a damaged checkpoint; never dies of a signal.
 #include <gtest/gtest.h>
-#include <hdf5.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,28 +18,24 @@
 #include <utility>
 #include <vector>
 
+#include "fault_helpers.hpp"
 #include "solver/io/hdf5.hpp"
 
 namespace fs = std::filesystem;
+using kelvin_test::case_path;
+using kelvin_test::flip_bytes;
+using kelvin_test::fresh_dir;
+using kelvin_test::middle_of_chunk;
+using kelvin_test::read_text;
+using kelvin_test::temporaries_in;
 
 namespace {
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string case_file(const std::string& name) {
-  return std::string(KELVIN_SOURCE_DIR) + "/cases/" + name + "/case.yaml";
-}
 
 /// A copy of a shipped case with text replaced, written to DIR/case.yaml (the cases include no
 /// other files, so the copy runs from anywhere).
 std::string edited_case(const std::string& name, const fs::path& dir,
                         const std::vector<std::pair<std::string, std::string>>& edits) {
-  std::string text = read_text(case_file(name));
+  std::string text = read_text(case_path(name));
   for (const auto& [from, to] : edits) {
     const auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from;
@@ -55,7 +47,7 @@ std::string edited_case(const std::string& name, const fs::path& dir,
 }
 
 /// Starts `kelvin run CASE -o OUT EXTRA...` with stdout and stderr into log; returns its PID.
-pid_t spawn_kelvin(const std::string& case_path, const fs::path& out, const fs::path& log,
+pid_t spawn_kelvin(const std::string& case_file, const fs::path& out, const fs::path& log,
                    const std::vector<std::string>& extra = {"--quiet"}) {
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -66,7 +58,7 @@ pid_t spawn_kelvin(const std::string& case_path, const fs::path& out, const fs::
     }
     // Two tests share two cores under ctest: OpenMP threads sleep rather than spin.
     ::setenv("OMP_WAIT_POLICY", "passive", 1);
-    std::vector<std::string> args = {KELVIN_EXECUTABLE, "run", case_path, "-o", out.string()};
+    std::vector<std::string> args = {KELVIN_EXECUTABLE, "run", case_file, "-o", out.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -101,10 +93,10 @@ Outcome wait_for(pid_t pid, const fs::path& log) {
   return o;
 }
 
-Outcome run_kelvin(const std::string& case_path, const fs::path& out,
+Outcome run_kelvin(const std::string& case_file, const fs::path& out,
                    const std::vector<std::string>& extra = {"--quiet"}) {
   const fs::path log = out.string() + ".log";
-  return wait_for(spawn_kelvin(case_path, out, log, extra), log);
+  return wait_for(spawn_kelvin(case_file, out, log, extra), log);
 }
 
 /// The run failed as the contract says: no signal, the exit code, one printed line holding
@@ -120,59 +112,21 @@ void expect_one_line_failure(const Outcome& o, int code, const std::vector<std::
   }
 }
 
-std::vector<std::string> temporaries_in(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find(".tmp-") != std::string::npos) names.push_back(name);
-  }
-  return names;
-}
-
-fs::path fresh_dir(const std::string& tag) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("kelvin-regression-faults-" + tag + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 // ---- a full disk at each output stage -------------------------------------------------------
 
-/// A tmpfs of the size the test names, mounted for the test and taken down after it, even when
-/// the test fails. Skips where mounting is not permitted.
-class FullDisk : public ::testing::Test {
+/// A tmpfs of the size the test names (mount_tmpfs in the test body).
+class FullDisk : public kelvin_test::TmpfsTest {
  protected:
   void mount_tmpfs(const std::string& size) {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    m_mount = fresh_dir(std::string("fs-") + info->name());
-    if (::mount("tmpfs", m_mount.c_str(), "tmpfs", 0, ("size=" + size).c_str()) != 0) {
-      const int err = errno;
-      GTEST_SKIP() << "cannot mount a tmpfs (" << std::strerror(err)
-                   << "): full-disk tests need root in a system that permits mounts";
-    }
-    m_mounted = true;
-    m_out = m_mount / "out";
-  }
-  void grow_tmpfs(const std::string& size) {
-    ASSERT_EQ(::mount("tmpfs", m_mount.c_str(), "tmpfs", MS_REMOUNT, ("size=" + size).c_str()), 0)
-        << std::strerror(errno);
-  }
-  void TearDown() override {
-    if (m_mounted) ::umount2(m_mount.c_str(), MNT_DETACH);
-    std::error_code ignored;
-    fs::remove_all(m_mount, ignored);
+    TmpfsTest::mount_tmpfs("regression_faults_fs", size);
   }
   /// The log goes beside the mount, not into the full file system.
-  Outcome run(const std::string& case_path, const std::vector<std::string>& extra = {"--quiet"}) {
+  Outcome run(const std::string& case_file, const std::vector<std::string>& extra = {"--quiet"}) {
     const fs::path log = m_mount.string() + ".log";
-    const Outcome o = wait_for(spawn_kelvin(case_path, m_out, log, extra), log);
+    const Outcome o = wait_for(spawn_kelvin(case_file, m_out, log, extra), log);
     fs::remove(log);
     return o;
   }
-
-  fs::path m_mount, m_out;
-  bool m_mounted = false;
 };
 
 // 20 kB: the first output, solution.vtr (about 80 kB), does not fit. This used to end in a VTK
@@ -180,7 +134,7 @@ class FullDisk : public ::testing::Test {
 TEST_F(FullDisk, At20kBTheFirstFieldFileFailsWithOneLine) {
   mount_tmpfs("20k");
   if (IsSkipped()) return;
-  const Outcome o = run(case_file("h100-package-ci"));
+  const Outcome o = run(case_path("h100-package-ci"));
   expect_one_line_failure(o, 1,
                           {"cannot write '" + (m_out / "solution.vtr").string() + "'",
                            "No space left on device", "needs ", " free in '"});
@@ -193,7 +147,7 @@ TEST_F(FullDisk, At20kBTheFirstFieldFileFailsWithOneLine) {
 TEST_F(FullDisk, At100kBResultsFailWithOneLineAndTheFieldFileStays) {
   mount_tmpfs("100k");
   if (IsSkipped()) return;
-  const Outcome o = run(case_file("h100-package-ci"));
+  const Outcome o = run(case_path("h100-package-ci"));
   expect_one_line_failure(
       o, 1, {"cannot write '" + (m_out / "results.h5").string() + "'", "No space left on device"});
   EXPECT_TRUE(temporaries_in(m_out).empty());
@@ -206,7 +160,7 @@ TEST_F(FullDisk, At100kBResultsFailWithOneLineAndTheFieldFileStays) {
 TEST_F(FullDisk, At600kBOnlyTheCheckpointFails) {
   mount_tmpfs("600k");
   if (IsSkipped()) return;
-  const Outcome o = run(case_file("h100-package-poweron-ci"));
+  const Outcome o = run(case_path("h100-package-poweron-ci"));
   expect_one_line_failure(
       o, 1,
       {"cannot write '" + (m_out / "checkpoint.h5").string() + "'", "No space left on device"});
@@ -247,7 +201,7 @@ TEST_F(FullDisk, FailedCheckpointLeavesThePreviousOneToResumeFrom) {
 
 // NEEDS THE APP WIRING: OutputLock held by `kelvin run`, --overwrite.
 TEST(OutputFolder, SecondRunIntoALockedFolderExits2NamingTheFirst) {
-  const fs::path dir = fresh_dir("lock");
+  const fs::path dir = fresh_dir("regression_faults_lock");
   const fs::path out = dir / "out";
   // The power-on transient in fixed 5 ms steps to 60 s: minutes, far longer than this test.
   const std::string slow = edited_case(
@@ -264,7 +218,7 @@ TEST(OutputFolder, SecondRunIntoALockedFolderExits2NamingTheFirst) {
            << read_text(dir / "first.log");
   }
 
-  const Outcome second = run_kelvin(case_file("composite-wall-ci"), out);
+  const Outcome second = run_kelvin(case_path("composite-wall-ci"), out);
   expect_one_line_failure(second, 2, {"in use by PID " + std::to_string(first) + " on ", "since"});
 
   ::kill(first, SIGKILL);  // dies holding the lock: the lock file stays, stale
@@ -272,7 +226,7 @@ TEST(OutputFolder, SecondRunIntoALockedFolderExits2NamingTheFirst) {
   ::waitpid(first, &status, 0);
   EXPECT_TRUE(WIFSIGNALED(status)) << "the first run ended before the test killed it";
 
-  const Outcome third = run_kelvin(case_file("composite-wall-ci"), out, {"--overwrite"});
+  const Outcome third = run_kelvin(case_path("composite-wall-ci"), out, {"--overwrite"});
   EXPECT_EQ(third.exit_code(), 0) << third.log;
   EXPECT_NE(third.log.find("took over a stale lock of PID " + std::to_string(first)),
             std::string::npos)
@@ -287,9 +241,9 @@ TEST(OutputFolder, SecondRunIntoALockedFolderExits2NamingTheFirst) {
 
 // NEEDS THE APP WIRING: refuse_stale_outputs / remove_kelvin_outputs in `kelvin run`, --overwrite.
 TEST(OutputFolder, EarlierRunsFilesAreRefusedThenReplacedWithOverwrite) {
-  const fs::path dir = fresh_dir("stale");
+  const fs::path dir = fresh_dir("regression_faults_stale");
   const fs::path out = dir / "out";
-  const std::string c = case_file("composite-wall-ci");
+  const std::string c = case_path("composite-wall-ci");
   ASSERT_EQ(run_kelvin(c, out).exit_code(), 0);
   std::ofstream(out / "solution_9999.vtr") << "an earlier transient's snapshot";
   std::ofstream(out / "notes.txt") << "the user's own notes";
@@ -310,42 +264,16 @@ TEST(OutputFolder, EarlierRunsFilesAreRefusedThenReplacedWithOverwrite) {
 
 // ---- a damaged checkpoint -------------------------------------------------------------------
 
-/// File offset (bytes) of the middle of the first chunk of dataset in file.
-std::uint64_t middle_of_first_chunk(const std::string& file, const std::string& dataset) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // failures show in the assertion below
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  const hid_t ds = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
-  const hid_t space = H5Dget_space(ds);
-  hsize_t offset[1] = {0};
-  unsigned mask = 0;
-  haddr_t address = HADDR_UNDEF;
-  hsize_t size = 0;
-  const herr_t status = H5Dget_chunk_info(ds, space, 0, offset, &mask, &address, &size);
-  H5Sclose(space);
-  H5Dclose(ds);
-  H5Fclose(f);
-  EXPECT_GE(status, 0) << dataset << " is not chunked: written without checksums?";
-  return status >= 0 ? static_cast<std::uint64_t>(address + size / 2) : 0;
-}
-
 // NEEDS THE APP WIRING: checkpoints written through checkpoint_writer() (checksums).
 TEST(Checkpoint, FlippedBytesInTheTemperatureStateAreRefusedOnResume) {
-  const fs::path dir = fresh_dir("damaged");
+  const fs::path dir = fresh_dir("regression_faults_damaged");
   const fs::path out = dir / "out";
-  const std::string c = case_file("h100-package-poweron-ci");
+  const std::string c = case_path("h100-package-poweron-ci");
   ASSERT_EQ(run_kelvin(c, out).exit_code(), 0);
   const std::string checkpoint = (out / "checkpoint.h5").string();
-  const std::uint64_t at = middle_of_first_chunk(checkpoint, "transient/now");
+  const std::uint64_t at = middle_of_chunk(checkpoint, "transient/now", 0);
   ASSERT_GT(at, 0u);
-  {
-    std::fstream file(checkpoint, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekg(static_cast<std::streamoff>(at));
-    char bytes[8];
-    file.read(bytes, sizeof bytes);
-    for (char& b : bytes) b = static_cast<char>(~b);
-    file.seekp(static_cast<std::streamoff>(at));
-    file.write(bytes, sizeof bytes);
-  }
+  flip_bytes(checkpoint, at, 8);
 
   const Outcome o = run_kelvin(c, out, {"--quiet", "--resume"});
   expect_one_line_failure(o, 2,

@@ -2,23 +2,20 @@
 // damaged checkpoint, and an earlier run's files. Full-disk tests mount a tiny tmpfs and skip,
 // with a message, where mounting is not permitted (not root, or a container that forbids it).
 #include <gtest/gtest.h>
-#include <hdf5.h>
 #include <signal.h>
-#include <sys/mount.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "fault_helpers.hpp"
 #include "meshes/grid.hpp"
 #include "solver/io/atomic_file.hpp"
 #include "solver/io/checkpoint.hpp"
@@ -32,35 +29,15 @@
 namespace fs = std::filesystem;
 using kelvin::H5Writer;
 using kelvin::OutputError;
+using kelvin_test::flip_bytes;
+using kelvin_test::fresh_dir;
+using kelvin_test::middle_of_chunk;
+using kelvin_test::names_in;
+using kelvin_test::read_text;
+using kelvin_test::temporaries_in;
+using kelvin_test::write_bytes;
 
 namespace {
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-std::vector<std::string> names_in(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-bool has_temporary(const fs::path& dir) {
-  for (const auto& name : names_in(dir)) {
-    if (name.find(".tmp-") != std::string::npos) return true;
-  }
-  return false;
-}
 
 /// Values that neither LZ4 nor gzip can shrink much, so sizes on disk are predictable.
 std::vector<double> noisy_values(std::size_t n, double seed) {
@@ -75,38 +52,16 @@ std::vector<double> noisy_values(std::size_t n, double seed) {
   return v;
 }
 
-/// A fresh folder per test under the system's temporary directory.
-fs::path fresh_dir(const std::string& suite) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::temp_directory_path() /
-                       ("kelvin_" + suite + "_" + std::to_string(::getpid()) + "_" + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 // ---- a full disk ----------------------------------------------------------------------------
 
 /// Each test gets its own 512 KiB tmpfs with an "out" folder; a filler file in the mount's root
 /// takes what space a stage should not have.
-class FullDisk : public ::testing::Test {
+class FullDisk : public kelvin_test::TmpfsTest {
  protected:
   void SetUp() override {
-    m_mount = fresh_dir("unit_io_faults_fs");
-    if (::mount("tmpfs", m_mount.c_str(), "tmpfs", 0, "size=512k") != 0) {
-      const int err = errno;
-      fs::remove_all(m_mount);
-      GTEST_SKIP() << "cannot mount a tmpfs (" << std::strerror(err)
-                   << "): full-disk tests need root in a system that permits mounts";
-    }
-    m_mounted = true;
-    m_out = m_mount / "out";
+    mount_tmpfs("unit_io_faults_fs", "512k");
+    if (IsSkipped()) return;
     fs::create_directories(m_out);
-  }
-  void TearDown() override {
-    if (m_mounted) ::umount2(m_mount.c_str(), MNT_DETACH);
-    std::error_code ignored;
-    fs::remove_all(m_mount, ignored);
   }
 
   /// Leaves about `left` bytes free (tmpfs counts whole 4 KiB pages).
@@ -140,26 +95,22 @@ class FullDisk : public ::testing::Test {
       EXPECT_EQ(message.find('\n'), std::string::npos) << message;
       EXPECT_EQ(printed, "");
     }
-    EXPECT_FALSE(has_temporary(m_out)) << ::testing::PrintToString(names_in(m_out));
+    EXPECT_TRUE(temporaries_in(m_out).empty()) << ::testing::PrintToString(names_in(m_out));
   }
 
   /// For each stage of fullness (nothing free, one page, half of what the write needs): the
   /// write fails as expect_full_disk_error says and leaves the earlier file byte for byte.
   void check_every_stage(const fs::path& target, std::uint64_t needed,
                          const std::function<void()>& write) {
-    const std::string before = read_bytes(target);
+    const std::string before = read_text(target);
     for (const std::uint64_t left : {std::uint64_t{0}, std::uint64_t{4096}, needed / 2}) {
       SCOPED_TRACE("free bytes left: " + std::to_string(left));
       fill_leaving(left);
       expect_full_disk_error(target, write);
-      EXPECT_EQ(read_bytes(target), before);
+      EXPECT_EQ(read_text(target), before);
       empty_filler();
     }
   }
-
-  fs::path m_mount;
-  fs::path m_out;
-  bool m_mounted = false;
 };
 
 TEST_F(FullDisk, WriteFileAtomicKeepsTheEarlierFile) {
@@ -170,7 +121,7 @@ TEST_F(FullDisk, WriteFileAtomicKeepsTheEarlierFile) {
   check_every_stage(target, csv.size(), [&] { kelvin::write_file_atomic(target.string(), csv); });
 
   kelvin::write_file_atomic(target.string(), csv);  // with room again, it works
-  EXPECT_EQ(read_bytes(target), csv);
+  EXPECT_EQ(read_text(target), csv);
 }
 
 TEST_F(FullDisk, CsvTimeSeriesKeepsTheEarlierFile) {
@@ -252,7 +203,7 @@ TEST_F(FullDisk, PvdCollectionKeepsTheEarlierFile) {
 
   fill_leaving(0);
   expect_full_disk_error(target, [&] { kelvin::write_pvd(target.string(), entries); });
-  EXPECT_NE(read_bytes(target).find("solution_0000.vtr"), std::string::npos);
+  EXPECT_NE(read_text(target).find("solution_0000.vtr"), std::string::npos);
 }
 
 // The lock file itself on a full disk: an OutputError naming it, and no lock file left behind.
@@ -437,7 +388,7 @@ TEST_F(Lock, SecondProcessIsRefusedNamingTheHolderThenTakesOverWhenItDies) {
                                 host_name()),
             std::string::npos)
       << taken.notice();
-  EXPECT_NE(read_bytes(taken.path()).find("pid: " + std::to_string(::getpid())), std::string::npos);
+  EXPECT_NE(read_text(taken.path()).find("pid: " + std::to_string(::getpid())), std::string::npos);
 }
 
 TEST_F(Lock, SameProcessCannotLockTwiceAndTheFileGoesWithTheLock) {
@@ -445,7 +396,7 @@ TEST_F(Lock, SameProcessCannotLockTwiceAndTheFileGoesWithTheLock) {
     const kelvin::OutputLock lock(m_dir.string());
     EXPECT_EQ(lock.notice(), "");
     EXPECT_EQ(lock.path(), (m_dir / ".kelvin.lock").string());
-    const std::string text = read_bytes(lock.path());
+    const std::string text = read_text(lock.path());
     EXPECT_NE(text.find("pid: " + std::to_string(::getpid()) + "\n"), std::string::npos) << text;
     EXPECT_NE(text.find("host: " + host_name() + "\n"), std::string::npos) << text;
     EXPECT_NE(text.find("since: "), std::string::npos) << text;
@@ -488,34 +439,6 @@ class CheckpointChecksums : public ::testing::Test {
     h5.close();
   }
 
-  /// File offset (bytes) of the middle of chunk `chunk` of dataset.
-  std::uint64_t middle_of_chunk(const std::string& dataset, hsize_t chunk) {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // failures show in the assertion below
-    const hid_t file = H5Fopen(m_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    const hid_t ds = H5Dopen2(file, dataset.c_str(), H5P_DEFAULT);
-    const hid_t space = H5Dget_space(ds);
-    hsize_t offset[1] = {0};
-    unsigned filter_mask = 0;
-    haddr_t address = HADDR_UNDEF;
-    hsize_t size = 0;
-    const herr_t status =
-        H5Dget_chunk_info(ds, space, chunk, offset, &filter_mask, &address, &size);
-    H5Sclose(space);
-    H5Dclose(ds);
-    H5Fclose(file);
-    EXPECT_GE(status, 0);
-    return static_cast<std::uint64_t>(address + size / 2);
-  }
-
-  /// Inverts `count` bytes at offset.
-  void flip_bytes(std::uint64_t offset, std::size_t count) {
-    std::string bytes = read_bytes(m_path);
-    ASSERT_LE(offset + count, bytes.size());
-    for (std::size_t i = 0; i < count; ++i)
-      bytes[offset + i] = static_cast<char>(~bytes[offset + i]);
-    write_bytes(m_path, bytes);
-  }
-
   /// check_checkpoint refuses the file as damaged, naming it and what failed.
   void expect_refused(const std::string& object) {
     try {
@@ -553,7 +476,7 @@ TEST_F(CheckpointChecksums, IntactCheckpointIsAcceptedAndReadsBack) {
 
 TEST_F(CheckpointChecksums, FlippedBytesInAStateArrayAreRefused) {
   write_checkpoint();
-  flip_bytes(middle_of_chunk("transient/old", 1), 8);
+  flip_bytes(m_path, middle_of_chunk(m_path, "transient/old", 1), 8);
 
   expect_refused("dataset 'transient/old' fails its Fletcher-32 checksum");
   EXPECT_THROW(kelvin::read_integrator_state(m_path, "transient/"), kelvin::DamagedCheckpoint);
@@ -564,7 +487,7 @@ TEST_F(CheckpointChecksums, FlippedBytesInAStateArrayAreRefused) {
 
 TEST_F(CheckpointChecksums, DamageIsDetectedAsAnErrorNotPrinted) {
   write_checkpoint();
-  flip_bytes(middle_of_chunk("transient/now", 0), 1);
+  flip_bytes(m_path, middle_of_chunk(m_path, "transient/now", 0), 1);
   ::testing::internal::CaptureStderr();
   EXPECT_THROW(kelvin::read_checkpoint_vector(m_path, "transient/now"), kelvin::DamagedCheckpoint);
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
@@ -572,13 +495,13 @@ TEST_F(CheckpointChecksums, DamageIsDetectedAsAnErrorNotPrinted) {
 
 TEST_F(CheckpointChecksums, FlippedBytesInTheCaseTextAreRefused) {
   write_checkpoint();
-  flip_bytes(middle_of_chunk("case/resolved_yaml", 0), 2);
+  flip_bytes(m_path, middle_of_chunk(m_path, "case/resolved_yaml", 0), 2);
   expect_refused("dataset 'case/resolved_yaml' fails its Fletcher-32 checksum");
 }
 
 TEST_F(CheckpointChecksums, FlippedBytesInTheSuperblockAreRefused) {
   write_checkpoint();
-  flip_bytes(20, 1);  // inside the version-2 superblock's addresses, before its checksum
+  flip_bytes(m_path, 20, 1);  // inside the version-2 superblock's addresses, before its checksum
   expect_refused("checksum");
 }
 
@@ -659,7 +582,7 @@ TEST_F(StaleOutputFiles, RemovingTakesKelvinsFilesAndLeavesTheUsersFiles) {
   left.insert(left.end(), {"results.h5.d", "solution.d", "timeseries.csv.tmp-1"});
   std::sort(left.begin(), left.end());
   EXPECT_EQ(names_in(m_dir), left);
-  EXPECT_EQ(read_bytes(m_dir / "notes.txt"), "user");
+  EXPECT_EQ(read_text(m_dir / "notes.txt"), "user");
   EXPECT_TRUE(fs::exists(m_dir / "solution.d" / "solution.vtr"));
   EXPECT_NO_THROW(kelvin::refuse_stale_outputs(m_dir.string()));
 }

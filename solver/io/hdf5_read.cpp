@@ -73,26 +73,42 @@ std::size_t point_count(hid_t space, const std::string& prefix, const std::strin
   return static_cast<std::size_t>(points);
 }
 
+/// A dataset opened for one of the readers, with what their errors begin with ("cannot read
+/// 'file': dataset 'name'"). HDF5 prints no error stack while it lives; declare other handles
+/// after it so that they close first.
+struct OpenDataset {
+  OpenDataset(const std::string& file_name, const std::string& dataset_name)
+      : prefix("cannot read '" + file_name + "'"),
+        what("dataset '" + dataset_name + "'"),
+        file(open_for_reading(file_name)),
+        dataset(make_handle(H5Dopen2(file.get(), dataset_name.c_str(), H5P_DEFAULT), H5Dclose,
+                            prefix, what)) {}
+
+  Handle type() const { return make_handle(H5Dget_type(dataset.get()), H5Tclose, prefix, what); }
+  Handle space() const { return make_handle(H5Dget_space(dataset.get()), H5Sclose, prefix, what); }
+
+  QuietH5Errors quiet;
+  const std::string prefix;
+  const std::string what;
+  const Handle file;
+  const Handle dataset;
+};
+
 template <class T>
 std::vector<T> read_numeric(const std::string& file, const std::string& dataset, hid_t mem_type,
                             bool allow_float) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = "dataset '" + dataset + "'";
-  const Handle f = open_for_reading(file);
-  const Handle ds =
-      make_handle(H5Dopen2(f.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, prefix, what);
-  const Handle type = make_handle(H5Dget_type(ds.get()), H5Tclose, prefix, what);
+  const OpenDataset ds(file, dataset);
+  const Handle type = ds.type();
   const H5T_class_t type_class = H5Tget_class(type.get());
   if (type_class != H5T_INTEGER && !(allow_float && type_class == H5T_FLOAT)) {
-    throw std::runtime_error(prefix + ": " + what + " is not " +
+    throw std::runtime_error(ds.prefix + ": " + ds.what + " is not " +
                              (allow_float ? "numeric" : "integer"));
   }
-  const Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, prefix, what);
-  std::vector<T> values(point_count(space.get(), prefix, what));
+  const Handle space = ds.space();
+  std::vector<T> values(point_count(space.get(), ds.prefix, ds.what));
   if (!values.empty()) {
-    check_status(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), prefix,
-                 what);
+    check_status(H5Dread(ds.dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                 ds.prefix, ds.what);
   }
   return values;
 }
@@ -113,30 +129,34 @@ std::string read_byte_string(hid_t ds, hid_t space, const std::string& prefix,
   return text;
 }
 
-/// Opens attribute name of object_path, for the attribute readers.
-struct OpenAttribute {
-  Handle file;
-  Handle attribute;
-  Handle type;
-  Handle space;
-};
-
-OpenAttribute open_attribute(const std::string& file, const std::string& object_path,
-                             const std::string& name, const std::string& prefix,
-                             const std::string& what) {
-  Handle f = open_for_reading(file);
-  Handle a =
-      make_handle(H5Aopen_by_name(f.get(), h5detail::normalised_object_path(object_path).c_str(),
-                                  name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                  H5Aclose, prefix, what);
-  Handle type = make_handle(H5Aget_type(a.get()), H5Tclose, prefix, what);
-  Handle space = make_handle(H5Aget_space(a.get()), H5Sclose, prefix, what);
-  return OpenAttribute{std::move(f), std::move(a), std::move(type), std::move(space)};
-}
-
 std::string attribute_what(const std::string& object_path, const std::string& name) {
   return "attribute '" + name + "' of '" + h5detail::normalised_object_path(object_path) + "'";
 }
+
+/// Attribute name of object_path opened for the attribute readers, with what their errors begin
+/// with ("cannot read 'file': attribute 'name' of 'path'"). HDF5 prints no error stack while it
+/// lives.
+struct OpenAttribute {
+  OpenAttribute(const std::string& file_name, const std::string& object_path,
+                const std::string& name)
+      : prefix("cannot read '" + file_name + "'"),
+        what(attribute_what(object_path, name)),
+        file(open_for_reading(file_name)),
+        attribute(make_handle(
+            H5Aopen_by_name(file.get(), h5detail::normalised_object_path(object_path).c_str(),
+                            name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose, prefix, what)),
+        type(make_handle(H5Aget_type(attribute.get()), H5Tclose, prefix, what)),
+        space(make_handle(H5Aget_space(attribute.get()), H5Sclose, prefix, what)) {}
+
+  QuietH5Errors quiet;
+  const std::string prefix;
+  const std::string what;
+  const Handle file;
+  const Handle attribute;
+  const Handle type;
+  const Handle space;
+};
 
 }  // namespace
 
@@ -149,88 +169,69 @@ std::vector<std::int32_t> h5_read_int_vector(const std::string& file, const std:
 }
 
 std::string h5_read_string(const std::string& file, const std::string& dataset) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = "dataset '" + dataset + "'";
-  const Handle f = open_for_reading(file);
-  const Handle ds =
-      make_handle(H5Dopen2(f.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, prefix, what);
-  const Handle type = make_handle(H5Dget_type(ds.get()), H5Tclose, prefix, what);
-  const Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, prefix, what);
+  const OpenDataset ds(file, dataset);
+  const Handle type = ds.type();
+  const Handle space = ds.space();
   if (is_byte_string(type.get(), space.get())) {
-    return read_byte_string(ds.get(), space.get(), prefix, what);
+    return read_byte_string(ds.dataset.get(), space.get(), ds.prefix, ds.what);
   }
-  if (point_count(space.get(), prefix, what) != 1) {
-    throw std::runtime_error(prefix + ": " + what + " is not a single string");
+  if (point_count(space.get(), ds.prefix, ds.what) != 1) {
+    throw std::runtime_error(ds.prefix + ": " + ds.what + " is not a single string");
   }
   const auto read = [&](hid_t mem, void* buffer) {
-    return H5Dread(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+    return H5Dread(ds.dataset.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
   };
-  return read_strings(type.get(), 1, read, prefix, what).front();
+  return read_strings(type.get(), 1, read, ds.prefix, ds.what).front();
 }
 
 std::vector<std::size_t> h5_read_dims(const std::string& file, const std::string& dataset) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = "dataset '" + dataset + "'";
-  const Handle f = open_for_reading(file);
-  const Handle ds =
-      make_handle(H5Dopen2(f.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, prefix, what);
-  const Handle space = make_handle(H5Dget_space(ds.get()), H5Sclose, prefix, what);
+  const OpenDataset ds(file, dataset);
+  const Handle space = ds.space();
   const int rank = H5Sget_simple_extent_ndims(space.get());
-  if (rank < 0) fail(prefix, what);
+  if (rank < 0) fail(ds.prefix, ds.what);
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
   if (rank > 0) {
-    check_status(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), prefix, what);
+    check_status(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), ds.prefix, ds.what);
   }
   return {dims.begin(), dims.end()};
 }
 
 double h5_read_attribute_double(const std::string& file, const std::string& object_path,
                                 const std::string& name) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = attribute_what(object_path, name);
-  const OpenAttribute a = open_attribute(file, object_path, name, prefix, what);
+  const OpenAttribute a(file, object_path, name);
   const H5T_class_t type_class = H5Tget_class(a.type.get());
   if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) {
-    throw std::runtime_error(prefix + ": " + what + " is not numeric");
+    throw std::runtime_error(a.prefix + ": " + a.what + " is not numeric");
   }
-  if (point_count(a.space.get(), prefix, what) != 1) {
-    throw std::runtime_error(prefix + ": " + what + " is not a single value");
+  if (point_count(a.space.get(), a.prefix, a.what) != 1) {
+    throw std::runtime_error(a.prefix + ": " + a.what + " is not a single value");
   }
   double value = 0;
-  check_status(H5Aread(a.attribute.get(), H5T_NATIVE_DOUBLE, &value), prefix, what);
+  check_status(H5Aread(a.attribute.get(), H5T_NATIVE_DOUBLE, &value), a.prefix, a.what);
   return value;
 }
 
 std::string h5_read_attribute_string(const std::string& file, const std::string& object_path,
                                      const std::string& name) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = attribute_what(object_path, name);
-  const OpenAttribute a = open_attribute(file, object_path, name, prefix, what);
-  if (point_count(a.space.get(), prefix, what) != 1) {
-    throw std::runtime_error(prefix + ": " + what + " is not a single string");
+  const OpenAttribute a(file, object_path, name);
+  if (point_count(a.space.get(), a.prefix, a.what) != 1) {
+    throw std::runtime_error(a.prefix + ": " + a.what + " is not a single string");
   }
   const auto read = [&](hid_t mem, void* buffer) {
     return H5Aread(a.attribute.get(), mem, buffer);
   };
-  return read_strings(a.type.get(), 1, read, prefix, what).front();
+  return read_strings(a.type.get(), 1, read, a.prefix, a.what).front();
 }
 
 std::vector<std::string> h5_read_attribute_strings(const std::string& file,
                                                    const std::string& object_path,
                                                    const std::string& name) {
-  QuietH5Errors quiet;
-  const std::string prefix = "cannot read '" + file + "'";
-  const std::string what = attribute_what(object_path, name);
-  const OpenAttribute a = open_attribute(file, object_path, name, prefix, what);
-  const std::size_t count = point_count(a.space.get(), prefix, what);
+  const OpenAttribute a(file, object_path, name);
+  const std::size_t count = point_count(a.space.get(), a.prefix, a.what);
   const auto read = [&](hid_t mem, void* buffer) {
     return H5Aread(a.attribute.get(), mem, buffer);
   };
-  return read_strings(a.type.get(), count, read, prefix, what);
+  return read_strings(a.type.get(), count, read, a.prefix, a.what);
 }
 
 bool h5_exists(const std::string& file, const std::string& object_path) {
