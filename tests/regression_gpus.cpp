@@ -110,6 +110,8 @@ TEST(GpuCases, Training45CiThrottlesAtTheSlowestGpusPaceAnd30CiLosesLess) {
     EXPECT_EQ((bits & 0x8) != 0, (bits & 0x40) != 0);
   }
   EXPECT_TRUE(sw);
+  // gpu0..6 share one feed and, in lockstep, one solve to the end; gpu7 (5 K hotter) its own.
+  EXPECT_EQ(s["transient"]["thermal_solves"].get<int>(), 2);
   for (const char* f : {"results.h5", "gpus.vtm", "gpu0.vtr", "gpu7.vtr", "checkpoint.h5"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
 

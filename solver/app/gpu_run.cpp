@@ -430,6 +430,10 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   const double setup_s = seconds_since(t_start);
 
   IntervalStepper stepper(c, model, fleet, st, work, unthrottled);
+  if (fleet.thermal_solves() < fleet.size())
+    progress.log(fmt::format("kelvin: {} GPUs, {} thermal solves: GPUs with the same coolant feed "
+                             "share one while their powers are equal",
+                             fleet.size(), fleet.thermal_solves()));
   const double dt = c.gpus->control_interval_s;
   const long long intervals = std::llround(std::ceil(c.transient.end_time_s / dt - 1e-9));
   CheckpointSchedule schedule(c.transient.checkpoint_interval_s, checkpoint,
@@ -474,6 +478,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
                           {"intervals", st.interval},
                           {"time_step_s", c.transient.time_step_s},
                           {"linear_iterations", st.linear_iterations},
+                          {"thermal_solves", fleet.thermal_solves()},
                           {"max_step_energy_relative_error", st.max_step_energy_error}};
   summary["energy_balance"] = {{"relative_error", st.max_step_energy_error}};
   write_gpu_fields(dir, c, fleet);

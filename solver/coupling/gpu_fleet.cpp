@@ -58,6 +58,11 @@ struct GpuFleet::Gpu {
   std::shared_ptr<FlowSolver> flow;
   ChtResult cht;
   Field<double> T;
+  /// The GPU whose thermal state this one shares while their inputs are identical (same feed,
+  /// same power every interval), or -1: its own. Leaders come first in the fleet.
+  int leader = -1;
+  double power_W = std::nan(""), hbm_fraction = std::nan("");  ///< as last set
+  double last_worst = 0;  ///< worst energy-balance error of its last advance
   std::unique_ptr<TransientIntegrator> integ;
 };
 
@@ -101,6 +106,7 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress) : m_case(c) {
   m_hbm = to_field(m_grid, hbm);
 
   std::map<std::pair<double, double>, std::pair<std::shared_ptr<FlowSolver>, ChtResult>> flows;
+  std::map<std::pair<double, double>, int> first_fed;  // the first GPU of each feed
   for (const auto& inst : c.gpus->instances) {
     auto g = std::make_unique<Gpu>();
     g->variant = gpu_variant(c, inst);
@@ -129,6 +135,9 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress) : m_case(c) {
       TransientSettings ts = c.transient;
       ts.adaptive = false;
       g->integ = std::make_unique<TransientIntegrator>(*g->solver, ts, c.solver, g->T);
+      // Same feed, same start: the same thermal state until their powers differ.
+      const auto first = first_fed.emplace(feed(g->variant), size()).first->second;
+      if (first != size()) g->leader = first;
     }
     m_gpus.push_back(std::move(g));
   }
@@ -136,22 +145,52 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress) : m_case(c) {
 
 GpuFleet::~GpuFleet() = default;
 
+const GpuFleet::Gpu& GpuFleet::owner(int i) const {
+  const Gpu& g = *m_gpus[i];
+  return g.leader >= 0 ? *m_gpus[g.leader] : g;
+}
+
+int GpuFleet::thermal_solves() const {
+  int n = 0;
+  for (const auto& g : m_gpus) n += g->leader < 0;
+  return n;
+}
+
 double GpuFleet::junction_K(int i) const {
-  return m_gpus[i]->solver->material_max(temperature(i), m_junction_material);
+  return owner(i).solver->material_max(temperature(i), m_junction_material);
 }
 
 double GpuFleet::hbm_K(int i) const {
   if (m_hbm_material < 0) return std::nan("");
-  return m_gpus[i]->solver->material_max(temperature(i), m_hbm_material);
+  return owner(i).solver->material_max(temperature(i), m_hbm_material);
 }
 
 void GpuFleet::set_power(int i, double power_W, double hbm_fraction) {
+  Gpu& g = *m_gpus[i];
+  if (g.leader >= 0) {
+    const Gpu& l = *m_gpus[g.leader];
+    if (power_W == l.power_W && hbm_fraction == l.hbm_fraction) {
+      g.power_W = power_W, g.hbm_fraction = hbm_fraction;
+      return;  // still the leader's twin: its solve serves both
+    }
+    detach(i);
+  }
+  g.power_W = power_W, g.hbm_fraction = hbm_fraction;
   const double to_hbm = m_hbm_material >= 0 ? hbm_fraction * power_W : 0.0;
-  m_gpus[i]->solver->set_source(m_fixed, m_die, power_W - to_hbm, m_hbm, to_hbm);
+  g.solver->set_source(m_fixed, m_die, power_W - to_hbm, m_hbm, to_hbm);
+}
+
+void GpuFleet::detach(int i) {
+  Gpu& g = *m_gpus[i];
+  const Gpu& l = *m_gpus[g.leader];
+  g.leader = -1;
+  g.integ->restore_state(l.integ->save_state());
+  if (g.flow) g.solver->update_advection(g.integ->temperature(), true);
 }
 
 double GpuFleet::advance(int i, double t_s, long long* iterations) {
   Gpu& g = *m_gpus[i];
+  if (g.leader >= 0) return m_gpus[g.leader]->last_worst;  // the leader has just advanced
   double worst = 0;
   const long long before = g.integ->linear_iterations();
   g.integ->advance_to(t_s, [&](const StepInfo& s) {
@@ -161,11 +200,12 @@ double GpuFleet::advance(int i, double t_s, long long* iterations) {
     if (g.flow) g.solver->update_advection(g.integ->temperature(), true);
   });
   if (iterations) *iterations += g.integ->linear_iterations() - before;
+  g.last_worst = worst;
   return worst;
 }
 
 void GpuFleet::solve_steady(int i, ProgressSink& progress) {
-  Gpu& g = *m_gpus[i];
+  Gpu& g = *m_gpus[i];  // steady fleets share nothing: leaders are set for transients only
   if (g.flow) {
     g.cht = solve_steady_cht(case_cht_settings(g.variant), *g.flow, *g.solver, g.T, progress);
   } else {
@@ -173,23 +213,32 @@ void GpuFleet::solve_steady(int i, ProgressSink& progress) {
   }
 }
 
-double GpuFleet::time(int i) const { return m_gpus[i]->integ ? m_gpus[i]->integ->time() : 0.0; }
+double GpuFleet::time(int i) const { return owner(i).integ ? owner(i).integ->time() : 0.0; }
 
 const Field<double>& GpuFleet::temperature(int i) const {
-  return m_gpus[i]->integ ? m_gpus[i]->integ->temperature() : m_gpus[i]->T;
+  return owner(i).integ ? owner(i).integ->temperature() : owner(i).T;
 }
 
-const ConductionSolver& GpuFleet::solver(int i) const { return *m_gpus[i]->solver; }
-const FlowSolver* GpuFleet::flow(int i) const { return m_gpus[i]->flow.get(); }
+const ConductionSolver& GpuFleet::solver(int i) const { return *owner(i).solver; }
+const FlowSolver* GpuFleet::flow(int i) const { return owner(i).flow.get(); }
 const Case& GpuFleet::variant(int i) const { return m_gpus[i]->variant; }
-const ChtResult& GpuFleet::flow_result(int i) const { return m_gpus[i]->cht; }
+const ChtResult& GpuFleet::flow_result(int i) const { return owner(i).cht; }
 
 TransientIntegrator::State GpuFleet::save_state(int i) const {
-  return m_gpus[i]->integ->save_state();
+  return owner(i).integ->save_state();
 }
+
+namespace {
+bool same_state(const TransientIntegrator::State& a, const TransientIntegrator::State& b) {
+  return a.scalars == b.scalars && a.now == b.now && a.old == b.old && a.older == b.older;
+}
+}  // namespace
 
 void GpuFleet::restore_state(int i, const TransientIntegrator::State& s) {
   Gpu& g = *m_gpus[i];
+  // A twin stays a twin when its checkpointed state is its (already restored) leader's.
+  if (g.leader >= 0 && same_state(s, m_gpus[g.leader]->integ->save_state())) return;
+  g.leader = -1;
   g.integ->restore_state(s);
   if (g.flow) g.solver->update_advection(g.integ->temperature(), true);
 }

@@ -4,7 +4,8 @@
 /// and each distinct flow field are built once and shared; per GPU there is only a temperature
 /// history and its operator. Power enters as q = q_fixed + P_die u_die + P_hbm u_hbm, where the
 /// u are the die source's shape (its power map) and the HBM cells' volume share, each carrying
-/// 1 W. T_j is the maximum over the junction material, T_hbm over the HBM material.
+/// 1 W. T_j is the maximum over the junction material, T_hbm over the HBM material. In
+/// transients, GPUs with identical inputs are solved once (see set_power).
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,11 +41,17 @@ class GpuFleet {
   double junction_K(int i) const;
   double hbm_K(int i) const;
   /// Sets GPU i's heat: hbm_fraction of power_W into the HBM cells (none without them), the
-  /// rest into the die.
+  /// rest into the die. Every interval, call it for GPUs 0, 1, ... in order, then advance them
+  /// in order: GPUs that start alike (same coolant feed) share their leader's solve for as long
+  /// as their powers are bitwise equal; the first interval they differ, the follower takes a
+  /// copy of the leader's state and goes on alone.
   void set_power(int i, double power_W, double hbm_fraction);
   /// Advances GPU i's temperatures to t_s with the case's fixed time step; returns the largest
-  /// per-step energy-balance relative error and adds the linear iterations to *iterations.
+  /// per-step energy-balance relative error and adds the linear iterations to *iterations
+  /// (none for a GPU that shares its leader's solve).
   double advance(int i, double t_s, long long* iterations);
+  /// The thermal models solved now: GPUs that do not share another's solve.
+  int thermal_solves() const;
   /// Steady temperatures of GPU i at its current power (solve_steady_cht with flow).
   void solve_steady(int i, ProgressSink& progress);
 
@@ -60,6 +67,10 @@ class GpuFleet {
 
  private:
   struct Gpu;
+  /// The GPU whose state GPU i has now: its leader while it shares the leader's solve.
+  const Gpu& owner(int i) const;
+  /// GPU i leaves its leader: a copy of the leader's state becomes its own.
+  void detach(int i);
   const Case& m_case;
   Grid m_grid;
   int m_junction_material = -1, m_hbm_material = -1;
