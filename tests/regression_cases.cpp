@@ -298,4 +298,12 @@ TEST(Cases, FlowOnlyCaseReportsAbsoluteImbalanceAndNoRelativeError) {
   EXPECT_FALSE(eb.contains("relative_error")) << eb.dump();
   EXPECT_LT(std::fabs(eb["heat_in_W"].get<double>()), 1e-6);
   EXPECT_LT(std::fabs(eb["imbalance_W"].get<double>()), 1e-6);
+
+  // The same as a transient (two steps): per-step relative errors only where heat goes in.
+  std::ofstream(file) << without_blocks(text, {"sources", "boundaries", "transient"})
+                      << "transient: {end_time: 0.02 s, time_step: 0.01 s}\n";
+  const json tr = read_json(kelvin_test::run_case_file(file.string(), "flow-only-transient") /
+                            "summary.json")["transient"];
+  EXPECT_EQ(tr["max_step_energy_relative_error"].get<double>(), 0.0) << tr.dump();
+  EXPECT_LT(tr["max_step_imbalance_W"].get<double>(), 1e-6) << tr.dump();
 }
