@@ -157,5 +157,5 @@ TEST(Cli, ValidatePrintsTheMemoryEstimate) {
   const auto r = kelvin("validate " + wall_with_cells("fits", "1 mm"));
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("4000 cells (40 x 10 x 10)"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("GB estimated of"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("iB estimated of"), std::string::npos) << r.output;
 }

@@ -11,6 +11,7 @@
 #include "solver/numerics/krylov.hpp"
 #include "solver/coupling/problem_setup.hpp"
 #include "solver/app/run.hpp"
+#include "solver/base/format_bytes.hpp"
 #include "solver/coupling/run_size.hpp"
 
 namespace {
@@ -44,9 +45,9 @@ int cmd_validate(const std::string& path) {
                path, c.materials.size(), c.boxes.size(), c.sources.size(), c.boundaries.size(),
                kelvin::describe(size));
     const kelvin::GridStats s = g.stats();
-    fmt::print("memory: {:.3g} GB estimated of {:.3g} GB available ({}); worst cell aspect ratio {:.1f}\n",
-               size.bytes / 1e9, static_cast<double>(avail) / 1e9, kelvin::backend_name(),
-               s.worst_aspect_ratio);
+    fmt::print("memory: {} estimated of {} available ({}); worst cell aspect ratio {:.1f}\n",
+               kelvin::format_bytes(static_cast<std::uint64_t>(size.bytes)), kelvin::format_bytes(std::uint64_t{avail}),
+               kelvin::backend_name(), s.worst_aspect_ratio);
     if (c.coldplate) {
       const int coolant = c.material_index(c.coolant->material);
       fmt::print("{}\n", kelvin::format_report(kelvin::report_cold_plate(

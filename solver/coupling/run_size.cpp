@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "solver/base/format_bytes.hpp"
 #include "solver/coupling/problem_setup.hpp"
 
 namespace kelvin {
@@ -19,12 +20,6 @@ int distinct_feeds(const GpuCase& g) {
   for (const auto& inst : g.instances)
     feeds.insert({inst.inlet_temperature_K, inst.flow_rate_m3_s});
   return static_cast<int>(feeds.size());
-}
-
-std::string bytes_text(double b) {
-  if (b >= 1e12) return fmt::format("{:.3g} TB", b / 1e12);
-  if (b >= 1e9) return fmt::format("{:.3g} GB", b / 1e9);
-  return fmt::format("{:.3g} MB", b / 1e6);
 }
 
 }  // namespace
@@ -47,7 +42,7 @@ RunSize estimate_run_size(const Case& c, double coarsening) {
 std::string describe(const RunSize& s) {
   std::string models = s.thermal_models > 1 ? fmt::format(" x {} GPUs", s.thermal_models) : "";
   return fmt::format("{} cells ({} x {} x {}){}, about {}", s.cells, s.n[0], s.n[1], s.n[2], models,
-                     bytes_text(s.bytes));
+                     format_bytes(static_cast<std::uint64_t>(s.bytes)));
 }
 
 void check_run_fits(const Case& c, std::size_t available_bytes) {
@@ -62,7 +57,7 @@ void check_run_fits(const Case& c, std::size_t available_bytes) {
     throw SetupError(
         fmt::format("the run needs {}, more than the {} of memory available, and "
                     "no coarser mesh fits",
-                    describe(need), bytes_text(avail)));
+                    describe(need), format_bytes(available_bytes)));
   for (int it = 0; it < 40 && hi / lo > 1.001; ++it) {
     const double mid = std::sqrt(lo * hi);
     (estimate_run_size(c, mid).bytes > avail ? lo : hi) = mid;
@@ -77,7 +72,8 @@ void check_run_fits(const Case& c, std::size_t available_bytes) {
       "the run needs {}, more than the {} of memory available; coarsen every cell size "
       "{:.3g}x: the largest mesh.max_cell_size that fits is [{:.3g}, {:.3g}, {:.3g}] mm, with "
       "each box's cell_size scaled alike",
-      describe(need), bytes_text(avail), hi, h[0] * hi * 1e3, h[1] * hi * 1e3, h[2] * hi * 1e3));
+      describe(need), format_bytes(available_bytes), hi, h[0] * hi * 1e3, h[1] * hi * 1e3,
+      h[2] * hi * 1e3));
 }
 
 }  // namespace kelvin

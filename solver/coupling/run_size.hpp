@@ -37,7 +37,7 @@ struct RunSize {
 /// SetupError when the case cannot be meshed at all (see case_grid_axes).
 RunSize estimate_run_size(const Case& c, double coarsening = 1);
 
-/// "177408 cells (84 x 88 x 24), about 97.6 MB" — for validate and error messages.
+/// "177408 cells (84 x 88 x 24), about 93.1 MiB" — for validate and error messages.
 std::string describe(const RunSize& size);
 
 /// Throws SetupError when the run needs more than available_bytes: the message gives the

@@ -44,18 +44,6 @@ std::optional<std::uint64_t> free_bytes_for(const std::string& path) {
   return static_cast<std::uint64_t>(info.f_bavail) * static_cast<std::uint64_t>(info.f_frsize);
 }
 
-std::string format_bytes(std::uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} bytes", bytes);
-  const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-  double value = static_cast<double>(bytes) / 1024.0;
-  int unit = 0;
-  while (value >= 1024.0 && unit < 4) {
-    value /= 1024.0;
-    ++unit;
-  }
-  const int decimals = value < 10 ? 2 : (value < 100 ? 1 : 0);
-  return fmt::format("{:.{}f} {}", value, decimals, units[unit]);
-}
 
 std::string parent_directory(const std::string& path) {
   const auto slash = path.find_last_of('/');

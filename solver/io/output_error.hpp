@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "solver/base/format_bytes.hpp"
+
 namespace kelvin {
 
 /// A file could not be written. what() is one line: the action, the file (its final name, not
@@ -41,9 +43,6 @@ class OutputError : public std::runtime_error {
 /// (statvfs: f_bavail * f_frsize); nullopt when the folder cannot be examined.
 std::optional<std::uint64_t> free_bytes_for(const std::string& path);
 
-/// A byte count for people: "512 bytes", "85.1 KiB", "3.20 MiB", "1.50 GiB" (3 significant
-/// digits, binary units).
-std::string format_bytes(std::uint64_t bytes);
 
 /// The folder part of path ("." when it has none, "/" for a file in the root).
 std::string parent_directory(const std::string& path);
