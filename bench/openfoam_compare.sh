@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Kelvin vs OpenFOAM on two steady heat-conduction problems, same 100 x 100 x 100 mesh in both.
+# Kelvin vs OpenFOAM and HYPRE on two steady heat-conduction problems, same 100 x 100 x 100
+# mesh in all three.
 #
-#   bench/openfoam_compare.sh            # prints a table per problem, then the speedups
+#   bench/openfoam_compare.sh                   # prints a table per problem, then the speedups
+#   SKIP_OPENFOAM=1 bench/openfoam_compare.sh   # Kelvin against HYPRE only
 #
 # Needs (Debian packages): openfoam (OpenFOAM v1912, ESI; blockMesh, topoSet, splitMeshRegions,
 # decomposePar, laplacianFoam, chtMultiRegionSimpleFoam), python3 (stdlib only), and
-# optionally openmpi-bin (mpirun; without it only serial OpenFOAM runs are timed). Kelvin: a
+# optionally openmpi-bin (mpirun; without it only serial OpenFOAM runs are timed); for the HYPRE
+# peer libhypre-dev, libopenmpi-dev and openmpi-bin (mpicxx, mpirun). Kelvin: a
 # built `kelvin` (scripts/build), found at $KELVIN or build/kelvin.
 #
 # Environment knobs:
@@ -17,6 +20,15 @@
 #   TOLERANCE=1e-8         Kelvin's solver tolerance and OpenFOAM's linear-solver tolerance
 #   MAX_REL_DIFF=1e-3      allowed relative difference of the maximum cell temperatures
 #   KEEP_WORK=1            keep the work directory (it is always kept on failure)
+#   SKIP_OPENFOAM=1        only the HYPRE peer (no OpenFOAM needed)
+#   SKIP_HYPRE=1           only the OpenFOAM peer
+#
+# HYPRE peer (bench/hypre/hypre_conduction.cpp, compiled here with mpicxx -O3): the same cells,
+# conductances and source assembled into HYPRE's structured interface, CG preconditioned by one
+# PFMG V(1,1) cycle with symmetric red-black Gauss-Seidel, stopped at the same relative 2-norm
+# residual as Kelvin and started from 300 K like Kelvin; serial and mpirun -np OPENFOAM_NP ranks
+# (Debian's HYPRE has no OpenMP). Compared: the solve phase (HYPRE assemble + setup + solve
+# against Kelvin's timings_s setup + solve in summary.json) and the whole commands.
 #
 # Problems (SI units):
 #   cube:  0.1 m cube, k = 10, q''' = 1e6 W/m^3 everywhere, all six faces at 300 K.
@@ -81,28 +93,36 @@ die() { echo "openfoam_compare: $*" >&2; exit 2; }
 # ---- prerequisites -------------------------------------------------------------------------
 command -v python3 >/dev/null || die "python3 not found (Debian package: python3)"
 [[ -f "$tools" ]] || die "missing helper $tools"
+skip_openfoam="${SKIP_OPENFOAM:-0}"
+skip_hypre="${SKIP_HYPRE:-0}"
 missing=()
 for c in blockMesh topoSet splitMeshRegions decomposePar laplacianFoam chtMultiRegionSimpleFoam; do
   command -v "$c" >/dev/null || missing+=("$c")
 done
-((${#missing[@]} == 0)) || die "OpenFOAM commands not found: ${missing[*]}
-  install OpenFOAM v1912 (Debian/Ubuntu: apt-get install -y openfoam)"
+((skip_openfoam || ${#missing[@]} == 0)) || die "OpenFOAM commands not found: ${missing[*]}
+  install OpenFOAM v1912 (Debian/Ubuntu: apt-get install -y openfoam), or set SKIP_OPENFOAM=1"
+if ((!skip_hypre)); then
+  { command -v mpicxx >/dev/null && command -v mpirun >/dev/null && [[ -f /usr/include/hypre/HYPRE_struct_ls.h ]]; } \
+    || die "the HYPRE peer needs mpicxx, mpirun and HYPRE's headers
+  (Debian: apt-get install -y libhypre-dev libopenmpi-dev openmpi-bin), or set SKIP_HYPRE=1"
+fi
 [[ -x "$kelvin_src" ]] || die "kelvin binary not found at $kelvin_src
   build it with: scripts/build   (or set KELVIN=/path/to/kelvin)"
 
 # WM_PROJECT_DIR for Debian's openfoam package (shared with the other OpenFOAM scripts).
-source "$(dirname "${BASH_SOURCE[0]}")/openfoam/env.sh"
+if ((!skip_openfoam)); then source "$(dirname "${BASH_SOURCE[0]}")/openfoam/env.sh"; fi
 of_version="$(dpkg-query -W -f='${Version}' openfoam 2>/dev/null || echo unknown)"
+hypre_version="$(dpkg-query -W -f='${Version}' libhypre-dev 2>/dev/null || echo unknown)"
 
 use_mpi=0
+if [[ "$(id -u)" == 0 ]]; then   # Open MPI refuses root without these
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+mpi_extra=()
+if ((np > $(nproc))); then mpi_extra+=(--oversubscribe); fi
 if ((np > 1)); then
   if command -v mpirun >/dev/null; then
     use_mpi=1
-    if [[ "$(id -u)" == 0 ]]; then   # Open MPI refuses root without these
-      export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-    fi
-    mpi_extra=()
-    if ((np > $(nproc))); then mpi_extra+=(--oversubscribe); fi
   else
     echo "note: mpirun not found (Debian package: openmpi-bin): OpenFOAM runs serial only"
   fi
@@ -120,7 +140,8 @@ trap finish EXIT
 kelvin="$work/kelvin"
 cp "$kelvin_src" "$kelvin"
 echo "kelvin:   $kelvin_src ($("$kelvin" --threads "$kelvin_threads" info 2>/dev/null | paste -sd" " | cut -c1-100))"
-echo "openfoam: v1912 Debian package $of_version, WM_PROJECT_DIR=$WM_PROJECT_DIR, parallel: $( ((use_mpi)) && echo "mpirun -np $np" || echo no)"
+((skip_openfoam)) || echo "openfoam: v1912 Debian package $of_version, WM_PROJECT_DIR=$WM_PROJECT_DIR, parallel: $( ((use_mpi)) && echo "mpirun -np $np" || echo no)"
+((skip_hypre)) || echo "hypre:    Debian libhypre-dev $hypre_version, StructPCG + PFMG, serial and mpirun -np $np"
 echo "machine:  $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); each timed command runs $repeats time(s), fastest kept"
 echo
 
@@ -268,7 +289,7 @@ boundaries:
 EOF
   fi
   run_logged "$work/kelvin-$1.validate.log" "$kelvin" validate "$f"
-  grep -q '100 x 100 x 100 = 1000000 cells' "$work/kelvin-$1.validate.log" \
+  grep -q '1000000 cells (100 x 100 x 100)' "$work/kelvin-$1.validate.log" \
     || { cat "$work/kelvin-$1.validate.log"; die "kelvin mesh for $1 is not 100^3"; }
 }
 
@@ -556,30 +577,99 @@ EOF
   echo
 }
 
+# ---- HYPRE ---------------------------------------------------------------------------------
+hypre_bin="$work/hypre_conduction"
+if ((!skip_hypre)); then
+  run_logged "$work/hypre-build.log" mpicxx -O3 -march=x86-64-v2 -std=c++17 -I/usr/include/hypre \
+    "$here/hypre/hypre_conduction.cpp" -o "$hypre_bin" -lHYPRE
+fi
+
+# run_hypre NAME: serial and (with OPENFOAM_NP > 1) mpirun -np OPENFOAM_NP; best of REPEATS
+# each, written to $work/hypre-NAME-RANKS.txt as key=value pairs
+run_hypre() {
+  local name="$1" r
+  local rank_counts=(1)
+  ((np > 1)) && rank_counts+=("$np")
+  for r in "${rank_counts[@]}"; do
+    timed_best "$work/hypre-$name-$r.log" mpirun "${mpi_extra[@]}" -np "$r" "$hypre_bin" "$name" 100 "$tol"
+    echo "command_s=$best_time $(grep '^problem=' "$work/hypre-$name-$r.log")" > "$work/hypre-$name-$r.txt"
+  done
+}
+
+# report_hypre NAME -> prints the table, sets speedup_vs_hypre; returns 1 if the answers disagree
+report_hypre() {
+  local name="$1"
+  python3 - "$name" "$kelvin_json" "$kelvin_cmd_time" "$max_rel_diff" "$kelvin_threads" \
+    "$work"/hypre-"$name"-*.txt > "$work/report-hypre-$name.txt" <<'EOF' || { cat "$work/report-hypre-$name.txt"; return 1; }
+import json, sys
+name, kj, kt, lim, threads = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+k = json.load(open(kj))
+ksolve = k["timings_s"].get("setup", 0) + k["timings_s"]["solve"]
+runs = [dict(kv.split("=", 1) for kv in open(f).read().split()) for f in sys.argv[6:]]
+print(f"== {name}: Kelvin against HYPRE (same cells, same tolerance)")
+print(f"   {'run':34s} {'max T [K]':>14s} {'iterations':>10s} {'solve [s]':>9s} {'command [s]':>11s}")
+print(f"   {'kelvin run, %s threads' % threads:34s} {k['max_temperature_K']:14.6f} {k['iterations']:10d} "
+      f"{ksolve:9.3f} {kt:11.2f}")
+ok = True
+for d in runs:
+    print(f"   {'HYPRE PFMG-CG, %s rank(s)' % d['ranks']:34s} {float(d['max_T_K']):14.6f} "
+          f"{int(d['iterations']):10d} {float(d['total_s']):9.3f} {float(d['command_s']):11.2f}")
+    diff = abs(k["max_temperature_K"] - float(d["max_T_K"])) / float(d["max_T_K"])
+    good = diff <= lim and int(d["cells"]) == k["cells"]
+    ok &= good
+    print(f"     max T difference {diff:.2e} relative, cells {k['cells']} vs {d['cells']}: "
+          f"{'OK' if good else 'DISAGREE'} (limit {lim:g})")
+best = min(runs, key=lambda d: float(d["total_s"]))
+print(f"   solve phase: kelvin setup + solve {ksolve:.3f} s; HYPRE assemble + setup + solve "
+      f"{float(best['total_s']):.3f} s ({best['ranks']} rank(s), the faster)")
+print(f"   (whole commands instead: {min(float(d['command_s']) for d in runs) / kt:.2f}; kelvin's also "
+      f"meshes and writes VTK/HDF5, HYPRE's writes nothing and includes MPI start-up)")
+print(f"speedup_vs_hypre[{name}]: {float(best['total_s']) / ksolve:.2f}")
+sys.exit(0 if ok else 1)
+EOF
+  cat "$work/report-hypre-$name.txt"
+  echo
+}
+
 status=0
-declare -A speedups
+declare -A speedups hypre_speedups
 
 # ---- problem 1: cube -----------------------------------------------------------------------
 kelvin_case cube
-setup_cube
 run_kelvin cube
-of_solver=laplacianFoam
-run_openfoam cube laplacianFoam
-report cube "uniform k = 10 W/m/K cube, q''' = 1e6 W/m^3, all faces 300 K, 100^3 cells" || status=1
-speedups[cube]=$(sed -n 's/^speedup_vs_openfoam\[cube\]: //p' "$work/report-cube.txt")
+if ((!skip_openfoam)); then
+  setup_cube
+  of_solver=laplacianFoam
+  run_openfoam cube laplacianFoam
+  report cube "uniform k = 10 W/m/K cube, q''' = 1e6 W/m^3, all faces 300 K, 100^3 cells" || status=1
+  speedups[cube]=$(sed -n 's/^speedup_vs_openfoam\[cube\]: //p' "$work/report-cube.txt")
+fi
+if ((!skip_hypre)); then
+  run_hypre cube
+  report_hypre cube || status=1
+  hypre_speedups[cube]=$(sed -n 's/^speedup_vs_hypre\[cube\]: //p' "$work/report-hypre-cube.txt")
+fi
 
 # ---- problem 2: stack ----------------------------------------------------------------------
 kelvin_case stack
-setup_stack
 run_kelvin stack
-of_solver=chtMultiRegionSimpleFoam
-run_openfoam stack chtMultiRegionSimpleFoam bottom top
-report stack "k = 1 (heated) / 400 W/m/K stack, zmax 300 K, rest adiabatic, 100^3 cells" || status=1
-speedups[stack]=$(sed -n 's/^speedup_vs_openfoam\[stack\]: //p' "$work/report-stack.txt")
+if ((!skip_openfoam)); then
+  setup_stack
+  of_solver=chtMultiRegionSimpleFoam
+  run_openfoam stack chtMultiRegionSimpleFoam bottom top
+  report stack "k = 1 (heated) / 400 W/m/K stack, zmax 300 K, rest adiabatic, 100^3 cells" || status=1
+  speedups[stack]=$(sed -n 's/^speedup_vs_openfoam\[stack\]: //p' "$work/report-stack.txt")
+fi
+if ((!skip_hypre)); then
+  run_hypre stack
+  report_hypre stack || status=1
+  hypre_speedups[stack]=$(sed -n 's/^speedup_vs_hypre\[stack\]: //p' "$work/report-hypre-stack.txt")
+fi
 
 echo "total script time: $(elapsed "$script_t0" "$(now)") s (load average now $(cut -d" " -f1-3 /proc/loadavg))"
 if ((status != 0)); then
   echo "openfoam_compare: Kelvin and OpenFOAM answers DISAGREE (see above)" >&2
 fi
-echo "speedup_vs_openfoam: $(fmin "${speedups[cube]:-0}" "${speedups[stack]:-0}")"
+((skip_openfoam)) || echo "speedup_vs_openfoam: $(fmin "${speedups[cube]:-0}" "${speedups[stack]:-0}")"
+((skip_hypre)) || echo "speedup_vs_hypre: cube ${hypre_speedups[cube]:-?}, stack ${hypre_speedups[stack]:-?} (solve phase)"
 exit "$status"

@@ -137,7 +137,8 @@ def kelvin_stats(path):
             "materials": {k: {"max": v["max_temperature_K"], "min": v["min_temperature_K"],
                               "mean": v["mean_temperature_K"], "volume": v["volume_m3"]}
                           for k, v in s["materials"].items()},
-            "energy_relative_error": s["energy_balance"]["relative_error"]}
+            "energy_relative_error": s["energy_balance"]["relative_error"],
+            "timings_s": s.get("timings_s", {})}
 
 
 def main(argv):
