@@ -36,8 +36,12 @@ struct CudaError : std::runtime_error {
 const char* backend_name();
 /// Number of host threads the CPU backend uses.
 int backend_threads();
-/// Sets the number of host threads (no-op if n <= 0).
+/// Sets the number of host threads (no-op if n <= 0). Callers clamp n to hardware_threads():
+/// OpenMP runtimes crash creating tens of thousands of threads.
 void set_backend_threads(int n);
+/// Hardware threads this process may run on (OpenMP's processor count, which honours the CPU
+/// affinity mask); at least 1.
+int hardware_threads();
 /// One-line description of the accelerator, or "none".
 std::string device_description();
 /// Bytes the backend can still allocate: on CUDA the device's free memory, on the CPU the

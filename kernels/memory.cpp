@@ -133,4 +133,12 @@ void set_backend_threads(int n) {
 #endif
 }
 
+int hardware_threads() {
+#ifdef _OPENMP
+  return std::max(1, omp_get_num_procs());
+#else
+  return 1;
+#endif
+}
+
 }  // namespace kelvin

@@ -1,6 +1,7 @@
 #pragma once
 // Plain serial reference implementations: the oracles the parallel kernels are checked against.
 #include <cmath>
+#include <array>
 #include <vector>
 
 #include "meshes/grid.hpp"
@@ -75,10 +76,11 @@ inline Stencil conduction(const Grid& g, const std::vector<double>& k_cell, bool
 /// other than `axis`; couplings through a coarse face and boundary conductances summed and
 /// scaled by gamma along coarsened axes; storage (ap - couplings - boundary) summed exactly.
 /// b[d] are the fine boundary conductances per axis; the coarse ones are returned in bc.
-inline Stencil aggregate(const Stencil& f, const std::vector<double> b[3], int axis, double gamma,
-                         std::vector<double> bc[3]) {
+inline Stencil aggregate(const Stencil& f, const std::vector<double> b[3],
+                         const std::array<int, 3>& factor, double gamma, std::vector<double> bc[3]) {
+  // factor[d]: 2 where axis d is coarsened (pairs of cells), 1 where it is kept
   Stencil c{{0, 0, 0}, {}, {}, {}, {}};
-  for (int d = 0; d < 3; ++d) c.n[d] = d == axis ? f.n[d] : (f.n[d] + 1) / 2;
+  for (int d = 0; d < 3; ++d) c.n[d] = factor[d] == 1 ? f.n[d] : (f.n[d] + 1) / 2;
   const std::size_t N = static_cast<std::size_t>(c.n[0]) * c.n[1] * c.n[2];
   c.ap.assign(N, 0);
   c.ax.assign(N, 0);
@@ -93,19 +95,19 @@ inline Stencil aggregate(const Stencil& f, const std::vector<double> b[3], int a
       for (int i = 0; i < f.n[0]; ++i) {
         const int fc[3] = {i, j, k};
         int cc[3];
-        for (int d = 0; d < 3; ++d) cc[d] = d == axis ? fc[d] : fc[d] / 2;
+        for (int d = 0; d < 3; ++d) cc[d] = fc[d] / factor[d];
         const std::size_t p = i + f.n[0] * (j + static_cast<std::size_t>(f.n[1]) * k);
         const std::size_t q = cc[0] + c.n[0] * (cc[1] + static_cast<std::size_t>(c.n[1]) * cc[2]);
         double s = f.ap[p] - f.ax[p] - f.at(f.ax, i - 1, j, k) - f.ay[p] - f.at(f.ay, i, j - 1, k) -
                    f.az[p] - f.at(f.az, i, j, k - 1);
         for (int d = 0; d < 3; ++d) {
-          const double g = d == axis ? 1.0 : gamma;
+          const double g = factor[d] == 1 ? 1.0 : gamma;
           s -= b[d][p];
           bc[d][q] += g * b[d][p];
           // a fine face is a coarse face when its neighbour lies in the next aggregate
           int nb[3] = {fc[0], fc[1], fc[2]};
           nb[d] += 1;
-          if (nb[d] < f.n[d] && (d == axis || nb[d] / 2 != fc[d] / 2)) (*ca[d])[q] += g * (*fa[d])[p];
+          if (nb[d] < f.n[d] && nb[d] / factor[d] != fc[d] / factor[d]) (*ca[d])[q] += g * (*fa[d])[p];
         }
         storage[q] += s;
       }

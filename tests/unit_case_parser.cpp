@@ -297,7 +297,7 @@ TEST(CaseParser, CoolantMaterialIsAddedWithPropertiesAtTheInletTemperature) {
 
   // The first inlet's temperature wins over the cold plate's, which wins over the initial one.
   Case hot, plate, none;
-  ASSERT_TRUE(diagnose(kPlate + "flow:\n  inlets:\n    - {face: zmax, flow_rate: 1 L/min, "
+  ASSERT_TRUE(diagnose(kPlate + "flow:\n  inlets:\n    - {face: zmin, flow_rate: 1 L/min, "
                                 "temperature: 80 degC}\n",
                        &hot)
                   .empty());

@@ -270,7 +270,7 @@ TEST(Multigrid, CoarseOperatorsMatchSerialAggregation) {
     std::vector<double> b[3], bn[3], bc[3];
     auto fine = host(mg.level_operator(0), b);
     for (int l = 1; l < mg.levels(); ++l) {
-      const auto want = reference::aggregate(fine, b, mg.line_axis(), gamma, bc);
+      const auto want = reference::aggregate(fine, b, mg.coarsening(l - 1), gamma, bc);
       const auto got = host(mg.level_operator(l), bn);
       ASSERT_EQ(got.n[0], want.n[0]);
       ASSERT_EQ(got.n[1], want.n[1]);

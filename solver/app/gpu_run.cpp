@@ -2,6 +2,7 @@
 // checkpoints and outputs.
 #include "solver/app/gpu_run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "solver/app/convergence.hpp"
 #include "solver/io/atomic_file.hpp"
 #include "solver/case/case_parser.hpp"
 #include "solver/io/checkpoint.hpp"
@@ -88,9 +90,23 @@ struct RunState {
   std::vector<GovernorState> governor;
   std::vector<GpuTotals> totals;
   std::vector<std::vector<double>> rows;  // time series
-  double max_step_energy_error = 0;
+  double max_step_energy_error = 0;       // over steps with heat in
+  double max_step_imbalance_W = 0;        // over every step
   long long linear_iterations = 0;
+  // Time steps whose linear solve stopped above the tolerance: how many, the worst relative
+  // residual, the most iterations.
+  long long short_steps = 0;
+  double worst_step_residual = 0;
+  long long short_step_iterations = 0;
 };
+
+/// Junction temperature past which a model has left every physical range, K: silicon melts at
+/// 1687 K and no package survives a tenth of that rise.
+constexpr double kMaxJunctionK = 1000;
+/// Power past which a GPU's power model has left every physical range: this many times the
+/// model's largest power limit (leakage may pass the cap for an interval while the die heats,
+/// but never tenfold: at the shutdown temperature an H100's leakage is 179 W).
+constexpr double kMaxPowerFactor = 10;
 
 std::vector<std::string> series_header(const Case& c) {
   std::vector<std::string> h{"time_s"};
@@ -117,6 +133,7 @@ class IntervalStepper {
     for (int i = 0; i < n; ++i) {
       tj[i] = m_fleet.junction_K(i);
       th[i] = m_fleet.hbm_K(i);
+      check_junction(i, t0, tj[i]);
       d[i] = govern(m_model, cap(i), tj[i], std::isnan(th[i]) ? 0.0 : th[i], m_work.activity(i),
                     m_st.governor[i]);
       ratio[i] = d[i].clock_MHz / m_model.max_clock_MHz;
@@ -130,6 +147,7 @@ class IntervalStepper {
       const double p = m_st.governor[i].shut_down
                            ? 0.0
                            : gpu_power(m_model, d[i].clock_MHz, mean_act[i], tj[i]);
+      check_power(i, t0, tj[i], d[i].clock_MHz, p);
       m_fleet.set_power(i, p, m_model.hbm_power_fraction);
       account(i, t0, dt, d[i], p, tj[i], th[i], tokens[i], free_tokens[i]);
       row.insert(row.end(), {tj[i], th[i], d[i].clock_MHz, p, mean_act[i],
@@ -138,10 +156,44 @@ class IntervalStepper {
     }
     row.push_back(static_cast<double>(m_work.cycles()));
     m_st.rows.push_back(std::move(row));
-    for (int i = 0; i < n; ++i)
-      m_st.max_step_energy_error =
-          std::max(m_st.max_step_energy_error, m_fleet.advance(i, t0 + dt, &m_st.linear_iterations));
+    for (int i = 0; i < n; ++i) {
+      const AdvanceStats a = m_fleet.advance(i, t0 + dt);
+      m_st.max_step_energy_error = std::max(m_st.max_step_energy_error, a.max_relative_error);
+      m_st.max_step_imbalance_W = std::max(m_st.max_step_imbalance_W, a.max_imbalance_W);
+      m_st.linear_iterations += a.linear_iterations;
+      if (a.short_steps > 0 && a.linear_iterations > 0) {  // a follower's steps are its leader's
+        m_st.short_steps += a.short_steps;
+        m_st.worst_step_residual = std::max(m_st.worst_step_residual, a.worst_step.relative_residual);
+        m_st.short_step_iterations = std::max<long long>(m_st.short_step_iterations, a.worst_step.iterations);
+      }
+    }
     ++m_st.interval;
+  }
+
+  /// Stops the run when GPU i's junction at time t_s is not finite or past kMaxJunctionK.
+  void check_junction(int i, double t_s, double tj) const {
+    if (std::isfinite(tj) && tj <= kMaxJunctionK) return;
+    throw OutOfPhysicalRange(fmt::format(
+        "{}: thermal runaway: junction temperature {:.4g} K at t = {:.6g} s, past the {:g} K any "
+        "GPU model is meant for (check gpu_models: leakage_growth {:g} K-1, leakage_power {:g} W); "
+        "stopped, results not written",
+        m_case.gpus->instances[i].name, tj, t_s, kMaxJunctionK, m_model.leakage_growth_per_K,
+        m_model.leakage_W));
+  }
+
+  /// Stops the run when GPU i's power for the interval starting at t_s is not finite or past
+  /// kMaxPowerFactor times the model's largest power limit.
+  void check_power(int i, double t_s, double tj, double clock_MHz, double p) const {
+    const double limit = kMaxPowerFactor * std::max(m_model.max_power_limit_W, cap(i));
+    if (std::isfinite(p) && p <= limit) return;
+    throw OutOfPhysicalRange(fmt::format(
+        "{}: thermal runaway: the power model gives {:.4g} W at t = {:.6g} s (junction {:.2f} degC, "
+        "{:.0f} MHz; leakage {:.4g} W), more than {:g} times the {:g} W power limit (check "
+        "gpu_models: leakage_growth {:g} K-1, leakage_power {:g} W); stopped, results not written",
+        m_case.gpus->instances[i].name, p, t_s, tj - 273.15, clock_MHz,
+        leakage_power(m_model, clock_MHz, tj), kMaxPowerFactor,
+        std::max(m_model.max_power_limit_W, cap(i)), m_model.leakage_growth_per_K,
+        m_model.leakage_W));
   }
 
   double cap(int i) const {
@@ -183,7 +235,10 @@ void write_checkpoint(const std::string& path, const std::string& resolved, cons
   h5.write_attribute("/", "backend", std::string(backend_name()));
   h5.write_attribute("/", "threads", static_cast<double>(backend_threads()));
   h5.write_vector("run/scalars", {static_cast<double>(st.interval), st.max_step_energy_error,
-                                  static_cast<double>(st.linear_iterations)});
+                                  static_cast<double>(st.linear_iterations),
+                                  st.max_step_imbalance_W, static_cast<double>(st.short_steps),
+                                  st.worst_step_residual,
+                                  static_cast<double>(st.short_step_iterations)});
   h5.write_vector("run/workload", work.save());
   h5.write_vector("run/unthrottled_workload", free.save());
   write_rows(h5, "run/timeseries", st.rows);
@@ -204,6 +259,12 @@ void read_checkpoint(const std::string& path, GpuFleet& fleet, RunState& st, Wor
   st.interval = static_cast<long long>(sc.at(0));
   st.max_step_energy_error = sc.at(1);
   st.linear_iterations = static_cast<long long>(sc.at(2));
+  if (sc.size() >= 7) {  // checkpoints before 0.1.0's honest answers hold three scalars
+    st.max_step_imbalance_W = sc[3];
+    st.short_steps = static_cast<long long>(sc[4]);
+    st.worst_step_residual = sc[5];
+    st.short_step_iterations = static_cast<long long>(sc[6]);
+  }
   work.restore(h5_read_vector(path, "run/workload"));
   free.restore(h5_read_vector(path, "run/unthrottled_workload"));
   st.rows = read_rows(path, "run/timeseries", cols);
@@ -217,6 +278,14 @@ void read_checkpoint(const std::string& path, GpuFleet& fleet, RunState& st, Wor
 }
 
 // ---- outputs -------------------------------------------------------------------------------
+
+/// The (flow-weighted) inlet temperature of a GPU's variant, K.
+double flow_inlet_K(const Case& v) {
+  double tq = 0, q = 0;
+  for (const auto& p : case_ports(v))
+    if (p.kind == FlowPort::Kind::Inlet) tq += p.temperature_K * p.flow_rate_m3_s, q += p.flow_rate_m3_s;
+  return q > 0 ? tq / q : 0.0;
+}
 
 json gpu_json(const GpuInstance& g, const GpuModel& m, double cap, const GpuTotals& a,
               double duration_s, const GpuFleet& fleet, int i) {
@@ -323,6 +392,30 @@ void write_results_h5(const std::string& dir, const Case& c, const GpuFleet& fle
   h5.close();
 }
 
+/// The start-up flows (one per coolant feed, shared by the GPUs of that feed) that stopped short
+/// of the flow tolerance; and every flow's warnings, once, into warnings.
+void startup_flows(const Case& c, const GpuFleet& fleet, ConvergenceLog& log,
+                   std::vector<std::string>& warnings) {
+  std::vector<const FlowSolver*> seen;
+  for (int i = 0; i < fleet.size(); ++i) {
+    const FlowSolver* f = fleet.flow(i);
+    if (!f || std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
+    seen.push_back(f);
+    int sharing = 0;
+    for (int k = 0; k < fleet.size(); ++k) sharing += fleet.flow(k) == f;
+    const ChtResult& r = fleet.flow_result(i);
+    log.add(flow_shortfall(c, fmt::format("start-up flow of {}{} ({:.4g} L/min at {:.2f} degC)",
+                                          c.gpus->instances[i].name,
+                                          sharing > 1 ? fmt::format(" and {} GPUs of its feed", sharing - 1)
+                                                      : std::string(),
+                                          f->inflow_volume_rate() * 6e4,
+                                          flow_inlet_K(fleet.variant(i)) - 273.15),
+                           r.flow, c.flow.tolerance));
+    for (const auto& w : r.warnings)
+      if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+  }
+}
+
 /// Steady operating points: per GPU the fixed point of leakage and junction temperature at the
 /// constant workload's activity, each thermal evaluation a steady 3-D solve (conjugate with
 /// flow), through steady_operating_point (power cap, SW thermal limit, runaway, shutdown).
@@ -336,7 +429,7 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
   const WorkloadSpec spec = case_workload(c, model);
   const WorkloadPhase& phase = spec.cycle.at(0);
   json gpus = json::array();
-  bool all_converged = true;
+  ConvergenceLog log;
   double max_T = 0;
   for (int i = 0; i < fleet.size(); ++i) {
     const GpuInstance& gi = c.gpus->instances[i];
@@ -346,7 +439,11 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
       if (p.kind == FlowPort::Kind::Inlet) start = std::min(start, p.temperature_K);
     const auto thermal = [&](double power_W) {
       fleet.set_power(i, power_W, model.hbm_power_fraction);
-      fleet.solve_steady(i, progress);
+      const SolveStats st = fleet.solve_steady(i, progress);
+      if (fleet.flow(i))
+        log.add(cht_shortfalls(c, gi.name + " steady conjugate solve", fleet.flow_result(i)));
+      else
+        log.add(linear_shortfall(c, gi.name + " steady temperature solve", st, c.solver.tolerance));
       return fleet.junction_K(i);
     };
     const OperatingPoint op = steady_operating_point(model, cap, phase.activity, start, thermal,
@@ -376,7 +473,22 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
                                           gi.name, op.shut_down ? "shutdown" : "operating point",
                                           op.junction_K - 273.15, op.power_W, op.clock_MHz,
                                           op.thermal_solves));
-    all_converged = all_converged && op.converged;
+    if (!op.converged) {
+      Shortfall s;
+      s.solve = gi.name + (op.runaway ? " thermal runaway" : " operating point");
+      s.residual = op.junction_K;  // where it stopped; no tolerance applies
+      s.unit = "K";
+      s.iterations = op.thermal_solves;
+      s.detail = op.runaway ? fmt::format("leakage outgrows the cooling: no fixed point even at the "
+                                          "lowest clock (junction past {:.2f} degC)",
+                                          op.junction_K - 273.15)
+                            : fmt::format("the leakage-temperature fixed point was not reached in "
+                                          "{} thermal solves (junction {:.2f} degC)",
+                                          op.thermal_solves, op.junction_K - 273.15);
+      s.hint = "cool it better (a lower inlet temperature or more flow) or lower its power_limit; "
+               "check gpu_models leakage_power and leakage_growth";
+      log.add(s);
+    }
     max_T = std::max(max_T, op.junction_K);
     gpus.push_back(j);
   }
@@ -385,9 +497,14 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
                       {"cells_per_gpu", fleet.cells_per_gpu()},
                       {"workload", c.workload.type},
                       {"steady", true},
-                      {"converged", all_converged},
+                      {"converged", log.empty()},
                       {"gpus", gpus},
                       {"max_temperature_K", max_T}});
+  if (!log.empty()) summary["not_converged"] = log.to_json();
+  for (int i = 0; i < fleet.size(); ++i)
+    for (const auto& w : fleet.flow_result(i).warnings)
+      if (std::find(summary["warnings"].begin(), summary["warnings"].end(), w) == summary["warnings"].end())
+        summary["warnings"].push_back(w);
   write_gpu_fields(dir, c, fleet);
   RunState none;
   write_results_h5(dir, c, fleet, {"time_s"}, none, gpus);
@@ -414,6 +531,9 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   if (opt.resume) check_checkpoint(checkpoint, resolved);
   GpuFleet fleet(c, progress);
   const int n = fleet.size();
+  ConvergenceLog log;
+  std::vector<std::string> flow_warnings;
+  startup_flows(c, fleet, log, flow_warnings);
   progress.log(fmt::format("kelvin: case \"{}\": {} x {} on {} cells each, {} workload", c.name, n,
                            model.name, fleet.cells_per_gpu(), c.workload.type));
   const WorkloadSpec spec = case_workload(c, model);
@@ -455,6 +575,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
     schedule.after_step(t, [&] { write_checkpoint(checkpoint, resolved, fleet, st, work, unthrottled); });
   }
   progress.finish();
+  for (int i = 0; i < n; ++i) stepper.check_junction(i, c.transient.end_time_s, fleet.junction_K(i));
   write_checkpoint(checkpoint, resolved, fleet, st, work, unthrottled);
   const double solve_s = seconds_since(t_start) - setup_s;
 
@@ -463,7 +584,17 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   summary["cells"] = fleet.cells_per_gpu() * n;
   summary["cells_per_gpu"] = fleet.cells_per_gpu();
   summary["workload"] = c.workload.type;
-  summary["converged"] = true;  // every step's linear solves met the tolerance (else they throw)
+  if (st.short_steps > 0) {
+    SolveStats worst;
+    worst.relative_residual = st.worst_step_residual;
+    worst.iterations = static_cast<int>(st.short_step_iterations);
+    auto steps = linear_shortfall(c, "linear solves of the time steps", worst, c.solver.tolerance);
+    steps.front().count = st.short_steps;
+    log.add(steps);
+  }
+  summary["converged"] = log.empty();
+  if (!log.empty()) summary["not_converged"] = log.to_json();
+  for (const auto& w : flow_warnings) summary["warnings"].push_back(w);
   summary["gpus"] = json::array();
   double max_T = 0;
   for (int i = 0; i < n; ++i) {
@@ -479,8 +610,12 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
                           {"time_step_s", c.transient.time_step_s},
                           {"linear_iterations", st.linear_iterations},
                           {"thermal_solves", fleet.thermal_solves()},
-                          {"max_step_energy_relative_error", st.max_step_energy_error}};
-  summary["energy_balance"] = {{"relative_error", st.max_step_energy_error}};
+                          {"max_step_energy_relative_error", st.max_step_energy_error},
+                          {"max_step_imbalance_W", st.max_step_imbalance_W}};
+  // The worst step over the steps with heat in (a GPU that has shut down has none), and the
+  // worst imbalance in W over every step.
+  summary["energy_balance"] = {{"relative_error", st.max_step_energy_error},
+                               {"max_step_imbalance_W", st.max_step_imbalance_W}};
   write_gpu_fields(dir, c, fleet);
   write_results_h5(dir, c, fleet, header, st, summary["gpus"]);
   write_file_atomic(dir + "/timeseries.csv", format_csv(header, st.rows));

@@ -10,6 +10,7 @@
 #include "solver/case/case_parser.hpp"
 #include "solver/numerics/krylov.hpp"
 #include "solver/coupling/problem_setup.hpp"
+#include "solver/app/convergence.hpp"
 #include "solver/app/run.hpp"
 #include "solver/base/format_bytes.hpp"
 #include "solver/coupling/run_size.hpp"
@@ -18,12 +19,13 @@ namespace {
 
 constexpr int kBadInput = 2;
 constexpr int kSolverFailed = 3;
-constexpr int kInterrupted = 130;  // 128 + SIGINT, as shells report it
 
-/// First Ctrl-C: checkpoint at the end of the current step and stop; a second one kills.
-extern "C" void on_sigint(int) {
-  kelvin::request_interrupt();
-  std::signal(SIGINT, SIG_DFL);
+/// First Ctrl-C (SIGINT) or SIGTERM (a batch system's time limit): a transient writes its
+/// checkpoint at the end of the current step and stops, a steady solve stops after its current
+/// iteration; exit 128 + the signal (130, 143). A second one of the same signal kills at once.
+extern "C" void on_stop_signal(int signal_number) {
+  kelvin::request_interrupt(signal_number);
+  std::signal(signal_number, SIG_DFL);
 }
 
 int report_case_errors(const kelvin::CaseLoadError& e) {
@@ -35,12 +37,25 @@ int report_case_errors(const kelvin::CaseLoadError& e) {
 int cmd_validate(const std::string& path) {
   try {
     const kelvin::Case c = kelvin::load_case(path);
+    for (const auto& w : c.warnings) fmt::print(stderr, "{}\n", w);
     // Sizes from the 1-D axes: nothing per cell is allocated before the run is known to fit.
     const kelvin::RunSize size = kelvin::estimate_run_size(c);
     const std::size_t avail = kelvin::backend_memory_available();
-    kelvin::check_run_fits(c, avail);
-    // The run fits, so its mesh (4 bytes a cell) does: paint it to find uncovered cells.
-    const kelvin::Grid g = kelvin::build_case_grid(c);
+    kelvin::Grid g;
+    try {
+      kelvin::check_run_fits(c, avail);
+      // The run fits, so its mesh (4 bytes a cell) does: paint it to find uncovered cells.
+      g = kelvin::build_case_grid(c);
+    } catch (const kelvin::SetupError& e) {
+      // Too big (for this machine, or at all): the message says to change mesh.max_cell_size,
+      // so point at where it is set.
+      const auto at = c.key_marks.find("mesh.max_cell_size");
+      if (at == c.key_marks.end() ||
+          std::string(e.what()).find("mesh.max_cell_size") == std::string::npos)
+        throw;
+      fmt::print(stderr, "{}:{}:{}: {}\n", path, at->second.line, at->second.column, e.what());
+      return kBadInput;
+    }
     fmt::print("{}: ok: {} materials, {} boxes, {} sources, {} boundary conditions; mesh {}\n",
                path, c.materials.size(), c.boxes.size(), c.sources.size(), c.boundaries.size(),
                kelvin::describe(size));
@@ -65,15 +80,21 @@ int cmd_validate(const std::string& path) {
 int cmd_run(const std::string& path, const std::string& out, bool quiet, bool resume, bool overwrite) {
   try {
     const kelvin::Case c = kelvin::load_case(path);
+    for (const auto& w : c.warnings) fmt::print(stderr, "{}\n", w);  // even with --quiet
     kelvin::RunOptions opt;
     opt.output_dir = out;
     opt.quiet = quiet;
     opt.resume = resume;
     opt.overwrite = overwrite;
-    if (c.transient.enabled) std::signal(SIGINT, on_sigint);  // steady solves just stop
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
     const auto summary = kelvin::run_case(c, opt);
     if (!quiet) fmt::print("{}", kelvin::format_report(summary, out));
-    return summary.value("converged", false) ? 0 : kSolverFailed;
+    std::fflush(stdout);
+    if (summary.value("converged", false)) return 0;
+    fmt::print(stderr, "{}kelvin: {}: NOT CONVERGED; results written to {}/ (summary.json \"not_converged\")\n",
+               kelvin::format_not_converged(summary), path, out);
+    return kSolverFailed;
   } catch (const kelvin::CaseLoadError& e) {
     return report_case_errors(e);
   } catch (const kelvin::SetupError& e) {
@@ -83,9 +104,23 @@ int cmd_run(const std::string& path, const std::string& out, bool quiet, bool re
     fmt::print(stderr, "{}: solver failed: {}; check material properties and boundary conditions, or refine the mesh\n",
                path, e.what());
     return kSolverFailed;
-  } catch (const kelvin::Interrupted& e) {
+  } catch (const kelvin::FlowDiverged& e) {
+    fmt::print(stderr,
+               "{}: solver failed: {}; lower flow.relaxation (now {:g}), refine the mesh in the coolant, "
+               "or lower the flow rate: the flow solver is laminar and diverges past the laminar range\n",
+               path, e.what(), e.relaxation);
+    return kSolverFailed;
+  } catch (const kelvin::OutOfPhysicalRange& e) {
     fmt::print(stderr, "{}: {}\n", path, e.what());
-    return kInterrupted;
+    return kSolverFailed;
+  } catch (const kelvin::Interrupted& e) {
+    // A steady solve, or a transient stopped before its first checkpoint, cannot be resumed.
+    const bool said = std::string(e.what()).find("checkpoint") != std::string::npos;
+    fmt::print(stderr, "{}: {}{}{}\n", path, e.signal_number == SIGTERM ? "SIGTERM: " : "", e.what(),
+               e.checkpoint_written || said
+                   ? ""
+                   : "; no checkpoint was written (steady solves write none), so a new run starts over");
+    return 128 + e.signal_number;  // 130 for SIGINT, 143 for SIGTERM, as shells report them
   }
 }
 
@@ -129,6 +164,16 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : kBadInput;
   }
   try {
+    // More threads than the hardware has only slows a run down, and tens of thousands crash the
+    // OpenMP runtime (--threads 100000 died of SIGSEGV in libgomp): clamp, and say so.
+    const int hardware = kelvin::hardware_threads();
+    const int asked = threads > 0 ? threads : kelvin::backend_threads();
+    if (asked > hardware) {
+      fmt::print(stderr, "kelvin: {} {} threads, more than the {} hardware threads here; using {}\n",
+                 threads > 0 ? "--threads asks for" : "OMP_NUM_THREADS asks for", asked, hardware,
+                 hardware);
+      threads = hardware;
+    }
     kelvin::set_backend_threads(threads);
     if (*run) return cmd_run(run_case, run_out, quiet, resume, overwrite);
     if (*validate) return cmd_validate(validate_case);

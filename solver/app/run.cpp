@@ -10,6 +10,7 @@
 #include "solver/app/thermal_run.hpp"
 #include "solver/coupling/run_size.hpp"
 #include "solver/io/output_dir.hpp"
+#include "solver/io/output_error.hpp"
 #include "solver/io/output_lock.hpp"
 
 namespace kelvin {
@@ -17,9 +18,18 @@ namespace {
 
 /// Makes options.output_dir this run's: created, locked for the run, and holding no file of an
 /// earlier run (refused without --overwrite; a resumed run keeps them and loses temporaries).
+/// All of it before any solving: a folder that cannot take files is refused (exit 2) now, not
+/// after a long solve.
 OutputLock take_output_folder(const RunOptions& o) {
   make_output_folder(o.output_dir);
-  OutputLock lock(o.output_dir);
+  OutputLock lock = [&] {
+    try {
+      return OutputLock(o.output_dir);
+    } catch (const OutputError& e) {  // the first file the run writes: the folder takes none
+      if (e.is_out_of_space()) throw;
+      throw UnusableOutputFolder(std::string(e.what()) + "; choose another folder with -o");
+    }
+  }();
   if (!lock.notice().empty()) fmt::print(stderr, "kelvin: {}\n", lock.notice());
   if (o.resume) {
     remove_kelvin_outputs(o.output_dir, OutputFiles::Temporaries);

@@ -5,7 +5,6 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <ctime>
 #include <utility>
 
@@ -13,14 +12,6 @@
 #include "solver/case/case_parser.hpp"
 
 namespace kelvin {
-
-namespace {
-volatile std::sig_atomic_t g_interrupt = 0;
-}  // namespace
-
-void request_interrupt() { g_interrupt = 1; }
-bool interrupt_requested() { return g_interrupt != 0; }
-void clear_interrupt() { g_interrupt = 0; }
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -34,17 +25,18 @@ CheckpointSchedule::CheckpointSchedule(double interval_s, std::string checkpoint
 
 void CheckpointSchedule::after_step(double t_s, const std::function<void()>& save,
                                     const std::string& why_not_resumable) {
-  const bool stop = interrupt_requested();
-  if (save && (stop || seconds_since(m_last) >= m_interval_s)) {
+  const int signal = interrupt_signal();
+  if (save && (signal != 0 || seconds_since(m_last) >= m_interval_s)) {
     save();
     m_last = Clock::now();
   }
-  if (!stop) return;
+  if (signal == 0) return;
   clear_interrupt();
   throw Interrupted(save ? fmt::format("interrupted at t = {:.6g} s; checkpoint written to {}; "
                                        "continue with: {}",
                                        t_s, m_path, m_resume)
-                         : fmt::format("interrupted at t = {:.6g} s; {}", t_s, why_not_resumable));
+                         : fmt::format("interrupted at t = {:.6g} s; {}", t_s, why_not_resumable),
+                    signal, static_cast<bool>(save));
 }
 
 const char* kelvin_version() { return KELVIN_VERSION; }
@@ -80,6 +72,7 @@ nlohmann::json summary_header(const Case& c, const RunIdentity& run) {
           {"case", c.name},
           {"backend", backend_name()},
           {"threads", backend_threads()},
+          {"warnings", c.warnings},
           {"run",
            {{"case_sha256", run.case_sha256},
             {"started_utc", run.started_utc},

@@ -1,12 +1,14 @@
 #pragma once
 /// What every run driver shares (the thermal driver, the GPU driver, and the loop and facility
-/// drivers to come): run options, the Ctrl-C request, the wall clock, Kelvin's version.
+/// drivers to come): run options, checkpoints on a stop request (solver/base/interrupt.hpp:
+/// Ctrl-C, SIGTERM), the wall clock, Kelvin's version.
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
+#include "solver/base/interrupt.hpp"
 #include "solver/case/case.hpp"
 
 namespace kelvin {
@@ -19,34 +21,21 @@ struct RunOptions {
   bool overwrite = false;  // replace an earlier run's files in output_dir
 };
 
-/// A transient stopped on request (Ctrl-C) after writing its checkpoint; what() says how to
-/// resume.
-struct Interrupted : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-/// Asks a running transient to write a checkpoint at the end of its current step and throw
-/// Interrupted. Async-signal-safe: a SIGINT handler may call it.
-void request_interrupt();
-/// Whether request_interrupt() was called (and not yet cleared).
-bool interrupt_requested();
-/// Clears a pending request (tests; a new run).
-void clear_interrupt();
-
 /// The wall clock of run timings.
 using Clock = std::chrono::steady_clock;
 /// Wall-clock seconds since t0.
 double seconds_since(Clock::time_point t0);
 
-/// When a transient writes its checkpoint: every interval of wall-clock time, and at once on
-/// Ctrl-C (request_interrupt), after which the run stops with Interrupted saying how to resume.
+/// When a transient writes its checkpoint: every interval of wall-clock time, and at once on a
+/// stop request (Ctrl-C or SIGTERM: request_interrupt), after which the run stops with
+/// Interrupted saying how to resume.
 class CheckpointSchedule {
  public:
   /// resume_command: what the user types to continue ("kelvin run CASE -o DIR --resume").
   CheckpointSchedule(double interval_s, std::string checkpoint_path, std::string resume_command);
-  /// After every step (time t_s): calls save() when due or when Ctrl-C was pressed; then, on
-  /// Ctrl-C, clears the request and throws Interrupted. Without save (a run that cannot be
-  /// resumed) Interrupted says why_not_resumable instead.
+  /// After every step (time t_s): calls save() when due or when a stop was requested; then, on
+  /// a request, clears it and throws Interrupted (checkpoint_written set). Without save (a run
+  /// that cannot be resumed) Interrupted says why_not_resumable instead.
   void after_step(double t_s, const std::function<void()>& save,
                   const std::string& why_not_resumable = {});
 
@@ -74,8 +63,9 @@ RunIdentity identify_run(const Case& c, bool resumed);
 /// SHA-256 of text as 64 lowercase hex digits (OpenSSL).
 std::string sha256_hex(const std::string& text);
 
-/// The summary fields every driver writes first: kelvin_version, case, backend, threads and
-/// the run block (identity).
+/// The summary fields every driver writes first: kelvin_version, case, backend, threads, the
+/// run block (identity) and "warnings": the case's (check_case), to which the drivers append
+/// the run's own (a coolant leaving its correlation's range).
 nlohmann::json summary_header(const Case& c, const RunIdentity& run);
 
 }  // namespace kelvin

@@ -1,6 +1,7 @@
 // The thermal driver: setup, steady or transient solve, outputs. See thermal_run.hpp.
 #include "solver/app/thermal_run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "solver/io/atomic_file.hpp"
 #include "solver/case/case_parser.hpp"
 #include "solver/io/checkpoint.hpp"
+#include "solver/app/convergence.hpp"
 #include "solver/app/flow_report.hpp"
 #include "solver/physics/cht.hpp"
 #include "solver/io/hdf5.hpp"
@@ -81,7 +83,7 @@ void add_flow_fields(const FlowSolver& flow, StaticFields& sf) {
 /// together, the flow lagging the energy by one step. With constant properties the flow does
 /// not change, and only the correction is rebuilt.
 void step_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy, const Field<double>& T,
-               double dt, ChtResult& cht) {
+               double dt, ChtResult& cht, ConvergenceLog& log) {
   if (!c.coolant->constant_properties) {
     flow.update_properties(T);
     if (!flow.property_warning().empty() &&
@@ -90,6 +92,10 @@ void step_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy, const 
     int its = 0;
     cht.flow = flow.solve_step(dt, &its);
     cht.flow_iterations += its;
+    const std::string& note = flow.relaxation_note();
+    if (!note.empty() && std::find(cht.warnings.begin(), cht.warnings.end(), note) == cht.warnings.end())
+      cht.warnings.push_back(note);
+    log.add(flow_shortfall(c, "flow of the time steps", cht.flow, c.flow.tolerance));
     flow.project(1e-13);
     cht.continuity_after_projection = flow.continuity_residual();
   }
@@ -243,7 +249,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   Field<double> T = solver.make_field(c.initial_temperature_K);
   json summary;
   long long iterations = 0;
-  bool converged = true;
+  ConvergenceLog log;  // solves that fell short of their tolerance
   double conv_factor = 0;
   EnergyBalance eb;
   std::vector<std::pair<double, std::string>> pvd;
@@ -255,11 +261,11 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     cht = solve_steady_cht(case_cht_settings(c), *flow, solver, T, progress);
     progress.finish();
     iterations = cht.energy_iterations;
-    converged = cht.converged;
+    log.add(cht_shortfalls(c, "steady conjugate solve", cht));
     eb = solver.energy_balance(T);
     monitor.record(0.0, solver, T);
     progress.log(fmt::format("kelvin: conjugate solve {} in {} passes ({} flow iterations, continuity {:.1e} after projection)",
-                             converged ? "converged" : "did NOT converge", cht.passes,
+                             cht.converged ? "converged" : "did NOT converge", cht.passes,
                              cht.flow_iterations, cht.continuity_after_projection));
     add_flow_fields(*flow, sf);
     final_T = T.to_host();
@@ -271,12 +277,12 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
                                         });
     progress.finish();
     iterations = st.iterations;
-    converged = st.converged;
+    log.add(linear_shortfall(c, "steady temperature solve", st, c.solver.tolerance));
     conv_factor = st.convergence_factor;
     eb = solver.energy_balance(T);
     monitor.record(0.0, solver, T);
     progress.log(fmt::format("kelvin: steady solve {} in {} iterations (relative residual {:.2e}, {:.3f} per iteration)",
-                             converged ? "converged" : "did NOT converge", st.iterations,
+                             st.converged ? "converged" : "did NOT converge", st.iterations,
                              st.relative_residual, st.convergence_factor));
     final_T = T.to_host();
     write_vtr_snapshot(dir + "/solution.vtr", g, sf, final_T);
@@ -285,6 +291,8 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     if (flow) {
       // The flow is steady at the initial temperatures; the energy equation marches with it.
       start_transient_flow(c.coolant->constant_properties, *flow, solver, T, cht, progress);
+      log.add(flow_shortfall(c, "start-up flow (steady, at the initial temperatures)", cht.flow,
+                             c.flow.tolerance));
       add_flow_fields(*flow, sf);
     }
     TransientIntegrator integ(solver, tr, c.solver, T);
@@ -307,12 +315,17 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
     const std::string checkpoint = dir + "/checkpoint.h5";
     double max_rel_err = 0;      // over steps with heat in
     double max_imbalance_W = 0;  // |in - out| over every step
+    // Time steps whose linear solve stopped above the tolerance: how many, the worst relative
+    // residual and the most iterations (checkpointed, so a resumed run still reports them).
+    double short_steps = 0, worst_step_residual = 0, short_step_iterations = 0;
+    const char* kStepSolves = "linear solves of the time steps";
     std::size_t first_output = 0;
     auto save = [&](std::size_t o) {
       H5Writer h5 = checkpoint_writer(checkpoint);
       h5.write_string("case/resolved_yaml", resolved_case_yaml(c));
       h5.write_vector("run/scalars",
-                      {static_cast<double>(o), max_rel_err, converged ? 1.0 : 0.0, max_imbalance_W});
+                      {static_cast<double>(o), max_rel_err, short_steps > 0 ? 0.0 : 1.0, max_imbalance_W,
+                       short_steps, worst_step_residual, short_step_iterations});
       write_integrator_state(h5, "transient/", integ.save_state());
       write_rows(h5, "run/timeseries", monitor.rows());
       std::vector<double> times;
@@ -327,8 +340,20 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
       const auto sc = h5_read_vector(checkpoint, "run/scalars");
       first_output = static_cast<std::size_t>(sc.at(0));
       max_rel_err = sc.at(1);
-      converged = sc.at(2) != 0;
       max_imbalance_W = sc.at(3);
+      if (sc.size() >= 7) {
+        short_steps = sc[4], worst_step_residual = sc[5], short_step_iterations = sc[6];
+      } else if (sc.at(2) == 0) {  // an older checkpoint: that some step fell short, no more
+        short_steps = 1, worst_step_residual = std::nan("");
+      }
+      if (short_steps > 0) {
+        SolveStats st;
+        st.relative_residual = worst_step_residual;
+        st.iterations = static_cast<int>(short_step_iterations);
+        auto shortfall = linear_shortfall(c, kStepSolves, st, c.solver.tolerance);
+        shortfall.front().count = static_cast<long long>(short_steps);
+        log.add(shortfall);
+      }
       integ.restore_state(read_integrator_state(checkpoint, "transient/"));
       monitor.restore_rows(read_rows(checkpoint, "run/timeseries", monitor.header().size()));
       const auto times = h5_read_vector(checkpoint, "run/snapshot_times");
@@ -346,12 +371,17 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
                                 fmt::format("kelvin run {} -o {} --resume", c.file, dir));
     for (std::size_t o = first_output; o < out_times.size(); ++o) {
       integ.advance_to(out_times[o], [&](const StepInfo& s) {
-        converged = converged && s.solve.converged;
+        if (!s.solve.converged) {
+          short_steps += 1;
+          worst_step_residual = std::max(worst_step_residual, s.solve.relative_residual);
+          short_step_iterations = std::max(short_step_iterations, double(s.solve.iterations));
+          log.add(linear_shortfall(c, kStepSolves, s.solve, c.solver.tolerance));
+        }
         const auto e = solver.energy_balance(integ.temperature(), s.storage_W);
         if (e.has_heat()) max_rel_err = std::max(max_rel_err, e.relative_error());
         max_imbalance_W = std::max(max_imbalance_W, std::fabs(e.imbalance_W()));
         monitor.record(s.time_s, solver, integ.temperature());
-        if (flow) step_flow(c, *flow, solver, integ.temperature(), s.dt_s, cht);
+        if (flow) step_flow(c, *flow, solver, integ.temperature(), s.dt_s, cht, log);
         progress.update(fmt::format("t = {:.4g} s / {:.4g} s  dt {:.3g} s  step {}  iterations {}",
                                     s.time_s, tr.end_time_s, s.dt_s, integ.steps(), s.solve.iterations),
                         s.time_s / tr.end_time_s);
@@ -382,7 +412,8 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   summary["grid"] = {{"n", gs.n}, {"worst_aspect_ratio", gs.worst_aspect_ratio},
                      {"min_cell_size_m", gs.min_cell_size_m}, {"max_cell_size_m", gs.max_cell_size_m}};
   summary["iterations"] = iterations;
-  summary["converged"] = converged;
+  summary["converged"] = log.empty();
+  if (!log.empty()) summary["not_converged"] = log.to_json();
   summary["multigrid"] = {{"levels", solver.multigrid() ? solver.multigrid()->levels() : 0},
                           {"line_axis", solver.multigrid() ? solver.multigrid()->line_axis() : -1},
                           {"convergence_factor", conv_factor}};
@@ -405,6 +436,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
                        {"continuity_after_projection", cht.continuity_after_projection},
                        {"last_temperature_change_K", cht.last_change_K},
                        {"warnings", cht.warnings}};
+    for (const auto& w : cht.warnings) summary["warnings"].push_back(w);
   }
 
   // results.h5: grid, fields, time series, the resolved case.

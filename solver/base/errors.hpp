@@ -11,4 +11,12 @@ struct SetupError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A run whose numbers left every physical range, so that going on would only compute
+/// nonsense: a GPU whose power model gives more than ten times its power limit, or whose
+/// junction passes 1000 K or is not finite (thermal runaway of a model driven beyond its data,
+/// e.g. a huge leakage_growth). what() names the GPU and the simulated time. `kelvin` exits 3.
+struct OutOfPhysicalRange : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace kelvin

@@ -158,7 +158,8 @@ struct ColdPlateCase {
 
 /// One GPU of a case: a copy of the case's package and cold plate with its own power limit and
 /// coolant feed. Zero means "the case's value" (the model's power limit, the cold plate's or the
-/// inlet ports' temperature and flow rate).
+/// inlet ports' temperature and flow rate); a zero the case file gives is an error (check_case()
+/// tells the two apart by Case::key_marks).
 struct GpuInstance {
   std::string name;
   double power_limit_W = 0;
@@ -245,6 +246,10 @@ struct Case {
   /// Paths prefixed with '!' mark values the parser already reported as invalid or missing, so
   /// check_case() does not report their defaults again.
   std::map<std::string, SourceMark> key_marks;
+  /// Warnings of check_case(), each "FILE:LINE:COL: warning: ..." (a value that is legal but
+  /// past what the solver verified or a correlation covers). validate and run print them; run
+  /// also lists them in summary.json "warnings".
+  std::vector<std::string> warnings;
 
   /// Index of the material with this name, or -1.
   int material_index(const std::string& name) const {

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
-#include <sstream>
 #include <system_error>
 #include <tuple>
 
@@ -42,13 +42,16 @@ Case load_case(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, ec))
     throw CaseLoadError({{path, 0, 0, "cannot read the case file: no such regular file"}});
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!(in && text << in.rdbuf())) throw CaseLoadError({{path, 0, 0, "cannot read the case file"}});
+  if (!in) throw CaseLoadError({{path, 0, 0, "cannot read the case file"}});
+  // Not `text << in.rdbuf()`: it fails on an empty file, which parse_case() reports as empty.
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw CaseLoadError({{path, 0, 0, "cannot read the case file"}});
 
   std::vector<Diagnostic> diags;
-  Case c = parse_case(text.str(), path, diags);
+  Case c = parse_case(text, path, diags);
   std::vector<Diagnostic> checks;
-  check_case(c, checks);
+  std::vector<std::string> warnings;
+  check_case(c, checks, &warnings);
   // A value the parser rejected is left at its default, which the checks would then report a
   // second time on the same line ("missing density", then "density must be positive").
   std::set<int> parse_lines;
@@ -61,6 +64,7 @@ Case load_case(const std::string& path) {
     });
     throw CaseLoadError(std::move(diags));
   }
+  c.warnings = std::move(warnings);
   return c;
 }
 

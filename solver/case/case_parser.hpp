@@ -44,13 +44,33 @@ struct ParseOptions {
 Case parse_case(const std::string& yaml_text, const std::string& file_name,
                 std::vector<Diagnostic>& diags, const ParseOptions& options = {});
 
+/// Limits on what a case may ask for (README "Case format" documents each). Past them a case is
+/// refused with its size, rather than running for days, writing millions of files or taking
+/// the machine's memory.
+constexpr long long kMaxYamlValues = 250'000;  ///< scalars, lists and mappings in one case file
+constexpr long long kMaxProbes = 10'000;       ///< probes (each a column of every time series)
+constexpr double kMaxTimeSteps = 1e7;          ///< end_time / time_step of a transient
+constexpr double kMaxOutputTimes = 10'000;     ///< end_time / output_interval of a transient
+/// Highest temperature of a solid (boundary temperatures, initial_temperature): beyond every
+/// material an electronics-cooling case models (copper melts at 1358 K).
+constexpr double kMaxSolidTemperature_K = 2000;
+/// What the test suite covers (README "Verification"): warnings past these, not errors.
+constexpr double kVerifiedAspectRatio = 120;             ///< worst cell aspect ratio (-ci cases)
+constexpr double kVerifiedConductivityContrast = 1.5e4;  ///< k ratio of touching materials
+/// Atmospheric pressure: outlet pressures are gauge, boiling points need absolute ones.
+constexpr double kAtmosphere_Pa = 101325;
+
 /// Appends one Diagnostic per physically meaningless setting of c (non-positive conductivity,
 /// inverted boxes, a source outside every box, a steady case without a fixed temperature, ...),
-/// pointing at the key through c.key_marks. Never throws.
-void check_case(const Case& c, std::vector<Diagnostic>& diags);
+/// pointing at the key through c.key_marks. With warnings, appends one
+/// "FILE:LINE:COL: warning: ..." per setting that is legal but beyond what the solver's
+/// verification or a correlation covers (see Case::warnings); they are only looked for when c
+/// has no errors. Never throws.
+void check_case(const Case& c, std::vector<Diagnostic>& diags,
+                std::vector<std::string>* warnings = nullptr);
 
 /// Reads, parses and checks the case file at path. Throws CaseLoadError carrying every
-/// diagnostic if there is any.
+/// diagnostic if there is any; fills Case::warnings otherwise.
 Case load_case(const std::string& path);
 
 /// The fully resolved case as YAML in SI units (defaults filled in, source boxes and power map

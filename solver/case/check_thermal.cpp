@@ -52,9 +52,8 @@ bool Checker::failed_under(const std::string& path) const {
   return false;
 }
 
-void Checker::report(const std::string& path, const SourceMark& fallback,
-                     const std::string& message) {
-  if (failed(path)) return;  // its default value says nothing about the user's input
+Diagnostic Checker::place(const std::string& path, const SourceMark& fallback,
+                          const std::string& message) const {
   const auto it = m_case.key_marks.find(path);
   const SourceMark* m = it != m_case.key_marks.end() ? &it->second : &fallback;
   if (m->line <= 0) {
@@ -70,10 +69,24 @@ void Checker::report(const std::string& path, const SourceMark& fallback,
   }
   const std::string& file = m->file.empty() ? m_case.file : m->file;
   // A missing top-level key has no line of its own: point at the start of the document.
-  if (m->line <= 0)
-    m_diags.push_back({file, 1, 1, message});
-  else
-    m_diags.push_back({file, m->line, m->column, message});
+  if (m->line <= 0) return {file, 1, 1, message};
+  return {file, m->line, m->column, message};
+}
+
+void Checker::report(const std::string& path, const SourceMark& fallback,
+                     const std::string& message) {
+  if (failed(path)) return;  // its default value says nothing about the user's input
+  m_diags.push_back(place(path, fallback, message));
+}
+
+void Checker::warn(const std::string& path, const std::string& message) {
+  m_warnings.push_back(place(path, SourceMark{}, message));
+}
+
+bool Checker::any_error() const {
+  if (m_diags.size() > m_first_diag) return true;
+  const auto it = m_case.key_marks.lower_bound("!");
+  return it != m_case.key_marks.end() && it->first[0] == '!';
 }
 
 void Checker::run() {
@@ -88,7 +101,10 @@ void Checker::run() {
   check_probes();
   check_settings();
   check_flow();
+  check_port_overlaps();
   check_gpus();
+  check_boiling();
+  check_mesh();  // last: it needs a case without errors
 }
 
 std::string Checker::nearest_marked(const std::string& path) const {
@@ -301,10 +317,11 @@ void Checker::check_boundaries() {
     using Type = BoundaryCondition::Type;
     if (bc.type == Type::Temperature || bc.type == Type::Convection) {
       has_fixed = true;
-      if (!(bc.temperature_K > 0 && std::isfinite(bc.temperature_K)))
-        report(
-            path + ".temperature", bc.mark,
-            who + ": temperature must be above absolute zero, got " + num(bc.temperature_K) + " K");
+      if (!(bc.temperature_K > 0 && bc.temperature_K <= kMaxSolidTemperature_K))
+        report(path + ".temperature", bc.mark,
+               who + ": temperature must be above absolute zero and at most " +
+                   num(kMaxSolidTemperature_K) + " K (beyond any solid's melting point), got " +
+                   num(bc.temperature_K) + " K");
     }
     if (bc.type == Type::Convection && !(bc.htc_W_m2K > 0 && std::isfinite(bc.htc_W_m2K)))
       report(path + ".h", bc.mark,
@@ -383,6 +400,12 @@ void Checker::check_contacts() {
 }
 
 void Checker::check_probes() {
+  if (static_cast<long long>(m_case.probes.size()) > kMaxProbes) {
+    report("probes", "the case has " + std::to_string(m_case.probes.size()) +
+                         " probes, more than the limit of " + std::to_string(kMaxProbes) +
+                         " (each is a column of every time series and a line of every summary)");
+    return;
+  }
   std::set<std::string> seen;
   for (std::size_t i = 0; i < m_case.probes.size(); ++i) {
     const Probe& p = m_case.probes[i];
@@ -411,9 +434,11 @@ void Checker::check_settings() {
     report("name", "the case name must be printable UTF-8 text");
   if (!valid_utf8(m_case.description)) report("description", "the description must be UTF-8 text");
   const double t0 = m_case.initial_temperature_K;
-  if (!(t0 > 0 && std::isfinite(t0)))
-    report("initial_temperature",
-           "initial_temperature must be above absolute zero, got " + num(t0) + " K");
+  if (!(t0 > 0 && t0 <= kMaxSolidTemperature_K))
+    report("initial_temperature", "initial_temperature must be above absolute zero and at most " +
+                                      num(kMaxSolidTemperature_K) +
+                                      " K (beyond any solid's melting point), got " + num(t0) +
+                                      " K");
   for (double h : m_case.mesh.max_cell_size_m) {
     if (!(h > 0 && std::isfinite(h))) {
       report("mesh.max_cell_size", "mesh: max_cell_size must be positive and finite, got " +
@@ -457,6 +482,7 @@ void Checker::check_settings() {
   const double max_step = t.max_step_s > 0 ? t.max_step_s : t.end_time_s / 10;
   const bool steps_known = !failed("transient.min_step") && !failed("transient.max_step") &&
                            !failed("transient.time_step") && !failed("transient.end_time");
+  check_run_length();
   if (t.adaptive && steps_known && std::isfinite(min_step) && std::isfinite(max_step) &&
       min_step > max_step)
     report(
@@ -465,18 +491,55 @@ void Checker::check_settings() {
             " s)");
 }
 
+void Checker::check_run_length() {
+  const TransientSettings& t = m_case.transient;
+  const bool known = !failed("transient.end_time") && !failed("transient.time_step") &&
+                     !failed("transient.max_step") && t.end_time_s > 0 &&
+                     std::isfinite(t.end_time_s) && t.time_step_s > 0;
+  if (!known) return;
+  // Fixed steps: end_time / time_step of them. Adaptive: at least end_time / max_step.
+  const double max_step = t.max_step_s > 0 ? t.max_step_s : t.end_time_s / 10;
+  const double steps = t.end_time_s / (t.adaptive ? max_step : t.time_step_s);
+  if (steps > kMaxTimeSteps)
+    report(t.adaptive ? "transient.max_step" : "transient.time_step",
+           "transient: end_time " + num(t.end_time_s) + " s in steps of " +
+               (t.adaptive ? "at most " + num(max_step) + " s (max_step) is at least "
+                           : num(t.time_step_s) + " s is ") +
+               num(steps) + " steps, more than the limit of " + num(kMaxTimeSteps) + "; increase " +
+               (t.adaptive ? "max_step" : "time_step") + " or shorten end_time");
+  const double outputs = t.output_interval_s > 0 && !failed("transient.output_interval")
+                             ? std::floor(t.end_time_s / t.output_interval_s)
+                             : 0;
+  if (outputs > kMaxOutputTimes)
+    report("transient.output_interval", "transient: an output every " + num(t.output_interval_s) +
+                                            " s over " + num(t.end_time_s) + " s is " +
+                                            num(outputs) +
+                                            " output times (a file each), more than the limit of " +
+                                            num(kMaxOutputTimes) + "; increase output_interval");
+}
+
 }  // namespace kelvin::parse_detail
 
 namespace kelvin {
 
-void check_case(const Case& c, std::vector<Diagnostic>& diags) {
+void check_case(const Case& c, std::vector<Diagnostic>& diags, std::vector<std::string>* warnings) {
   const std::size_t first = diags.size();
+  std::vector<Diagnostic> found;
   try {
-    parse_detail::Checker(c, diags).run();
+    parse_detail::Checker(c, diags, found).run();
   } catch (const std::exception& e) {
     diags.push_back({c.file, 0, 0, std::string("cannot check the case: ") + e.what()});
   }
   parse_detail::sort_by_position(diags, first);
+  // A warning about a case with errors could be about a value the errors explain.
+  const auto fail = c.key_marks.lower_bound("!");
+  const bool parse_failed = fail != c.key_marks.end() && fail->first[0] == '!';
+  if (!warnings || diags.size() > first || parse_failed) return;
+  parse_detail::sort_by_position(found, 0);
+  for (auto& w : found) {
+    w.message = "warning: " + w.message;
+    warnings->push_back(w.to_string());
+  }
 }
 
 }  // namespace kelvin

@@ -1,6 +1,7 @@
 #pragma once
 /// Private to solver/case/: the Checker behind check_case(). Its thermal checks live in
-/// check_thermal.cpp, the coolant, cold plate, flow and GPU checks in check_flow_gpus.cpp.
+/// check_thermal.cpp, the coolant, cold plate and flow checks in check_flow.cpp, the GPU checks
+/// in check_gpus.cpp, and the mesh's size and quality in check_mesh.cpp.
 #include <array>
 #include <optional>
 #include <string>
@@ -18,8 +19,10 @@ std::string vec_text(const std::array<double, 3>& a, const char* unit);
 /// recorded one, else the mark of the thing it belongs to, else just the file.
 class Checker {
  public:
-  /// Checks c (which must outlive the checker), appending to diags.
-  Checker(const Case& c, std::vector<Diagnostic>& diags) : m_case(c), m_diags(diags) {}
+  /// Checks c (which must outlive the checker), appending errors to diags and warnings (their
+  /// messages without the "warning: " prefix) to warnings.
+  Checker(const Case& c, std::vector<Diagnostic>& diags, std::vector<Diagnostic>& warnings)
+      : m_case(c), m_diags(diags), m_warnings(warnings), m_first_diag(diags.size()) {}
 
   /// Whether the parser already reported the value at path, or something containing it
   /// ("sources[0]" contains "sources[0].power"; "" contains everything).
@@ -36,6 +39,8 @@ class Checker {
   void report(const std::string& path, const std::string& message) {
     report(path, SourceMark{}, message);
   }
+  /// A warning at the key path, placed as report() places errors.
+  void warn(const std::string& path, const std::string& message);
 
   /// Runs every check, in an order where each one finds what it needs (materials, the cold
   /// plate and the domain first).
@@ -64,6 +69,8 @@ class Checker {
   void check_probes();
   /// Top-level names, initial temperature, mesh, solver and transient settings.
   void check_settings();
+  /// A transient's step count and output count within kMaxTimeSteps and kMaxOutputTimes.
+  void check_run_length();
 
   // Coolant, cold plate, flow and GPUs (check_flow_gpus.cpp).
   /// The fluid known, something flowing, its temperatures within the fluid's range.
@@ -82,8 +89,26 @@ class Checker {
   /// tangential axes, inside the face. path is the owner's ("boundaries[0]").
   void check_region(const std::string& path, const SourceMark& mark, const std::string& who,
                     Face face, const std::array<double, 2>& lo, const std::array<double, 2>& hi);
+  /// Ports on the same face must not overlap (an outlet over an inlet drives the coolant
+  /// cells under both to nonsense), the cold plate's ports included.
+  void check_port_overlaps();
+  /// Warnings: a coolant inlet temperature above the coolant's boiling point at the outlet.
+  void check_boiling();
+  /// Whether the parser or an earlier check reported anything: later checks that need a whole,
+  /// valid case (meshing it) are skipped then.
+  bool any_error() const;
+  /// The grid's axes: too many cells along one axis is an error at mesh.max_cell_size (or the
+  /// box whose cell_size asks for them); a worst aspect ratio or a conductivity contrast
+  /// between touching materials past what the verification covers is a warning.
+  void check_mesh();
+  /// The warning part of check_mesh() for touching materials.
+  void check_conductivity_contrast();
   /// The longest prefix of path (cut at '.' or '[') that key_marks knows, else path.
   std::string nearest_marked(const std::string& path) const;
+  /// Where a message about path goes: its mark, its nearest marked parent's, fallback's, or
+  /// the start of the file.
+  Diagnostic place(const std::string& path, const SourceMark& fallback,
+                   const std::string& message) const;
   /// Reports name unless it is one of the case's materials; who names the referrer.
   void check_material_ref(const std::string& name, const std::string& path,
                           const SourceMark& fallback, const std::string& who);
@@ -99,6 +124,8 @@ class Checker {
 
   const Case& m_case;
   std::vector<Diagnostic>& m_diags;           // the caller's
+  std::vector<Diagnostic>& m_warnings;        // the caller's
+  std::size_t m_first_diag = 0;               // m_diags' size before the checks
   std::vector<std::string> m_material_names;  // the case's, once check_materials() ran
   bool m_has_domain = false;                  // whether m_domain is a valid, non-empty box
   Extent m_domain;

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "solver/case/parser.hpp"
+#include "solver/power/workload.hpp"
 
 namespace kelvin::parse_detail {
 
@@ -137,8 +139,11 @@ void Parser::parse_gpus(const YAML::Node& n) {
     error(n, "gpus needs \"count\" or \"instances\" (at least one GPU)");
     fail("gpus");
   }
-  for (auto& gi : g.instances)
-    if (gi.power_limit_W == 0) gi.power_limit_W = power_limit;
+  // An instance without its own power_limit takes the section's (a given 0 W stays, for
+  // check_case() to report).
+  for (std::size_t i = 0; i < g.instances.size(); ++i)
+    if (!m_case.key_marks.count(ctx.path + ".instances[" + std::to_string(i) + "].power_limit"))
+      g.instances[i].power_limit_W = power_limit;
   m_case.gpus = g;
 }
 
@@ -148,9 +153,14 @@ void Parser::parse_gpu_instances(const YAML::Node& n, const Context& gctx, GpuCa
                    "50 degC}\")"))
     return;
   const bool counted = !g.instances.empty();
+  std::set<std::string> overridden;  // with count: the GPUs an instance already overrode
   for (const auto& item : n) {
     const std::string name = peek_name(item);
-    const std::size_t index = g.instances.size();
+    // An override's keys are recorded under the index of the GPU it overrides, where
+    // check_case() looks for them.
+    std::size_t index = g.instances.size();
+    for (std::size_t i = 0; counted && i < g.instances.size(); ++i)
+      if (g.instances[i].name == name) index = i;
     const Context ctx{name.empty() ? "GPU instance" : "GPU " + in_quotes(name),
                       gctx.path + ".instances[" + std::to_string(index) + "]"};
     if (!item.IsMap()) {
@@ -174,7 +184,9 @@ void Parser::parse_gpu_instances(const YAML::Node& n, const Context& gctx, GpuCa
     if (gi.name.empty()) gi.name = "gpu" + std::to_string(index);
     auto same = std::find_if(g.instances.begin(), g.instances.end(),
                              [&](const GpuInstance& o) { return o.name == gi.name; });
-    if (same != g.instances.end() && counted) {
+    if (same != g.instances.end() && counted && !overridden.insert(gi.name).second) {
+      error(item, "GPU " + in_quotes(gi.name) + " is overridden twice under \"instances\"");
+    } else if (same != g.instances.end() && counted) {
       *same = gi;  // an override of one of the counted GPUs
       m_case.key_marks["gpus.instances[" + std::to_string(same - g.instances.begin()) + "]"] =
           gi.mark;
@@ -218,15 +230,19 @@ void Parser::parse_workload(const YAML::Node& n) {
   std::vector<std::string> allowed{"type", "checkpoint_every", "file"};
   for (const auto& k : numbers) allowed.push_back(k.key);
   const std::vector<std::string> types{"constant", "training", "inference", "trace"};
-  walk(n, ctx, allowed, [&](const std::string& k, const YAML::Node& v) {
+  bool type_ok = true;
+  const auto seen = walk(n, ctx, allowed, [&](const std::string& k, const YAML::Node& v) {
     if (k == "type") {
       const auto s = text(v, k, ctx);
+      type_ok = s.has_value();
       if (!s) return;
-      if (std::find(types.begin(), types.end(), *s) == types.end())
+      if (std::find(types.begin(), types.end(), *s) == types.end()) {
         error(v, ctx.key_desc(k) + ": unknown workload " + in_quotes(*s) + " (" + join(types) +
                      ")" + did_you_mean(*s, types));
-      else
+        type_ok = false;
+      } else {
         w.type = *s;
+      }
     } else if (k == "checkpoint_every") {
       if (auto i = integer(v, k, ctx)) w.checkpoint_every = *i;
     } else if (k == "file") {
@@ -241,6 +257,53 @@ void Parser::parse_workload(const YAML::Node& n) {
           if (auto x = quantity(v, nk.dim, k, ctx)) w.*nk.member = *x;
     }
   });
+  if (!type_ok || !n.IsMap()) return;
+  // A key the type does not read would be silently ignored: an error, like a boundary's.
+  const std::vector<std::string>& takes = workload_keys(w.type);
+  for (const auto& k : seen) {
+    if (k == "type" || k[0] == '?' || std::find(takes.begin(), takes.end(), k) != takes.end())
+      continue;
+    const SourceMark& at = m_case.key_marks[ctx.key_path(k)];
+    m_diags.push_back({m_file, at.line, at.column,
+                       ctx.key_desc(k) + ": does not apply to " +
+                           (w.type == "inference" ? "an " : "a ") + w.type +
+                           " workload (it takes " + join(takes) + ")"});
+    fail(ctx.key_path(k));
+  }
+  if (w.type == "trace" && seen.count("file")) read_trace(ctx);
+}
+
+const std::vector<std::string>& workload_keys(const std::string& type) {
+  static const std::map<std::string, std::vector<std::string>> keys{
+      {"constant", {"activity", "memory_bound_fraction", "tokens_per_s"}},
+      {"training",
+       {"tokens_per_s", "iteration_time", "compute_fraction", "compute_activity",
+        "communication_activity", "checkpoint_every", "checkpoint_duration"}},
+      {"inference",
+       {"cycle_time", "prefill_fraction", "prefill_activity", "decode_activity",
+        "prefill_tokens_per_s", "decode_tokens_per_s"}},
+      {"trace", {"file", "tokens_per_s"}}};
+  static const std::vector<std::string> none;
+  const auto it = keys.find(type);
+  return it == keys.end() ? none : it->second;
+}
+
+void Parser::read_trace(const Context& ctx) {
+  const WorkloadCase& w = m_case.workload;
+  std::error_code ec;
+  // A missing file is check_case()'s to report; the fuzzer must not read files.
+  if (!m_options.read_files || !std::filesystem::is_regular_file(w.trace_file, ec)) return;
+  TraceLimits limits;
+  limits.gpus = m_case.gpus ? static_cast<int>(m_case.gpus->instances.size()) : 0;
+  limits.phases = trace_phase_names();
+  try {
+    read_trace_csv(w.trace_file, limits);
+  } catch (const std::exception& e) {
+    const SourceMark& at = m_case.key_marks[ctx.key_path("file")];
+    m_diags.push_back(
+        {m_file, at.line, at.column, "workload: trace file " + std::string(e.what())});
+    fail(ctx.key_path("file"));
+  }
 }
 
 }  // namespace kelvin::parse_detail

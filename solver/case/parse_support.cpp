@@ -75,45 +75,127 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
   return best;
 }
 
-/// Records where a YAML document starts and ignores its content.
-class DocumentStart : public YAML::EventHandler {
+/// A problem with the case text as a whole, found before it is loaded: thrown by CaseScan.
+struct CaseTextError {
+  YAML::Mark mark;
+  std::string message;
+};
+
+/// Index just past the closing quote of the quoted scalar opening at text[open], or npos when it
+/// is never closed. yaml-cpp 0.7 ends an unclosed quoted scalar at the end of the file without
+/// an error, swallowing every later key into it.
+std::size_t closing_quote(const std::string& text, std::size_t open) {
+  const char q = text[open];
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (q == '"' && text[i] == '\\') {
+      ++i;  // an escape: the next character is never the closing quote
+    } else if (text[i] == q) {
+      if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside single quotes
+        continue;
+      }
+      return i + 1;
+    }
+  }
+  return std::string::npos;
+}
+
+/// Scans a YAML stream's events without building nodes: records where each document starts,
+/// counts values (throwing CaseTextError past kMaxYamlValues, naming the top-level key they
+/// are under) and throws CaseTextError for a quoted scalar that is never closed.
+class CaseScan : public YAML::EventHandler {
  public:
-  std::optional<YAML::Mark> start;
+  explicit CaseScan(const std::string& text) : m_text(text) {}
+  std::optional<YAML::Mark> start;  ///< where the document read last started
+
+  void reset() {
+    start.reset();
+    m_depth = 0;
+    m_root_map = false;
+  }
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (!start) start = mark;
   }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { value(m, nullptr); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { value(m, nullptr); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string& s) override {
+    value(m, &s);
+    const auto pos = static_cast<std::size_t>(std::max(m.pos, 0));
+    if (pos < m_text.size() && (m_text[pos] == '"' || m_text[pos] == '\'') &&
+        closing_quote(m_text, pos) == std::string::npos)
+      throw CaseTextError{m, std::string("YAML syntax error: the quoted text that starts here (") +
+                                 m_text[pos] +
+                                 ") is never closed; everything after it up to the "
+                                 "end of the file was read as text"};
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    value(m, nullptr);
+    ++m_depth;
+  }
+  void OnSequenceEnd() override { --m_depth; }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    value(m, nullptr);
+    if (m_depth == 0) m_root_map = true, m_expect_key = true;
+    ++m_depth;
+  }
+  void OnMapEnd() override { --m_depth; }
+
+ private:
+  /// Every node: counted; in the top-level mapping, keys are remembered for messages.
+  void value(const YAML::Mark& m, const std::string* scalar) {
+    if (m_depth == 1 && m_root_map) {
+      if (m_expect_key) {
+        m_key = scalar ? *scalar : std::string();
+        m_key_mark = m;
+      }
+      m_expect_key = !m_expect_key;
+    }
+    if (++m_values <= kMaxYamlValues) return;
+    const bool keyed = m_depth >= 1 && m_root_map && !m_key.empty();
+    throw CaseTextError{
+        keyed ? m_key_mark : m,
+        "the case file holds more than the limit of " + std::to_string(kMaxYamlValues) +
+            " YAML values (scalars, lists and mappings" +
+            (keyed ? "; value " + std::to_string(m_values) + " is under " + in_quotes(m_key)
+                   : std::string()) +
+            "): keep probes below " + std::to_string(kMaxProbes) +
+            " and put large power maps in a file (power_map: {file: ...})"};
+  }
+
+  const std::string& m_text;
+  long long m_values = 0;
+  int m_depth = 0;
+  bool m_root_map = false;
+  bool m_expect_key = false;
+  std::string m_key;  // the top-level key being read
+  YAML::Mark m_key_mark;
 };
 
 /// Where each YAML document in text starts, at most max_docs of them; throws
-/// YAML::ParserException for syntax errors. yaml-cpp 0.7 (Debian 12) never consumes a stray
-/// "," at the top level: YAML::LoadAll loops forever on "," (yaml-cpp issue #1040, fixed
-/// upstream by PR #1319 after 0.8.0), and YAML::Load silently drops it. A document that
-/// starts where the previous one did is that case, reported in *stuck.
+/// YAML::ParserException for syntax errors and CaseTextError for what CaseScan finds.
+/// yaml-cpp 0.7 (Debian 12) never consumes a stray "," at the top level: YAML::LoadAll loops
+/// forever on "," (yaml-cpp issue #1040, fixed upstream by PR #1319 after 0.8.0), and
+/// YAML::Load silently drops it. A document that starts where the previous one did is that
+/// case, reported in *stuck.
 std::vector<YAML::Mark> document_starts(const std::string& text, std::size_t max_docs,
                                         std::optional<YAML::Mark>* stuck) {
   std::istringstream in(text);
   YAML::Parser parser(in);
   std::vector<YAML::Mark> starts;
+  CaseScan scan(text);
   while (starts.size() < max_docs) {
-    DocumentStart doc;
-    if (!parser.HandleNextDocument(doc)) break;
-    if (!doc.start) break;
-    if (!starts.empty() && doc.start->pos == starts.back().pos) {
-      *stuck = *doc.start;
+    scan.reset();
+    if (!parser.HandleNextDocument(scan)) break;
+    if (!scan.start) break;
+    if (!starts.empty() && scan.start->pos == starts.back().pos) {
+      *stuck = *scan.start;
       break;
     }
-    starts.push_back(*doc.start);
+    starts.push_back(*scan.start);
   }
   return starts;
 }
@@ -461,6 +543,10 @@ Case Parser::run(const std::string& text) {
                            (starts.size() >= 8 ? " or more" : "") +
                            " YAML documents; expected one (remove the \"---\" separator)");
     }
+  } catch (const CaseTextError& e) {
+    error(e.mark, e.message);
+    fail("");
+    return m_case;
   } catch (const YAML::DeepRecursion& e) {
     error(e.mark, "YAML syntax error: lists and mappings nested too deeply (" +
                       std::to_string(e.depth()) + " levels)");

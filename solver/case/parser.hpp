@@ -59,6 +59,10 @@ struct GpuField {
 /// Every GpuModel field a case file may set under gpu_models, in the order they are written.
 const std::vector<GpuField>& gpu_fields();
 
+/// The workload keys a workload type reads besides "type" (README "workload"); none for an
+/// unknown type.
+const std::vector<std::string>& workload_keys(const std::string& type);
+
 /// The names of the built-in GPU models (gpu_catalogue()), for messages.
 std::vector<std::string> catalogue_names();
 
@@ -208,8 +212,11 @@ class Parser {
   void parse_gpus(const YAML::Node& n);
   /// gpus.instances: named GPUs, or overrides of the counted ones.
   void parse_gpu_instances(const YAML::Node& n, const Context& ctx, GpuCase& g);
-  /// workload: the activity pattern that drives the GPUs.
+  /// workload: the activity pattern that drives the GPUs; keys its type does not read are errors.
   void parse_workload(const YAML::Node& n);
+  /// Reads the workload's trace file (when options allow and it exists) as the run will, with
+  /// its GPU count and phase names, reporting the first problem at the "file" key.
+  void read_trace(const Context& ctx);
 
   const std::string& m_file;         // the case file's name, for diagnostics and paths
   std::vector<Diagnostic>& m_diags;  // where problems go (the caller's)

@@ -372,10 +372,15 @@ void emit_gpus(YAML::Emitter& out, const Case& c) {
   out << YAML::EndSeq << YAML::EndMap;
 }
 
-/// The workload, written only with gpus (nothing else reads it).
+/// The workload, written only with gpus (nothing else reads it), with the keys its type reads
+/// (any other is an error).
 void emit_workload(YAML::Emitter& out, const Case& c) {
   if (!c.gpus) return;
   const WorkloadCase& w = c.workload;
+  const std::vector<std::string>& takes = parse_detail::workload_keys(w.type);
+  const auto applies = [&](const char* key) {
+    return std::find(takes.begin(), takes.end(), key) != takes.end();
+  };
   out << YAML::Key << "workload" << YAML::Value << YAML::BeginMap;
   emit_str(out, "type", w.type);
   for (const auto& [key, v] : std::vector<std::pair<const char*, double>>{
@@ -393,9 +398,10 @@ void emit_workload(YAML::Emitter& out, const Case& c) {
            {"decode_activity", w.decode_activity},
            {"prefill_tokens_per_s", w.prefill_tokens_per_s},
            {"decode_tokens_per_s", w.decode_tokens_per_s}})
-    emit_num(out, key, v);
-  out << YAML::Key << "checkpoint_every" << YAML::Value << w.checkpoint_every;
-  if (!w.trace_file.empty())
+    if (applies(key)) emit_num(out, key, v);
+  if (applies("checkpoint_every"))
+    out << YAML::Key << "checkpoint_every" << YAML::Value << w.checkpoint_every;
+  if (applies("file") && !w.trace_file.empty())
     emit_str(out, "file", std::filesystem::absolute(w.trace_file).string());
   out << YAML::EndMap;
 }

@@ -62,7 +62,7 @@ struct GpuFleet::Gpu {
   /// same power every interval), or -1: its own. Leaders come first in the fleet.
   int leader = -1;
   double power_W = std::nan(""), hbm_fraction = std::nan("");  ///< as last set
-  double last_worst = 0;  ///< worst energy-balance error of its last advance
+  AdvanceStats last;  ///< its last advance
   std::unique_ptr<TransientIntegrator> integ;
 };
 
@@ -188,29 +188,39 @@ void GpuFleet::detach(int i) {
   if (g.flow) g.solver->update_advection(g.integ->temperature(), true);
 }
 
-double GpuFleet::advance(int i, double t_s, long long* iterations) {
+AdvanceStats GpuFleet::advance(int i, double t_s) {
   Gpu& g = *m_gpus[i];
-  if (g.leader >= 0) return m_gpus[g.leader]->last_worst;  // the leader has just advanced
-  double worst = 0;
+  if (g.leader >= 0) {  // the leader has just advanced: its solve is this GPU's
+    AdvanceStats shared = m_gpus[g.leader]->last;
+    shared.linear_iterations = 0;
+    return shared;
+  }
+  AdvanceStats a;
   const long long before = g.integ->linear_iterations();
   g.integ->advance_to(t_s, [&](const StepInfo& s) {
     const auto eb = g.solver->energy_balance(g.integ->temperature(), s.storage_W);
-    worst = std::max(worst, eb.relative_error());
+    if (eb.has_heat()) a.max_relative_error = std::max(a.max_relative_error, eb.relative_error());
+    a.max_imbalance_W = std::max(a.max_imbalance_W, std::fabs(eb.imbalance_W()));
+    if (!s.solve.converged) {
+      ++a.short_steps;
+      if (a.short_steps == 1 || s.solve.relative_residual > a.worst_step.relative_residual)
+        a.worst_step = s.solve;
+    }
     // The TVD correction of the advection follows the new temperatures.
     if (g.flow) g.solver->update_advection(g.integ->temperature(), true);
   });
-  if (iterations) *iterations += g.integ->linear_iterations() - before;
-  g.last_worst = worst;
-  return worst;
+  a.linear_iterations = g.integ->linear_iterations() - before;
+  g.last = a;
+  return a;
 }
 
-void GpuFleet::solve_steady(int i, ProgressSink& progress) {
+SolveStats GpuFleet::solve_steady(int i, ProgressSink& progress) {
   Gpu& g = *m_gpus[i];  // steady fleets share nothing: leaders are set for transients only
   if (g.flow) {
     g.cht = solve_steady_cht(case_cht_settings(g.variant), *g.flow, *g.solver, g.T, progress);
-  } else {
-    g.solver->solve_steady(g.T, m_case.solver.tolerance, m_case.solver.max_iterations);
+    return g.cht.energy;
   }
+  return g.solver->solve_steady(g.T, m_case.solver.tolerance, m_case.solver.max_iterations);
 }
 
 double GpuFleet::time(int i) const { return owner(i).integ ? owner(i).integ->time() : 0.0; }

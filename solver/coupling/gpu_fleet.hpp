@@ -23,6 +23,17 @@ namespace kelvin {
 /// (on the cold plate, or on every inlet port), no gpus section.
 Case gpu_variant(const Case& c, const GpuInstance& gpu);
 
+/// What one GPU's advance over a control interval did.
+struct AdvanceStats {
+  /// Worst per-step energy-balance relative error over the steps with heat in (a GPU that has
+  /// shut down has none: its round-off terms over no heat would read about 1).
+  double max_relative_error = 0;
+  double max_imbalance_W = 0;        ///< worst |heat in - heat out| over every step, W
+  long long linear_iterations = 0;   ///< none for a GPU that shares its leader's solve
+  int short_steps = 0;               ///< steps whose linear solve stopped above its tolerance
+  SolveStats worst_step;             ///< the one of those with the highest relative residual
+};
+
 class GpuFleet {
  public:
   /// Builds every GPU's model and solves each distinct coolant flow once (steady at the initial
@@ -46,20 +57,29 @@ class GpuFleet {
   /// as their powers are bitwise equal; the first interval they differ, the follower takes a
   /// copy of the leader's state and goes on alone.
   void set_power(int i, double power_W, double hbm_fraction);
-  /// Advances GPU i's temperatures to t_s with the case's fixed time step; returns the largest
-  /// per-step energy-balance relative error and adds the linear iterations to *iterations
-  /// (none for a GPU that shares its leader's solve).
-  double advance(int i, double t_s, long long* iterations);
+  /// Advances GPU i's temperatures to t_s with the case's fixed time step. A GPU that shares
+  /// its leader's solve returns the leader's stats without its iterations.
+  AdvanceStats advance(int i, double t_s);
+  /// advance(i, t_s), adding its linear iterations to *iterations (when given); returns the
+  /// worst per-step energy-balance relative error over the steps with heat in.
+  double advance(int i, double t_s, long long* iterations) {
+    const AdvanceStats a = advance(i, t_s);
+    if (iterations) *iterations += a.linear_iterations;
+    return a.max_relative_error;
+  }
   /// The thermal models solved now: GPUs that do not share another's solve.
   int thermal_solves() const;
-  /// Steady temperatures of GPU i at its current power (solve_steady_cht with flow).
-  void solve_steady(int i, ProgressSink& progress);
+  /// Steady temperatures of GPU i at its current power (solve_steady_cht with flow: then
+  /// flow_result(i) says how the coupling went). Returns the last energy solve's stats.
+  SolveStats solve_steady(int i, ProgressSink& progress);
 
   double time(int i) const;
   const Field<double>& temperature(int i) const;
   const ConductionSolver& solver(int i) const;
   const FlowSolver* flow(int i) const;
   const Case& variant(int i) const;
+  /// How GPU i's flow was solved: at the start (shared by the GPUs of one coolant feed), or by
+  /// the last steady conjugate solve.
   const ChtResult& flow_result(int i) const;
 
   TransientIntegrator::State save_state(int i) const;

@@ -1,6 +1,9 @@
 #include "solver/io/output_dir.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -72,7 +75,17 @@ void make_output_folder(const std::string& folder) {
   fs::create_directories(folder, error);
   if (!error && !fs::is_directory(folder, error))
     error = std::make_error_code(std::errc::not_a_directory);
-  if (error) throw OutputError("cannot create the output folder", folder, error.value());
+  const char* action = "cannot create the output folder";
+  // access() asks the kernel with this process's credentials (read-only mounts included), so a
+  // folder that exists but takes no files is refused now, not after the solve.
+  if (!error && ::access(folder.c_str(), W_OK | X_OK) != 0) {
+    error = std::error_code(errno, std::generic_category());
+    action = "cannot write into the output folder";
+  }
+  if (!error) return;
+  const OutputError e(action, folder, error.value());
+  if (e.is_out_of_space()) throw e;
+  throw UnusableOutputFolder(std::string(e.what()) + "; choose another folder with -o");
 }
 
 bool is_kelvin_output_name(const std::string& name) {

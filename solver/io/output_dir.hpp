@@ -31,8 +31,18 @@ enum class OutputFiles {
   Temporaries,  ///< "*.tmp-<pid>" files left by an interrupted write only
 };
 
-/// Creates folder and its missing parents (nothing when it exists). Throws OutputError naming
-/// the folder when it cannot (permission, full disk, a file in the way).
+/// The output folder cannot be used at all: it cannot be created (a file in the way, a
+/// read-only file system, no permission) or is not writable. A SetupError, so `kelvin run`
+/// exits 2 before any solving; what() names the folder, the system's reason and says to choose
+/// another with -o.
+struct UnusableOutputFolder : SetupError {
+  using SetupError::SetupError;
+};
+
+/// Creates folder and its missing parents (nothing when it exists) and checks that this
+/// process may create files in it. Throws UnusableOutputFolder when it cannot be created or is
+/// not writable, and OutputError naming the folder when the disk or quota is full (exit 1, as
+/// for every write that runs out of space).
 void make_output_folder(const std::string& folder);
 
 /// Whether name (a file name without folder) is Kelvin's by the contract above, gpus.vtm's

@@ -59,8 +59,11 @@ std::string describe_error_code(unsigned long code) {
   }
 }
 
-vtkNew<vtkDoubleArray> coordinate_array(const std::vector<double>& faces) {
+/// The face coordinates of one axis, named after it: unnamed, VTK would name the array after
+/// its heap address ("Array 0x5651..."), and identical runs would write different bytes.
+vtkNew<vtkDoubleArray> coordinate_array(const std::vector<double>& faces, const char* name) {
   vtkNew<vtkDoubleArray> array;
+  array->SetName(name);
   array->SetNumberOfTuples(static_cast<vtkIdType>(faces.size()));
   std::copy(faces.begin(), faces.end(), array->GetPointer(0));
   return array;
@@ -184,9 +187,9 @@ void write_vtr(const std::string& path, const Grid& grid, const std::vector<Cell
 
   vtkNew<vtkRectilinearGrid> data;
   data->SetDimensions(grid.n(0) + 1, grid.n(1) + 1, grid.n(2) + 1);
-  const auto x = coordinate_array(grid.faces(0));
-  const auto y = coordinate_array(grid.faces(1));
-  const auto z = coordinate_array(grid.faces(2));
+  const auto x = coordinate_array(grid.faces(0), "x");
+  const auto y = coordinate_array(grid.faces(1), "y");
+  const auto z = coordinate_array(grid.faces(2), "z");
   data->SetXCoordinates(x);
   data->SetYCoordinates(y);
   data->SetZCoordinates(z);

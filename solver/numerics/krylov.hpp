@@ -25,7 +25,12 @@ struct SolveStats {
   double initial_residual = 0;  // ||b - A x0||
   double final_residual = 0;    // ||b - A x|| (recomputed, not the recurrence)
   double relative_residual = 0; // final / ||b||
+  /// relative_residual <= tol, or roundoff_limited.
   bool converged = false;
+  /// The solve stopped improving at the floor round-off sets for ||b - A x|| (at most about
+  /// 8 eps (||b|| + 2 ||a_P x||)), above a tolerance too tight for the system: the best answer
+  /// double precision gives, so it counts as converged.
+  bool roundoff_limited = false;
   double convergence_factor = 0;  // (final / initial)^(1 / iterations)
 };
 
@@ -44,6 +49,12 @@ struct PcgWorkspace {
 
 /// Called after each iteration with (iteration, relative residual).
 using IterationCallback = std::function<void(int, double)>;
+
+/// Whether residual = ||b - A x|| lies at the floor round-off sets for it, about
+/// 8 eps (||b|| + 2 ||a_P x||) (bnorm = ||b||): where a solve that stopped improving has done
+/// all double precision allows. Public only because nvcc's extended lambdas need an enclosing
+/// function with external linkage.
+bool at_roundoff_floor(const Stencil7& A, const Field<double>& x, double bnorm, double residual);
 
 /// Solves A x = b to ||b - A x|| <= tol ||b|| with CG preconditioned by one V-cycle of mg.
 /// x holds the initial guess and receives the solution. ws (optional) supplies the work

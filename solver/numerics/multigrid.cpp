@@ -1,6 +1,7 @@
 // Semi-coarsening line multigrid. See multigrid.hpp for the method.
 #include "solver/numerics/multigrid.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "kernels/line_sweep.hpp"
@@ -18,24 +19,30 @@ struct Multigrid::Level {
   Field<double> r;
   Field<double> inv, cprime;    // Thomas factorisation of every line
   int n[3] = {0, 0, 0};
+  int f[3] = {1, 1, 1};         // cells per aggregate along each axis on the way to the next level
 };
 
 namespace {
+
+/// Off-line axes are coarsened where their coupling per cell is at least this fraction of the
+/// strongest off-line axis' (semi-coarsening by strength).
+constexpr double kStrongRatio = 0.25;
 
 /// Index of the cell `m` steps along axis a from (i, j, k).
 KELVIN_HD inline long long offset(const FieldView<const double>& v, int a) {
   return a == 0 ? 1 : (a == 1 ? v.sy : v.sz);
 }
 
-/// Fine cells [lo, hi) aggregated into coarse cell (I, J, K): pairs along the two coarsened
-/// axes (a single cell at an odd end), one cell along the line axis. fn: fine counts.
-KELVIN_HD inline void aggregate_range(int I, int J, int K, int fn0, int fn1, int fn2, int axis,
-                                      int lo[3], int hi[3]) {
+/// Fine cells [lo, hi) aggregated into coarse cell (I, J, K): pairs along the axes coarsened
+/// on this level (f[d] = 2; a single cell at an odd end), one cell along the others.
+KELVIN_HD inline void aggregate_range(int I, int J, int K, int fn0, int fn1, int fn2, int f0,
+                                      int f1, int f2, int lo[3], int hi[3]) {
   const int c[3] = {I, J, K};
   const int fn[3] = {fn0, fn1, fn2};
+  const int f[3] = {f0, f1, f2};
   for (int d = 0; d < 3; ++d) {
-    lo[d] = d == axis ? c[d] : 2 * c[d];
-    hi[d] = d == axis ? c[d] + 1 : (2 * c[d] + 2 < fn[d] ? 2 * c[d] + 2 : fn[d]);
+    lo[d] = f[d] * c[d];
+    hi[d] = f[d] * c[d] + f[d] < fn[d] ? f[d] * c[d] + f[d] : fn[d];
   }
 }
 
@@ -76,6 +83,17 @@ Multigrid::~Multigrid() = default;
 
 void Multigrid::build_levels() {
   const auto a = m_A.view();
+  double total[3], boundary[3];
+  const FieldView<const double> b[3] = {m_A.bx.cview(), m_A.by.cview(), m_A.bz.cview()};
+  for (int d = 0; d < 3; ++d) {
+    const auto bd = b[d];
+    // symmetric coupling plus both advective extras
+    total[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      const long long p = a.ap.index(i, j, k);
+      return upper(a, d, p) + lower(a, d, p) - coupling(a, d).data[p];
+    });
+    boundary[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return bd(i, j, k); });
+  }
   if (m_opt.line_axis >= 0 && m_opt.line_axis < 3) {
     m_axis = m_opt.line_axis;
   } else {
@@ -84,17 +102,6 @@ void Multigrid::build_levels() {
     // (isotropic grids), the one with the most boundary conductance wins: coarsening never
     // merges cells along the line axis, so fixed-temperature faces normal to it keep their
     // exact coupling on every level.
-    double total[3], boundary[3];
-    const FieldView<const double> b[3] = {m_A.bx.cview(), m_A.by.cview(), m_A.bz.cview()};
-    for (int d = 0; d < 3; ++d) {
-      const auto bd = b[d];
-      // symmetric coupling plus both advective extras
-      total[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-        const long long p = a.ap.index(i, j, k);
-        return upper(a, d, p) + lower(a, d, p) - coupling(a, d).data[p];
-      });
-      boundary[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return bd(i, j, k); });
-    }
     m_axis = 2;
     for (int d = 1; d >= 0; --d) {
       const bool stronger = total[d] > 1.05 * total[m_axis];
@@ -104,6 +111,10 @@ void Multigrid::build_levels() {
   }
   m_levels.clear();
   int n[3] = {m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz()};
+  // Coupling per cell along each axis, followed down the levels: aggregating f cells along
+  // the other axes adds f couplings in parallel, coarsening along d scales them by gamma.
+  double strength[3];
+  for (int d = 0; d < 3; ++d) strength[d] = total[d] / (static_cast<double>(n[0]) * n[1] * n[2]);
   for (int l = 0; l < m_opt.max_levels; ++l) {
     auto lev = std::make_unique<Level>();
     for (int d = 0; d < 3; ++d) lev->n[d] = n[d];
@@ -121,14 +132,32 @@ void Multigrid::build_levels() {
     lev->r = Field<double>(n[0], n[1], n[2]);
     lev->inv = Field<double>(n[0], n[1], n[2]);
     lev->cprime = Field<double>(n[0], n[1], n[2]);
-    m_levels.push_back(std::move(lev));
-    bool coarsened = false;
+    // Semi-coarsening by strength: an axis is coarsened only where its coupling is within
+    // kStrongRatio of the strongest off-line axis still coarsenable; line relaxation smooths
+    // the error only along strongly coupled axes, so merging cells along a weak axis would
+    // hand the coarse level an error it cannot represent (thin channels: pressure couplings
+    // across the channel are aspect ratio^2 stronger than along it).
+    double strongest = 0;
     for (int d = 0; d < 3; ++d)
-      if (d != m_axis && n[d] > 1) {
+      if (d != m_axis && n[d] > 1) strongest = std::max(strongest, strength[d]);
+    bool coarsened = false;
+    int f[3] = {1, 1, 1};
+    for (int d = 0; d < 3; ++d)
+      if (d != m_axis && n[d] > 1 && strength[d] >= kStrongRatio * strongest) f[d] = 2;
+    for (int d = 0; d < 3; ++d) {
+      lev->f[d] = f[d];
+      if (f[d] == 2) {
         n[d] = (n[d] + 1) / 2;
         coarsened = true;
       }
+    }
+    m_levels.push_back(std::move(lev));
     if (!coarsened) break;
+    const double g = m_opt.coarse_scaling;
+    double next[3];
+    for (int d = 0; d < 3; ++d)
+      next[d] = strength[d] * (f[d] == 2 ? g : 1.0) * (f[(d + 1) % 3] * f[(d + 2) % 3]);
+    for (int d = 0; d < 3; ++d) strength[d] = next[d];
   }
 }
 
@@ -142,6 +171,7 @@ void Multigrid::rebuild() {
       const auto f = m_levels[l - 1]->A->view();
       const Level& fine = *m_levels[l - 1];
       const int fn0 = fine.n[0], fn1 = fine.n[1], fn2 = fine.n[2];
+      const int f0 = fine.f[0], f1 = fine.f[1], f2 = fine.f[2];
       const auto cax = lev.own.ax.view(), cay = lev.own.ay.view(), caz = lev.own.az.view();
       const auto cbx = lev.own.bx.view(), cby = lev.own.by.view(), cbz = lev.own.bz.view();
       const auto fbx = fine.A->bx.cview(), fby = fine.A->by.cview(), fbz = fine.A->bz.cview();
@@ -154,7 +184,7 @@ void Multigrid::rebuild() {
                                        adv ? lev.own.lo[2].view() : caz};
       parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
         int lo[3], hi[3];
-        aggregate_range(I, J, K, fn0, fn1, fn2, axis, lo, hi);
+        aggregate_range(I, J, K, fn0, fn1, fn2, f0, f1, f2, lo, hi);
         double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, usum[3] = {0, 0, 0}, lsum[3] = {0, 0, 0};
         double storage = 0;
         for (int k = lo[2]; k < hi[2]; ++k)
@@ -188,8 +218,8 @@ void Multigrid::rebuild() {
           }
         // Storage adds exactly; couplings and boundary conductances through faces normal to a
         // coarsened axis span twice the distance, hence gamma.
-        const double g0 = axis == 0 ? 1.0 : gamma, g1 = axis == 1 ? 1.0 : gamma;
-        const double g2 = axis == 2 ? 1.0 : gamma;
+        const double g0 = f0 == 2 ? gamma : 1.0, g1 = f1 == 2 ? gamma : 1.0;
+        const double g2 = f2 == 2 ? gamma : 1.0;
         cax(I, J, K) = g0 * sum[0];
         cay(I, J, K) = g1 * sum[1];
         caz(I, J, K) = g2 * sum[2];
@@ -277,15 +307,15 @@ void Multigrid::vcycle(int l) {
   smooth(l, m_opt.pre_sweeps, false);
   residual(*lev.A, *lev.x, *lev.b, lev.r);
   Level& co = *m_levels[l + 1];
-  const int axis = m_axis;
   const int fn0 = lev.n[0], fn1 = lev.n[1], fn2 = lev.n[2];
+  const int f0 = lev.f[0], f1 = lev.f[1], f2 = lev.f[2];
   {
     // b_c = R r: sum of the residual over each aggregate; x_c = 0
     const auto r = lev.r.cview();
     const auto bc = co.b_own.view(), xc = co.x_own.view();
     parallel_for(co.b_own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
       int lo[3], hi[3];
-      aggregate_range(I, J, K, fn0, fn1, fn2, axis, lo, hi);
+      aggregate_range(I, J, K, fn0, fn1, fn2, f0, f1, f2, lo, hi);
       double s = 0;
       for (int k = lo[2]; k < hi[2]; ++k)
         for (int j = lo[1]; j < hi[1]; ++j)
@@ -300,10 +330,7 @@ void Multigrid::vcycle(int l) {
     const auto xc = co.x_own.cview();
     const auto x = lev.x->view();
     parallel_for(lev.x->cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      int c[3] = {i, j, k};
-      for (int d = 0; d < 3; ++d)
-        if (d != axis) c[d] /= 2;
-      x(i, j, k) += xc(c[0], c[1], c[2]);
+      x(i, j, k) += xc(i / f0, j / f1, k / f2);
     });
   }
   smooth(l, m_opt.post_sweeps, true);
@@ -325,6 +352,11 @@ void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
 }
 
 const Stencil7& Multigrid::level_operator(int l) const { return *m_levels.at(l)->A; }
+
+std::array<int, 3> Multigrid::coarsening(int l) const {
+  const Level& lev = *m_levels.at(l);
+  return {lev.f[0], lev.f[1], lev.f[2]};
+}
 
 std::string Multigrid::describe() const {
   std::ostringstream s;

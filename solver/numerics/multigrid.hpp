@@ -1,12 +1,14 @@
 #pragma once
 /// Geometric multigrid for symmetric 7-point operators with strong anisotropy and coefficient
 /// jumps: zebra line Gauss-Seidel along one axis (the strongest-coupled one) and semi-coarsening
-/// by 2 in the other two axes (the combination of Dendy's and Schaffer's robust structured
-/// multigrid). Coarse operators aggregate 2x2 cell blocks: couplings across a coarse face are
+/// by 2 in the other two axes where they are strongly coupled (the combination of Dendy's and
+/// Schaffer's robust structured multigrid; an axis whose coupling per cell is below 1/4 of the
+/// strongest off-line axis' is kept until coarsening the others has evened them out). Coarse operators aggregate 2x2 cell blocks: couplings across a coarse face are
 /// the sum of the fine couplings through it (scaled by `coarse_scaling` in the coarsened axes,
 /// which corrects the factor-2 over-estimate of piecewise-constant aggregation), and the
 /// diagonal keeps each aggregate's boundary/storage terms. Conductances in parallel add, so
 /// jumps of 1e4 in k are carried to every level without averaging across them.
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +46,8 @@ class Multigrid {
   /// The operator of level l (0: the caller's).
   const Stencil7& level_operator(int l) const;
   int line_axis() const { return m_axis; }
+  /// Cells per aggregate along each axis from level l to level l + 1 (2: coarsened, 1: kept).
+  std::array<int, 3> coarsening(int l) const;
   /// Cell counts per level, e.g. "128x128x128 -> 64x64x128 -> ...".
   std::string describe() const;
 

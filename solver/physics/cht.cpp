@@ -9,6 +9,19 @@
 
 namespace kelvin {
 
+namespace {
+
+/// Keeps a flow's stall note (FlowSolver::relaxation_note) among the warnings, once, and logs it.
+void keep_relaxation_note(const FlowSolver& flow, ChtResult& r, ProgressSink& progress) {
+  const std::string& note = flow.relaxation_note();
+  if (note.empty() || std::find(r.warnings.begin(), r.warnings.end(), note) != r.warnings.end())
+    return;
+  progress.log("kelvin: warning: " + note);
+  r.warnings.push_back(note);
+}
+
+}  // namespace
+
 void start_transient_flow(bool constant_properties, FlowSolver& flow, ConductionSolver& energy,
                           const Field<double>& T, ChtResult& cht, ProgressSink& progress) {
   if (!constant_properties) flow.update_properties(T);
@@ -17,6 +30,15 @@ void start_transient_flow(bool constant_properties, FlowSolver& flow, Conduction
     progress.update(fmt::format("flow: iteration {:4d}  continuity {:.2e}  momentum {:.2e}", it,
                                 fr.continuity, fr.momentum));
   });
+  cht.flow_iterations += cht.flow.iterations;
+  keep_relaxation_note(flow, cht, progress);
+  cht.converged = cht.flow.below(flow.settings().tolerance);
+  if (!cht.converged) {
+    progress.log(fmt::format("kelvin: flow did not reach tolerance {:.1e} in {} iterations "
+                             "(continuity {:.2e}, momentum {:.2e})",
+                             flow.settings().tolerance, cht.flow.iterations, cht.flow.continuity,
+                             cht.flow.momentum));
+  }
   flow.project(1e-13);
   cht.continuity_after_projection = flow.continuity_residual();
   energy.update_advection(T);
@@ -141,6 +163,7 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
                                   pass, it, fr.continuity, fr.momentum));
     });
     r.flow_iterations += its;
+    keep_relaxation_note(flow, r, progress);
     const double pass_tol = flow.settings().tolerance;
     if (r.flow.continuity >= pass_tol || r.flow.momentum >= pass_tol)
       progress.log(fmt::format("kelvin: flow did not reach tolerance {:.1e} in {} iterations "
@@ -175,6 +198,7 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
       T.from_host(before);
     }
     r.energy_iterations += energy_its;
+    r.energy = st;
     progress.log(fmt::format("kelvin: pass {}: {} flow iterations, {} energy iterations, max temperature change {:.3g} K",
                              pass, its, energy_its, r.last_change_K));
     const bool flow_ok = r.flow.continuity < c.flow_tolerance && r.flow.momentum < c.flow_tolerance;

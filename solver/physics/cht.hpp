@@ -20,6 +20,9 @@ struct ChtResult {
   FlowResiduals flow;            // residuals of the last flow iteration
   double continuity_after_projection = 0;
   double last_change_K = 0;      // max |dT| of the last pass
+  SolveStats energy;             // the last energy solve (to the case's tolerance)
+  /// Steady: the last pass met the flow tolerance, its energy solve converged and it changed no
+  /// temperature by more than the tolerance. Transient start: the flow met its tolerance.
   bool converged = false;
   std::vector<std::string> warnings;  // e.g. coolant left its correlation's range
 };
@@ -43,7 +46,8 @@ ChtResult solve_steady_cht(const ChtSettings& s, FlowSolver& flow, ConductionSol
 
 /// Start of a transient with flow: the flow, steady at the temperatures T (rho, mu follow them
 /// unless the coolant has constant properties), projected to round-off mass balance, and the
-/// energy equation's advection built from it. Warnings and residuals go to cht.
+/// energy equation's advection built from it. Warnings and residuals go to cht; cht.converged
+/// says whether the flow met its tolerance (the caller reports it when not).
 void start_transient_flow(bool constant_properties, FlowSolver& flow, ConductionSolver& energy,
                           const Field<double>& T, ChtResult& cht, ProgressSink& progress);
 

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
+#include "solver/base/interrupt.hpp"
 
 namespace kelvin {
 
@@ -247,7 +249,19 @@ SolveStats ConductionSolver::solve_steady(Field<double>& T, double tol, int max_
     const double b_norm = norm2(m_b);
     if (b_norm > 0) tol = std::max(tol, reduction * residual(m_steady, T, m_b, m_bicg.r) / b_norm);
   }
-  return linear_solve(m_steady, m_b, T, tol, max_iterations, cb);
+  // Steady solves stop on a request (Ctrl-C) after any iteration; transient steps finish theirs,
+  // so that the driver can write a checkpoint.
+  const IterationCallback polled = [&](int it, double rel) {
+    if (cb) cb(it, rel);
+    if (interrupt_requested()) {
+      char text[96];
+      std::snprintf(text, sizeof text,
+                    "during the steady temperature solve at iteration %d (relative residual %.2e)",
+                    it, rel);
+      throw_interrupted(text);
+    }
+  };
+  return linear_solve(m_steady, m_b, T, tol, max_iterations, polled);
 }
 
 SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& c,

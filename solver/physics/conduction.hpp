@@ -76,7 +76,8 @@ class ConductionSolver final : public ImplicitSystem {
   /// Solves the steady problem; T holds the initial guess and receives the answer. With
   /// reduction > 0 the solve is inexact: it stops once the residual fell by that factor from
   /// its initial value (or reached tol ||b||), for the inner solves of an outer fixed-point
-  /// iteration whose answer changes anyway.
+  /// iteration whose answer changes anyway. Throws Interrupted (solver/base/interrupt.hpp) after the iteration during
+  /// which a stop was requested.
   SolveStats solve_steady(Field<double>& T, double tol, int max_iterations,
                           const IterationCallback& cb = {}, double reduction = 0);
   /// One implicit step  (c0 T_new + c1 T_now + c2 T_old) rho cp / dt = div(k grad T_new) + q.

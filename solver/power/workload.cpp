@@ -213,19 +213,44 @@ WorkloadSpec make_constant_workload(double activity, double memory_bound_fractio
 
 // ---- trace CSV --------------------------------------------------------------------------
 
-std::vector<TraceSample> read_trace_csv(const std::string& path) {
+std::vector<WorkloadPhase> trace_phases(double compute_tokens_per_s, double prefill_tokens_per_s,
+                                        double decode_tokens_per_s) {
+  // The phases of a training and an inference cycle (their durations do not matter here).
+  const WorkloadSpec tr = make_training_workload(compute_tokens_per_s, 1, 0.5, 1, 0.1, 0, 1);
+  const WorkloadSpec inf =
+      make_inference_workload(prefill_tokens_per_s, decode_tokens_per_s, 0.5, 1, 1, 0.25);
+  std::vector<WorkloadPhase> phases = tr.cycle;
+  phases.insert(phases.end(), inf.cycle.begin(), inf.cycle.end());
+  for (auto& p : phases)
+    if (p.name == "compute") p.tokens_per_s = compute_tokens_per_s;
+  phases.push_back(make_phase(kIdleName, 0.0, 0.2, 1.0, false, 0.0));
+  return phases;
+}
+
+std::vector<std::string> trace_phase_names() {
+  std::vector<std::string> names;
+  for (const auto& p : trace_phases(1, 1, 1)) names.push_back(p.name);
+  return names;
+}
+
+std::vector<TraceSample> read_trace_csv(const std::string& path, const TraceLimits& limits) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open trace file", path));
 
   std::string line;
   if (!std::getline(in, line))
-    throw std::runtime_error(fmt::format("{}:1: empty trace file", path));
+    throw std::runtime_error(
+        fmt::format("{}:1: empty trace file (expected a header line "
+                    "time_s,gpu,activity,phase and samples)",
+                    path));
   if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // UTF-8 BOM
   const std::vector<std::string> header = split_fields(line);
   const auto column = [&](const char* name) {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) {
-      throw std::runtime_error(fmt::format("{}:1: missing column '{}'", path, name));
+      throw std::runtime_error(fmt::format(
+          "{}:1: missing column '{}' (the header needs time_s, gpu, activity and phase)", path,
+          name));
     }
     return static_cast<std::size_t>(it - header.begin());
   };
@@ -252,15 +277,25 @@ std::vector<TraceSample> read_trace_csv(const std::string& path) {
       throw fail(fmt::format("bad gpu '{}' (expected an integer)", f[c_gpu]));
     }
     if (gpu < 0) throw fail(fmt::format("negative gpu {}", f[c_gpu]));
+    if (limits.gpus > 0 && gpu >= limits.gpus)
+      throw fail(fmt::format("gpu {} is not one of the case's {} GPUs (0 .. {})", f[c_gpu],
+                             limits.gpus, limits.gpus - 1));
     s.gpu = static_cast<int>(gpu);
     if (!parse_number(f[c_activity], s.activity)) {
       throw fail(fmt::format("bad activity '{}'", f[c_activity]));
     }
-    if (s.activity < 0 || s.activity > 2) {
-      throw fail(fmt::format("activity {} is not in [0, 2]", f[c_activity]));
+    // A recorded utilisation: the busy fraction of the sample period.
+    if (s.activity < 0 || s.activity > 1) {
+      throw fail(fmt::format("activity {} outside [0, 1]", f[c_activity]));
     }
     s.phase = f[c_phase];
     if (s.phase.empty()) throw fail("empty phase");
+    if (!limits.phases.empty() &&
+        std::find(limits.phases.begin(), limits.phases.end(), s.phase) == limits.phases.end()) {
+      std::string known;
+      for (const auto& p : limits.phases) known += (known.empty() ? "" : ", ") + p;
+      throw fail(fmt::format("unknown phase '{}' (one of {})", s.phase, known));
+    }
     const auto g = static_cast<std::size_t>(s.gpu);
     if (g >= last_time.size()) last_time.resize(g + 1, -std::numeric_limits<double>::infinity());
     if (s.time_s < last_time[g]) {
@@ -270,6 +305,9 @@ std::vector<TraceSample> read_trace_csv(const std::string& path) {
     last_time[g] = s.time_s;
     samples.push_back(std::move(s));
   }
+  if (samples.empty())
+    throw std::runtime_error(
+        fmt::format("{}:{}: the trace has no samples after its header", path, line_no));
   std::stable_sort(samples.begin(), samples.end(), [](const TraceSample& a, const TraceSample& b) {
     return a.time_s < b.time_s || (a.time_s == b.time_s && a.gpu < b.gpu);
   });

@@ -64,9 +64,26 @@ WorkloadSpec make_inference_workload(double prefill_tokens_per_s, double decode_
 WorkloadSpec make_constant_workload(double activity, double memory_bound_fraction,
                                     double tokens_per_s);
 
+/// The phases a trace may name: the training phases (compute, communication), the inference
+/// phases (prefill, decode) and idle, as make_training_workload and make_inference_workload
+/// define them; compute and prefill/decode produce the given tokens per second at max clock.
+std::vector<WorkloadPhase> trace_phases(double compute_tokens_per_s, double prefill_tokens_per_s,
+                                        double decode_tokens_per_s);
+/// The names of trace_phases(), in that order.
+std::vector<std::string> trace_phase_names();
+
+/// What read_trace_csv() checks beyond the file's own form.
+struct TraceLimits {
+  int gpus = 0;                     ///< samples must be for GPUs 0 .. gpus-1; 0: any
+  std::vector<std::string> phases;  ///< the phase names a sample may use; empty: any
+};
+
 /// Reads a trace CSV with header columns time_s, gpu, activity, phase (any order; extra
-/// columns ignored). Throws CaseError-style std::runtime_error "FILE:LINE: ..." on bad rows.
-std::vector<TraceSample> read_trace_csv(const std::string& path);
+/// columns ignored): at least one sample, every value a number, gpu a whole number within
+/// limits.gpus, activity (a utilisation) in [0, 1], the phase one of limits.phases, and each
+/// GPU's samples in time order. Throws std::runtime_error "FILE:LINE: ..." at the first problem
+/// (FILE as path is given).
+std::vector<TraceSample> read_trace_csv(const std::string& path, const TraceLimits& limits = {});
 
 /// Advances the workload of every GPU of a case. The state is a handful of numbers per GPU,
 /// exported and restored exactly for checkpoints.

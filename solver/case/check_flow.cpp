@@ -1,166 +1,17 @@
-// check_case()'s checks of the coolant, the cold plate, the flow ports and settings, the GPU
-// models, the GPUs and their workload.
+// check_case()'s checks of the coolant, the cold plate, the flow ports and settings, and the
+// coolant's boiling point (a warning).
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "solver/case/checker.hpp"
 #include "solver/case/parser.hpp"
 
 namespace kelvin::parse_detail {
-
-void Checker::check_gpu_models() {
-  for (std::size_t i = 0; i < m_case.gpu_models.size(); ++i) {
-    const GpuModel& m = m_case.gpu_models[i];
-    const std::string path = "gpu_models[" + std::to_string(i) + "]";
-    const std::string who = "GPU model " + in_quotes(m.name);
-    for (const auto& f : gpu_fields()) {
-      const double v = m.*f.member;
-      const bool may_be_zero =
-          f.dim == Dimension::Dimensionless || f.dim == Dimension::InverseTemperature ||
-          std::string(f.key) == "leakage_power" || std::string(f.key) == "idle_power";
-      if (!(std::isfinite(v) && (v > 0 || (may_be_zero && v >= 0))))
-        report(path + "." + f.key, who + ": " + f.key + " must be " +
-                                       (may_be_zero ? "non-negative" : "positive") +
-                                       " and finite, got " + num(v));
-    }
-    if (!(m.min_clock_MHz < m.max_clock_MHz))
-      report(path + ".min_clock", who + ": min_clock must be below max_clock");
-    if (!(m.voltage_floor > 0 && m.voltage_floor <= 1))
-      report(path + ".voltage_floor",
-             who + ": voltage_floor must lie in (0, 1], got " + num(m.voltage_floor));
-    if (!(m.hbm_power_fraction < 1))
-      report(path + ".hbm_power_fraction", who + ": hbm_power_fraction must be below 1");
-    if (!(m.slowdown_K < m.hw_slowdown_K && m.hw_slowdown_K < m.shutdown_K))
-      report(path + ".slowdown_temperature",
-             who + ": expected slowdown < hw_slowdown < shutdown temperature, got " +
-                 num(m.slowdown_K) + " K, " + num(m.hw_slowdown_K) + " K, " + num(m.shutdown_K) +
-                 " K");
-    if (!(m.min_power_limit_W <= m.power_limit_W && m.power_limit_W <= m.max_power_limit_W))
-      report(path + ".power_limit", who + ": power_limit " + num(m.power_limit_W) +
-                                        " W is outside min_power_limit .. max_power_limit (" +
-                                        num(m.min_power_limit_W) + " .. " +
-                                        num(m.max_power_limit_W) + " W)");
-    if (!(m.dynamic_power_W > 0))
-      report(path, who +
-                       ": idle_power + leakage_power leave no dynamic power under the power "
-                       "limit (dynamic_power " +
-                       num(m.dynamic_power_W) + " W)");
-  }
-}
-
-void Checker::check_gpus() {
-  check_gpu_models();
-  if (!m_case.gpus) return;
-  const GpuCase& g = *m_case.gpus;
-  const GpuModel* model = m_case.gpu_model();
-  if (!model)
-    report("gpus.model",
-           "gpus: unknown GPU model " + in_quotes(g.model) + " (known: " + join(catalogue_names()) +
-               ", or define it under gpu_models)" + did_you_mean(g.model, catalogue_names()));
-  for (std::size_t i = 0; i < g.instances.size(); ++i) {
-    const GpuInstance& gi = g.instances[i];
-    const std::string path = "gpus.instances[" + std::to_string(i) + "]";
-    const std::string who = "GPU " + in_quotes(gi.name);
-    if (model && gi.power_limit_W != 0 &&
-        !(gi.power_limit_W >= model->min_power_limit_W &&
-          gi.power_limit_W <= model->max_power_limit_W))
-      report(m_case.key_marks.count(path) ? path : "gpus.power_limit",
-             who + ": power limit " + num(gi.power_limit_W) + " W is outside the " + model->name +
-                 "'s range " + num(model->min_power_limit_W) + " .. " +
-                 num(model->max_power_limit_W) + " W");
-    if ((gi.inlet_temperature_K != 0 || gi.flow_rate_m3_s != 0) && !m_case.has_flow())
-      report(path, who +
-                       ": inlet_temperature and flow_rate need a coolant flow (coolant and "
-                       "coldplate or flow inlets)");
-    if (gi.inlet_temperature_K < 0 || gi.flow_rate_m3_s < 0 || !std::isfinite(gi.flow_rate_m3_s))
-      report(path, who + ": inlet_temperature and flow_rate must be positive");
-  }
-  if (!(g.control_interval_s > 0 && std::isfinite(g.control_interval_s)))
-    report("gpus.control_interval",
-           "gpus: control_interval must be positive, got " + num(g.control_interval_s) + " s");
-  const bool named = !g.die_source.empty();
-  const bool found = std::any_of(m_case.sources.begin(), m_case.sources.end(),
-                                 [&](const HeatSource& s) { return s.name == g.die_source; });
-  if (named && !found) {
-    std::vector<std::string> names;
-    for (const auto& s : m_case.sources) names.push_back(s.name);
-    report("gpus.die_source", "gpus: die_source " + in_quotes(g.die_source) +
-                                  " is not one of the sources" + did_you_mean(g.die_source, names));
-  } else if (!named && m_case.sources.size() != 1) {
-    report("gpus",
-           "gpus: name the heat source that carries the die power (die_source); the "
-           "case has " +
-               std::to_string(m_case.sources.size()) + " sources");
-  }
-  if (m_case.key_marks.count("gpus.hbm_material") && !g.hbm_material.empty())
-    check_material_ref(g.hbm_material, "gpus.hbm_material", SourceMark{}, "gpus: hbm_material");
-  const TransientSettings& t = m_case.transient;
-  if (t.enabled && t.adaptive)
-    report("transient.adaptive",
-           "transient: adaptive steps are not available with gpus (the "
-           "governor acts every control_interval); use a fixed time_step");
-  if (t.enabled && t.time_step_s > 0 && g.control_interval_s > 0) {
-    const double ratio = g.control_interval_s / t.time_step_s;
-    if (!(ratio >= 1 - 1e-9 && std::abs(ratio - std::round(ratio)) < 1e-9 * ratio))
-      report("transient.time_step", "transient: with gpus, time_step (" + num(t.time_step_s) +
-                                        " s) must divide the control_interval (" +
-                                        num(g.control_interval_s) + " s) a whole number of times");
-  }
-  check_workload();
-}
-
-void Checker::check_workload() {
-  const WorkloadCase& w = m_case.workload;
-  const auto fraction = [&](double v, const char* key) {
-    if (!(v > 0 && v <= 1))
-      report(std::string("workload.") + key,
-             std::string("workload: ") + key + " must lie in (0, 1], got " + num(v));
-  };
-  const auto activity = [&](double v, const char* key) {
-    if (!(v >= 0 && v <= 2))
-      report(std::string("workload.") + key,
-             std::string("workload: ") + key + " must lie in [0, 2], got " + num(v));
-  };
-  const auto positive = [&](double v, const char* key) {
-    if (!(v > 0 && std::isfinite(v)))
-      report(std::string("workload.") + key,
-             std::string("workload: ") + key + " must be positive, got " + num(v));
-  };
-  const auto non_negative = [&](double v, const char* key) {
-    if (!(v >= 0 && std::isfinite(v)))
-      report(std::string("workload.") + key,
-             std::string("workload: ") + key + " must not be negative, got " + num(v));
-  };
-  activity(w.activity, "activity");
-  activity(w.compute_activity, "compute_activity");
-  activity(w.communication_activity, "communication_activity");
-  activity(w.prefill_activity, "prefill_activity");
-  activity(w.decode_activity, "decode_activity");
-  if (!(w.memory_bound_fraction >= 0 && w.memory_bound_fraction <= 1))
-    report("workload.memory_bound_fraction", "workload: memory_bound_fraction must lie in [0, 1]");
-  fraction(w.compute_fraction, "compute_fraction");
-  fraction(w.prefill_fraction, "prefill_fraction");
-  positive(w.iteration_time_s, "iteration_time");
-  positive(w.cycle_time_s, "cycle_time");
-  positive(w.checkpoint_duration_s, "checkpoint_duration");
-  non_negative(w.tokens_per_s, "tokens_per_s");
-  non_negative(w.prefill_tokens_per_s, "prefill_tokens_per_s");
-  non_negative(w.decode_tokens_per_s, "decode_tokens_per_s");
-  if (w.checkpoint_every < 0)
-    report("workload.checkpoint_every", "workload: checkpoint_every must not be negative");
-  if (w.type == "trace") {
-    std::error_code ec;
-    if (w.trace_file.empty())
-      report("workload.type",
-             "workload: a trace needs \"file\" (a CSV of time_s, gpu, activity, phase)");
-    else if (!std::filesystem::is_regular_file(w.trace_file, ec))
-      report("workload.file", "workload: trace file " + in_quotes(w.trace_file) + " not found");
-  }
-}
 
 void Checker::check_coolant() {
   const bool has_ports = !m_case.ports.empty();
@@ -336,6 +187,175 @@ void Checker::check_flow() {
              "coldplate: its ports open on the top of its cover at z = " + num(m_plate->top_z_m) +
                  " m, which must be the domain's top (zmax) face, but the domain reaches z = " +
                  num(m_domain.hi[2]) + " m");
+  }
+}
+
+}  // namespace kelvin::parse_detail
+
+namespace kelvin::parse_detail {
+namespace {
+
+/// A flow port's rectangle on its face, for the overlap check.
+struct PortRect {
+  std::string who;   // in messages: inlet "in", the coldplate's inlet port
+  std::string path;  // where to report
+  SourceMark mark;
+  int face = 0;
+  std::array<double, 2> lo{}, hi{};
+  bool inlet = false;
+};
+
+/// Saturation temperature of water at p_Pa (IAPWS-IF97, region 4 backward equation; valid
+/// from the triple point, 611.213 Pa, to the critical point, 22.064 MPa).
+double water_saturation_K(double p_Pa) {
+  static constexpr double n[11] = {0,
+                                   0.11670521452767e4,
+                                   -0.72421316703206e6,
+                                   -0.17073846940092e2,
+                                   0.12020824702470e5,
+                                   -0.32325550322333e7,
+                                   0.14915108613530e2,
+                                   -0.48232657361591e4,
+                                   0.40511340542057e6,
+                                   -0.23855557567849,
+                                   0.65017534844798e3};
+  const double beta = std::pow(p_Pa / 1e6, 0.25);
+  const double E = beta * beta + n[3] * beta + n[6];
+  const double F = n[1] * beta * beta + n[4] * beta + n[7];
+  const double G = n[2] * beta * beta + n[5] * beta + n[8];
+  const double D = 2 * G / (-F - std::sqrt(F * F - 4 * E * G));
+  return (n[10] + D - std::sqrt((n[10] + D) * (n[10] + D) - 4 * (n[9] + n[10] * D))) / 2;
+}
+
+/// Boiling point of the coolant at the absolute pressure p_Pa: water's saturation temperature
+/// at p / x_w, x_w the water's mole fraction (Raoult's law; the glycols' own vapour pressure,
+/// under 1 % of water's near 100 degC, is neglected). 0 below water's triple point pressure.
+double boiling_point_K(const CoolantProperties& c, double p_Pa) {
+  constexpr double kWater_g_mol = 18.015, kPropyleneGlycol_g_mol = 76.094,
+                   kEthyleneGlycol_g_mol = 62.068;
+  double x_water = 1;
+  if (c.fluid != CoolantFluid::Water) {
+    const double glycol_g_mol =
+        c.fluid == CoolantFluid::PropyleneGlycol ? kPropyleneGlycol_g_mol : kEthyleneGlycol_g_mol;
+    const double water = (1 - c.mass_fraction) / kWater_g_mol;
+    x_water = water / (water + c.mass_fraction / glycol_g_mol);
+  }
+  const double p_water = p_Pa / x_water;
+  if (!(p_water >= 611.213)) return 0;
+  return water_saturation_K(std::min(p_water, 22.064e6));
+}
+
+}  // namespace
+
+void Checker::check_port_overlaps() {
+  std::vector<PortRect> rects;
+  std::size_t inlets = 0, outlets = 0;
+  for (const auto& p : m_case.ports) {
+    const bool inlet = p.kind == FlowPort::Kind::Inlet;
+    const std::string path = std::string(inlet ? "flow.inlets[" : "flow.outlets[") +
+                             std::to_string(inlet ? inlets++ : outlets++) + "]";
+    const int face = static_cast<int>(p.face);
+    if (face < 0 || face >= 6 || failed(path + ".face") || failed(path + ".region")) continue;
+    PortRect r{
+        (inlet ? "inlet " : "outlet ") + in_quotes(p.name), path, p.mark, face, {}, {}, inlet};
+    if (p.has_region) {
+      r.lo = p.region_min_m, r.hi = p.region_max_m;
+    } else {
+      // The whole face; without a known domain, everything.
+      int t = 0;
+      for (int d = 0; d < 3; ++d) {
+        if (d == face / 2) continue;
+        r.lo[t] = m_has_domain ? m_domain.lo[d] : -INFINITY;
+        r.hi[t++] = m_has_domain ? m_domain.hi[d] : INFINITY;
+      }
+    }
+    if (!(r.lo[0] < r.hi[0] && r.lo[1] < r.hi[1])) continue;  // check_region() reported it
+    rects.push_back(r);
+  }
+  if (m_plate && m_case.coldplate) {
+    for (const auto& p : m_plate->ports)
+      rects.push_back({"the coldplate's " + p.name + " port", "coldplate", m_case.coldplate->mark,
+                       static_cast<int>(Face::ZMax), p.min_m, p.max_m, p.inlet});
+  }
+  // Sweep along the first tangential axis: only ports whose spans there meet are compared.
+  std::vector<std::size_t> order(rects.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(rects[a].face, rects[a].lo[0]) < std::tie(rects[b].face, rects[b].lo[0]);
+  });
+  std::set<std::size_t> reported;
+  for (std::size_t ia = 0; ia < order.size(); ++ia) {
+    const PortRect& a = rects[order[ia]];
+    for (std::size_t ib = ia + 1; ib < order.size(); ++ib) {
+      const PortRect& b = rects[order[ib]];
+      if (b.face != a.face || !(b.lo[0] < a.hi[0])) break;
+      // Overlap of positive area: ports that only touch along an edge share no cell.
+      const double tol = 1e-9 * (m_has_domain ? m_domain.hi[0] - m_domain.lo[0] : 1.0);
+      const double x0 = std::max(a.lo[0], b.lo[0]), x1 = std::min(a.hi[0], b.hi[0]);
+      const double y0 = std::max(a.lo[1], b.lo[1]), y1 = std::min(a.hi[1], b.hi[1]);
+      if (!(x1 - x0 > tol && y1 - y0 > tol)) continue;
+      // Report at the one written in the file (not the plate), the later one if both are.
+      const bool at_b = b.path != "coldplate" && (a.path == "coldplate" || order[ib] > order[ia]);
+      const PortRect& here = at_b ? b : a;
+      const PortRect& other = at_b ? a : b;
+      if (!reported.insert(at_b ? order[ib] : order[ia]).second) continue;
+      const bool mixed = a.inlet != b.inlet;
+      report(here.path, here.mark,
+             here.who + " overlaps " + other.who + " on " + face_name(static_cast<Face>(a.face)) +
+                 " (both cover [" + num(x0) + " .. " + num(x1) + "] x [" + num(y0) + " .. " +
+                 num(y1) + "] m): " +
+                 (mixed ? "coolant cannot enter and leave through the same cells"
+                        : "ports on a face must not share cells") +
+                 "; move one region");
+    }
+  }
+}
+
+void Checker::check_boiling() {
+  if (!m_coolant) return;
+  const CoolantProperties& c = *m_coolant;
+  const auto check = [&](double T_K, double outlet_gauge_Pa, const std::string& path,
+                         const std::string& what) {
+    if (failed(path) || !c.contains(T_K)) return;  // out of range: already an error
+    const double p = kAtmosphere_Pa + outlet_gauge_Pa;
+    const double boil = boiling_point_K(c, p);
+    if (T_K <= boil) return;
+    const auto fixed1 = [](double v) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f", v);
+      return std::string(buf);
+    };
+    warn(path, what + " " + fixed1(T_K - 273.15) + " degC is above the boiling point of " + c.name +
+                   " at the outlet's " + fixed1(p / 1e3) + " kPa absolute (" +
+                   (boil > 0 ? fixed1(boil - 273.15) + " degC"
+                             : std::string("it boils at any temperature")) +
+                   "; outlet pressure " + num(outlet_gauge_Pa / 1e3) +
+                   " kPa gauge + 1 atm): Kelvin models single-phase liquid only");
+  };
+  // The lowest pressure the coolant meets is at an outlet.
+  if (m_case.coldplate) {
+    const ColdPlateCase& cp = *m_case.coldplate;
+    check(cp.inlet_temperature_K, cp.outlet_pressure_Pa, "coldplate.inlet_temperature",
+          "coldplate: inlet_temperature");
+  }
+  double outlet_Pa = INFINITY;
+  for (const auto& p : m_case.ports)
+    if (p.kind == FlowPort::Kind::Outlet) outlet_Pa = std::min(outlet_Pa, p.pressure_Pa);
+  if (m_case.coldplate) outlet_Pa = std::min(outlet_Pa, m_case.coldplate->outlet_pressure_Pa);
+  if (!std::isfinite(outlet_Pa)) return;
+  std::size_t inlets = 0;
+  for (const auto& p : m_case.ports) {
+    if (p.kind != FlowPort::Kind::Inlet) continue;
+    check(p.temperature_K, outlet_Pa, "flow.inlets[" + std::to_string(inlets++) + "].temperature",
+          "inlet " + in_quotes(p.name) + ": temperature");
+  }
+  if (!m_case.gpus) return;
+  for (std::size_t i = 0; i < m_case.gpus->instances.size(); ++i) {
+    const GpuInstance& gi = m_case.gpus->instances[i];
+    if (gi.inlet_temperature_K != 0)
+      check(gi.inlet_temperature_K, outlet_Pa,
+            "gpus.instances[" + std::to_string(i) + "].inlet_temperature",
+            "GPU " + in_quotes(gi.name) + ": inlet_temperature");
   }
 }
 

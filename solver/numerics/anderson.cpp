@@ -1,0 +1,127 @@
+// Anderson acceleration on device fields. See anderson.hpp for the method.
+#include "solver/numerics/anderson.hpp"
+
+#include <cmath>
+
+#include "kernels/reduce.hpp"
+#include "solver/numerics/operator.hpp"
+
+namespace kelvin {
+
+AndersonMixer::State AndersonMixer::make_state(const std::vector<Field<double>*>& like) const {
+  State s;
+  s.reserve(like.size());
+  for (const auto* f : like) s.emplace_back(f->nx(), f->ny(), f->nz());
+  return s;
+}
+
+double AndersonMixer::wdot(const State& a, const State& b) const {
+  double s = 0;
+  for (std::size_t c = 0; c < a.size(); ++c) s += m_w2[c] * dot(a[c].cview(), b[c].cview());
+  return s;
+}
+
+void AndersonMixer::reset() {
+  m_have_prev = false;
+  m_dF.clear();
+  m_dG.clear();
+  m_gram.clear();
+  m_w2.clear();
+}
+
+bool AndersonMixer::solve_gamma(std::vector<double>& gamma) const {
+  // Cholesky of the Gram matrix G = L L^T, then L y = rhs, L^T gamma = y.
+  const std::size_t m = m_gram.size();
+  std::vector<double> L(m * m, 0.0);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      double s = m_gram[i][j];
+      for (std::size_t k = 0; k < j; ++k) s -= L[i * m + k] * L[j * m + k];
+      if (i == j) {
+        if (!(s > 1e-12 * m_gram[i][i])) return false;
+        L[i * m + i] = std::sqrt(s);
+      } else {
+        L[i * m + j] = s / L[j * m + j];
+      }
+    }
+  std::vector<double> y(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    double s = m_rhs[i];
+    for (std::size_t k = 0; k < i; ++k) s -= L[i * m + k] * y[k];
+    y[i] = s / L[i * m + i];
+  }
+  gamma.assign(m, 0.0);
+  for (std::size_t i = m; i-- > 0;) {
+    double s = y[i];
+    for (std::size_t k = i + 1; k < m; ++k) s -= L[k * m + i] * gamma[k];
+    gamma[i] = s / L[i * m + i];
+  }
+  return true;
+}
+
+void AndersonMixer::mix(const std::vector<const Field<double>*>& x,
+                        const std::vector<Field<double>*>& g) {
+  if (m_depth <= 0) return;
+  if (!m_have_prev) {
+    m_f = make_state(g);
+    m_f_prev = make_state(g);
+    m_g_prev = make_state(g);
+    m_w2.assign(g.size(), 1.0);
+    for (std::size_t c = 0; c < g.size(); ++c) {
+      const double n = norm2(*g[c]) / std::sqrt(static_cast<double>(g[c]->cell_count()));
+      m_w2[c] = n > 0 ? 1.0 / (n * n) : 1.0;
+    }
+  }
+  // f = g - x
+  for (std::size_t c = 0; c < g.size(); ++c) {
+    copy(*g[c], m_f[c]);
+    axpy(-1.0, *x[c], m_f[c]);
+  }
+  if (m_have_prev) {
+    // new columns dF = f - f_prev, dG = g - g_prev (recycling the oldest column's storage)
+    State dF, dG;
+    if (static_cast<int>(m_dF.size()) == m_depth) {
+      dF = std::move(m_dF.front());
+      dG = std::move(m_dG.front());
+      m_dF.pop_front();
+      m_dG.pop_front();
+      m_gram.pop_front();
+      for (auto& row : m_gram) row.erase(row.begin());
+    } else {
+      dF = make_state(g);
+      dG = make_state(g);
+    }
+    for (std::size_t c = 0; c < g.size(); ++c) {
+      copy(m_f[c], dF[c]);
+      axpy(-1.0, m_f_prev[c], dF[c]);
+      copy(*g[c], dG[c]);
+      axpy(-1.0, m_g_prev[c], dG[c]);
+    }
+    m_dF.push_back(std::move(dF));
+    m_dG.push_back(std::move(dG));
+    std::vector<double> row;
+    for (const auto& col : m_dF) row.push_back(wdot(m_dF.back(), col));
+    m_gram.push_back(std::move(row));
+  }
+  for (std::size_t c = 0; c < g.size(); ++c) {
+    copy(m_f[c], m_f_prev[c]);
+    copy(*g[c], m_g_prev[c]);
+  }
+  m_have_prev = true;
+  if (m_dF.empty()) return;
+  m_rhs.clear();
+  for (const auto& col : m_dF) m_rhs.push_back(wdot(col, m_f));
+  std::vector<double> gamma;
+  while (!solve_gamma(gamma)) {  // singular: forget the oldest column
+    m_dF.pop_front();
+    m_dG.pop_front();
+    m_gram.pop_front();
+    for (auto& row : m_gram) row.erase(row.begin());
+    m_rhs.erase(m_rhs.begin());
+    if (m_dF.empty()) return;
+  }
+  for (std::size_t i = 0; i < gamma.size(); ++i)
+    for (std::size_t c = 0; c < g.size(); ++c) axpy(-gamma[i], m_dG[i][c], *g[c]);
+}
+
+}  // namespace kelvin

@@ -1,0 +1,48 @@
+#pragma once
+/// Anderson acceleration of a fixed-point iteration x <- G(x) whose state is a set of fields on
+/// the device (Walker & Ni 2011, the "type II" form): with residuals f_k = G(x_k) - x_k and the
+/// differences dF_i = f_{i+1} - f_i, dG_i = G(x_{i+1}) - G(x_i) of the last m iterations,
+///
+///   gamma = argmin || W (f_k - dF gamma) ||_2,   x_{k+1} = G(x_k) - dG gamma,
+///
+/// W a fixed weight per field (1 / its RMS when the history starts) so that velocities and a
+/// pressure of very different magnitudes count alike. The m x m normal equations are kept as
+/// a Gram matrix updated by one new column per step (m dot products), solved on the host by
+/// Cholesky; a column that makes them singular (relative pivot < 1e-12) drops the oldest.
+/// Everything per cell stays on the device: 2 m + 2 copies of the state and axpys.
+#include <deque>
+#include <vector>
+
+#include "kernels/field.hpp"
+
+namespace kelvin {
+
+class AndersonMixer {
+ public:
+  /// depth: history length m (0 turns mixing off: next = G(x)).
+  explicit AndersonMixer(int depth = 5) : m_depth(depth) {}
+
+  /// x: the iterate G was applied to; g: G(x) on entry, the next iterate on return. The
+  /// fields must keep their sizes from call to call (until reset()).
+  void mix(const std::vector<const Field<double>*>& x, const std::vector<Field<double>*>& g);
+  /// Forgets the history (the map G changed, or the caller restarts).
+  void reset();
+  /// Columns in the history now.
+  int history() const { return static_cast<int>(m_dF.size()); }
+
+ private:
+  using State = std::vector<Field<double>>;
+  State make_state(const std::vector<Field<double>*>& like) const;
+  double wdot(const State& a, const State& b) const;
+  bool solve_gamma(std::vector<double>& gamma) const;
+
+  int m_depth;
+  std::vector<double> m_w2;  // squared weight per field
+  State m_f, m_f_prev, m_g_prev;
+  bool m_have_prev = false;
+  std::deque<State> m_dF, m_dG;
+  std::deque<std::vector<double>> m_gram;  // m_gram[i][j] = <dF_i, dF_j>_W, j <= i
+  std::vector<double> m_rhs;               // <dF_i, f_k>_W
+};
+
+}  // namespace kelvin
