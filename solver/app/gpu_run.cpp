@@ -46,20 +46,10 @@ WorkloadSpec case_workload(const Case& c, const GpuModel& m) {
   if (w.type == "trace") {
     WorkloadSpec spec;
     spec.kind = WorkloadSpec::Kind::Trace;
-    spec.trace = read_trace_csv(w.trace_file);
-    // Phase names a trace may use: the training and inference phases and idle.
-    const WorkloadSpec tr = make_training_workload(m.training_tokens_per_s, 1, 0.5, 1, 0.1, 0, 1);
-    const WorkloadSpec inf = make_inference_workload(m.prefill_tokens_per_s,
-                                                     m.decode_tokens_per_s, 0.5, 1, 1, 0.25);
-    spec.trace_phases = tr.cycle;
-    spec.trace_phases.insert(spec.trace_phases.end(), inf.cycle.begin(), inf.cycle.end());
-    WorkloadPhase idle;
-    idle.name = "idle";
-    idle.activity = 0;
-    idle.clock_bound = false;
-    spec.trace_phases.push_back(idle);
-    for (auto& p : spec.trace_phases)
-      if (p.name == "compute") p.tokens_per_s = rate(w.tokens_per_s, m.training_tokens_per_s);
+    spec.trace = read_trace_csv(w.trace_file, {static_cast<int>(c.gpus->instances.size()),
+                                               trace_phase_names()});
+    spec.trace_phases = trace_phases(rate(w.tokens_per_s, m.training_tokens_per_s),
+                                     m.prefill_tokens_per_s, m.decode_tokens_per_s);
     return spec;
   }
   return make_constant_workload(w.activity, w.memory_bound_fraction,
