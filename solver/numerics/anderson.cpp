@@ -21,11 +21,25 @@ double AndersonMixer::wdot(const State& a, const State& b) const {
   return s;
 }
 
+AndersonMixer::State AndersonMixer::take_column(const std::vector<Field<double>*>& like) {
+  if (m_spare.empty()) return make_state(like);
+  State s = std::move(m_spare.back());
+  m_spare.pop_back();
+  return s;
+}
+
+void AndersonMixer::drop_oldest() {
+  m_spare.push_back(std::move(m_dF.front()));
+  m_spare.push_back(std::move(m_dG.front()));
+  m_dF.pop_front();
+  m_dG.pop_front();
+  m_gram.pop_front();
+  for (auto& row : m_gram) row.erase(row.begin());
+}
+
 void AndersonMixer::reset() {
   m_have_prev = false;
-  m_dF.clear();
-  m_dG.clear();
-  m_gram.clear();
+  while (!m_dF.empty()) drop_oldest();
   m_w2.clear();
 }
 
@@ -63,9 +77,11 @@ void AndersonMixer::mix(const std::vector<const Field<double>*>& x,
                         const std::vector<Field<double>*>& g) {
   if (m_depth <= 0) return;
   if (!m_have_prev) {
-    m_f = make_state(g);
-    m_f_prev = make_state(g);
-    m_g_prev = make_state(g);
+    if (m_f.empty()) {
+      m_f = make_state(g);
+      m_f_prev = make_state(g);
+      m_g_prev = make_state(g);
+    }
     m_w2.assign(g.size(), 1.0);
     for (std::size_t c = 0; c < g.size(); ++c) {
       const double n = norm2(*g[c]) / std::sqrt(static_cast<double>(g[c]->cell_count()));
@@ -79,18 +95,8 @@ void AndersonMixer::mix(const std::vector<const Field<double>*>& x,
   }
   if (m_have_prev) {
     // new columns dF = f - f_prev, dG = g - g_prev (recycling the oldest column's storage)
-    State dF, dG;
-    if (static_cast<int>(m_dF.size()) == m_depth) {
-      dF = std::move(m_dF.front());
-      dG = std::move(m_dG.front());
-      m_dF.pop_front();
-      m_dG.pop_front();
-      m_gram.pop_front();
-      for (auto& row : m_gram) row.erase(row.begin());
-    } else {
-      dF = make_state(g);
-      dG = make_state(g);
-    }
+    if (static_cast<int>(m_dF.size()) == m_depth) drop_oldest();
+    State dF = take_column(g), dG = take_column(g);
     for (std::size_t c = 0; c < g.size(); ++c) {
       copy(m_f[c], dF[c]);
       axpy(-1.0, m_f_prev[c], dF[c]);
@@ -113,10 +119,7 @@ void AndersonMixer::mix(const std::vector<const Field<double>*>& x,
   for (const auto& col : m_dF) m_rhs.push_back(wdot(col, m_f));
   std::vector<double> gamma;
   while (!solve_gamma(gamma)) {  // singular: forget the oldest column
-    m_dF.pop_front();
-    m_dG.pop_front();
-    m_gram.pop_front();
-    for (auto& row : m_gram) row.erase(row.begin());
+    drop_oldest();
     m_rhs.erase(m_rhs.begin());
     if (m_dF.empty()) return;
   }

@@ -9,7 +9,9 @@
 /// pressure of very different magnitudes count alike. The m x m normal equations are kept as
 /// a Gram matrix updated by one new column per step (m dot products), solved on the host by
 /// Cholesky; a column that makes them singular (relative pivot < 1e-12) drops the oldest.
-/// Everything per cell stays on the device: 2 m + 2 copies of the state and axpys.
+/// Everything per cell stays on the device: 2 m + 3 copies of the state and axpys. The storage
+/// is allocated once and kept through reset(), so a solver that restarts the history every
+/// time step allocates nothing per step.
 #include <deque>
 #include <vector>
 
@@ -25,7 +27,7 @@ class AndersonMixer {
   /// x: the iterate G was applied to; g: G(x) on entry, the next iterate on return. The
   /// fields must keep their sizes from call to call (until reset()).
   void mix(const std::vector<const Field<double>*>& x, const std::vector<Field<double>*>& g);
-  /// Forgets the history (the map G changed, or the caller restarts).
+  /// Forgets the history (the map G changed, or the caller restarts); keeps the storage.
   void reset();
   /// Columns in the history now.
   int history() const { return static_cast<int>(m_dF.size()); }
@@ -33,6 +35,10 @@ class AndersonMixer {
  private:
   using State = std::vector<Field<double>>;
   State make_state(const std::vector<Field<double>*>& like) const;
+  /// A column's storage: a spare one if any, else new.
+  State take_column(const std::vector<Field<double>*>& like);
+  /// Moves the oldest column pair to the spares.
+  void drop_oldest();
   double wdot(const State& a, const State& b) const;
   bool solve_gamma(std::vector<double>& gamma) const;
 
@@ -41,6 +47,7 @@ class AndersonMixer {
   State m_f, m_f_prev, m_g_prev;
   bool m_have_prev = false;
   std::deque<State> m_dF, m_dG;
+  std::vector<State> m_spare;              // column storage kept from earlier histories
   std::deque<std::vector<double>> m_gram;  // m_gram[i][j] = <dF_i, dF_j>_W, j <= i
   std::vector<double> m_rhs;               // <dF_i, f_k>_W
 };

@@ -552,18 +552,21 @@ FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
   // continuity held at 0.1 for 3000 iterations at 0.7, converged in 260 at 0.5); a window
   // without progress lowers the relaxation for this and later solves and says so.
   double window_best = 1e300, previous_window_best = 1e300;
-  AndersonMixer mixer(m_set.anderson_depth);
-  std::vector<Field<double>> before;  // the iterate the SIMPLEC step starts from
-  if (m_set.anderson_depth > 0)
-    for (const auto* f : {&m_u[0], &m_u[1], &m_u[2], &m_p}) before.emplace_back(f->nx(), f->ny(), f->nz());
+  const bool mixing = m_set.anderson_depth > 0;
+  if (mixing && !m_mixer) {  // storage for the whole life of the solver, not per solve
+    m_mixer = std::make_unique<AndersonMixer>(m_set.anderson_depth);
+    for (const auto* f : {&m_u[0], &m_u[1], &m_u[2], &m_p}) m_before.emplace_back(f->nx(), f->ny(), f->nz());
+  }
+  if (mixing) m_mixer->reset();  // a new solve (or time step) is a new fixed-point map
   for (int it = 1; it <= m_set.max_iterations; ++it) {
     try {
-      if (!before.empty())
-        for (int c = 0; c < 4; ++c) copy(c < 3 ? m_u[c] : m_p, before[c]);
+      if (mixing)
+        for (int c = 0; c < 4; ++c) copy(c < 3 ? m_u[c] : m_p, m_before[c]);
       r = iterate(dt);
-      if (!before.empty()) {
+      if (mixing) {
         // next iterate = Anderson mix of the SIMPLEC steps (u, v, w, p); fluxes follow
-        mixer.mix({&before[0], &before[1], &before[2], &before[3]}, {&m_u[0], &m_u[1], &m_u[2], &m_p});
+        m_mixer->mix({&m_before[0], &m_before[1], &m_before[2], &m_before[3]},
+                     {&m_u[0], &m_u[1], &m_u[2], &m_p});
         update_mass_flux();
       }
     } catch (const FlowDiverged& e) {
@@ -591,7 +594,7 @@ FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
                             ") with velocity relaxation " + fixed2(was) + "; continued with " +
                             fixed2(m_set.velocity_relaxation);
         previous_window_best = 1e300;
-        mixer.reset();  // a new relaxation is a new fixed-point map
+        if (mixing) m_mixer->reset();  // a new relaxation is a new fixed-point map
       } else {
         previous_window_best = window_best;
       }

@@ -25,6 +25,8 @@
 
 namespace kelvin {
 
+class AndersonMixer;
+
 /// What happens at one face cell of the domain boundary.
 enum class FlowBoundaryKind : std::int32_t { Wall = 0, Inlet = 1, Outlet = 2 };
 
@@ -182,6 +184,8 @@ class FlowSolver {
   std::array<std::unique_ptr<Multigrid>, 3> m_mom_mg;
   Stencil7 m_pres;
   std::unique_ptr<Multigrid> m_pres_mg;
+  std::unique_ptr<AndersonMixer> m_mixer;  // outer-iteration acceleration, storage kept
+  std::vector<Field<double>> m_before;     // (u, v, w, p) before the SIMPLEC step
   PcgWorkspace m_pcg;
   std::string m_property_warning;
   std::string m_relaxation_note;
