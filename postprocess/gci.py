@@ -43,6 +43,8 @@ import sys
 
 import yaml
 
+from flow_sweep import yaml_loader  # case files read as yaml-cpp reads them (1e-10 a float)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -129,14 +131,6 @@ def scaled_case(case, factor):
     if "max_cell_along_flow" in plate_mesh:
         plate_mesh["max_cell_along_flow"] = scale_lengths(plate_mesh["max_cell_along_flow"], factor)
     return c
-
-
-def yaml_loader():
-    class Loader(yaml.SafeLoader):  # YAML 1.2 floats (1e-10) as numbers, as yaml-cpp reads them
-        pass
-    Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
-        r"^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$"), list("-+0123456789."))
-    return Loader
 
 
 def absolute_files(case, case_dir):
