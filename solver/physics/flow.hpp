@@ -64,7 +64,8 @@ struct FlowSettings {
   /// Anderson acceleration of the outer iteration (numerics/anderson.hpp): history length, 0
   /// for plain SIMPLEC. The SIMPLEC step is a fixed-point map of (u, v, w, p); mixing the last
   /// 4 steps cut a straight 60 k-cell channel of aspect-ratio-31 cells from 224 to 86
-  /// iterations and the -ci cold plate from 192 to 132, to the same answers.
+  /// iterations and the -ci cold plate from 192 to 132, to the same answers. Read once, at
+  /// the solver's first outer-iteration solve (the mixer's storage is sized for it).
   int anderson_depth = 4;
   double tolerance = 1e-6;           // continuity and momentum residuals for convergence
   int max_iterations = 2000;
