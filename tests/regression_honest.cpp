@@ -104,7 +104,7 @@ TEST(HonestAnswers, GpuStartUpFlowOutOfIterationsIsReported) {
 // 1), and the hint names the case key flow.relaxation, not the solver's member name. At 50
 // L/min the pressure correction itself overflows: still the flow's failure, not "copper".
 TEST(HonestAnswers, DivergingFlowExits3WithTheCaseKeyInTheHint) {
-  for (const char* rate : {"10 L/min", "50 L/min"}) {
+  for (const char* rate : {"20 L/min", "50 L/min"}) {
     const fs::path dir = scratch_dir("honest-diverge");
     const Ended e = run_text(dir, turn_duct_case(rate));
     EXPECT_FALSE(e.signalled()) << e.log;

@@ -71,9 +71,8 @@ void write_vtr_snapshot(const std::string& path, const Grid& g, const StaticFiel
 /// Cell-centred velocity, pressure and the coolant mask of a flow, on the host.
 void add_flow_fields(const FlowSolver& flow, StaticFields& sf) {
   sf.velocity = flow.cell_velocity_host();
-  sf.pressure = flow.pressure().to_host();
-  const auto mask = flow.fluid().to_host();
-  sf.coolant.assign(mask.begin(), mask.end());
+  sf.pressure = flow.pressure_host();
+  sf.coolant = flow.fluid_host();
 }
 
 /// After an energy step of a transient with flow: the flow takes the same step at the new

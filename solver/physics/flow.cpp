@@ -151,10 +151,43 @@ KELVIN_HD inline double upwind(double D, double F_out) { return D + (F_out < 0 ?
 
 }  // namespace
 
+FlowWindow fluid_window(const FlowProblem& p) { return flagged_window(p.grid, p.fluid); }
+
+FlowProblem crop(const FlowProblem& p, const FlowWindow& w) {
+  FlowProblem q;
+  q.grid = window_grid(p.grid, w);
+  q.fluid = window_cells(p.fluid, w);
+  q.coolant = p.coolant;
+  q.outlet_pressure_Pa = p.outlet_pressure_Pa;
+  q.reference_temperature_K = p.reference_temperature_K;
+  for (int f = 0; f < 6; ++f) {  // beyond a window face inside the domain lies solid: a wall
+    q.kind[f] = window_face(p.kind[f], w, f, static_cast<std::int32_t>(FlowBoundaryKind::Wall));
+    q.inflow_velocity_m_s[f] = window_face(p.inflow_velocity_m_s[f], w, f, 0.0);
+    q.slip[f] = w.on_domain_face(f) && p.slip[f];
+  }
+  return q;
+}
+
 FlowSolver::FlowSolver(const FlowProblem& p, FlowSettings settings)
     : m_n{p.grid.n(0), p.grid.n(1), p.grid.n(2)}, m_set(settings), m_coolant(p.coolant),
       m_outlet_p(p.outlet_pressure_Pa), m_ref_T(p.reference_temperature_K), m_slip(p.slip) {
+  m_window = settings.crop_to_coolant ? fluid_window(p) : whole_window(p.grid);
+  if (m_window.whole()) {
+    build(p);
+  } else {
+    build(crop(p, m_window));
+    for (int d = 0; d < 3; ++d)
+      m_m_full[d] = Field<double>(m_window.full[0] + (d == 0), m_window.full[1] + (d == 1),
+                                  m_window.full[2] + (d == 2));
+    m_T_window = Field<double>(m_n[0], m_n[1], m_n[2]);
+  }
+  initialise();
+}
+
+void FlowSolver::build(const FlowProblem& p) {
   const Grid& g = p.grid;
+  for (int d = 0; d < 3; ++d) m_n[d] = g.n(d);
+  m_slip = p.slip;
   for (int d = 0; d < 3; ++d) {
     std::vector<double> w(m_n[d]);
     for (int i = 0; i < m_n[d]; ++i) w[i] = g.width(d, i);
@@ -213,7 +246,6 @@ FlowSolver::FlowSolver(const FlowProblem& p, FlowSettings settings)
   m_inflow_kg_s = m_inflow_m3_s * m_coolant.density(m_ref_T);
   for (auto* f : {&m_p, &m_pc, &m_rho, &m_mu, &m_pb}) *f = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_pres = Stencil7(m_n[0], m_n[1], m_n[2]);
-  initialise();
 }
 
 FlowSolver::~FlowSolver() = default;
@@ -227,9 +259,11 @@ void FlowSolver::initialise() {
   update_mass_flux();
 }
 
-void FlowSolver::update_properties(const Field<double>& T) {
+void FlowSolver::update_properties(const Field<double>& T_grid) {
   // Coolant cells take rho(T), mu(T); solid cells keep the coolant's values at the reference
   // temperature (they only enter wall links as neighbours, never as flow).
+  if (!m_window.whole()) extract(T_grid, m_T_window, m_window);
+  const Field<double>& T = m_window.whole() ? T_grid : m_T_window;
   const CoolantProperties c = m_coolant;
   const double lo = c.t_min_K, hi = c.t_max_K;
   const auto t = T.cview();
@@ -290,6 +324,7 @@ void FlowSolver::update_mass_flux() {
       }
       m(i, j, k) = r / n * u(i, j, k) * A;
     });
+    if (!m_window.whole()) embed(m_m[d], m_m_full[d], m_window);
   }
 }
 
@@ -684,7 +719,18 @@ std::vector<double> FlowSolver::cell_velocity_host() const {
           out[3 * c + d] = 0.5 * (u[lo] + u[lo + step]);
         }
   }
-  return out;
+  return m_window.whole() ? out : embed_host(out, m_window, 0.0, 3);
+}
+
+std::vector<double> FlowSolver::pressure_host() const {
+  const std::vector<double> p = m_p.to_host();
+  return m_window.whole() ? p : embed_host(p, m_window, m_outlet_p);
+}
+
+std::vector<double> FlowSolver::fluid_host() const {
+  const auto mask = m_fluid.to_host();
+  const std::vector<double> f(mask.begin(), mask.end());
+  return m_window.whole() ? f : embed_host(f, m_window, 0.0);
 }
 
 }  // namespace kelvin

@@ -21,6 +21,7 @@
 #include "kernels/array.hpp"
 #include "meshes/grid.hpp"
 #include "solver/physics/coolant.hpp"
+#include "solver/physics/flow_window.hpp"
 #include "solver/numerics/krylov.hpp"
 
 namespace kelvin {
@@ -69,6 +70,9 @@ struct FlowSettings {
   int anderson_depth = 4;
   double tolerance = 1e-6;           // continuity and momentum residuals for convergence
   int max_iterations = 2000;
+  /// Solve on the bounding box of the coolant cells (flow_window.hpp) instead of the whole
+  /// grid. The same discrete equations either way; off only to check that.
+  bool crop_to_coolant = true;
 };
 
 /// Residuals of one outer iteration.
@@ -91,17 +95,29 @@ struct FlowDiverged : std::runtime_error {
   double relaxation = 0;  ///< the velocity under-relaxation it ran with
 };
 
-/// Device-resident staggered-grid flow solver for one problem.
+/// The bounding box of p's coolant cells (the whole grid when there are none).
+FlowWindow fluid_window(const FlowProblem& p);
+
+/// p restricted to w: the window's grid and coolant flags; boundary kinds and inflow velocities
+/// of the domain faces the window reaches; walls (no slip) on window faces inside the domain.
+FlowProblem crop(const FlowProblem& p, const FlowWindow& w);
+
+/// Device-resident staggered-grid flow solver for one problem. It works on the problem's
+/// flow window (flow_window.hpp): velocity(), pressure(), density(), viscosity() and fluid()
+/// are window fields; mass_flux() and the *_host() arrays cover the whole grid.
 class FlowSolver {
  public:
   explicit FlowSolver(const FlowProblem& problem, FlowSettings settings = {});
   ~FlowSolver();
 
+  /// Window cells along d.
   int n(int d) const { return m_n[d]; }
+  /// Where the solver's cells lie in the problem's grid.
+  const FlowWindow& window() const { return m_window; }
   const FlowSettings& settings() const { return m_set; }
   FlowSettings& settings() { return m_set; }
 
-  /// Density and viscosity from the cell temperatures T (K). Cells outside the correlation's
+  /// Density and viscosity from the cell temperatures T (K, whole grid). Cells outside the correlation's
   /// range get the properties at its end, and property_warning() says where the range was left.
   void update_properties(const Field<double>& T);
   /// Empty, or the message of the last update_properties() that met an out-of-range cell.
@@ -137,8 +153,9 @@ class FlowSolver {
 
   /// Face velocity component d (normal to axis d), dims n + e_d, m/s.
   const Field<double>& velocity(int d) const { return m_u[d]; }
-  /// Mass flux through the faces normal to d, kg/s (rho_face u A), dims n + e_d.
-  const Field<double>& mass_flux(int d) const { return m_m[d]; }
+  /// Mass flux through the faces normal to d of the whole grid, kg/s (rho_face u A), dims
+  /// grid n + e_d; zero outside the window.
+  const Field<double>& mass_flux(int d) const { return m_window.whole() ? m_m[d] : m_m_full[d]; }
   const Field<double>& pressure() const { return m_p; }
   const Field<double>& density() const { return m_rho; }
   const Field<double>& viscosity() const { return m_mu; }
@@ -153,8 +170,13 @@ class FlowSolver {
   double outlet_pressure() const { return m_outlet_p; }
   /// Sum over cells of |net mass outflow| / inflow mass rate.
   double continuity_residual() const;
-  /// Cell-centred velocity (average of the two faces per component) on the host, 3 per cell.
+  /// Cell-centred velocity (average of the two faces per component) on the host, 3 per cell
+  /// of the whole grid (zero outside the window).
   std::vector<double> cell_velocity_host() const;
+  /// Pressure of every cell of the whole grid, Pa (solid cells hold the outlet pressure).
+  std::vector<double> pressure_host() const;
+  /// 1 for coolant cells, 0 for solid, over the whole grid.
+  std::vector<double> fluid_host() const;
 
   // Steps of the iteration. Public only because nvcc's extended lambdas cannot be defined in
   // private member functions or constructors.
@@ -174,6 +196,9 @@ class FlowSolver {
   double m_outlet_p;
   double m_ref_T;
   std::array<bool, 6> m_slip;
+  FlowWindow m_window;
+  std::array<Field<double>, 3> m_m_full;  // mass fluxes on the whole grid (cropped solves)
+  Field<double> m_T_window;               // temperatures of the window cells
   double m_inflow_kg_s = 0, m_inflow_m3_s = 0;
   std::array<Array<double>, 3> m_w;           // cell widths per axis
   Field<std::int32_t> m_fluid;                 // per cell
@@ -192,6 +217,9 @@ class FlowSolver {
   std::string m_relaxation_note;
   std::vector<std::int32_t> m_state_host[3];
   std::vector<double> m_u_init[3];
+
+  /// Sizes every field for the (cropped) problem p and sets the face states.
+  void build(const FlowProblem& p);
 };
 
 }  // namespace kelvin
