@@ -182,16 +182,27 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
       }, reduction);
       energy_its += st.iterations;
     };
+    const bool flow_ok = r.flow.continuity < c.flow_tolerance && r.flow.momentum < c.flow_tolerance;
     // constant properties: nothing but the correction changes between passes, so keep going
     const int inner_max = variable ? kInnerCorrections : 4 * kInnerCorrections;
+    bool answer = false;  // this pass ends with the run's answer
     for (int inner = 0; inner < inner_max; ++inner) {
       energy.update_advection(T);
       energy_solve(kInexactReduction);
       std::vector<double> after = T.to_host();
       r.last_change_K = max_abs_change(before, after);
-      if (r.last_change_K < c.temperature_tolerance_K || inner + 1 == inner_max) {
-        energy_solve(0.0);  // the answer: the same system solved to the case's tolerance
-        before = T.to_host();  // T is that solve's answer, not an extrapolation
+      const bool settled = r.last_change_K < c.temperature_tolerance_K;
+      if (settled || inner + 1 == inner_max) {
+        // The same system solved to the case's tolerance, only where it may be the run's
+        // answer: the pass that converges or the last one allowed. Other passes end on the
+        // inexact solve; their temperatures only set the next pass's properties (h100-coldplate:
+        // 40 of 139 BiCGStab iterations saved, the answer unchanged).
+        answer = (pass > 1 && flow_ok && settled) || pass == c.max_coupling_iterations;
+        if (answer) {
+          energy_solve(0.0);
+          after = T.to_host();  // T is that solve's answer, not an extrapolation
+        }
+        before = std::move(after);
         break;
       }
       before = mixer.next(before, after);
@@ -201,8 +212,7 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
     r.energy = st;
     progress.log(fmt::format("kelvin: pass {}: {} flow iterations, {} energy iterations, max temperature change {:.3g} K",
                              pass, its, energy_its, r.last_change_K));
-    const bool flow_ok = r.flow.continuity < c.flow_tolerance && r.flow.momentum < c.flow_tolerance;
-    if (pass > 1 && flow_ok && st.converged && r.last_change_K < c.temperature_tolerance_K) {
+    if (answer && pass > 1 && flow_ok && st.converged && r.last_change_K < c.temperature_tolerance_K) {
       r.converged = true;
       break;
     }

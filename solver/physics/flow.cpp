@@ -44,6 +44,8 @@ constexpr double kStallProgress = 0.9;
 constexpr double kRelaxationBackoff = 0.7;
 constexpr double kMinRelaxation = 0.2;
 
+}  // namespace
+
 /// Geometry and fields a flow kernel reads, captured by value.
 struct FlowView {
   const double* w[3];  // cell widths
@@ -53,6 +55,8 @@ struct FlowView {
   double p_out;
   int slip[6];  // domain faces that are symmetry planes
 };
+
+namespace {
 
 /// Cell c shifted by s along axis a.
 KELVIN_HD inline void shifted(const int c[3], int a, int s, int out[3]) {
@@ -87,63 +91,65 @@ KELVIN_HD inline double cv_length(const FlowView& v, int d, const int c[3]) {
   return h;
 }
 
-/// Link of face c (component d) to its neighbour c + s e_d, through the centre of the cell
-/// between them:  D = mu A / w,  F_out = s rho A (u_c + u_nb) / 2 (mass flux leaving c's
-/// control volume). Returns false where the neighbour lies outside the domain.
-KELVIN_HD inline bool axial_link(const FlowView& v, int d, const int c[3], int s, double& D,
-                                 double& F_out) {
-  if ((s > 0 && c[d] >= v.n[d]) || (s < 0 && c[d] <= 0)) return false;
-  int cell[3] = {c[0], c[1], c[2]};
-  if (s < 0) cell[d] -= 1;
-  int nb[3];
-  shifted(c, d, s, nb);
-  const double A = face_area(v, d, c);
-  D = at(v.mu, cell) * A / v.w[d][cell[d]];
-  F_out = s * at(v.rho, cell) * A * 0.5 * (at(v.u[d], c) + at(v.u[d], nb));
-  return true;
+/// Mean viscosity of the cells whose centres bound face c's control volume along d (one at
+/// the domain's edge, two inside): the viscosity of a wall next to that control volume.
+KELVIN_HD inline double row_viscosity(const FlowView& v, int d, const int c[3]) {
+  int lo[3];
+  shifted(c, d, -1, lo);
+  const bool has_lo = c[d] > 0, has_hi = c[d] < v.n[d];
+  return ((has_lo ? at(v.mu, lo) : 0.0) + (has_hi ? at(v.mu, c) : 0.0)) / ((has_lo ? 1 : 0) + (has_hi ? 1 : 0));
 }
 
-/// Link of face c (component d) to its neighbour c + s e_a (a != d) through the a-face between
-/// cell rows c_a and c_a + s. D_full: mu A / (distance between the two face centres); D_half:
-/// mu A / (half the own cell width), the wall case; F_out: mass flux leaving c's control volume
-/// through that a-face (the two half cells along d weighted by their widths). Returns false
-/// where the a-face is the domain boundary (then only D_half is set).
-KELVIN_HD inline bool lateral_link(const FlowView& v, int d, const int c[3], int a, int s,
-                                   double& D_full, double& D_half, double& F_out) {
+/// Diffusion conductance of the link from face c (component d) to c + e_a, inside the domain.
+///   a = d: through the centre of the cell between them,  mu A / w_d;
+///   a != d: through the a-face between cell rows c_a and c_a + 1,  mu_4 L_d w_t / ((w_a + w_a') / 2)
+/// with L_d the control volume's length (cv_length) and mu_4 the mean over the (up to four)
+/// cells around the link.
+KELVIN_HD inline double link_conductance(const FlowView& v, int d, const int c[3], int a) {
+  if (a == d) return at(v.mu, c) * face_area(v, d, c) / v.w[d][c[d]];
   const int t = 3 - d - a;
-  const double area = cv_length(v, d, c) * v.w[t][c[t]];
-  const int own = c[a];
-  const bool outside = s > 0 ? own + 1 >= v.n[a] : own == 0;
-  // viscosity: mean over the (up to four) cells around the link, own row first
-  double mu_own = 0, mu_all = 0, rho_flux = 0;
-  int n_own = 0, n_all = 0;
+  double mu = 0;
+  int n = 0;
   for (int side = -1; side <= 0; ++side) {
     int cell[3] = {c[0], c[1], c[2]};
     cell[d] += side;
     if (cell[d] < 0 || cell[d] >= v.n[d]) continue;
-    mu_own += at(v.mu, cell);
-    ++n_own;
-    mu_all += at(v.mu, cell);
-    ++n_all;
-    if (outside) continue;
     int other[3] = {cell[0], cell[1], cell[2]};
-    other[a] += s;
-    mu_all += at(v.mu, other);
-    ++n_all;
-    // flux through the a-face of this half cell: rho u_a (w_d / 2) w_t
-    int face[3] = {cell[0], cell[1], cell[2]};
-    if (s > 0) face[a] += 1;
-    rho_flux += 0.5 * (at(v.rho, cell) + at(v.rho, other)) * at(v.u[a], face) * 0.5 *
-                v.w[d][cell[d]] * v.w[t][c[t]];
+    other[a] += 1;
+    mu += at(v.mu, cell) + at(v.mu, other);
+    n += 2;
   }
-  mu_own /= n_own;
-  const bool slip = outside && v.slip[2 * a + (s > 0 ? 1 : 0)];
-  D_half = slip ? 0.0 : mu_own * area / (0.5 * v.w[a][own]);
-  if (outside) return false;
-  mu_all /= n_all;
-  D_full = mu_all * area / (0.5 * (v.w[a][own] + v.w[a][own + s]));
-  F_out = s * rho_flux;
-  return true;
+  return mu / n * cv_length(v, d, c) * v.w[t][c[t]] / (0.5 * (v.w[a][c[a]] + v.w[a][c[a] + 1]));
+}
+
+/// Wall conductance of face c (component d) towards a no-slip wall at either of its a-faces
+/// (a != d), half a cell away:  mu_row L_d w_t / (w_a / 2).
+KELVIN_HD inline double wall_conductance(const FlowView& v, int d, const int c[3], int a) {
+  const int t = 3 - d - a;
+  return row_viscosity(v, d, c) * cv_length(v, d, c) * v.w[t][c[t]] / (0.5 * v.w[a][c[a]]);
+}
+
+/// Mass flux leaving face c's control volume (component d) towards c + e_a, inside the domain:
+///   a = d: rho A (u_c + u_{c+e_d}) / 2 through the centre of the cell between them;
+///   a != d: rho u_a (w_d / 2) w_t through the a-face of each half cell along d, rho the mean
+///   of the two cells across that face.
+KELVIN_HD inline double link_flux(const FlowView& v, int d, const int c[3], int a) {
+  if (a == d) {
+    int nb[3];
+    shifted(c, d, 1, nb);
+    return at(v.rho, c) * face_area(v, d, c) * 0.5 * (at(v.u[d], c) + at(v.u[d], nb));
+  }
+  const int t = 3 - d - a;
+  double f = 0;
+  for (int side = -1; side <= 0; ++side) {
+    int cell[3] = {c[0], c[1], c[2]};
+    cell[d] += side;
+    if (cell[d] < 0 || cell[d] >= v.n[d]) continue;
+    int other[3] = {cell[0], cell[1], cell[2]};
+    other[a] += 1;
+    f += 0.5 * (at(v.rho, cell) + at(v.rho, other)) * at(v.u[a], other) * 0.5 * v.w[d][cell[d]] * v.w[t][c[t]];
+  }
+  return f;
 }
 
 /// Upwind coefficient of a link:  D + max(-F_out, 0)  (inflow carries the neighbour's value).
@@ -246,6 +252,13 @@ void FlowSolver::build(const FlowProblem& p) {
   m_inflow_kg_s = m_inflow_m3_s * m_coolant.density(m_ref_T);
   for (auto* f : {&m_p, &m_pc, &m_rho, &m_mu, &m_pb}) *f = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_pres = Stencil7(m_n[0], m_n[1], m_n[2]);
+  for (auto& f : m_flux) f = Field<double>(m_n[0] + 1, m_n[1] + 1, m_n[2] + 1);
+  for (int d = 0; d < 3; ++d)
+    for (int a = 0; a < 3; ++a) {
+      const int fn[3] = {m_n[0] + (d == 0), m_n[1] + (d == 1), m_n[2] + (d == 2)};
+      m_cond[d][a] = Field<double>(fn[0], fn[1], fn[2]);
+      if (a != d) m_wall[d][a] = Field<double>(fn[0], fn[1], fn[2]);
+    }
 }
 
 FlowSolver::~FlowSolver() = default;
@@ -257,6 +270,7 @@ void FlowSolver::initialise() {
   fill(m_p, m_outlet_p);
   for (int d = 0; d < 3; ++d) copy(m_u[d], m_u_old[d]);
   update_mass_flux();
+  update_conductances();
 }
 
 void FlowSolver::update_properties(const Field<double>& T_grid) {
@@ -293,6 +307,7 @@ void FlowSolver::update_properties(const Field<double>& T_grid) {
     mu(i, j, k) = c.viscosity(Tc);
   });
   update_mass_flux();
+  update_conductances();
 }
 
 void FlowSolver::update_mass_flux() {
@@ -328,7 +343,7 @@ void FlowSolver::update_mass_flux() {
   }
 }
 
-void FlowSolver::assemble_momentum(int d, double dt) {
+FlowView FlowSolver::flow_view() const {
   FlowView v{};
   for (int a = 0; a < 3; ++a) {
     v.w[a] = m_w[a].data();
@@ -341,24 +356,54 @@ void FlowSolver::assemble_momentum(int d, double dt) {
   v.p = m_p.cview();
   v.p_out = m_outlet_p;
   for (int f = 0; f < 6; ++f) v.slip[f] = m_slip[f];
+  return v;
+}
+
+void FlowSolver::update_conductances() {
+  // What the momentum equations take from geometry and viscosity alone, once per property
+  // update instead of once per outer iteration: each link's diffusion conductance (stored at
+  // its lower face) and each face's wall conductances.
+  const FlowView v = flow_view();
+  for (int d = 0; d < 3; ++d) {
+    const FieldView<double> cond[3] = {m_cond[d][0].view(), m_cond[d][1].view(), m_cond[d][2].view()};
+    const FieldView<double> wall[3] = {m_wall[d][0].view(), m_wall[d][1].view(), m_wall[d][2].view()};
+    const Box faces = m_u[d].cells();
+    const int dd = d;
+    parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
+      const int c[3] = {i, j, k};
+      for (int a = 0; a < 3; ++a) {
+        cond[a](i, j, k) = c[a] + 1 < faces.hi[a] ? link_conductance(v, dd, c, a) : 0.0;
+        if (a != dd) wall[a](i, j, k) = wall_conductance(v, dd, c, a);
+      }
+    });
+  }
+}
+
+void FlowSolver::assemble_momentum(int d, double dt) {
+  const FlowView v = flow_view();
   const int dd = d;
   Stencil7& S = m_mom[d];
   const FieldView<double> ax[3] = {S.ax.view(), S.ay.view(), S.az.view()};
   const FieldView<double> up[3] = {S.up[0].view(), S.up[1].view(), S.up[2].view()};
   const FieldView<double> lo[3] = {S.lo[0].view(), S.lo[1].view(), S.lo[2].view()};
   const FieldView<double> bt[3] = {S.bx.view(), S.by.view(), S.bz.view()};
+  const FieldView<const double> cond[3] = {m_cond[d][0].cview(), m_cond[d][1].cview(), m_cond[d][2].cview()};
+  const FieldView<const double> wall[3] = {m_wall[d][0].cview(), m_wall[d][1].cview(), m_wall[d][2].cview()};
+  const FieldView<double> flux[3] = {m_flux[0].view(), m_flux[1].view(), m_flux[2].view()};
   const auto st = m_state[d].cview();
   const Box faces = m_u[d].cells();
-  // Couplings between two unknown rows (c and c + e_a), symmetric diffusion plus upwind extras.
+  // Each link's mass flux once, at its lower face (the link seen from the upper face has the
+  // same conductance and the opposite flux). Couplings between two unknown rows go into the
+  // matrix: symmetric diffusion plus upwind extras.
   parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
     const int c[3] = {i, j, k};
+    const bool free_c = unknown(st(i, j, k));
     for (int a = 0; a < 3; ++a) {
-      int nb[3];
-      shifted(c, a, 1, nb);
-      double D = 0, Dh = 0, F = 0;
-      bool link = unknown(st(i, j, k)) && nb[a] < faces.hi[a] && unknown(at_state(st, nb));
-      if (link) link = a == dd ? axial_link(v, dd, c, 1, D, F) : lateral_link(v, dd, c, a, 1, D, Dh, F);
-      ax[a](i, j, k) = link ? D : 0.0;
+      const bool inside = c[a] + 1 < faces.hi[a];
+      const double F = inside ? link_flux(v, dd, c, a) : 0.0;
+      flux[a](i, j, k) = F;
+      const bool link = inside && free_c && unknown(st(i + (a == 0), j + (a == 1), k + (a == 2)));
+      ax[a](i, j, k) = link ? cond[a](i, j, k) : 0.0;
       up[a](i, j, k) = link && F < 0 ? -F : 0.0;
       lo[a](i, j, k) = link && F > 0 ? F : 0.0;
     }
@@ -388,27 +433,30 @@ void FlowSolver::assemble_momentum(int d, double dt) {
       for (int s = -1; s <= 1; s += 2) {
         int nb[3];
         shifted(c, a, s, nb);
-        double D = 0, Dh = 0, F = 0;
+        const bool inside = s > 0 ? c[a] + 1 < faces.hi[a] : c[a] > 0;
+        const int* low = s > 0 ? c : nb;  // the link's lower face, where it is stored
+        const double D = inside ? at(cond[a], low) : 0.0;
+        const double F = inside ? s * at(flux[a], low) : 0.0;  // leaving c's control volume
+        const bool free_nb = inside && unknown(at_state(v.state[dd], nb));
         if (a == dd) {
-          if (!axial_link(v, dd, c, s, D, F)) continue;
+          if (!inside) continue;
           const double coef = upwind(D, F);
           diag += coef;
-          if (unknown(at_state(v.state[dd], nb))) {
+          if (free_nb) {
             unknown_sum += coef;
           } else {
             rhs += coef * v.u[dd](nb[0], nb[1], nb[2]);
             bsum[a] += coef;
           }
-        } else {
-          const bool inside = lateral_link(v, dd, c, a, s, D, Dh, F);
-          if (!inside || !unknown(at_state(v.state[dd], nb))) {
-            diag += Dh;  // wall at the a-face, no-slip
-            bsum[a] += Dh;
-          } else {
-            const double coef = upwind(D, F);
-            diag += coef;
-            unknown_sum += coef;
-          }
+        } else if (free_nb) {
+          const double coef = upwind(D, F);
+          diag += coef;
+          unknown_sum += coef;
+        } else {  // no-slip wall at the a-face; none on a symmetry plane of the domain
+          const bool slip = !inside && v.slip[2 * a + (s > 0 ? 1 : 0)];
+          const double Dh = slip ? 0.0 : wall[a](i, j, k);
+          diag += Dh;
+          bsum[a] += Dh;
         }
       }
     // pressure force (p_low - p_high) A; outside the domain the pressure is the outlet's

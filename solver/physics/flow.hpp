@@ -27,6 +27,7 @@
 namespace kelvin {
 
 class AndersonMixer;
+struct FlowView;
 
 /// What happens at one face cell of the domain boundary.
 enum class FlowBoundaryKind : std::int32_t { Wall = 0, Inlet = 1, Outlet = 2 };
@@ -182,6 +183,8 @@ class FlowSolver {
   // private member functions or constructors.
   void initialise();
   void assemble_momentum(int d, double dt);
+  /// Recomputes the momentum conductances from the geometry and the viscosity.
+  void update_conductances();
   void assemble_pressure();
   void correct(double alpha_p);
   void update_mass_flux();
@@ -207,6 +210,10 @@ class FlowSolver {
   Field<double> m_p, m_pc, m_rho, m_mu, m_pb;
   std::array<Stencil7, 3> m_mom;
   std::array<Field<double>, 3> m_mb;
+  /// Momentum diffusion conductances per component d and link axis a, at the link's lower
+  /// face (update_conductances), and wall conductances per face (a != d only).
+  std::array<std::array<Field<double>, 3>, 3> m_cond, m_wall;
+  std::array<Field<double>, 3> m_flux;  // momentum link mass fluxes per axis (scratch)
   std::array<std::unique_ptr<Multigrid>, 3> m_mom_mg;
   Stencil7 m_pres;
   std::unique_ptr<Multigrid> m_pres_mg;
@@ -218,6 +225,8 @@ class FlowSolver {
   std::vector<std::int32_t> m_state_host[3];
   std::vector<double> m_u_init[3];
 
+  /// What a flow kernel reads, captured by value.
+  FlowView flow_view() const;
   /// Sizes every field for the (cropped) problem p and sets the face states.
   void build(const FlowProblem& p);
 };
