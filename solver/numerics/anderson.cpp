@@ -1,6 +1,7 @@
 // Anderson acceleration on device fields. See anderson.hpp for the method.
 #include "solver/numerics/anderson.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/reduce.hpp"
@@ -125,6 +126,20 @@ void AndersonMixer::mix(const std::vector<const Field<double>*>& x,
   }
   for (std::size_t i = 0; i < gamma.size(); ++i)
     for (std::size_t c = 0; c < g.size(); ++c) axpy(-gamma[i], m_dG[i][c], *g[c]);
+  if (m_max_jump > 0 && reject_jump(g))
+    while (!m_dF.empty()) drop_oldest();  // restart the history from the plain update
+}
+
+bool AndersonMixer::reject_jump(const std::vector<Field<double>*>& g) {
+  // per field: max |g_mixed - G(x_k)| against max |f_k| (G(x_k) is still in m_g_prev)
+  bool reject = false;
+  for (std::size_t c = 0; c < g.size() && !reject; ++c) {
+    reject = !(max_abs_difference(*g[c], m_g_prev[c]) <= m_max_jump * max_abs(m_f[c]));
+  }
+  if (!reject) return false;
+  for (std::size_t c = 0; c < g.size(); ++c) copy(m_g_prev[c], *g[c]);
+  ++m_rejected;
+  return true;
 }
 
 }  // namespace kelvin

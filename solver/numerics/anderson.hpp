@@ -12,6 +12,10 @@
 /// Everything per cell stays on the device: 2 m + 3 copies of the state and axpys. The storage
 /// is allocated once and kept through reset(), so a solver that restarts the history every
 /// time step allocates nothing per step.
+///
+/// Optional safeguard (max_jump > 0): a mixed iterate that moves some cell more than max_jump
+/// times the largest |f_k| away from the plain update G(x_k) is rejected; the step is the plain
+/// update and the history restarts from it.
 #include <deque>
 #include <vector>
 
@@ -21,8 +25,9 @@ namespace kelvin {
 
 class AndersonMixer {
  public:
-  /// depth: history length m (0 turns mixing off: next = G(x)).
-  explicit AndersonMixer(int depth = 5) : m_depth(depth) {}
+  /// depth: history length m (0 turns mixing off: next = G(x)); max_jump: the safeguard's
+  /// ratio, 0 for none.
+  explicit AndersonMixer(int depth = 5, double max_jump = 0) : m_depth(depth), m_max_jump(max_jump) {}
 
   /// x: the iterate G was applied to; g: G(x) on entry, the next iterate on return. The
   /// fields must keep their sizes from call to call (until reset()).
@@ -31,6 +36,8 @@ class AndersonMixer {
   void reset();
   /// Columns in the history now.
   int history() const { return static_cast<int>(m_dF.size()); }
+  /// Mixed iterates the safeguard rejected so far.
+  int rejected() const { return m_rejected; }
 
  private:
   using State = std::vector<Field<double>>;
@@ -41,8 +48,12 @@ class AndersonMixer {
   void drop_oldest();
   double wdot(const State& a, const State& b) const;
   bool solve_gamma(std::vector<double>& gamma) const;
+  /// The safeguard: true (and g set back to the plain update) if the mixed g jumped too far.
+  bool reject_jump(const std::vector<Field<double>*>& g);
 
   int m_depth;
+  double m_max_jump;
+  int m_rejected = 0;
   std::vector<double> m_w2;  // squared weight per field
   State m_f, m_f_prev, m_g_prev;
   bool m_have_prev = false;

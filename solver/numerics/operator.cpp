@@ -44,6 +44,17 @@ double residual(const Stencil7& A, const Field<double>& x, const Field<double>& 
 
 double norm2(const Field<double>& x) { return std::sqrt(dot(x.view(), x.view())); }
 
+double max_abs(const Field<double>& x) {
+  const auto v = x.view();
+  return reduce_max(x.cells(), KELVIN_LAMBDA(int i, int j, int k) { return fabs(v(i, j, k)); });
+}
+
+double max_abs_difference(const Field<double>& a, const Field<double>& b) {
+  const auto av = a.view();
+  const auto bv = b.view();
+  return reduce_max(a.cells(), KELVIN_LAMBDA(int i, int j, int k) { return fabs(av(i, j, k) - bv(i, j, k)); });
+}
+
 void axpy(double alpha, const Field<double>& x, Field<double>& y) {
   const auto xv = x.view();
   const auto yv = y.view();

@@ -76,6 +76,10 @@ double residual(const Stencil7& A, const Field<double>& x, const Field<double>& 
                 Field<double>& r);
 /// ||x||_2.
 double norm2(const Field<double>& x);
+/// max |x| over every cell.
+double max_abs(const Field<double>& x);
+/// max |a - b| over every cell.
+double max_abs_difference(const Field<double>& a, const Field<double>& b);
 /// y = y + alpha x.
 void axpy(double alpha, const Field<double>& x, Field<double>& y);
 /// dst = src.

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include <Eigen/Dense>
 #include <fmt/format.h>
+
+#include "solver/numerics/anderson.hpp"
+#include "solver/numerics/operator.hpp"
 
 namespace kelvin {
 
@@ -56,85 +58,12 @@ constexpr double kInexactReduction = 0.05;
 /// down to the case's tolerance (which the last pass must meet).
 constexpr double kFirstPassFlowTolerance = 1e-3;
 
-/// Anderson acceleration (depth kDepth) of the fixed-point iteration x <- G(x) that the TVD
-/// deferred correction is (Walker & Ni 2011): with residuals f = G(x) - x, the next iterate is
-/// G(x_k) - sum_i gamma_i (G(x_k) - G(x_{k-i})), gamma minimising |f_k - sum_i gamma_i (f_k - f_{k-i})|
-/// (normal equations solved by Eigen's rank-revealing QR; a rank-deficient system drops the
-/// oldest history). Without it the correction converges like 0.97 per update on cold plates
-/// (recirculating plenums).
-class Anderson {
- public:
-  std::vector<double> next(const std::vector<double>& x, const std::vector<double>& g) {
-    std::vector<double> f(x.size());
-    for (std::size_t i = 0; i < x.size(); ++i) f[i] = g[i] - x[i];
-    m_f.push_back(std::move(f));
-    m_g.push_back(g);
-    if (m_f.size() > kDepth + 1) {
-      m_f.erase(m_f.begin());
-      m_g.erase(m_g.begin());
-    }
-    std::vector<double> out = g;
-    std::vector<double> gamma;
-    while (m_f.size() > 1 && !solve_gamma(gamma)) {  // ill-conditioned: forget the oldest
-      m_f.erase(m_f.begin());
-      m_g.erase(m_g.begin());
-    }
-    const std::size_t m = gamma.size();
-    for (std::size_t i = 0; i < m; ++i) {
-      const auto& gi = m_g[m - 1 - i];
-      for (std::size_t n = 0; n < out.size(); ++n) out[n] -= gamma[i] * (g[n] - gi[n]);
-    }
-    // Safeguard: an extrapolation that moves any cell much further than the plain update did
-    // is rejected (restart from the plain update).
-    const auto& fk = m_f.back();
-    double step = 0, jump = 0;
-    for (std::size_t n = 0; n < out.size(); ++n) {
-      step = std::max(step, std::fabs(fk[n]));
-      jump = std::max(jump, std::fabs(out[n] - g[n]));
-    }
-    if (!(jump <= 10 * step)) {
-      m_f.erase(m_f.begin(), m_f.end() - 1);
-      m_g.erase(m_g.begin(), m_g.end() - 1);
-      return g;
-    }
-    return out;
-  }
-
- private:
-  /// gamma from the normal equations A gamma = b, A_ij = d_i . d_j, b_i = d_i . f_k with
-  /// d_i = f_k - f_{k-1-i}; false if A is numerically rank-deficient.
-  bool solve_gamma(std::vector<double>& gamma) {
-    const std::size_t m = m_f.size() - 1;
-    const auto& fk = m_f.back();
-    std::vector<double> A(m * m, 0.0), b(m, 0.0), d(m);
-    for (std::size_t n = 0; n < fk.size(); ++n) {
-      for (std::size_t i = 0; i < m; ++i) d[i] = fk[n] - m_f[m - 1 - i][n];
-      for (std::size_t i = 0; i < m; ++i) {
-        b[i] += d[i] * fk[n];
-        for (std::size_t j = 0; j <= i; ++j) A[i * m + j] += d[i] * d[j];
-      }
-    }
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = i + 1; j < m; ++j) A[i * m + j] = A[j * m + i];
-    const int mm = static_cast<int>(m);
-    Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(mm, mm);
-    qr.setThreshold(1e-10);
-    qr.compute(Eigen::Map<const Eigen::MatrixXd>(A.data(), mm, mm));
-    if (qr.rank() < mm) return false;
-    const Eigen::VectorXd x = qr.solve(Eigen::Map<const Eigen::VectorXd>(b.data(), mm));
-    gamma.assign(x.data(), x.data() + mm);
-    return true;
-  }
-
-  static constexpr std::size_t kDepth = 4;
-  std::vector<std::vector<double>> m_f, m_g;
-};
-
-double max_abs_change(const std::vector<double>& a, const std::vector<double>& b) {
-  double m = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
-  return m;
-}
+/// Anderson acceleration of the deferred correction, a fixed-point iteration x <- G(x)
+/// (numerics/anderson.hpp): depth 4, and a mixed temperature that moves some cell more than
+/// 10 times the plain update's largest change is rejected for the plain update. Without it the
+/// correction converges like 0.97 per update on cold plates (recirculating plenums).
+constexpr int kMixingDepth = 4;
+constexpr double kMixingMaxJump = 10;
 
 }  // namespace
 
@@ -142,8 +71,11 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
                            Field<double>& T, ProgressSink& progress) {
   ChtResult r;
   const bool variable = !c.constant_properties;
-  std::vector<double> before = T.to_host();
-  Anderson mixer;
+  // The coupling loop stays on the device: the iterate before each correction, the mixer's
+  // history and the change between updates are device fields and reductions.
+  Field<double> before(T.nx(), T.ny(), T.nz());
+  copy(T, before);
+  AndersonMixer mixer(kMixingDepth, kMixingMaxJump);
   for (int pass = 1; pass <= c.max_coupling_iterations; ++pass) {
     r.passes = pass;
     if (variable) {
@@ -175,7 +107,7 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
     // them per pass, since the flow changes little between passes once properties settle.
     SolveStats st;
     int energy_its = 0;
-    if (variable) mixer = Anderson();  // the flow changed: the history no longer applies
+    if (variable) mixer.reset();  // the flow changed: the history no longer applies
     const auto energy_solve = [&](double reduction) {
       st = energy.solve_steady(T, c.energy.tolerance, c.energy.max_iterations, [&](int it, double rel) {
         progress.update(fmt::format("pass {} energy: iteration {:4d}  residual {:.3e}", pass, it, rel));
@@ -189,8 +121,7 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
     for (int inner = 0; inner < inner_max; ++inner) {
       energy.update_advection(T);
       energy_solve(kInexactReduction);
-      std::vector<double> after = T.to_host();
-      r.last_change_K = max_abs_change(before, after);
+      r.last_change_K = max_abs_difference(before, T);
       const bool settled = r.last_change_K < c.temperature_tolerance_K;
       if (settled || inner + 1 == inner_max) {
         // The same system solved to the case's tolerance, only where it may be the run's
@@ -198,15 +129,12 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
         // inexact solve; their temperatures only set the next pass's properties (h100-coldplate:
         // 40 of 139 BiCGStab iterations saved, the answer unchanged).
         answer = (pass > 1 && flow_ok && settled) || pass == c.max_coupling_iterations;
-        if (answer) {
-          energy_solve(0.0);
-          after = T.to_host();  // T is that solve's answer, not an extrapolation
-        }
-        before = std::move(after);
+        if (answer) energy_solve(0.0);
+        copy(T, before);  // T is a solve's answer, not an extrapolation
         break;
       }
-      before = mixer.next(before, after);
-      T.from_host(before);
+      mixer.mix({&before}, {&T});  // T: G(before) on entry, the next iterate on return
+      copy(T, before);
     }
     r.energy_iterations += energy_its;
     r.energy = st;
