@@ -1,7 +1,7 @@
 #pragma once
 /// The flow's window: the smallest box of cells that holds every coolant cell. A cold plate's
 /// coolant lives in the fin and port layers, a fraction of the package-plus-plate grid
-/// (h100-coldplate: 34 cell layers, 11 of them wet); the flow solver works on the window alone
+/// (h100-coldplate: 100 x 337 x 12 of 106 x 351 x 34 cells); the flow solver works on the window
 /// and hands the energy equation mass fluxes on the whole grid.
 ///
 /// Cropping changes no discrete equation: every cell outside the window is solid, so every
