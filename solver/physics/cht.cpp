@@ -117,6 +117,10 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
       energy_its += st.iterations;
     };
     const bool flow_ok = r.flow.continuity < c.flow_tolerance && r.flow.momentum < c.flow_tolerance;
+    // A pass can end the run once the flow no longer depends on the temperatures it started
+    // from: from the second pass on, or from the first with constant properties (the flow
+    // cannot change between passes).
+    const bool may_end = pass > 1 || !variable;
     // constant properties: nothing but the correction changes between passes, so keep going
     const int inner_max = variable ? kInnerCorrections : 4 * kInnerCorrections;
     bool answer = false;  // this pass ends with the run's answer
@@ -130,7 +134,7 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
         // answer: the pass that converges or the last one allowed. Other passes end on the
         // inexact solve; their temperatures only set the next pass's properties (h100-coldplate:
         // 40 of 139 BiCGStab iterations saved, the answer unchanged).
-        answer = (pass > 1 && flow_ok && settled) || pass == c.max_coupling_iterations;
+        answer = (may_end && flow_ok && settled) || pass == c.max_coupling_iterations;
         if (answer) energy_solve(0.0);
         copy(T, before);  // T is a solve's answer, not an extrapolation
         break;
@@ -142,7 +146,7 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
     r.energy = st;
     progress.log(fmt::format("kelvin: pass {}: {} flow iterations, {} energy iterations, max temperature change {:.3g} K",
                              pass, its, energy_its, r.last_change_K));
-    if (answer && pass > 1 && flow_ok && st.converged && r.last_change_K < c.temperature_tolerance_K) {
+    if (answer && may_end && flow_ok && st.converged && r.last_change_K < c.temperature_tolerance_K) {
       r.converged = true;
       break;
     }
