@@ -33,9 +33,14 @@ TEST(RunSize, EstimateFollowsTheModelForGpusFlowsAndTransients) {
   EXPECT_EQ(s.thermal_models, static_cast<int>(board.gpus->instances.size()));
   EXPECT_GE(s.flow_fields, 2);  // gpu7 is fed 5 K hotter than the others
   EXPECT_TRUE(s.transient);
+  // the flow's window: the fin, plenum and port layers, not the package below
+  EXPECT_GT(s.flow_window_cells, 0);
+  EXPECT_LT(s.flow_window_cells, s.cells / 2);
   const double per_cell = 8 * (kelvin::kConductionBytesPerCell + kelvin::kTransientBytesPerCell) +
-                          s.flow_fields * kelvin::kFlowBytesPerCell;
-  EXPECT_DOUBLE_EQ(s.bytes, kelvin::kRunBaseBytes + s.cells * per_cell);
+                          s.flow_fields * kelvin::kFlowGridBytesPerCell;
+  EXPECT_DOUBLE_EQ(s.bytes, kelvin::kRunBaseBytes + s.cells * per_cell +
+                                s.flow_fields * (kelvin::kFlowBaseBytes +
+                                                 double(s.flow_window_cells) * kelvin::kFlowBytesPerCell));
 }
 
 TEST(RunSize, SuggestedCoarseningFitsAndTheRefusalSaysSo) {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <utility>
@@ -22,6 +23,30 @@ int distinct_feeds(const GpuCase& g) {
   return static_cast<int>(feeds.size());
 }
 
+/// Cells of the axes whose centres lie in the bounding box of the boxes painted with the
+/// coolant (every cell when the domain's background is the coolant).
+long long coolant_window_cells(const Case& c, const GridAxes& axes) {
+  const int coolant = c.material_index(c.coolant->material);
+  std::array<double, 3> lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
+  const bool background = c.domain && c.domain->background_material == c.coolant->material;
+  for (const PaintBox& b : case_paint_boxes(c))
+    if (background || b.material == coolant)
+      for (int d = 0; d < 3; ++d) {
+        lo[d] = std::min(lo[d], background ? -1e300 : b.min_m[d]);
+        hi[d] = std::max(hi[d], background ? 1e300 : b.max_m[d]);
+      }
+  long long cells = 1;
+  for (int d = 0; d < 3; ++d) {
+    long long n = 0;
+    for (std::size_t i = 0; i + 1 < axes[d].size(); ++i) {
+      const double x = 0.5 * (axes[d][i] + axes[d][i + 1]);
+      n += x >= lo[d] && x <= hi[d];
+    }
+    cells *= n;
+  }
+  return cells;
+}
+
 }  // namespace
 
 RunSize estimate_run_size(const Case& c, double coarsening) {
@@ -32,10 +57,13 @@ RunSize estimate_run_size(const Case& c, double coarsening) {
   r.transient = c.transient.enabled;
   r.thermal_models = c.gpus ? static_cast<int>(c.gpus->instances.size()) : 1;
   r.flow_fields = !c.has_flow() ? 0 : c.gpus ? distinct_feeds(*c.gpus) : 1;
-  // bytes = base + cells (models (conduction + transient) + flows flow)
+  r.flow_window_cells = r.flow_fields > 0 ? coolant_window_cells(c, axes) : 0;
+  // bytes = base + cells models (conduction + transient) + flows (window flow + cells fluxes)
   const double per_model = kConductionBytesPerCell + (r.transient ? kTransientBytesPerCell : 0);
-  r.bytes = kRunBaseBytes + static_cast<double>(r.cells) *
-                                (r.thermal_models * per_model + r.flow_fields * kFlowBytesPerCell);
+  r.bytes = kRunBaseBytes + static_cast<double>(r.cells) * r.thermal_models * per_model +
+            r.flow_fields * (kFlowBaseBytes +
+                             static_cast<double>(r.flow_window_cells) * kFlowBytesPerCell +
+                             static_cast<double>(r.cells) * kFlowGridBytesPerCell);
   return r;
 }
 

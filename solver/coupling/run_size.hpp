@@ -10,18 +10,30 @@
 
 namespace kelvin {
 
-/// Peak resident memory of a run, bytes = kRunBaseBytes + cells * (per-cell terms below).
-/// Measured on the CPU build (peak RSS, 2-core VM): a 2.05 M-cell conduction cube 626 MB and the
-/// 177 k-cell package 96.6 MB steady (HDF5 files built in memory), 138 MB transient; the
-/// 1.27 M-cell cold plate 1.46 GB;
-/// the 8-GPU board (8 x 90 k cells, two distinct flows) 599 MB. Each constant is the largest
-/// per-cell figure seen, so the estimate errs high (the package: 97.6 MB estimated; the board:
-/// 642 MB).
+/// Peak resident memory of a run,
+///   bytes = kRunBaseBytes + cells * models * (conduction [+ transient])
+///           + flows * (kFlowBaseBytes + window cells * kFlowBytesPerCell
+///                      + cells * kFlowGridBytesPerCell),
+/// the flow's window being the bounding box of the coolant (solver/physics/flow_window.hpp),
+/// estimated from the boxes painted with the coolant (an upper bound: later boxes may paint
+/// over some of them). Measured on the CPU build (peak RSS, 2-core VM): a 2.05 M-cell
+/// conduction cube 626 MB and the 177 k-cell package 96.6 MB steady (HDF5 files built in
+/// memory), 138 MB transient; a 300 k-cell all-coolant channel 766 MB; the 1.27 M-cell cold
+/// plate (404 k-cell flow window) 1.58 GB, its 46 k-cell -ci variant 89 MB (the B200 -ci plate
+/// 86 MB); the 8-GPU board (8 x 90 k cells, two distinct flows) 599 MB. The flow constants fit
+/// the channel, the plate and the -ci plates, rounded up, so the estimate errs high.
 constexpr double kRunBaseBytes = 32e6;  ///< libraries, case, output buffers
 constexpr double kConductionBytesPerCell =
     370;  ///< operator, multigrid, Krylov vectors, output copies
 constexpr double kTransientBytesPerCell = 260;  ///< BDF history, predictor, source shapes
-constexpr double kFlowBytesPerCell = 850;       ///< faces, momentum and pressure systems, per flow
+/// Fixed per flow: what does not scale with cells (the -ci plates, 46 k cells, need it).
+constexpr double kFlowBaseBytes = 8e6;
+/// Per window cell of each flow: faces, momentum conductances, momentum and pressure systems
+/// and hierarchies, the Anderson history (2 x 4 + 3 copies of u, v, w, p).
+constexpr double kFlowBytesPerCell = 1850;
+/// Per grid cell of each flow: the whole-grid mass fluxes the energy equation reads, the
+/// advective energy operator, velocity and pressure in the output files.
+constexpr double kFlowGridBytesPerCell = 300;
 
 /// The size of a run of a case.
 struct RunSize {
@@ -29,6 +41,7 @@ struct RunSize {
   long long cells = 0;
   int thermal_models = 1;  ///< GPUs (each its own temperatures and operator), else 1
   int flow_fields = 0;     ///< distinct coolant flows solved (one per distinct GPU feed)
+  long long flow_window_cells = 0;  ///< cells of the flow's window (upper bound), 0 without flow
   bool transient = false;
   double bytes = 0;  ///< estimated peak memory
 };
