@@ -271,6 +271,7 @@ void FlowSolver::initialise() {
   for (int d = 0; d < 3; ++d) copy(m_u[d], m_u_old[d]);
   update_mass_flux();
   update_conductances();
+  publish_fluxes();
 }
 
 void FlowSolver::update_properties(const Field<double>& T_grid) {
@@ -308,6 +309,7 @@ void FlowSolver::update_properties(const Field<double>& T_grid) {
   });
   update_mass_flux();
   update_conductances();
+  publish_fluxes();
 }
 
 void FlowSolver::update_mass_flux() {
@@ -339,8 +341,12 @@ void FlowSolver::update_mass_flux() {
       }
       m(i, j, k) = r / n * u(i, j, k) * A;
     });
-    if (!m_window.whole()) embed(m_m[d], m_m_full[d], m_window);
   }
+}
+
+void FlowSolver::publish_fluxes() {
+  if (m_window.whole()) return;  // mass_flux() is m_m itself
+  for (int d = 0; d < 3; ++d) embed(m_m[d], m_m_full[d], m_window);
 }
 
 FlowView FlowSolver::flow_view() const {
@@ -688,6 +694,7 @@ FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
                         " at iteration " + std::to_string(it) + " (continuity " +
                         scientific(r.continuity) + ", momentum " + scientific(r.momentum) + ")");
   }
+  publish_fluxes();
   return r;
 }
 
@@ -705,6 +712,7 @@ void FlowSolver::project(double tol) {
     if (continuity_residual() < 10 * tol) break;
     m_pres_mg->rebuild();
   }
+  publish_fluxes();
 }
 
 void FlowSolver::begin_step() {

@@ -155,7 +155,8 @@ class FlowSolver {
   /// Face velocity component d (normal to axis d), dims n + e_d, m/s.
   const Field<double>& velocity(int d) const { return m_u[d]; }
   /// Mass flux through the faces normal to d of the whole grid, kg/s (rho_face u A), dims
-  /// grid n + e_d; zero outside the window.
+  /// grid n + e_d; zero outside the window. As of the last solve, projection or property
+  /// update (a bare iterate() does not copy it out of the window).
   const Field<double>& mass_flux(int d) const { return m_window.whole() ? m_m[d] : m_m_full[d]; }
   const Field<double>& pressure() const { return m_p; }
   const Field<double>& density() const { return m_rho; }
@@ -225,6 +226,8 @@ class FlowSolver {
   std::vector<std::int32_t> m_state_host[3];
   std::vector<double> m_u_init[3];
 
+  /// Copies the window's mass fluxes into the whole-grid ones mass_flux() returns.
+  void publish_fluxes();
   /// What a flow kernel reads, captured by value.
   FlowView flow_view() const;
   /// Sizes every field for the (cropped) problem p and sets the face states.
