@@ -118,8 +118,9 @@ class FlowSolver {
   const FlowSettings& settings() const { return m_set; }
   FlowSettings& settings() { return m_set; }
 
-  /// Density and viscosity from the cell temperatures T (K, whole grid). Cells outside the correlation's
-  /// range get the properties at its end, and property_warning() says where the range was left.
+  /// Density and viscosity from the cell temperatures T (K, whole grid). Cells outside the
+  /// correlation's range get the properties at its end, and property_warning() says where the
+  /// range was left.
   void update_properties(const Field<double>& T);
   /// Empty, or the message of the last update_properties() that met an out-of-range cell.
   const std::string& property_warning() const { return m_property_warning; }
