@@ -100,6 +100,21 @@ KELVIN_HD inline double row_viscosity(const FlowView& v, int d, const int c[3]) 
   return ((has_lo ? at(v.mu, lo) : 0.0) + (has_hi ? at(v.mu, c) : 0.0)) / ((has_lo ? 1 : 0) + (has_hi ? 1 : 0));
 }
 
+/// Calls fn(cell, other) for each cell along d (one at the domain's edge, two inside) that face
+/// c's control volume (component d) overlaps, `other` being the cell across its a-face towards
+/// c + e_a (a != d).
+template <class Fn>
+KELVIN_HD inline void for_half_cells(const FlowView& v, int d, const int c[3], int a, Fn fn) {
+  for (int side = -1; side <= 0; ++side) {
+    int cell[3] = {c[0], c[1], c[2]};
+    cell[d] += side;
+    if (cell[d] < 0 || cell[d] >= v.n[d]) continue;
+    int other[3] = {cell[0], cell[1], cell[2]};
+    other[a] += 1;
+    fn(cell, other);
+  }
+}
+
 /// Diffusion conductance of the link from face c (component d) to c + e_a, inside the domain.
 ///   a = d: through the centre of the cell between them,  mu A / w_d;
 ///   a != d: through the a-face between cell rows c_a and c_a + 1,  mu_4 L_d w_t / ((w_a + w_a') / 2)
@@ -110,15 +125,10 @@ KELVIN_HD inline double link_conductance(const FlowView& v, int d, const int c[3
   const int t = 3 - d - a;
   double mu = 0;
   int n = 0;
-  for (int side = -1; side <= 0; ++side) {
-    int cell[3] = {c[0], c[1], c[2]};
-    cell[d] += side;
-    if (cell[d] < 0 || cell[d] >= v.n[d]) continue;
-    int other[3] = {cell[0], cell[1], cell[2]};
-    other[a] += 1;
+  for_half_cells(v, d, c, a, [&](const int* cell, const int* other) {
     mu += at(v.mu, cell) + at(v.mu, other);
     n += 2;
-  }
+  });
   return mu / n * cv_length(v, d, c) * v.w[t][c[t]] / (0.5 * (v.w[a][c[a]] + v.w[a][c[a] + 1]));
 }
 
@@ -141,14 +151,9 @@ KELVIN_HD inline double link_flux(const FlowView& v, int d, const int c[3], int 
   }
   const int t = 3 - d - a;
   double f = 0;
-  for (int side = -1; side <= 0; ++side) {
-    int cell[3] = {c[0], c[1], c[2]};
-    cell[d] += side;
-    if (cell[d] < 0 || cell[d] >= v.n[d]) continue;
-    int other[3] = {cell[0], cell[1], cell[2]};
-    other[a] += 1;
+  for_half_cells(v, d, c, a, [&](const int* cell, const int* other) {
     f += 0.5 * (at(v.rho, cell) + at(v.rho, other)) * at(v.u[a], other) * 0.5 * v.w[d][cell[d]] * v.w[t][c[t]];
-  }
+  });
   return f;
 }
 
