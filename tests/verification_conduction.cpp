@@ -290,3 +290,28 @@ TEST(SemiInfiniteSolid, AdaptiveStepsFollowErfcWithFewSteps) {
   EXPECT_LT(integ.steps(), 300);       // the fixed-step run takes 1000
   EXPECT_GT(largest / smallest, 20.0);  // the step really adapted
 }
+
+// A driver that advances in control intervals equal to the time step (GPU runs: 100 ms) reaches
+// each interval's end within round-off of one step. The step then keeps its size bit for bit,
+// so the BDF2 coefficients and the operator stay those of the first full step and the
+// multigrid hierarchy is not rebuilt every step.
+TEST(Transient, StepsAlignedWithIntervalsKeepTheirSizeExactly) {
+  ConductionProblem p = package_like(8);
+  ConductionSolver s(p);
+  TransientSettings ts;
+  ts.enabled = true;
+  ts.end_time_s = 12;
+  ts.time_step_s = 0.1;
+  SolverSettings lin;
+  lin.tolerance = 1e-8;
+  TransientIntegrator integ(s, ts, lin, s.make_field(313.15));
+  int steps = 0, other_sizes = 0;
+  for (int interval = 1; interval <= 120; ++interval)
+    integ.advance_to(interval * 0.1, [&](const StepInfo& st) {
+      ++steps;
+      other_sizes += st.dt_s != 0.1;  // 3 * 0.1 - 0.2 is 0.10000000000000003
+    });
+  EXPECT_EQ(steps, 120);
+  EXPECT_EQ(other_sizes, 0);
+  EXPECT_DOUBLE_EQ(integ.time(), 12.0);
+}

@@ -107,6 +107,9 @@ void TransientIntegrator::advance_to(double t_target,
     double dt = std::min(m_dt, t_target - m_t);
     // Stretch to the target rather than leave a sliver step behind.
     if (t_target - (m_t + dt) < 0.25 * dt) dt = t_target - m_t;
+    // A step that reaches the target within round-off keeps the step size bit for bit: the
+    // solver's operator (c0 / dt) and its multigrid hierarchy then stay as they are.
+    if (std::fabs(dt - m_dt) <= eps) dt = m_dt;
     int order = 0;
     predict(dt, m_new, order);
     const auto c = coefficients(dt);
