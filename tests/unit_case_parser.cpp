@@ -315,6 +315,39 @@ TEST(CaseParser, CoolantMaterialIsAddedWithPropertiesAtTheInletTemperature) {
   EXPECT_EQ(c.boxes[2].material, "coolant");
 }
 
+// A user-defined fluid: its constants (any unit) are the coolant material's, and it is
+// constant-property by nature; a table gives the properties at the inlet temperature.
+TEST(CaseParser, UserDefinedFluidsGiveTheCoolantMaterial) {
+  Case c;
+  auto diags = diagnose(plate_with(4, "coolant:\n  fluid: {name: oil, density: 850, "
+                                      "specific_heat: 2 kJ/kg/K, conductivity: 0.13, viscosity: "
+                                      "5 centipoise, valid_range: \"-10 90 degC\"}\n"),
+                        &c);
+  ASSERT_TRUE(diags.empty()) << dump(diags);
+  ASSERT_TRUE(c.coolant && c.coolant->user);
+  EXPECT_EQ(c.coolant->fluid, "oil");
+  EXPECT_TRUE(c.coolant->constant_properties);
+  EXPECT_DOUBLE_EQ(c.coolant->user->viscosity.at(0), 5e-3);
+  EXPECT_DOUBLE_EQ(c.coolant->user->t_min_K, 263.15);
+  const kelvin::Material& m = c.materials.back();
+  EXPECT_EQ(m.density_kg_m3, 850);
+  EXPECT_EQ(m.specific_heat_J_kgK, 2000);
+  EXPECT_EQ(m.conductivity_W_mK[2], 0.13);
+
+  diags = diagnose(plate_with(4, "coolant:\n  fluid:\n    name: vendor\n    table:\n      "
+                                 "temperature: \"0 40 80 degC\"\n      density: \"1040 1020 "
+                                 "1000 kg/m^3\"\n      specific_heat: \"3800 3900 4000 J/kg/K\"\n"
+                                 "      conductivity: \"0.40 0.42 0.44 W/m/K\"\n      "
+                                 "viscosity: \"6 2 1 mPa*s\"\n"),
+                   &c);
+  ASSERT_TRUE(diags.empty()) << dump(diags);
+  EXPECT_FALSE(c.coolant->constant_properties);
+  EXPECT_EQ(c.coolant->user->temperature_K.size(), 3u);
+  // The plate's inlet is at 40 degC, a row of the table: interpolation gives the row back.
+  EXPECT_NEAR(c.materials.back().density_kg_m3, 1020, 1e-9);
+  EXPECT_NEAR(c.materials.back().specific_heat_J_kgK, 3900, 1e-9);
+}
+
 TEST(CaseParser, CoolantMaterialKeepsItsName) {
   Case c;
   const auto diags = diagnose(plate_with(4, "coolant: {fluid: water, material: h2o}\n"), &c);
@@ -330,7 +363,15 @@ TEST(CaseParser, ResolvedYamlRoundTrips) {
   const std::string pins =
       plate_with(9, "  fins: {type: pins, size: 0.4 mm, pitch: [1 mm, 0.8 mm]}\n") +
       "flow: {relaxation: 0.9}\n";
-  for (const std::string& text : {kMinimal, kPackage, kColdPlate, kPlate, pins}) {
+  const std::string oil = plate_with(
+      4, "coolant:\n  fluid: {name: oil, density: 850, specific_heat: 2 kJ/kg/K, conductivity: "
+         "0.13, viscosity: 5 mPa*s, valid_range: \"-10 90 degC\"}\n");
+  const std::string table = plate_with(
+      4, "coolant:\n  fluid:\n    name: vendor\n    table:\n      temperature: \"0 20 40 60 "
+         "degC\"\n      density: \"1040 1032 1022 1010 kg/m^3\"\n      specific_heat: [3800, "
+         "3850, 3900, 3950]\n      conductivity: \"0.40 0.41 0.42 0.43 W/m/K\"\n      "
+         "viscosity: \"6 3.2 2 1.4 mPa*s\"\n");
+  for (const std::string& text : {kMinimal, kPackage, kColdPlate, kPlate, pins, oil, table}) {
     Case first;
     ASSERT_TRUE(diagnose(text, &first).empty()) << text;
     const std::string resolved = kelvin::resolved_case_yaml(first);

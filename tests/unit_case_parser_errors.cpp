@@ -272,6 +272,39 @@ INSTANTIATE_TEST_SUITE_P(
                 "a coldplate carries coolant: add a \"coolant\" section", 4},
         BadCase{"ports_without_coolant", kMinimal + kPorts,
                 "flow inlets and outlets carry coolant", 9},
+        BadCase{"user_fluid_missing_range",
+                plate_with(4, "coolant:\n  fluid: {name: oil, density: 850, specific_heat: 2000, "
+                              "conductivity: 0.13, viscosity: 5 mPa*s}\n"),
+                "the coolant's fluid is missing required key \"valid_range\"", 5},
+        BadCase{"user_fluid_table_and_constants",
+                plate_with(4, "coolant:\n  fluid:\n    name: oil\n    density: 850\n    table: "
+                              "{temperature: \"0 50 degC\", density: \"860 840 kg/m^3\", "
+                              "specific_heat: \"2000 2100 J/kg/K\", conductivity: \"0.13 0.12 "
+                              "W/m/K\", viscosity: \"9 4 mPa*s\"}\n"),
+                "give either constant properties with a valid_range or a table", 6},
+        BadCase{"user_fluid_column_length",
+                plate_with(4, "coolant:\n  fluid:\n    name: oil\n    table:\n      temperature: "
+                              "\"0 25 50 degC\"\n      density: \"860 840 kg/m^3\"\n      "
+                              "specific_heat: \"2000 2050 2100 J/kg/K\"\n      conductivity: "
+                              "\"0.13 0.125 0.12 W/m/K\"\n      viscosity: \"9 6 4 mPa*s\"\n"),
+                "\"density\" in the coolant's fluid table: expected 3 values of a density", 9},
+        BadCase{"user_fluid_viscosity_rises",
+                plate_with(4, "coolant:\n  fluid:\n    name: oil\n    table:\n      temperature: "
+                              "\"0 25 50 degC\"\n      density: \"860 850 840 kg/m^3\"\n      "
+                              "specific_heat: \"2000 2050 2100 J/kg/K\"\n      conductivity: "
+                              "\"0.13 0.125 0.12 W/m/K\"\n      viscosity: \"9 6 7 mPa*s\"\n"),
+                "coolant: fluid \"oil\": viscosity must fall as temperature rises (a liquid's "
+                "does): 6 mPa*s at 25.0 degC, 7 mPa*s at 50.0 degC",
+                5},
+        BadCase{"user_fluid_viscosity_unit", plate_with(4, "coolant:\n  fluid: {name: oil, "
+                                                          "density: 850, specific_heat: 2000, "
+                                                          "conductivity: 0.13, viscosity: 5 "
+                                                          "W/m/K, valid_range: \"0 50 degC\"}\n"),
+                "a dynamic viscosity", 5},
+        BadCase{"user_fluid_inlet_outside_range",
+                plate_with(4, "coolant:\n  fluid: {name: oil, density: 850, specific_heat: 2000, "
+                              "conductivity: 0.13, viscosity: 5 mPa*s, valid_range: \"0 30 degC\"}\n"),
+                "is outside the valid range 0 .. 30 degC of oil (user-defined)", 12},
         BadCase{"coldplate_inlet_too_hot", plate_with(11, "  inlet_temperature: 150 degC\n"),
                 "coldplate: inlet_temperature 150.0 degC", 11},
         BadCase{"coldplate_inlet_frozen", plate_with(11, "  inlet_temperature: -20 degC\n"),

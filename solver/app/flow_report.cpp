@@ -77,7 +77,7 @@ json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
                   const std::vector<double>& T, const json& materials, const json& probes,
                   double power_W) {
   json s;
-  const CoolantProperties cool = case_coolant(c);
+  const CoolantProperties cool = energy_coolant(c);  // the cp the energy equation carried
   std::array<std::vector<double>, 3> m;
   for (int d = 0; d < 3; ++d) m[d] = flow.mass_flux(d).to_host();
   PortMix in, out;

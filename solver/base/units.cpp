@@ -50,6 +50,7 @@ DimensionInfo info(Dimension d) {
     case Dimension::Pressure: return {"Pa", "a pressure", "Pa, kPa or bar"};
     case Dimension::Frequency: return {"Hz", "a frequency", "MHz or GHz"};
     case Dimension::InverseTemperature: return {"K-1", "a temperature coefficient", "K-1 (per kelvin)"};
+    case Dimension::DynamicViscosity: return {"Pa*s", "a dynamic viscosity", "Pa*s, mPa*s or centipoise (cP is not a symbol udunits2 knows)"};
   }
   return {"1", "a quantity", "SI units"};
 }

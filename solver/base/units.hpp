@@ -29,6 +29,7 @@ enum class Dimension {
   Pressure,                 ///< Pa
   Frequency,                ///< Hz ("1980 MHz")
   InverseTemperature,       ///< K-1 (a temperature coefficient such as leakage growth)
+  DynamicViscosity,         ///< Pa s ("0.9 mPa*s", "0.9 centipoise")
 };
 
 /// A quantity that cannot be read or converted; what() is a complete sentence for the user.

@@ -9,6 +9,7 @@
 
 #include "meshes/coldplate.hpp"
 #include "solver/numerics/settings.hpp"
+#include "solver/physics/coolant.hpp"
 #include "solver/power/gpu_model.hpp"
 
 namespace kelvin {
@@ -113,11 +114,17 @@ struct DomainSpec {
 /// `material`. The material's k, rho and cp for the energy equation are the coolant's at the
 /// inlet temperature; the flow uses rho(T) and mu(T) cell by cell (unless constant_properties).
 struct CoolantCase {
-  std::string fluid = "PG25";        // parse_coolant() text: "water", "PG25", "EG30", ...
+  std::string fluid = "PG25";        // parse_coolant() text: "water", "PG25", "EG30", ...; or
+                                     // the user-defined fluid's name
+  std::optional<UserFluidSpec> user;  // a fluid defined in the case (fluid: {name: ..., ...})
   std::string material = "coolant";  // material name boxes use for coolant cells
   bool constant_properties = false;  // true: every property at the inlet temperature
   SourceMark mark;
 };
+
+/// The properties of the case's coolant: the library's fluid, or the user-defined one. Throws
+/// CoolantError (one line) for an unknown or invalid fluid.
+CoolantProperties coolant_properties(const CoolantCase& c);
 
 /// A flow inlet or outlet on a domain face (or a rectangle of it, as BoundaryCondition regions).
 /// Only the coolant cells next to it carry flow.

@@ -29,11 +29,16 @@ void Checker::check_coolant() {
   const CoolantCase& cc = *m_case.coolant;
   const std::string fluid_path =
       m_case.key_marks.count("coolant.fluid") ? "coolant.fluid" : "coolant";
+  // A user-defined fluid with a key the parser refused is not checked again as a whole.
+  if (cc.user && failed_under("coolant.fluid")) return;
   try {
-    m_coolant = make_coolant(parse_coolant(cc.fluid));
+    m_coolant = coolant_properties(cc);
   } catch (const CoolantError& e) {
     const std::string what = e.what();
-    report(fluid_path, cc.mark, what.rfind("coolant", 0) == 0 ? what : "coolant: " + what);
+    if (cc.user)
+      report(fluid_path, cc.mark, "coolant: fluid " + in_quotes(cc.fluid) + ": " + what);
+    else
+      report(fluid_path, cc.mark, what.rfind("coolant", 0) == 0 ? what : "coolant: " + what);
   }
   if (!has_ports && !m_case.coldplate && !failed_under("flow") && !failed_under("coldplate"))
     report("coolant", cc.mark,
@@ -312,7 +317,8 @@ void Checker::check_port_overlaps() {
 }
 
 void Checker::check_boiling() {
-  if (!m_coolant) return;
+  // A user-defined fluid's boiling point is unknown here: its valid_range (or table) bounds it.
+  if (!m_coolant || m_coolant->fluid == CoolantFluid::UserDefined) return;
   const CoolantProperties& c = *m_coolant;
   const auto check = [&](double T_K, double outlet_gauge_Pa, const std::string& path,
                          const std::string& what) {

@@ -30,7 +30,9 @@ void Parser::parse_coolant_section(const YAML::Node& n) {
   }
   walk(n, ctx, {"fluid", "material", "constant_properties"},
        [&](const std::string& k, const YAML::Node& v) {
-         if (k == "fluid") {
+         if (k == "fluid" && v.IsMap()) {
+           parse_user_fluid(v, c);
+         } else if (k == "fluid") {
            if (auto s = text(v, k, ctx)) c.fluid = *s;
          } else if (k == "material") {
            if (auto s = text(v, k, ctx)) c.material = *s;
@@ -38,7 +40,87 @@ void Parser::parse_coolant_section(const YAML::Node& n) {
            c.constant_properties = *b;
          }
        });
+  // A fluid defined by constants has nothing that follows the temperature.
+  if (c.user && c.user->temperature_K.empty()) c.constant_properties = true;
   m_case.coolant = c;
+}
+
+namespace {
+
+/// The columns of a user-defined fluid: key, dimension, and where the values go.
+struct FluidColumn {
+  const char* key;
+  Dimension dim;
+  std::vector<double> UserFluidSpec::*values;
+};
+
+constexpr FluidColumn kFluidColumns[] = {
+    {"density", Dimension::Density, &UserFluidSpec::density},
+    {"specific_heat", Dimension::SpecificHeat, &UserFluidSpec::specific_heat},
+    {"conductivity", Dimension::Conductivity, &UserFluidSpec::conductivity},
+    {"viscosity", Dimension::DynamicViscosity, &UserFluidSpec::viscosity},
+};
+
+const FluidColumn* fluid_column(const std::string& key) {
+  for (const auto& col : kFluidColumns)
+    if (key == col.key) return &col;
+  return nullptr;
+}
+
+}  // namespace
+
+void Parser::parse_user_fluid(const YAML::Node& n, CoolantCase& c) {
+  const Context ctx{"the coolant's fluid", "coolant.fluid"};
+  UserFluidSpec u;
+  const auto seen = walk(
+      n, ctx,
+      {"name", "density", "specific_heat", "conductivity", "viscosity", "valid_range", "table"},
+      [&](const std::string& k, const YAML::Node& v) {
+        if (k == "name") {
+          if (auto t = text(v, k, ctx)) u.name = *t;
+        } else if (k == "valid_range") {
+          if (auto r = quantities(v, 2, Dimension::Temperature, k, ctx, false))
+            u.t_min_K = (*r)[0], u.t_max_K = (*r)[1];
+        } else if (k == "table") {
+          parse_fluid_table(v, u);
+        } else if (auto q = quantity(v, fluid_column(k)->dim, k, ctx)) {
+          (u.*(fluid_column(k)->values)).assign(1, *q);
+        }
+      });
+  std::vector<std::string> required = {"name"};
+  if (seen.count("table")) {
+    for (const char* k : {"density", "specific_heat", "conductivity", "viscosity", "valid_range"})
+      if (seen.count(k)) {
+        error(n, ctx.key_desc(k) + ": give either constant properties with a valid_range or a "
+                                   "table (whose range is its first and last temperature), not both");
+        fail(ctx.key_path(k));
+      }
+  } else {
+    required.insert(required.end(),
+                    {"density", "specific_heat", "conductivity", "viscosity", "valid_range"});
+  }
+  require(seen, required, n, ctx);
+  c.fluid = u.name;
+  c.user = u;
+}
+
+void Parser::parse_fluid_table(const YAML::Node& n, UserFluidSpec& u) {
+  const Context ctx{"the coolant's fluid table", "coolant.fluid.table"};
+  std::map<std::string, YAML::Node> columns;
+  const auto seen = walk(
+      n, ctx, {"temperature", "density", "specific_heat", "conductivity", "viscosity"},
+      [&](const std::string& k, const YAML::Node& v) { columns[k] = v; });
+  require(seen, {"temperature", "density", "specific_heat", "conductivity", "viscosity"}, n, ctx);
+  if (!columns.count("temperature")) return;
+  const auto T = quantities(columns["temperature"], 0, Dimension::Temperature, "temperature", ctx,
+                            false);
+  if (!T) return;
+  u.temperature_K = *T;
+  for (const auto& [key, node] : columns) {
+    const FluidColumn* col = fluid_column(key);
+    if (!col) continue;
+    if (auto v = quantities(node, T->size(), col->dim, key, ctx, false)) u.*(col->values) = *v;
+  }
 }
 
 void Parser::parse_coldplate(const YAML::Node& n) {
@@ -306,7 +388,7 @@ void Parser::add_coolant_material() {
   else if (m_case.coldplate)
     T = m_case.coldplate->inlet_temperature_K;
   try {
-    const CoolantProperties props = make_coolant(parse_coolant(cc.fluid));
+    const CoolantProperties props = coolant_properties(cc);
     // An out-of-range temperature is check_case()'s to report; clamped, the material stays
     // physical meanwhile.
     const double t = std::isfinite(T) ? std::clamp(T, props.t_min_K, props.t_max_K) : props.t_min_K;

@@ -392,11 +392,27 @@ std::optional<double> Parser::quantity(const YAML::Node& v, Dimension d, const s
 std::optional<std::vector<double>> Parser::quantities(const YAML::Node& v, std::size_t n,
                                                       Dimension d, const std::string& key,
                                                       const Context& ctx, bool broadcast) {
-  const std::string expected = "expected " + std::to_string(n) + " values of " + dimension_name(d) +
-                               (broadcast ? " (or one for all)" : "") + ": a list [" +
-                               (n == 3 ? "x, y, z" : "a, b") + "] of numbers in " + si_unit(d) +
-                               " or strings with units, or one string like \"" +
-                               (n == 3 ? "1 2 3 " : "1 2 ") + si_unit(d) + "\"";
+  // Split "1, 2, 3 mm" into leading numbers and one unit for them all.
+  std::vector<std::string> tokens;
+  std::string cur;
+  for (char c : v.IsScalar() ? v.Scalar() : std::string()) {
+    if (c == ' ' || c == '\t' || c == ',') {
+      if (!cur.empty()) tokens.push_back(cur), cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) tokens.push_back(cur);
+  std::size_t count = 0;
+  while (count < tokens.size() && parse_number(tokens[count])) ++count;
+  const bool any = n == 0;  // as many as there are, at least two
+  if (any) n = v.IsSequence() ? std::max<std::size_t>(v.size(), 2) : std::max<std::size_t>(count, 2);
+  const std::string expected =
+      "expected " + (any ? std::string("two or more") : std::to_string(n)) + " values of " +
+      dimension_name(d) + (broadcast ? " (or one for all)" : "") + ": a list [" +
+      (n == 3 ? "x, y, z" : (any ? "a, b, ..." : "a, b")) + "] of numbers in " + si_unit(d) +
+      " or strings with units, or one string like \"" + (n == 3 ? "1 2 3 " : "1 2 ") +
+      si_unit(d) + "\"";
   const auto bad = [&](const std::string& message) {
     error(v, ctx.key_desc(key) + ": " + message);
     fail(ctx.key_path(key));
@@ -415,19 +431,6 @@ std::optional<std::vector<double>> Parser::quantities(const YAML::Node& v, std::
     return out;
   }
   if (!v.IsScalar()) return bad(expected + ", got " + describe(v));
-  // Split "1, 2, 3 mm" into leading numbers and one unit for them all.
-  std::vector<std::string> tokens;
-  std::string cur;
-  for (char c : v.Scalar()) {
-    if (c == ' ' || c == '\t' || c == ',') {
-      if (!cur.empty()) tokens.push_back(cur), cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) tokens.push_back(cur);
-  std::size_t count = 0;
-  while (count < tokens.size() && parse_number(tokens[count])) ++count;
   if (count == n && n > 1) {
     std::string unit;
     for (std::size_t t = count; t < tokens.size(); ++t)

@@ -135,7 +135,7 @@ class Parser {
   std::optional<double> quantity(const YAML::Node& v, Dimension d, const std::string& key,
                                  const Context& ctx);
   /// n quantities: a YAML list, or one string of n numbers and one unit ("1 2 3 mm"). With
-  /// broadcast, one quantity stands for all n.
+  /// broadcast, one quantity stands for all n. n = 0: as many as are given, at least two.
   std::optional<std::vector<double>> quantities(const YAML::Node& v, std::size_t n, Dimension d,
                                                 const std::string& key, const Context& ctx,
                                                 bool broadcast);
@@ -194,6 +194,10 @@ class Parser {
   // Coolant, cold plate and flow (parse_flow.cpp).
   /// coolant: a fluid name or {fluid, material, constant_properties}.
   void parse_coolant_section(const YAML::Node& n);
+  /// coolant.fluid as a mapping: a user-defined fluid (constant properties or a table).
+  void parse_user_fluid(const YAML::Node& n, CoolantCase& c);
+  /// coolant.fluid.table: columns of one length, temperatures first.
+  void parse_fluid_table(const YAML::Node& n, UserFluidSpec& u);
   /// coldplate: the generated cold plate's geometry, mesh and flow conditions.
   void parse_coldplate(const YAML::Node& n);
   /// coldplate.fins: straight fins or pins, and their dimensions.

@@ -224,10 +224,41 @@ void emit_transient(YAML::Emitter& out, const Case& c) {
   out << YAML::EndMap;
 }
 
+/// A user-defined fluid: SI numbers, a table's columns as lists.
+void emit_user_fluid(YAML::Emitter& out, const UserFluidSpec& u) {
+  out << YAML::Key << "fluid" << YAML::Value << YAML::BeginMap;
+  emit_str(out, "name", u.name);
+  const std::pair<const char*, const std::vector<double>*> columns[] = {
+      {"density", &u.density},
+      {"specific_heat", &u.specific_heat},
+      {"conductivity", &u.conductivity},
+      {"viscosity", &u.viscosity}};
+  if (u.temperature_K.empty()) {
+    for (const auto& [key, values] : columns) emit_num(out, key, values->empty() ? 0.0 : values->front());
+    const double range[2] = {u.t_min_K, u.t_max_K};
+    out << YAML::Key << "valid_range" << YAML::Value;
+    emit_vec(out, range, 2);
+  } else {
+    out << YAML::Key << "table" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "temperature" << YAML::Value;
+    emit_vec(out, u.temperature_K.data(), static_cast<int>(u.temperature_K.size()));
+    for (const auto& [key, values] : columns) {
+      out << YAML::Key << key << YAML::Value;
+      emit_vec(out, values->data(), static_cast<int>(values->size()));
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
 void emit_coolant(YAML::Emitter& out, const Case& c) {
   if (!c.coolant) return;
   out << YAML::Key << "coolant" << YAML::Value << YAML::BeginMap;
-  emit_str(out, "fluid", c.coolant->fluid);
+  if (c.coolant->user) {
+    emit_user_fluid(out, *c.coolant->user);
+  } else {
+    emit_str(out, "fluid", c.coolant->fluid);
+  }
   emit_str(out, "material", c.coolant->material);
   out << YAML::Key << "constant_properties" << YAML::Value << c.coolant->constant_properties;
   out << YAML::EndMap;

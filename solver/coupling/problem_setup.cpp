@@ -234,7 +234,7 @@ std::vector<FlowPort> case_ports(const Case& c) {
 CoolantProperties case_coolant(const Case& c) {
   if (!c.coolant) throw SetupError("flow needs a coolant section");
   try {
-    CoolantProperties props = make_coolant(parse_coolant(c.coolant->fluid));
+    CoolantProperties props = coolant_properties(*c.coolant);
     return props;
   } catch (const CoolantError& e) {
     throw SetupError(std::string("coolant: ") + e.what());
@@ -338,8 +338,7 @@ ChtSettings case_cht_settings(const Case& c) {
   return s;
 }
 
-void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
-                           ConductionSolver& energy) {
+CoolantProperties energy_coolant(const Case& c) {
   CoolantProperties props = case_coolant(c);
   if (c.coolant->constant_properties) {
     // Every property at the inlet temperature: the enthalpy the coolant carries uses the same
@@ -350,6 +349,12 @@ void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
       for (int i = 1; i < kCoolantTerms; ++i) props.cp_coeffs[i] = 0;
     }
   }
+  return props;
+}
+
+void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
+                           ConductionSolver& energy) {
+  const CoolantProperties props = energy_coolant(c);
   energy.set_advection({&flow.mass_flux(0), &flow.mass_flux(1), &flow.mass_flux(2)}, props,
                        inflow_temperatures(c, g));
 }

@@ -43,6 +43,9 @@ std::vector<FlowPort> case_ports(const Case& c);
 
 /// The coolant of a case with flow (SetupError without one).
 CoolantProperties case_coolant(const Case& c);
+/// The coolant as the energy equation carries it: case_coolant, with cp fixed at the coolant
+/// material's (the inlet temperature's) when coolant.constant_properties is set.
+CoolantProperties energy_coolant(const Case& c);
 
 /// Builds the flow problem of a case on its grid: coolant cells, inlets (uniform velocity =
 /// flow rate / coolant area of the port), outlets.

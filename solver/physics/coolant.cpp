@@ -227,6 +227,8 @@ const char* long_fluid_name(CoolantFluid f) {
       return "propylene glycol";
     case CoolantFluid::EthyleneGlycol:
       return "ethylene glycol";
+    case CoolantFluid::UserDefined:
+      return "user-defined";
   }
   return "?";
 }
@@ -234,6 +236,7 @@ const char* long_fluid_name(CoolantFluid f) {
 /// "PG25 (propylene glycol 25 % by mass)" or "water".
 std::string named(const CoolantProperties& c) {
   if (c.fluid == CoolantFluid::Water) return c.name;
+  if (c.fluid == CoolantFluid::UserDefined) return std::string(c.name) + " (user-defined)";
   return std::string(c.name) + " (" + long_fluid_name(c.fluid) + " " +
          fmt_g(100.0 * c.mass_fraction) + " % by mass)";
 }
@@ -326,6 +329,12 @@ void check_coolant_temperature(const CoolantProperties& c, double T_K, const std
 std::string describe(const CoolantProperties& c) {
   const std::string range = fmt_celsius(c.t_min_K) + " .. " + fmt_celsius(c.t_max_K) + " degC";
   if (c.fluid == CoolantFluid::Water) return "water (IAPWS fit), " + range;
+  if (c.fluid == CoolantFluid::UserDefined)
+    return std::string(c.name) +
+           (c.table_points > 1
+                ? " (user-defined, fitted to a table of " + std::to_string(c.table_points) + " rows), "
+                : " (user-defined, constant properties), ") +
+           range;
   return std::string(long_fluid_name(c.fluid)) + " " + fmt_g(100.0 * c.mass_fraction) +
          " % by mass (Melinder 2010), " + range;
 }

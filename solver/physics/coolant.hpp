@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "kernels/backend.hpp"
 
@@ -24,6 +25,7 @@ enum class CoolantFluid : int {
   Water,            ///< fit to IAPWS-95 / IAPWS 2008 / IAPWS 2011 (CoolProp HEOS::Water)
   PropyleneGlycol,  ///< Melinder (2010), as CoolProp INCOMP::MPG
   EthyleneGlycol,   ///< Melinder (2010), as CoolProp INCOMP::MEG
+  UserDefined,      ///< the user's constant properties or temperature table (make_user_coolant)
 };
 
 /// Properties of one coolant at one mass fraction, as polynomials in dT = T - t_base_K [K]:
@@ -39,6 +41,7 @@ struct CoolantProperties {
   double t_max_K;                      ///< highest valid temperature [K]
   double mass_fraction;                ///< glycol mass fraction [1]; 0 for water
   CoolantFluid fluid;                  ///< which correlation
+  int table_points;                    ///< user-defined: rows of its table (1: constant)
   char name[32];                       ///< short name for messages: "water", "PG25", "EG30"
 
   /// Horner evaluation of c in dT = T_K - t_base_K.
@@ -98,5 +101,38 @@ void check_coolant_temperature(const CoolantProperties& c, double T_K, const std
 
 /// One line for logs: "propylene glycol 25 % by mass (Melinder 2010), -9.8 .. 100 degC".
 std::string describe(const CoolantProperties& c);
+
+/// A coolant the user defines (dielectrics, vendor glycols): constant properties (one value per
+/// property, valid over [t_min_K, t_max_K]) or a table (two or more rows, temperatures strictly
+/// increasing; the valid range is the table's).
+struct UserFluidSpec {
+  std::string name;
+  std::vector<double> temperature_K;  ///< table temperatures [K]; empty for constant properties
+  std::vector<double> density;        ///< [kg/m^3], one value or one per table row
+  std::vector<double> specific_heat;  ///< [J/kg/K]
+  std::vector<double> conductivity;   ///< [W/m/K]
+  std::vector<double> viscosity;      ///< dynamic [Pa s]
+  double t_min_K = 0, t_max_K = 0;    ///< constant properties: where they hold
+};
+
+/// A user-defined coolant and how closely its polynomials reproduce the table it came from.
+struct UserCoolant {
+  CoolantProperties properties;
+  double max_fit_error = 0;  ///< largest relative deviation at a table row (0: constant)
+  std::string worst;         ///< where it is, e.g. "viscosity at 40.0 degC"
+};
+
+/// Largest relative deviation make_user_coolant accepts between a table and its fit.
+constexpr double kMaxCoolantFitError = 0.01;
+
+/// Builds a user-defined coolant. Constant properties become degree-0 polynomials (ln mu for
+/// the viscosity). A table is fitted by least squares with polynomials of degree min(5, rows - 1)
+/// in T (ln mu for the viscosity), so kernels evaluate it exactly as the built-in fluids.
+/// Throws CoolantError (one line, naming the property and the row) unless: every value is
+/// positive and finite, temperatures rise strictly, viscosity falls as temperature rises,
+/// density does not rise by more than 0.1 % (water's anomaly below 4 degC is 0.013 %), every
+/// fitted value is within kMaxCoolantFitError of its row, and the fitted properties stay
+/// positive with a falling viscosity everywhere between the rows.
+UserCoolant make_user_coolant(const UserFluidSpec& spec);
 
 }  // namespace kelvin

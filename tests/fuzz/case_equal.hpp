@@ -116,6 +116,25 @@ inline std::string case_difference(const Case& a, const Case& b) {
   cmp("transient.max_step", s.max_step_s, t.max_step_s);
   cmp("transient.tolerance", s.tolerance_K, t.tolerance_K);
   cmp("transient.output_interval", s.output_interval_s, t.output_interval_s);
+  cmp("coolant.has_value", a.coolant.has_value(), b.coolant.has_value());
+  if (!differ && a.coolant) {
+    const auto &x = *a.coolant, &y = *b.coolant;
+    cmp("coolant.fluid", x.fluid, y.fluid);
+    cmp("coolant.material", x.material, y.material);
+    cmp("coolant.constant_properties", x.constant_properties, y.constant_properties);
+    cmp("coolant.user.has_value", x.user.has_value(), y.user.has_value());
+    if (!differ && x.user) {
+      const auto &u = *x.user, &v = *y.user;
+      cmp("coolant.fluid.name", u.name, v.name);
+      cmp("coolant.fluid.temperature", u.temperature_K, v.temperature_K);
+      cmp("coolant.fluid.density", u.density, v.density);
+      cmp("coolant.fluid.specific_heat", u.specific_heat, v.specific_heat);
+      cmp("coolant.fluid.conductivity", u.conductivity, v.conductivity);
+      cmp("coolant.fluid.viscosity", u.viscosity, v.viscosity);
+      cmp("coolant.fluid.valid_range", std::array<double, 2>{u.t_min_K, u.t_max_K},
+          std::array<double, 2>{v.t_min_K, v.t_max_K});
+    }
+  }
   return out.str();
 }
 
