@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "solver/base/progress_sink.hpp"
@@ -42,7 +43,7 @@ TEST(GpuSharing, TwinsShareOneSolveAndSplitExactlyWhenTheirPowersDiffer) {
   // gpu0 and gpu1 stay twins; gpu2 follows them for 10 intervals, then draws less.
   const auto power = [](int i, int k) { return i == 2 && k >= 10 ? 9.0 : 15.0 + 0.5 * k; };
 
-  kelvin::GpuFleet shared(board, quiet);
+  kelvin::GpuFleet shared(board, quiet, false);  // separate operators: bitwise comparable
   EXPECT_EQ(shared.thermal_solves(), 1);  // one feed, one start: one solve
   long long iterations = 0;
   for (int k = 0; k < 20; ++k) {
@@ -67,4 +68,61 @@ TEST(GpuSharing, TwinsShareOneSolveAndSplitExactlyWhenTheirPowersDiffer) {
   for (std::size_t n = 0; n < a.size(); ++n) worst = std::max(worst, std::fabs(a[n] - b[n]) / b[n]);
   EXPECT_LT(worst, 1e-12);
   RecordProperty("split_gpu_worst_relative_difference", std::to_string(worst));
+}
+
+namespace {
+
+/// Junction temperatures of every GPU of the HGX -ci board after `intervals` intervals in which
+/// each GPU draws its own power (so every twin leaves its leader at the first interval).
+std::vector<double> board_junctions(kelvin::GpuFleet& fleet, int intervals, double dt) {
+  drive(fleet, intervals, dt, [](int i, int k) { return 300.0 + 25.0 * i + 10.0 * (k % 4); });
+  std::vector<double> tj;
+  for (int i = 0; i < fleet.size(); ++i) tj.push_back(fleet.junction_K(i));
+  return tj;
+}
+
+}  // namespace
+
+// The HGX board's plates (two coolant feeds, eight GPUs, each its own power) stacked into one
+// batched operator give what eight separate operators give, to the linear solver's tolerance;
+// a batch restored from a checkpoint goes on as the one saved (to round-off).
+TEST(GpuSharing, BatchedPlatesMatchSeparateSolvesAndResume) {
+  kelvin::NullProgress quiet;
+  const kelvin::Case board =
+      kelvin::load_case(std::string(KELVIN_SOURCE_DIR) + "/cases/hgx-h100-training-45C-ci/case.yaml");
+  const double dt = board.gpus->control_interval_s;
+  kelvin::GpuFleet batched(board, quiet, true), separate(board, quiet, false);
+  EXPECT_EQ(batched.thermal_solves(), 2);  // gpu0-6 share a feed, gpu7 is 5 K hotter
+  EXPECT_EQ(batched.batches(), 1);
+  ASSERT_GE(batched.batch_axis(), 0);
+  EXPECT_EQ(separate.batches(), 2);
+  const auto a = board_junctions(batched, 6, dt), b = board_junctions(separate, 6, dt);
+  EXPECT_EQ(batched.thermal_solves(), 8);  // every twin has left its leader
+  EXPECT_EQ(batched.batches(), 1);
+  double worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(a[i] - b[i]));
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", worst);
+  RecordProperty("worst_junction_difference_K", text);
+  EXPECT_LT(worst, 1e-5);
+  EXPECT_GT(a[7] - a[0], 1.0);  // the powers and feeds really differ
+
+  // Save every GPU's state, restore it into a fresh fleet, and go on in both.
+  kelvin::GpuFleet resumed(board, quiet, true);
+  for (int i = 0; i < batched.size(); ++i) resumed.restore_state(i, batched.save_state(i));
+  EXPECT_EQ(resumed.thermal_solves(), 8);
+  EXPECT_EQ(resumed.time(3), batched.time(3));
+  for (int k = 6; k < 9; ++k) {
+    for (int i = 0; i < 8; ++i) {
+      batched.set_power(i, 350.0 + 5.0 * i, 0.0);
+      resumed.set_power(i, 350.0 + 5.0 * i, 0.0);
+    }
+    for (int i = 0; i < 8; ++i) {
+      batched.advance(i, (k + 1) * dt);
+      resumed.advance(i, (k + 1) * dt);
+    }
+  }
+  // The restored batch rebuilds its right-hand side at once where the saved one added power
+  // changes interval by interval: the last bits may differ.
+  for (int i = 0; i < 8; ++i) EXPECT_NEAR(resumed.junction_K(i), batched.junction_K(i), 1e-9) << i;
 }

@@ -347,7 +347,7 @@ void write_gpu_fields(const std::string& dir, const Case& c, const GpuFleet& fle
     const std::string name = c.gpus->instances[i].name + ".vtr";
     write_vtr(dir + "/" + name, shifted,
               {{"temperature", fleet.temperature(i).to_host(), 1},
-               {"heat_source", fleet.solver(i).source_field().to_host(), 1},
+               {"heat_source", fleet.source(i), 1},
                {"material_id", material, 1}},
               false);
     vtm += fmt::format("    <DataSet index=\"{}\" name=\"{}\" file=\"{}\"/>\n", i,
@@ -544,6 +544,10 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
     progress.log(fmt::format("kelvin: {} GPUs, {} thermal solves: GPUs with the same coolant feed "
                              "share one while their powers are equal",
                              fleet.size(), fleet.thermal_solves()));
+  if (fleet.batches() == 1 && fleet.thermal_solves() > 1)
+    progress.log(fmt::format("kelvin: the {} plates solved are stacked along {} into one batched "
+                             "operator",
+                             fleet.thermal_solves(), "xyz"[fleet.batch_axis()]));
   const double dt = c.gpus->control_interval_s;
   const long long intervals = std::llround(std::ceil(c.transient.end_time_s / dt - 1e-9));
   CheckpointSchedule schedule(c.transient.checkpoint_interval_s, checkpoint,

@@ -1,12 +1,14 @@
 // One 3-D thermal model per GPU, sharing geometry, power shapes and flow fields.
 #include "solver/coupling/gpu_fleet.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "solver/numerics/multigrid.hpp"
 #include "solver/numerics/operator.hpp"
 #include "solver/coupling/problem_setup.hpp"
 
@@ -52,21 +54,31 @@ std::pair<double, double> feed(const Case& v) {
 
 }  // namespace
 
-struct GpuFleet::Gpu {
-  Case variant;
-  std::unique_ptr<ConductionSolver> solver;
+struct GpuFleet::Feed {
+  Case variant;  ///< its first GPU's
+  ConductionProblem problem;
   std::shared_ptr<FlowSolver> flow;
   ChtResult cht;
-  Field<double> T;
+  std::array<std::vector<double>, 6> inflow;
+  CoolantProperties coolant{};
+  Field<double> T0;
+};
+
+struct GpuFleet::Gpu {
+  Case variant;
+  int feed = 0;
+  std::unique_ptr<ConductionSolver> solver;  ///< steady runs (and a feed's flow start)
+  mutable Field<double> T;  ///< steady: its solution; transient: the last temperature(i)
+  ChtResult cht;
   /// The GPU whose thermal state this one shares while their inputs are identical (same feed,
   /// same power every interval), or -1: its own. Leaders come first in the fleet.
   int leader = -1;
   double power_W = std::nan(""), hbm_fraction = std::nan("");  ///< as last set
   AdvanceStats last;  ///< its last advance
-  std::unique_ptr<TransientIntegrator> integ;
+  int batch = -1, slab = -1;  ///< transient: where its state lives (leaders only)
 };
 
-GpuFleet::GpuFleet(const Case& c, ProgressSink& progress) : m_case(c) {
+GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch) : m_case(c), m_batch(batch) {
   const ConductionProblem base = make_conduction_problem(gpu_variant(c, c.gpus->instances[0]));
   m_grid = base.grid;
   const std::string jm = !c.junction_material.empty() ? c.junction_material : "silicon";
@@ -105,45 +117,114 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress) : m_case(c) {
   m_die = to_field(m_grid, heat_source_field(one, m_grid));
   m_hbm = to_field(m_grid, hbm);
 
-  std::map<std::pair<double, double>, std::pair<std::shared_ptr<FlowSolver>, ChtResult>> flows;
-  std::map<std::pair<double, double>, int> first_fed;  // the first GPU of each feed
+  const bool transient = c.transient.enabled;
+  std::map<std::pair<double, double>, int> feed_of;  // feed key -> index in m_feeds
+  std::vector<int> first_of_feed;                    // feed -> its first GPU
+  std::array<bool, 3> stackable{true, true, true};
+  int preferred = -1;
   for (const auto& inst : c.gpus->instances) {
     auto g = std::make_unique<Gpu>();
     g->variant = gpu_variant(c, inst);
-    ConductionProblem p = make_conduction_problem(g->variant);
-    p.source_W_m3 = fixed;  // the GPU's power is set before every step
-    g->solver = std::make_unique<ConductionSolver>(p);
-    g->T = g->solver->make_field(c.initial_temperature_K);
-    if (c.has_flow()) {
-      auto& shared = flows[feed(g->variant)];
-      if (!shared.first) {
-        progress.log(fmt::format("kelvin: flow for {} ({:.4g} L/min at {:.2f} degC)", inst.name,
-                                 feed(g->variant).second * 6e4, feed(g->variant).first - 273.15));
-        shared.first = std::make_shared<FlowSolver>(make_flow_problem(g->variant, m_grid),
-                                                    case_flow_settings(c));
-        couple_energy_to_flow(g->variant, m_grid, *shared.first, *g->solver);
-        start_transient_flow(g->variant.coolant->constant_properties, *shared.first, *g->solver, g->T, shared.second, progress);
-        progress.finish();
-      } else {
-        couple_energy_to_flow(g->variant, m_grid, *shared.first, *g->solver);
-        g->solver->update_advection(g->T);
+    const auto key = feed(g->variant);
+    const bool first = !feed_of.count(key);
+    if (first) {
+      feed_of[key] = static_cast<int>(m_feeds.size());
+      first_of_feed.push_back(size());
+      auto f = std::make_unique<Feed>();
+      f->variant = g->variant;
+      f->problem = make_conduction_problem(g->variant);
+      f->problem.source_W_m3 = fixed;  // the GPU's power is set before every step
+      m_feeds.push_back(std::move(f));
+    }
+    g->feed = feed_of[key];
+    Feed& f = *m_feeds[g->feed];
+    if (!transient || first) {  // transients keep one solver per feed, for its flow's start
+      g->solver = std::make_unique<ConductionSolver>(f.problem);
+      g->T = g->solver->make_field(c.initial_temperature_K);
+      if (c.has_flow()) {
+        if (first) {
+          progress.log(fmt::format("kelvin: flow for {} ({:.4g} L/min at {:.2f} degC)", inst.name,
+                                   key.second * 6e4, key.first - 273.15));
+          f.flow = std::make_shared<FlowSolver>(make_flow_problem(g->variant, m_grid),
+                                                case_flow_settings(c));
+          couple_energy_to_flow(g->variant, m_grid, *f.flow, *g->solver);
+          start_transient_flow(g->variant.coolant->constant_properties, *f.flow, *g->solver, g->T,
+                               f.cht, progress);
+          progress.finish();
+          f.inflow = inflow_temperatures(g->variant, m_grid);
+          f.coolant = energy_coolant(g->variant);
+        } else {
+          couple_energy_to_flow(g->variant, m_grid, *f.flow, *g->solver);
+          g->solver->update_advection(g->T);
+        }
       }
-      g->flow = shared.first;
-      g->cht = shared.second;
+      g->cht = f.cht;
     }
-    if (c.transient.enabled) {
-      TransientSettings ts = c.transient;
-      ts.adaptive = false;
-      g->integ = std::make_unique<TransientIntegrator>(*g->solver, ts, c.solver, g->T);
-      // Same feed, same start: the same thermal state until their powers differ.
-      const auto first = first_fed.emplace(feed(g->variant), size()).first->second;
-      if (first != size()) g->leader = first;
+    if (transient && first) {
+      f.T0 = g->solver->make_field();
+      copy(g->T, f.T0);
+      // Plates stack along an axis whose faces carry nothing in every feed: the line axis if it
+      // can (then lines, not aggregates, meet the slab faces), else the slowest one that can.
+      const PlateInput in{&f.problem, f.flow.get(), f.coolant, f.flow ? &f.inflow : nullptr, &f.T0};
+      const int line = strongest_axis(g->solver->steady_operator());
+      std::array<bool, 3> ok{};
+      for (int d = 0; d < 3; ++d) ok[d] = stackable_along(in, d);
+      if (m_feeds.size() == 1) preferred = line;
+      for (int d = 0; d < 3; ++d) stackable[d] = stackable[d] && ok[d];
+      g->solver.reset();
     }
+    // Same feed, same start: the same thermal state until their powers differ.
+    if (transient && !first) g->leader = first_of_feed[g->feed];
     m_gpus.push_back(std::move(g));
   }
+  if (!transient) return;
+  m_stack_axis = -1;
+  if (m_batch && preferred >= 0 && stackable[preferred]) m_stack_axis = preferred;
+  for (int d = 2; d >= 0 && m_batch && m_stack_axis < 0; --d)
+    if (stackable[d]) m_stack_axis = d;
+  build_batches({});
 }
 
 GpuFleet::~GpuFleet() = default;
+
+void GpuFleet::build_batches(const std::vector<TransientIntegrator::State>& states) {
+  std::vector<int> solved;
+  for (int i = 0; i < size(); ++i)
+    if (m_gpus[i]->leader < 0) solved.push_back(i);
+  const auto input = [&](int i) {
+    const Feed& f = *m_feeds[m_gpus[i]->feed];
+    return PlateInput{&f.problem, f.flow.get(), f.coolant, f.flow ? &f.inflow : nullptr, &f.T0};
+  };
+  std::vector<std::vector<int>> groups;  // GPUs per batch
+  if (m_stack_axis >= 0 && solved.size() > 1) groups.push_back(solved);
+  else
+    for (int i : solved) groups.push_back({i});
+  // Unstacked, a GPU that keeps its state keeps its batch as it is (bit for bit).
+  std::vector<std::unique_ptr<PlateBatch>> old = std::move(m_batches);
+  m_batches.clear();
+  for (const auto& group : groups) {
+    Gpu& only = *m_gpus[group.front()];
+    if (states.empty() && group.size() == 1 && only.batch >= 0 && old[only.batch] &&
+        old[only.batch]->slabs() == 1) {
+      m_batches.push_back(std::move(old[only.batch]));
+      only.batch = static_cast<int>(m_batches.size()) - 1;
+      continue;
+    }
+    std::vector<PlateInput> inputs;
+    for (int i : group) inputs.push_back(input(i));
+    m_batches.push_back(std::make_unique<PlateBatch>(inputs, group.size() > 1 ? m_stack_axis : -1,
+                                                     m_case.transient, m_case.solver));
+    std::vector<TransientIntegrator::State> slab_states;
+    for (std::size_t s = 0; s < group.size(); ++s) {
+      Gpu& g = *m_gpus[group[s]];
+      g.batch = static_cast<int>(m_batches.size()) - 1;
+      g.slab = static_cast<int>(s);
+      if (!states.empty()) slab_states.push_back(states[group[s]]);
+      if (!std::isnan(g.power_W)) set_heat(g);
+    }
+    if (!states.empty()) m_batches.back()->set_states(slab_states);
+  }
+}
 
 const GpuFleet::Gpu& GpuFleet::owner(int i) const {
   const Gpu& g = *m_gpus[i];
@@ -157,12 +238,22 @@ int GpuFleet::thermal_solves() const {
 }
 
 double GpuFleet::junction_K(int i) const {
-  return owner(i).solver->material_max(temperature(i), m_junction_material);
+  const Gpu& o = owner(i);
+  if (o.batch >= 0) return m_batches[o.batch]->material_max(o.slab, m_junction_material);
+  return o.solver->material_max(o.T, m_junction_material);
 }
 
 double GpuFleet::hbm_K(int i) const {
   if (m_hbm_material < 0) return std::nan("");
-  return owner(i).solver->material_max(temperature(i), m_hbm_material);
+  const Gpu& o = owner(i);
+  if (o.batch >= 0) return m_batches[o.batch]->material_max(o.slab, m_hbm_material);
+  return o.solver->material_max(o.T, m_hbm_material);
+}
+
+void GpuFleet::set_heat(Gpu& g) {
+  const double to_hbm = m_hbm_material >= 0 ? g.hbm_fraction * g.power_W : 0.0;
+  if (g.batch >= 0) m_batches[g.batch]->set_power(g.slab, m_fixed, m_die, g.power_W - to_hbm, m_hbm, to_hbm);
+  else g.solver->set_source(m_fixed, m_die, g.power_W - to_hbm, m_hbm, to_hbm);
 }
 
 void GpuFleet::set_power(int i, double power_W, double hbm_fraction) {
@@ -176,16 +267,30 @@ void GpuFleet::set_power(int i, double power_W, double hbm_fraction) {
     detach(i);
   }
   g.power_W = power_W, g.hbm_fraction = hbm_fraction;
-  const double to_hbm = m_hbm_material >= 0 ? hbm_fraction * power_W : 0.0;
-  g.solver->set_source(m_fixed, m_die, power_W - to_hbm, m_hbm, to_hbm);
+  set_heat(g);
 }
 
 void GpuFleet::detach(int i) {
+  // Every GPU solved keeps its state; GPU i takes its leader's. Unstacked, only GPU i needs a
+  // new batch.
   Gpu& g = *m_gpus[i];
-  const Gpu& l = *m_gpus[g.leader];
+  if (m_stack_axis < 0) {
+    const TransientIntegrator::State state = save_state(i);
+    g.leader = -1;
+    const Feed& f = *m_feeds[g.feed];
+    m_batches.push_back(std::make_unique<PlateBatch>(
+        std::vector<PlateInput>{{&f.problem, f.flow.get(), f.coolant, f.flow ? &f.inflow : nullptr, &f.T0}},
+        -1, m_case.transient, m_case.solver));
+    g.batch = static_cast<int>(m_batches.size()) - 1;
+    g.slab = 0;
+    m_batches.back()->set_states({state});
+    return;
+  }
+  std::vector<TransientIntegrator::State> states(size());
+  for (int k = 0; k < size(); ++k)
+    if (m_gpus[k]->leader < 0 || k == i) states[k] = save_state(k);
   g.leader = -1;
-  g.integ->restore_state(l.integ->save_state());
-  if (g.flow) g.solver->update_advection(g.integ->temperature(), true);
+  build_batches(states);
 }
 
 AdvanceStats GpuFleet::advance(int i, double t_s) {
@@ -195,47 +300,49 @@ AdvanceStats GpuFleet::advance(int i, double t_s) {
     shared.linear_iterations = 0;
     return shared;
   }
-  AdvanceStats a;
-  const long long before = g.integ->linear_iterations();
-  g.integ->advance_to(t_s, [&](const StepInfo& s) {
-    const auto eb = g.solver->energy_balance(g.integ->temperature(), s.storage_W);
-    if (eb.has_heat()) a.max_relative_error = std::max(a.max_relative_error, eb.relative_error());
-    a.max_imbalance_W = std::max(a.max_imbalance_W, std::fabs(eb.imbalance_W()));
-    if (!s.solve.converged) {
-      ++a.short_steps;
-      if (a.short_steps == 1 || s.solve.relative_residual > a.worst_step.relative_residual)
-        a.worst_step = s.solve;
-    }
-    // The TVD correction of the advection follows the new temperatures.
-    if (g.flow) g.solver->update_advection(g.integ->temperature(), true);
-  });
-  a.linear_iterations = g.integ->linear_iterations() - before;
-  g.last = a;
-  return a;
+  PlateBatch& b = *m_batches[g.batch];
+  const bool already = t_s - b.time() <= 1e-12 * std::max(1.0, std::fabs(t_s));
+  g.last = b.advance_to(t_s);
+  if (already) g.last.linear_iterations = 0;  // another GPU of the batch advanced it
+  return g.last;
 }
 
 SolveStats GpuFleet::solve_steady(int i, ProgressSink& progress) {
   Gpu& g = *m_gpus[i];  // steady fleets share nothing: leaders are set for transients only
-  if (g.flow) {
-    g.cht = solve_steady_cht(case_cht_settings(g.variant), *g.flow, *g.solver, g.T, progress);
+  if (flow(i)) {
+    g.cht = solve_steady_cht(case_cht_settings(g.variant), *m_feeds[g.feed]->flow, *g.solver, g.T,
+                             progress);
     return g.cht.energy;
   }
   return g.solver->solve_steady(g.T, m_case.solver.tolerance, m_case.solver.max_iterations);
 }
 
-double GpuFleet::time(int i) const { return owner(i).integ ? owner(i).integ->time() : 0.0; }
-
-const Field<double>& GpuFleet::temperature(int i) const {
-  return owner(i).integ ? owner(i).integ->temperature() : owner(i).T;
+double GpuFleet::time(int i) const {
+  const Gpu& o = owner(i);
+  return o.batch >= 0 ? m_batches[o.batch]->time() : 0.0;
 }
 
-const ConductionSolver& GpuFleet::solver(int i) const { return *owner(i).solver; }
-const FlowSolver* GpuFleet::flow(int i) const { return owner(i).flow.get(); }
+const Field<double>& GpuFleet::temperature(int i) const {
+  const Gpu& o = owner(i);
+  if (o.batch < 0) return o.T;
+  const Gpu& g = *m_gpus[i];
+  g.T = m_batches[o.batch]->temperature(o.slab);
+  return g.T;
+}
+
+std::vector<double> GpuFleet::source(int i) const {
+  const Gpu& o = owner(i);
+  if (o.batch >= 0) return m_batches[o.batch]->source(o.slab);
+  return o.solver->source_field().to_host();
+}
+
+const FlowSolver* GpuFleet::flow(int i) const { return m_feeds[m_gpus[i]->feed]->flow.get(); }
 const Case& GpuFleet::variant(int i) const { return m_gpus[i]->variant; }
 const ChtResult& GpuFleet::flow_result(int i) const { return owner(i).cht; }
 
 TransientIntegrator::State GpuFleet::save_state(int i) const {
-  return owner(i).integ->save_state();
+  const Gpu& o = owner(i);
+  return m_batches[o.batch]->state(o.slab);
 }
 
 namespace {
@@ -245,12 +352,14 @@ bool same_state(const TransientIntegrator::State& a, const TransientIntegrator::
 }  // namespace
 
 void GpuFleet::restore_state(int i, const TransientIntegrator::State& s) {
+  if (m_restored.size() != m_gpus.size()) m_restored.assign(m_gpus.size(), {});
   Gpu& g = *m_gpus[i];
   // A twin stays a twin when its checkpointed state is its (already restored) leader's.
-  if (g.leader >= 0 && same_state(s, m_gpus[g.leader]->integ->save_state())) return;
-  g.leader = -1;
-  g.integ->restore_state(s);
-  if (g.flow) g.solver->update_advection(g.integ->temperature(), true);
+  if (!(g.leader >= 0 && same_state(s, m_restored[g.leader]))) g.leader = -1;
+  m_restored[i] = s;
+  if (i + 1 < size()) return;
+  build_batches(m_restored);
+  m_restored.clear();
 }
 
 }  // namespace kelvin

@@ -1,11 +1,13 @@
 #pragma once
 /// The thermal side of a GPU case: one 3-D model per GPU (the case's package and cold plate with
 /// that GPU's coolant feed), laid out for many identical plates: the geometry, the power shapes
-/// and each distinct flow field are built once and shared; per GPU there is only a temperature
-/// history and its operator. Power enters as q = q_fixed + P_die u_die + P_hbm u_hbm, where the
-/// u are the die source's shape (its power map) and the HBM cells' volume share, each carrying
-/// 1 W. T_j is the maximum over the junction material, T_hbm over the HBM material. In
-/// transients, GPUs with identical inputs are solved once (see set_power).
+/// and each distinct coolant feed (its problem and flow field) are built once and shared. Power
+/// enters as q = q_fixed + P_die u_die + P_hbm u_hbm, where the u are the die source's shape (its
+/// power map) and the HBM cells' volume share, each carrying 1 W. T_j is the maximum over the
+/// junction material, T_hbm over the HBM material. In transients, GPUs with identical inputs are
+/// solved once (see set_power), and the GPUs solved are stacked into one batched operator
+/// (PlateBatch) along the plates' line axis when its faces carry nothing; otherwise each is a
+/// batch of its own.
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "solver/physics/conduction.hpp"
 #include "solver/physics/flow.hpp"
 #include "solver/base/progress_sink.hpp"
+#include "solver/coupling/plate_batch.hpp"
 #include "solver/numerics/transient.hpp"
 
 namespace kelvin {
@@ -23,23 +26,13 @@ namespace kelvin {
 /// (on the cold plate, or on every inlet port), no gpus section.
 Case gpu_variant(const Case& c, const GpuInstance& gpu);
 
-/// What one GPU's advance over a control interval did.
-struct AdvanceStats {
-  /// Worst per-step energy-balance relative error over the steps with heat in (a GPU that has
-  /// shut down has none: its round-off terms over no heat would read about 1).
-  double max_relative_error = 0;
-  double max_imbalance_W = 0;        ///< worst |heat in - heat out| over every step, W
-  long long linear_iterations = 0;   ///< none for a GPU that shares its leader's solve
-  int short_steps = 0;               ///< steps whose linear solve stopped above its tolerance
-  SolveStats worst_step;             ///< the one of those with the highest relative residual
-};
-
 class GpuFleet {
  public:
   /// Builds every GPU's model and solves each distinct coolant flow once (steady at the initial
   /// temperature; GPU transients keep that flow field: the energy equation carries the
   /// coolant's heat, the velocities stay those of the start).
-  GpuFleet(const Case& c, ProgressSink& progress);
+  /// With batch false every GPU solved is a batch of its own (for comparisons).
+  GpuFleet(const Case& c, ProgressSink& progress, bool batch = true);
   ~GpuFleet();
 
   int size() const { return static_cast<int>(m_gpus.size()); }
@@ -69,33 +62,49 @@ class GpuFleet {
   }
   /// The thermal models solved now: GPUs that do not share another's solve.
   int thermal_solves() const;
+  /// The operators they are solved in: 1 when batched, else thermal_solves().
+  int batches() const { return static_cast<int>(m_batches.size()); }
+  /// The axis the plates are stacked along in a batch (-1: not stackable, or steady).
+  int batch_axis() const { return m_stack_axis; }
   /// Steady temperatures of GPU i at its current power (solve_steady_cht with flow: then
   /// flow_result(i) says how the coupling went). Returns the last energy solve's stats.
   SolveStats solve_steady(int i, ProgressSink& progress);
 
   double time(int i) const;
   const Field<double>& temperature(int i) const;
-  const ConductionSolver& solver(int i) const;
+  /// GPU i's volumetric heat, W/m^3 per cell of grid().
+  std::vector<double> source(int i) const;
   const FlowSolver* flow(int i) const;
   const Case& variant(int i) const;
   /// How GPU i's flow was solved: at the start (shared by the GPUs of one coolant feed), or by
   /// the last steady conjugate solve.
   const ChtResult& flow_result(int i) const;
 
+  /// GPU i's transient state. Restore every GPU's in order: the last one's applies them all.
   TransientIntegrator::State save_state(int i) const;
   void restore_state(int i, const TransientIntegrator::State& s);
 
  private:
+  struct Feed;
   struct Gpu;
   /// The GPU whose state GPU i has now: its leader while it shares the leader's solve.
   const Gpu& owner(int i) const;
   /// GPU i leaves its leader: a copy of the leader's state becomes its own.
   void detach(int i);
+  /// Batches for the GPUs solved now, from their states (none: their feeds' starts), with the
+  /// powers set so far.
+  void build_batches(const std::vector<TransientIntegrator::State>& states);
+  void set_heat(Gpu& g);
   const Case& m_case;
+  bool m_batch = true;
+  int m_stack_axis = -1;
   Grid m_grid;
   int m_junction_material = -1, m_hbm_material = -1;
   Field<double> m_fixed, m_die, m_hbm;  // W/m^3 shapes shared by every GPU
+  std::vector<std::unique_ptr<Feed>> m_feeds;
   std::vector<std::unique_ptr<Gpu>> m_gpus;
+  std::vector<std::unique_ptr<PlateBatch>> m_batches;
+  std::vector<TransientIntegrator::State> m_restored;  // per GPU, until the last is restored
 };
 
 }  // namespace kelvin

@@ -10,6 +10,13 @@
 
 namespace kelvin {
 
+/// How cells map from one level to the next: f cells per aggregate along each axis (2:
+/// coarsened, 1: kept), fs and cs cells per slab of a batch on the fine and the coarse level
+/// (the grid's extent along axes without slabs), so that no aggregate spans two slabs.
+struct Transfer {
+  int f[3], fs[3], cs[3];
+};
+
 struct Multigrid::Level {
   Stencil7 own;                 // coarse levels own their operator
   const Stencil7* A = nullptr;  // level 0 points at the caller's operator
@@ -19,6 +26,7 @@ struct Multigrid::Level {
   Field<double> r;
   Field<double> inv, cprime;    // Thomas factorisation of every line
   int n[3] = {0, 0, 0};
+  int s[3] = {0, 0, 0};         // cells per slab of a batch along each axis (n but along it)
   int f[3] = {1, 1, 1};         // cells per aggregate along each axis on the way to the next level
 };
 
@@ -33,17 +41,24 @@ KELVIN_HD inline long long offset(const FieldView<const double>& v, int a) {
   return a == 0 ? 1 : (a == 1 ? v.sy : v.sz);
 }
 
-/// Fine cells [lo, hi) aggregated into coarse cell (I, J, K): pairs along the axes coarsened
-/// on this level (f[d] = 2; a single cell at an odd end), one cell along the others.
-KELVIN_HD inline void aggregate_range(int I, int J, int K, int fn0, int fn1, int fn2, int f0,
-                                      int f1, int f2, int lo[3], int hi[3]) {
+
+/// Fine cells [lo, hi) aggregated into coarse cell (I, J, K): pairs along the coarsened axes (a
+/// single cell at a slab's odd end), one cell along the others. Along each axis, coarse cell C
+/// of slab b = C / cs covers fine cells from b fs + f (C - b cs).
+KELVIN_HD inline void aggregate_range(int I, int J, int K, const Transfer& t, int lo[3], int hi[3]) {
   const int c[3] = {I, J, K};
-  const int fn[3] = {fn0, fn1, fn2};
-  const int f[3] = {f0, f1, f2};
   for (int d = 0; d < 3; ++d) {
-    lo[d] = f[d] * c[d];
-    hi[d] = f[d] * c[d] + f[d] < fn[d] ? f[d] * c[d] + f[d] : fn[d];
+    const int b = c[d] / t.cs[d];
+    const int start = b * t.fs[d], end = start + t.fs[d];
+    lo[d] = start + t.f[d] * (c[d] - b * t.cs[d]);
+    hi[d] = lo[d] + t.f[d] < end ? lo[d] + t.f[d] : end;
   }
+}
+
+/// The coarse cell along axis d holding fine cell i.
+KELVIN_HD inline int coarse_of(int i, int d, const Transfer& t) {
+  const int b = i / t.fs[d];
+  return b * t.cs[d] + (i - b * t.fs[d]) / t.f[d];
 }
 
 /// Coupling field along axis a.
@@ -81,43 +96,55 @@ Multigrid::Multigrid(const Stencil7& A, MultigridOptions options) : m_A(A), m_op
 
 Multigrid::~Multigrid() = default;
 
-void Multigrid::build_levels() {
-  const auto a = m_A.view();
-  double total[3], boundary[3];
-  const FieldView<const double> b[3] = {m_A.bx.cview(), m_A.by.cview(), m_A.bz.cview()};
-  for (int d = 0; d < 3; ++d) {
-    const auto bd = b[d];
-    // symmetric coupling plus both advective extras
-    total[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+std::array<double, 3> axis_couplings(const Stencil7& A) {
+  const auto a = A.view();
+  std::array<double, 3> total{};
+  for (int d = 0; d < 3; ++d)  // symmetric coupling plus both advective extras
+    total[d] = reduce_sum(A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
       const long long p = a.ap.index(i, j, k);
       return upper(a, d, p) + lower(a, d, p) - coupling(a, d).data[p];
     });
-    boundary[d] = reduce_sum(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return bd(i, j, k); });
+  return total;
+}
+
+int strongest_axis(const Stencil7& A) {
+  const std::array<double, 3> total = axis_couplings(A);
+  double boundary[3];
+  const FieldView<const double> b[3] = {A.bx.cview(), A.by.cview(), A.bz.cview()};
+  for (int d = 0; d < 3; ++d) {
+    const auto bd = b[d];
+    boundary[d] = reduce_sum(A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return bd(i, j, k); });
   }
-  if (m_opt.line_axis >= 0 && m_opt.line_axis < 3) {
-    m_axis = m_opt.line_axis;
-  } else {
-    // The line axis is the one carrying the most conductance: lines then solve the stiff
-    // direction (thin layers, small cells) exactly. Between axes within 5 % of each other
-    // (isotropic grids), the one with the most boundary conductance wins: coarsening never
-    // merges cells along the line axis, so fixed-temperature faces normal to it keep their
-    // exact coupling on every level.
-    m_axis = 2;
-    for (int d = 1; d >= 0; --d) {
-      const bool stronger = total[d] > 1.05 * total[m_axis];
-      const bool tie = !stronger && total[d] * 1.05 >= total[m_axis];
-      if (stronger || (tie && boundary[d] > boundary[m_axis])) m_axis = d;
-    }
+  // The line axis is the one carrying the most conductance: lines then solve the stiff
+  // direction (thin layers, small cells) exactly. Between axes within 5 % of each other
+  // (isotropic grids), the one with the most boundary conductance wins: coarsening never
+  // merges cells along the line axis, so fixed-temperature faces normal to it keep their
+  // exact coupling on every level.
+  int axis = 2;
+  for (int d = 1; d >= 0; --d) {
+    const bool stronger = total[d] > 1.05 * total[axis];
+    const bool tie = !stronger && total[d] * 1.05 >= total[axis];
+    if (stronger || (tie && boundary[d] > boundary[axis])) axis = d;
   }
+  return axis;
+}
+
+void Multigrid::build_levels() {
+  const std::array<double, 3> total = axis_couplings(m_A);
+  m_axis = m_opt.line_axis >= 0 && m_opt.line_axis < 3 ? m_opt.line_axis : strongest_axis(m_A);
   m_levels.clear();
   int n[3] = {m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz()};
+  int slabs[3] = {1, 1, 1};  // a batch's slabs along its axis
+  if (m_opt.batch_axis >= 0) slabs[m_opt.batch_axis] = m_opt.batch_slabs;
+  int cells[3];  // per slab
+  for (int d = 0; d < 3; ++d) cells[d] = n[d] / slabs[d];
   // Coupling per cell along each axis, followed down the levels: aggregating f cells along
   // the other axes adds f couplings in parallel, coarsening along d scales them by gamma.
   double strength[3];
   for (int d = 0; d < 3; ++d) strength[d] = total[d] / (static_cast<double>(n[0]) * n[1] * n[2]);
   for (int l = 0; l < m_opt.max_levels; ++l) {
     auto lev = std::make_unique<Level>();
-    for (int d = 0; d < 3; ++d) lev->n[d] = n[d];
+    for (int d = 0; d < 3; ++d) lev->n[d] = n[d], lev->s[d] = cells[d];
     if (l == 0) {
       lev->A = &m_A;
     } else {
@@ -139,15 +166,16 @@ void Multigrid::build_levels() {
     // across the channel are aspect ratio^2 stronger than along it).
     double strongest = 0;
     for (int d = 0; d < 3; ++d)
-      if (d != m_axis && n[d] > 1) strongest = std::max(strongest, strength[d]);
+      if (d != m_axis && cells[d] > 1) strongest = std::max(strongest, strength[d]);
     bool coarsened = false;
     int f[3] = {1, 1, 1};
     for (int d = 0; d < 3; ++d)
-      if (d != m_axis && n[d] > 1 && strength[d] >= kStrongRatio * strongest) f[d] = 2;
+      if (d != m_axis && cells[d] > 1 && strength[d] >= kStrongRatio * strongest) f[d] = 2;
     for (int d = 0; d < 3; ++d) {
       lev->f[d] = f[d];
       if (f[d] == 2) {
-        n[d] = (n[d] + 1) / 2;
+        cells[d] = (cells[d] + 1) / 2;
+        n[d] = slabs[d] * cells[d];
         coarsened = true;
       }
     }
@@ -170,7 +198,7 @@ void Multigrid::rebuild() {
       // Aggregate the finer operator onto this level.
       const auto f = m_levels[l - 1]->A->view();
       const Level& fine = *m_levels[l - 1];
-      const int fn0 = fine.n[0], fn1 = fine.n[1], fn2 = fine.n[2];
+      const Transfer tr = transfer(l - 1);
       const int f0 = fine.f[0], f1 = fine.f[1], f2 = fine.f[2];
       const auto cax = lev.own.ax.view(), cay = lev.own.ay.view(), caz = lev.own.az.view();
       const auto cbx = lev.own.bx.view(), cby = lev.own.by.view(), cbz = lev.own.bz.view();
@@ -184,7 +212,7 @@ void Multigrid::rebuild() {
                                        adv ? lev.own.lo[2].view() : caz};
       parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
         int lo[3], hi[3];
-        aggregate_range(I, J, K, fn0, fn1, fn2, f0, f1, f2, lo, hi);
+        aggregate_range(I, J, K, tr, lo, hi);
         double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, usum[3] = {0, 0, 0}, lsum[3] = {0, 0, 0};
         double storage = 0;
         for (int k = lo[2]; k < hi[2]; ++k)
@@ -307,15 +335,14 @@ void Multigrid::vcycle(int l) {
   smooth(l, m_opt.pre_sweeps, false);
   residual(*lev.A, *lev.x, *lev.b, lev.r);
   Level& co = *m_levels[l + 1];
-  const int fn0 = lev.n[0], fn1 = lev.n[1], fn2 = lev.n[2];
-  const int f0 = lev.f[0], f1 = lev.f[1], f2 = lev.f[2];
+  const Transfer tr = transfer(l);
   {
     // b_c = R r: sum of the residual over each aggregate; x_c = 0
     const auto r = lev.r.cview();
     const auto bc = co.b_own.view(), xc = co.x_own.view();
     parallel_for(co.b_own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
       int lo[3], hi[3];
-      aggregate_range(I, J, K, fn0, fn1, fn2, f0, f1, f2, lo, hi);
+      aggregate_range(I, J, K, tr, lo, hi);
       double s = 0;
       for (int k = lo[2]; k < hi[2]; ++k)
         for (int j = lo[1]; j < hi[1]; ++j)
@@ -330,7 +357,7 @@ void Multigrid::vcycle(int l) {
     const auto xc = co.x_own.cview();
     const auto x = lev.x->view();
     parallel_for(lev.x->cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      x(i, j, k) += xc(i / f0, j / f1, k / f2);
+      x(i, j, k) += xc(coarse_of(i, 0, tr), coarse_of(j, 1, tr), coarse_of(k, 2, tr));
     });
   }
   smooth(l, m_opt.post_sweeps, true);
@@ -352,6 +379,14 @@ void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
 }
 
 const Stencil7& Multigrid::level_operator(int l) const { return *m_levels.at(l)->A; }
+
+Transfer Multigrid::transfer(int l) const {
+  const Level& fine = *m_levels[l];
+  const Level& coarse = *m_levels[l + 1];
+  Transfer t{};
+  for (int d = 0; d < 3; ++d) t.f[d] = fine.f[d], t.fs[d] = fine.s[d], t.cs[d] = coarse.s[d];
+  return t;
+}
 
 std::array<int, 3> Multigrid::coarsening(int l) const {
   const Level& lev = *m_levels.at(l);

@@ -25,7 +25,19 @@ struct MultigridOptions {
   int line_axis = -1;          // -1: choose the axis with the largest total coupling
   int max_levels = 40;
   int coarsest_sweeps = 4;     // when the coarsest level is not a single line
+  /// A batch of batch_slabs independent grids stacked along batch_axis (-1: none): coarse
+  /// cells never span two slabs.
+  int batch_axis = -1;
+  int batch_slabs = 1;
 };
+
+struct Transfer;
+
+/// Total coupling of A along each axis (symmetric plus advective parts, summed over cells).
+std::array<double, 3> axis_couplings(const Stencil7& A);
+/// The axis Multigrid solves by lines when line_axis is -1: the one carrying the most coupling
+/// (within 5 %, the one with the most boundary conductance).
+int strongest_axis(const Stencil7& A);
 
 /// A multigrid hierarchy built on an operator the caller owns (it must outlive this object).
 class Multigrid {
@@ -58,6 +70,8 @@ class Multigrid {
   void smooth(int l, int sweeps, bool reverse);
 
  private:
+  /// How cells map from level l to level l + 1.
+  Transfer transfer(int l) const;
   struct Level;
 
   const Stencil7& m_A;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
@@ -77,6 +78,13 @@ BoundaryView boundary_view(const std::array<Array<double>, 6>& rinv,
   return bv;
 }
 
+/// Whether cell u (a step along axis a from cell ref) is in the grid and, in a batch stacked
+/// along axis ba with sn cells per slab, in ref's slab.
+KELVIN_HD inline bool in_slab(const int u[3], const int ref[3], int a, const int n[3], int ba,
+                              int sn) {
+  return u[a] >= 0 && u[a] < n[a] && (a != ba || u[a] / sn == ref[a] / sn);
+}
+
 Box face_slab(const int n[3], int f) {
   Box b = make_box(n[0], n[1], n[2]);
   const int d = f / 2;
@@ -96,6 +104,14 @@ double EnergyBalance::relative_error() const {
 
 ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions mg)
     : m_n{p.grid.n(0), p.grid.n(1), p.grid.n(2)}, m_mg_options(mg) {
+  if (p.batch_axis >= 0) {
+    m_batch_axis = p.batch_axis;
+    m_slabs = p.batch_slabs;
+    m_slab_n = m_n[m_batch_axis] / m_slabs;
+    // Multigrid keeps every coarse cell inside one slab.
+    m_mg_options.batch_axis = m_batch_axis;
+    m_mg_options.batch_slabs = m_slabs;
+  }
   for (int d = 0; d < 3; ++d) {
     std::vector<double> w(m_n[d]);
     for (int i = 0; i < m_n[d]; ++i) w[i] = p.grid.width(d, i);
@@ -131,11 +147,11 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_source_W = sum_sources();
 }
 
-double ConductionSolver::sum_sources() const {
+double ConductionSolver::sum_sources(const Box* box) const {
   // sum of q''' V over the cells
   const GeomView g = geom_view(m_width, m_n);
   const auto q = m_q.cview();
-  return reduce_sum(m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+  return reduce_sum(box ? *box : m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     return q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
   });
 }
@@ -144,6 +160,21 @@ ConductionSolver::~ConductionSolver() = default;
 
 void ConductionSolver::set_source(const Field<double>& base, const Field<double>& u1, double c1,
                                   const Field<double>& u2, double c2) {
+  apply_source(m_q.cells(), 0, base, u1, c1, u2, c2);
+  m_source_W = sum_sources();
+}
+
+void ConductionSolver::set_slab_source(int slab, const Field<double>& base, const Field<double>& u1,
+                                       double c1, const Field<double>& u2, double c2) {
+  const Box box = slab_box(slab);
+  const double before = sum_sources(&box);
+  apply_source(box, box.lo[std::max(m_batch_axis, 0)], base, u1, c1, u2, c2);
+  m_source_W += sum_sources(&box) - before;
+}
+
+void ConductionSolver::apply_source(const Box& box, int offset, const Field<double>& base,
+                                    const Field<double>& u1, double c1, const Field<double>& u2,
+                                    double c2) {
   // q_new = base + c1 u1 + c2 u2;  b += (q_new - q) V;  q = q_new
   const GeomView g = geom_view(m_width, m_n);
   const auto q0 = base.cview(), a = u1.cview(), bb = u2.cview();
@@ -151,14 +182,24 @@ void ConductionSolver::set_source(const Field<double>& base, const Field<double>
   const auto b = m_b.view();
   const bool has_base = m_b_base.cell_count() > 0;
   const auto bbase = has_base ? m_b_base.view() : m_b.view();
-  parallel_for(m_q.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const double qn = q0(i, j, k) + c1 * a(i, j, k) + c2 * bb(i, j, k);
+  const int ax = std::max(m_batch_axis, 0);
+  parallel_for(box, KELVIN_LAMBDA(int i, int j, int k) {
+    int l[3] = {i, j, k};  // the cell in the source fields
+    l[ax] -= offset;
+    const double qn = q0(l[0], l[1], l[2]) + c1 * a(l[0], l[1], l[2]) + c2 * bb(l[0], l[1], l[2]);
     const double db = (qn - q(i, j, k)) * g.w[0][i] * g.w[1][j] * g.w[2][k];
     b(i, j, k) += db;
     if (has_base) bbase(i, j, k) += db;
     q(i, j, k) = qn;
   });
-  m_source_W = sum_sources();
+}
+
+Box ConductionSolver::slab_box(int slab) const {
+  Box b = m_q.cells();
+  if (m_batch_axis < 0 || slab < 0) return b;
+  b.lo[m_batch_axis] = slab * m_slab_n;
+  b.hi[m_batch_axis] = (slab + 1) * m_slab_n;
+  return b;
 }
 
 Field<double> ConductionSolver::make_field(double value) const {
@@ -175,13 +216,15 @@ void ConductionSolver::assemble() {
   const int nm = m_nmat;
   const auto mat = m_mat.cview();
   const FieldView<double> a[3] = {m_steady.ax.view(), m_steady.ay.view(), m_steady.az.view()};
-  // Face couplings  a_d = A / (w_P / 2k_P + w_N / 2k_N + R_contact): conductances in series.
+  const int ba = m_batch_axis, sn = m_slab_n;
+  // Face couplings  a_d = A / (w_P / 2k_P + w_N / 2k_N + R_contact): conductances in series;
+  // none between the slabs of a batch.
   parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     const int c[3] = {i, j, k};
     const int m = mat(i, j, k);
     for (int d = 0; d < 3; ++d) {
       double val = 0;
-      if (c[d] + 1 < g.n[d]) {
+      if (c[d] + 1 < g.n[d] && (d != ba || (c[d] + 1) % sn != 0)) {
         const int mn = mat(i + (d == 0), j + (d == 1), k + (d == 2));
         int t1, t2;
         tangential(d, t1, t2);
@@ -351,10 +394,10 @@ MaterialStats ConductionSolver::material_stats(const Field<double>& T, int m) co
   return s;
 }
 
-double ConductionSolver::material_max(const Field<double>& T, int m) const {
+double ConductionSolver::material_max(const Field<double>& T, int m, int slab) const {
   const auto mat = m_mat.cview();
   const auto t = T.cview();
-  return reduce_max(T.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+  return reduce_max(slab_box(slab), KELVIN_LAMBDA(int i, int j, int k) {
     return mat(i, j, k) == m ? t(i, j, k) : -1e300;
   });
 }
@@ -424,8 +467,17 @@ KELVIN_HD inline void step(const int c[3], int a, int s, int o[3]) {
 void ConductionSolver::set_advection(const std::array<const Field<double>*, 3>& mass_flux,
                                      const CoolantProperties& coolant,
                                      const std::array<std::vector<double>, 6>& inflow_temperature_K) {
+  set_advection(mass_flux, std::vector<CoolantProperties>(m_slabs, coolant), inflow_temperature_K);
+}
+
+void ConductionSolver::set_advection(const std::array<const Field<double>*, 3>& mass_flux,
+                                     const std::vector<CoolantProperties>& coolants,
+                                     const std::array<std::vector<double>, 6>& inflow_temperature_K) {
+  if (coolants.size() != static_cast<std::size_t>(m_slabs))
+    throw std::invalid_argument("set_advection: one coolant per slab of the batch");
   m_mflux = mass_flux;
-  m_coolant = coolant;
+  m_coolants = coolants;
+  m_cool = Array<CoolantProperties>(coolants);
   for (int f = 0; f < 6; ++f) {
     const int d = f / 2;
     int t1, t2;
@@ -446,7 +498,8 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
   // With the same mass fluxes and a constant cp the couplings are those of the last update:
   // only the right-hand side (inflow terms, TVD correction) follows T.
   bool constant_cp = true;
-  for (int i = 1; i < kCoolantTerms; ++i) constant_cp = constant_cp && m_coolant.cp_coeffs[i] == 0;
+  for (const auto& c : m_coolants)
+    for (int i = 1; i < kCoolantTerms; ++i) constant_cp = constant_cp && c.cp_coeffs[i] == 0;
   const bool write_op = !(flow_unchanged && constant_cp && m_adv_built);
   if (write_op) {
     assemble();  // diffusion, sources and boundary terms afresh
@@ -457,7 +510,7 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
   } else {
     copy(m_b_base, m_b);
   }
-  const CoolantProperties cool = m_coolant;
+  const CoolantProperties* cools = m_cool.data();  // one per slab
   const FieldView<const double> mf[3] = {m_mflux[0]->cview(), m_mflux[1]->cview(), m_mflux[2]->cview()};
   const double* tin[6];
   for (int f = 0; f < 6; ++f) tin[f] = m_tin[f].data();
@@ -473,10 +526,12 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
   const FieldView<double> up[3] = {m_steady.up[0].view(), m_steady.up[1].view(), m_steady.up[2].view()};
   const FieldView<double> lo[3] = {m_steady.lo[0].view(), m_steady.lo[1].view(), m_steady.lo[2].view()};
   const int n0 = m_n[0], n1 = m_n[1], n2 = m_n[2];
+  const int ba = m_batch_axis, sn = m_slab_n;
   parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     const int c[3] = {i, j, k};
     const int n[3] = {n0, n1, n2};
     const double* ti[6] = {tin0, tin1, tin2, tin3, tin4, tin5};
+    const CoolantProperties& cool = cools[ba < 0 ? 0 : c[ba] / sn];
     const double Tp = t(i, j, k);
     double diag = 0, rhs = 0;
     for (int a = 0; a < 3; ++a) {
@@ -520,11 +575,11 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
         double phi = 0;
         if (inflow > 0) {  // U = N, D = P, UU = N + dir e_a
           step(nb, a, dir, uu);
-          if (uu[a] >= 0 && uu[a] < n[a]) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tn, Tp);
+          if (in_slab(uu, nb, a, n, ba, sn)) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tn, Tp);
           rhs += C * phi * (Tp - Tn);
         } else if (inflow < 0) {  // U = P, D = N, UU = P - dir e_a
           step(c, a, -dir, uu);
-          if (uu[a] >= 0 && uu[a] < n[a]) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tp, Tn);
+          if (in_slab(uu, c, a, n, ba, sn)) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tp, Tn);
           rhs -= C * phi * (Tn - Tp);
         }
       }
@@ -535,7 +590,8 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
 }
 
 double ConductionSolver::advected_heat(const Field<double>& T) const {
-  const CoolantProperties cool = m_coolant;
+  const CoolantProperties* cools = m_cool.data();  // one per slab
+  const int ba = m_batch_axis, sn = m_slab_n;
   const auto t = T.cview();
   double total = 0;
   for (int f = 0; f < 6; ++f) {
@@ -556,7 +612,7 @@ double ConductionSolver::advected_heat(const Field<double>& T) const {
       // anywhere but an inlet (backflow at an outlet) enters at the cell's temperature
       const double Tin = tin[c[t1] + n[t1] * c[t2]];
       const double Tf = out > 0 || !(Tin > 0) ? Tp : Tin;
-      return out * secant_cp(cool, 273.15, Tf) * (Tf - 273.15);
+      return out * secant_cp(cools[ba < 0 ? 0 : c[ba] / sn], 273.15, Tf) * (Tf - 273.15);
     });
   }
   return total;

@@ -33,6 +33,10 @@ struct ConductionProblem {
   std::vector<double> contact_K_m2_W;                    // nm x nm table, 0 = perfect contact
   std::vector<double> source_W_m3;                       // per cell, i fastest
   std::array<FaceBoundary, 6> faces;
+  /// A batch: batch_slabs identical grids stacked along batch_axis (stack_problems), each
+  /// n / batch_slabs cells long along it. No heat crosses from one slab to the next.
+  int batch_axis = -1;
+  int batch_slabs = 1;
 };
 
 /// Heat flows of one solution, W.
@@ -95,14 +99,22 @@ class ConductionSolver final : public ImplicitSystem {
   /// the HBM's 1 W shapes times their powers). Only the right-hand side changes, by (q - q_old) V.
   void set_source(const Field<double>& base, const Field<double>& u1, double c1,
                   const Field<double>& u2, double c2);
+  /// set_source for slab `slab` of a batch alone, from fields of one slab's size.
+  void set_slab_source(int slab, const Field<double>& base, const Field<double>& u1, double c1,
+                       const Field<double>& u2, double c2);
   /// Heat flows of the solution T; storage_W is storage_rate() for transients, else 0.
   EnergyBalance energy_balance(const Field<double>& T, double storage_W = 0) const;
   /// Total stored energy relative to 0 K, sum of rho cp V T, J.
   double stored_energy(const Field<double>& T) const;
   /// Min, max and volume-weighted mean of T over the cells of material m.
   MaterialStats material_stats(const Field<double>& T, int m) const;
-  /// Max of T over the cells of material m (one reduction; -1e300 if m has no cells).
-  double material_max(const Field<double>& T, int m) const;
+  /// Max of T over the cells of material m (one reduction; -1e300 if m has no cells); of
+  /// slab `slab` alone when given.
+  double material_max(const Field<double>& T, int m, int slab = -1) const;
+  /// Cells of slab `slab` of a batch (the whole grid without one).
+  Box slab_box(int slab) const;
+  int batch_axis() const { return m_batch_axis; }
+  int batch_slabs() const { return m_slabs; }
   /// The value of one cell, copied to the host.
   static double cell_value(const Field<double>& T, int i, int j, int k);
 
@@ -112,6 +124,10 @@ class ConductionSolver final : public ImplicitSystem {
   /// coolant entering there (read only where the mass flux enters).
   void set_advection(const std::array<const Field<double>*, 3>& mass_flux,
                      const CoolantProperties& coolant,
+                     const std::array<std::vector<double>, 6>& inflow_temperature_K);
+  /// set_advection with one coolant per slab of a batch (their inlet properties may differ).
+  void set_advection(const std::array<const Field<double>*, 3>& mass_flux,
+                     const std::vector<CoolantProperties>& coolants,
                      const std::array<std::vector<double>, 6>& inflow_temperature_K);
   bool advective() const { return m_adv; }
   /// Rebuilds the operator around the current temperature T: diffusion, implicit upwind
@@ -135,11 +151,15 @@ class ConductionSolver final : public ImplicitSystem {
   /// lambdas cannot be defined in private member functions.
   void assemble();
   /// Total volumetric heat, W (not in the constructor: nvcc's extended lambdas cannot be
-  /// defined in constructors).
-  double sum_sources() const;
+  /// defined in constructors), over `box` when given.
+  double sum_sources(const Box* box = nullptr) const;
+  /// q = base + c1 u1 + c2 u2 over box, the fields read at cell - offset along the batch axis.
+  void apply_source(const Box& box, int offset, const Field<double>& base, const Field<double>& u1,
+                    double c1, const Field<double>& u2, double c2);
 
  private:
   int m_n[3];
+  int m_batch_axis = -1, m_slabs = 1, m_slab_n = 0;  // m_slab_n: cells per slab along the axis
   MultigridOptions m_mg_options;
   std::array<Array<double>, 3> m_width;      // cell widths per axis
   std::array<Array<double>, 6> m_rinv, m_tb, m_qb;
@@ -163,7 +183,8 @@ class ConductionSolver final : public ImplicitSystem {
   bool m_adv_built = false;  // update_advection() has built the couplings for the current flow
   Field<double> m_b_base;    // m_b before the advective terms (set by the last full update)
   std::array<const Field<double>*, 3> m_mflux{nullptr, nullptr, nullptr};
-  CoolantProperties m_coolant{};
+  std::vector<CoolantProperties> m_coolants;  // one per slab
+  Array<CoolantProperties> m_cool;
   std::array<Array<double>, 6> m_tin;
   BicgstabWorkspace m_bicg;
 
