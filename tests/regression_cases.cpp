@@ -203,6 +203,22 @@ TEST(Cases, H100ColdPlateCiConservesAndRespondsToFlow) {
   EXPECT_NEAR(s["flow_rate_m3_s"].get<double>(), 1.0e-3 / 60, 1e-12);
   EXPECT_GT(s["channel_flow"]["min_fraction"].get<double>(), 0.5);
   EXPECT_LT(s["channel_flow"]["max_fraction"].get<double>(), 1.5);
+  // Reynolds numbers: laminar everywhere, no warning; the busiest channel's is the largest
+  // channel flow of channel_flow through the channel's cross-section.
+  const json re = s["reynolds"];
+  EXPECT_EQ(re["regime"], "laminar") << re.dump();
+  EXPECT_TRUE(re["warnings"].empty()) << re.dump();
+  ASSERT_EQ(re["regions"].size(), 5u) << re.dump();  // two ports, two plenums, the channels
+  const json ch = re["regions"][4];
+  EXPECT_EQ(ch["kind"], "channel");
+  const double q_max = s["channel_flow"]["max_fraction"].get<double>() *
+                       s["channel_flow"]["mean_kg_s"].get<double>();
+  EXPECT_NEAR(ch["mass_flow_kg_s"].get<double>(), q_max, 1e-12 * q_max);
+  EXPECT_NEAR(ch["reynolds"].get<double>(),
+              q_max / ch["area_m2"].get<double>() * ch["hydraulic_diameter_m"].get<double>() /
+                  re["viscosity_Pa_s"].get<double>(),
+              1e-9 * ch["reynolds"].get<double>());
+  EXPECT_GT(ch["reynolds"].get<double>(), 50);
   const double dp1 = s["pressure_drop_Pa"].get<double>();
   const double r1 = s["thermal_resistance_K_per_W"]["junction_to_inlet"].get<double>();
   EXPECT_GT(dp1, 0);

@@ -70,6 +70,13 @@ TEST(GpuCases, Training45CiThrottlesAtTheSlowestGpusPaceAnd30CiLosesLess) {
   const json s = read_json(out / "summary.json");
   ASSERT_EQ(s["gpus"].size(), 8u);
   EXPECT_LT(s["transient"]["max_step_energy_relative_error"].get<double>(), 1e-6);
+  // One Reynolds report per coolant feed (gpu0-6 and gpu7), laminar: the warm feed's thinner
+  // coolant gives the larger Re.
+  ASSERT_EQ(s["reynolds"].size(), 2u) << s["reynolds"].dump();
+  EXPECT_EQ(s["reynolds"][0]["gpus"].size(), 7u);
+  EXPECT_EQ(s["reynolds"][1]["gpus"][0], "gpu7");
+  for (const auto& r : s["reynolds"]) EXPECT_EQ(r["regime"], "laminar") << r.dump();
+  EXPECT_GT(s["reynolds"][1]["largest"].get<double>(), s["reynolds"][0]["largest"].get<double>());
   const auto& g0 = s["gpus"][0];
   const auto& g7 = s["gpus"][7];
   EXPECT_NEAR(g7["inlet_temperature_K"].get<double>() - g0["inlet_temperature_K"].get<double>(), 5.0, 1e-9);

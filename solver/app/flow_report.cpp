@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "solver/app/reynolds.hpp"
 #include "solver/coupling/problem_setup.hpp"
 
 namespace kelvin {
@@ -141,6 +142,9 @@ json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
     ports.push_back(j);
   }
   s["ports"] = ports;
+  // The laminar model's limits: Re per port, plenum and channel, the viscosity at the hottest
+  // mixed-mean coolant temperature (the outlet's: the largest Re).
+  s["reynolds"] = reynolds_report(c, g, m, std::max(in.temperature(), out.temperature())).to_json();
   s["mass_balance"] = {
       {"inflow_kg_s", in.mass_kg_s},
       {"outflow_kg_s", out.mass_kg_s},

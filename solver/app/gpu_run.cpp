@@ -14,6 +14,7 @@
 #include "solver/io/atomic_file.hpp"
 #include "solver/case/case_parser.hpp"
 #include "solver/io/checkpoint.hpp"
+#include "solver/app/reynolds.hpp"
 #include "solver/coupling/gpu_fleet.hpp"
 #include "solver/power/gpu_model.hpp"
 #include "solver/io/hdf5.hpp"
@@ -406,6 +407,35 @@ void startup_flows(const Case& c, const GpuFleet& fleet, ConvergenceLog& log,
   }
 }
 
+/// Reynolds numbers of every coolant feed's flow (reynolds.hpp), one entry per feed naming its
+/// GPUs, the viscosity at the feed's inlet temperature (the flows are solved at the start's
+/// temperatures); warnings past the laminar limit, once, into warnings.
+json feed_reynolds(const Case& c, const GpuFleet& fleet, std::vector<std::string>& warnings) {
+  json out = json::array();
+  std::vector<const FlowSolver*> seen;
+  for (int i = 0; i < fleet.size(); ++i) {
+    const FlowSolver* f = fleet.flow(i);
+    if (!f || std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
+    seen.push_back(f);
+    json names = json::array();
+    for (int k = 0; k < fleet.size(); ++k)
+      if (fleet.flow(k) == f) names.push_back(c.gpus->instances[k].name);
+    std::array<std::vector<double>, 3> m;
+    for (int d = 0; d < 3; ++d) m[d] = f->mass_flux(d).to_host();
+    const std::string who = names.size() > 1 ? fmt::format("{} (and {} GPUs of its feed): ",
+                                                           c.gpus->instances[i].name, names.size() - 1)
+                                             : c.gpus->instances[i].name + ": ";
+    const ReynoldsReport r = reynolds_report(fleet.variant(i), fleet.grid(), m,
+                                             flow_inlet_K(fleet.variant(i)), who);
+    json j = r.to_json();
+    j["gpus"] = names;
+    out.push_back(j);
+    for (const auto& w : r.warnings)
+      if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+  }
+  return out;
+}
+
 /// Steady operating points: per GPU the fixed point of leakage and junction temperature at the
 /// constant workload's activity, each thermal evaluation a steady 3-D solve (conjugate with
 /// flow), through steady_operating_point (power cap, SW thermal limit, runaway, shutdown).
@@ -491,10 +521,12 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
                       {"gpus", gpus},
                       {"max_temperature_K", max_T}});
   if (!log.empty()) summary["not_converged"] = log.to_json();
+  std::vector<std::string> warnings;
   for (int i = 0; i < fleet.size(); ++i)
     for (const auto& w : fleet.flow_result(i).warnings)
-      if (std::find(summary["warnings"].begin(), summary["warnings"].end(), w) == summary["warnings"].end())
-        summary["warnings"].push_back(w);
+      if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+  if (c.has_flow()) summary["reynolds"] = feed_reynolds(c, fleet, warnings);
+  for (const auto& w : warnings) summary["warnings"].push_back(w);
   write_gpu_fields(dir, c, fleet);
   RunState none;
   write_results_h5(dir, c, fleet, {"time_s"}, none, gpus);
@@ -524,6 +556,10 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   ConvergenceLog log;
   std::vector<std::string> flow_warnings;
   startup_flows(c, fleet, log, flow_warnings);
+  const std::size_t before = flow_warnings.size();
+  const json reynolds = c.has_flow() ? feed_reynolds(c, fleet, flow_warnings) : json();
+  for (std::size_t w = before; w < flow_warnings.size(); ++w)
+    progress.log("kelvin: warning: " + flow_warnings[w]);
   progress.log(fmt::format("kelvin: case \"{}\": {} x {} on {} cells each, {} workload", c.name, n,
                            model.name, fleet.cells_per_gpu(), c.workload.type));
   const WorkloadSpec spec = case_workload(c, model);
@@ -588,6 +624,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   }
   summary["converged"] = log.empty();
   if (!log.empty()) summary["not_converged"] = log.to_json();
+  if (c.has_flow()) summary["reynolds"] = reynolds;
   for (const auto& w : flow_warnings) summary["warnings"].push_back(w);
   summary["gpus"] = json::array();
   double max_T = 0;

@@ -436,6 +436,10 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
                        {"last_temperature_change_K", cht.last_change_K},
                        {"warnings", cht.warnings}};
     for (const auto& w : cht.warnings) summary["warnings"].push_back(w);
+    for (const auto& w : summary["reynolds"]["warnings"]) {
+      progress.log("kelvin: warning: " + w.get<std::string>());
+      summary["warnings"].push_back(w);
+    }
   }
 
   // results.h5: grid, fields, time series, the resolved case.

@@ -11,11 +11,6 @@ namespace {
 
 bool inside(double x, double lo, double hi) { return x >= lo && x <= hi; }
 
-/// Whether face cell (a, b) (tangential axes t1, t2) lies in an optional region of its face.
-bool in_region(const Grid& g, int t1, int t2, int a, int b, bool has_region,
-               const std::array<double, 2>& lo, const std::array<double, 2>& hi) {
-  return !has_region || (inside(g.center(t1, a), lo[0], hi[0]) && inside(g.center(t2, b), lo[1], hi[1]));
-}
 
 /// Relative power-map weight at (x, y) over the source's xy extent (1 without a map).
 double map_weight(const HeatSource& s, double x, double y) {
@@ -243,26 +238,13 @@ CoolantProperties case_coolant(const Case& c) {
 
 namespace {
 
-/// Calls fn(face cell index, tangential indices a, b) for every face cell of port p whose
-/// adjacent cell is coolant.
-template <class Fn>
-void for_port_cells(const FlowPort& p, const Grid& g, int coolant, Fn fn) {
-  const int f = static_cast<int>(p.face), d = f / 2;
-  const int t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
-  const int layer = f % 2 == 0 ? 0 : g.n(d) - 1;
-  for (int b = 0; b < g.n(t2); ++b)
-    for (int a = 0; a < g.n(t1); ++a) {
-      if (!in_region(g, t1, t2, a, b, p.has_region, p.region_min_m, p.region_max_m)) continue;
-      int c[3];
-      c[d] = layer;
-      c[t1] = a;
-      c[t2] = b;
-      if (g.material(c[0], c[1], c[2]) != coolant) continue;
-      fn(static_cast<std::size_t>(a) + static_cast<std::size_t>(g.n(t1)) * b, a, b);
-    }
-}
-
 }  // namespace
+
+/// Whether face cell (a, b) (tangential axes t1, t2) lies in an optional region of its face.
+bool in_region(const Grid& g, int t1, int t2, int a, int b, bool has_region,
+               const std::array<double, 2>& lo, const std::array<double, 2>& hi) {
+  return !has_region || (inside(g.center(t1, a), lo[0], hi[0]) && inside(g.center(t2, b), lo[1], hi[1]));
+}
 
 FlowProblem make_flow_problem(const Case& c, const Grid& g) {
   FlowProblem p;
