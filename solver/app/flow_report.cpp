@@ -51,6 +51,8 @@ void boundary_mix(const Grid& g, const std::array<std::vector<double>, 3>& m,
   }
 }
 
+}  // namespace
+
 /// Flow through every channel of the cold plate across the x-face at fraction `at` of the fin
 /// length (|mass flux| summed over the channel's coolant faces), kg/s.
 std::vector<double> channel_flows(const Grid& g, const ColdPlateLayout& l,
@@ -72,7 +74,6 @@ std::vector<double> channel_flows(const Grid& g, const ColdPlateLayout& l,
   return q;
 }
 
-}  // namespace
 
 json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
                   const std::vector<double>& T, const json& materials, const json& probes,

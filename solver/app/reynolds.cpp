@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "solver/app/flow_report.hpp"
 #include "solver/coupling/problem_setup.hpp"
 
 namespace kelvin {
@@ -76,31 +77,19 @@ ReynoldsRegion plenum_region(const ColdPlateBox& box, const Grid& g,
 }
 
 /// The busiest channel between the fins (pins: between pin rows), its flow across the x-face
-/// at mid-length.
+/// at mid-length; with a centre inlet the halves flow apart: the larger of the two at
+/// mid-half.
 ReynoldsRegion channel_region(const ColdPlateLayout& l, const Grid& g,
                               const std::vector<double>& mx) {
-  const double x = 0.5 * (l.fin_x_m[0] + l.fin_x_m[1]);
-  const auto& xf = g.faces(0);
-  const int i = std::min(static_cast<int>(std::lower_bound(xf.begin(), xf.end(), x) - xf.begin()),
-                         g.n(0));
-  double best = -1;
-  std::size_t which = 0;
-  for (std::size_t ch = 0; ch < l.channel_y_m.size(); ++ch) {
-    double q = 0;
-    for (int k = 0; k < g.n(2); ++k) {
-      const double z = g.center(2, k);
-      if (z < l.fin_z_m[0] || z > l.fin_z_m[1]) continue;
-      for (int j = 0; j < g.n(1); ++j) {
-        const double y = g.center(1, j);
-        if (y < l.channel_y_m[ch][0] || y > l.channel_y_m[ch][1]) continue;
-        q += std::fabs(mx[face_at(g, 0, i, j, k)]);
-      }
-    }
-    if (q > best) best = q, which = ch;
+  std::vector<double> q = channel_flows(g, l, mx, 0.5);
+  if (l.ports.size() > 2) {
+    const auto a = channel_flows(g, l, mx, 0.25), b = channel_flows(g, l, mx, 0.75);
+    for (std::size_t i = 0; i < q.size(); ++i) q[i] = std::max(a[i], b[i]);
   }
-  const double w = l.channel_y_m.empty() ? 0 : l.channel_y_m[which][1] - l.channel_y_m[which][0];
-  return rectangle(fmt::format("channel {} of {}", which + 1, l.channel_y_m.size()), "channel",
-                   std::max(best, 0.0), w, l.fin_z_m[1] - l.fin_z_m[0]);
+  const std::size_t which = std::max_element(q.begin(), q.end()) - q.begin();
+  const double w = l.channel_y_m[which][1] - l.channel_y_m[which][0];
+  return rectangle(fmt::format("channel {} of {}", which + 1, q.size()), "channel", q[which], w,
+                   l.fin_z_m[1] - l.fin_z_m[0]);
 }
 
 }  // namespace
