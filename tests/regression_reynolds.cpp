@@ -60,3 +60,31 @@ TEST(Reynolds, PortsPastTheLaminarLimitAreNamedInAWarning) {
   }
   EXPECT_EQ(named, 2);
 }
+
+// A centre inlet splits the plate's flow into two halves flowing apart: the busiest channel is
+// measured in a half (at mid-half, not at the inlet, where the x-flux is nil) and carries about
+// half the end-to-end plate's channel flow; three ports and both plenums are reported.
+TEST(Reynolds, CentreInletChannelsCarryHalfTheFlow) {
+  std::string text = kelvin_test::read_text(kelvin_test::case_path("h100-coldplate-ci"));
+  const std::string from = "layout: end_to_end";
+  ASSERT_NE(text.find(from), std::string::npos);
+  const fs::path file = fs::temp_directory_path() / "kelvin-reynolds-end.yaml";
+  std::ofstream(file) << text;
+  const json end = kelvin_test::read_json(
+      kelvin_test::run_case_file(file.string(), "reynolds-end") / "summary.json")["reynolds"];
+  text.replace(text.find(from), from.size(), "layout: center_inlet");
+  const fs::path file2 = fs::temp_directory_path() / "kelvin-reynolds-centre.yaml";
+  std::ofstream(file2) << text;
+  const json centre = kelvin_test::read_json(
+      kelvin_test::run_case_file(file2.string(), "reynolds-centre") / "summary.json")["reynolds"];
+  ASSERT_EQ(end["regions"].size(), 5u) << end.dump();
+  ASSERT_EQ(centre["regions"].size(), 6u) << centre.dump();  // inlet, two outlets, 2 plenums, channel
+  const json& a = end["regions"][4];
+  const json& b = centre["regions"][5];
+  ASSERT_EQ(b["kind"], "channel");
+  const double ratio = b["mass_flow_kg_s"].get<double>() / a["mass_flow_kg_s"].get<double>();
+  RecordProperty("channel_flow_ratio", std::to_string(ratio));
+  EXPECT_GT(ratio, 0.35);
+  EXPECT_LT(ratio, 0.65);
+  EXPECT_EQ(centre["regime"], "laminar");
+}
