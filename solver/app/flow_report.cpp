@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "solver/app/channel_flows.hpp"
 #include "solver/app/reynolds.hpp"
 #include "solver/coupling/problem_setup.hpp"
 
@@ -13,11 +14,6 @@ using json = nlohmann::json;
 
 namespace {
 
-/// Index of face (i, j, k) normal to d in a face array of dims n + e_d.
-std::size_t face_index(const Grid& g, int d, int i, int j, int k) {
-  const std::size_t fn0 = g.n(0) + (d == 0), fn1 = g.n(1) + (d == 1);
-  return i + fn0 * (j + fn1 * static_cast<std::size_t>(k));
-}
 
 /// Mixed-mean temperature and mass rate over the boundary faces where coolant leaves
 /// (outflow > 0) or enters (outflow < 0), weighted by m cp(T).
@@ -38,7 +34,7 @@ void boundary_mix(const Grid& g, const std::array<std::vector<double>, 3>& m,
         c[d] = layer, fc[d] = flayer;
         c[t1] = fc[t1] = a;
         c[t2] = fc[t2] = b;
-        const double flux = (f % 2 == 0 ? -1.0 : 1.0) * m[d][face_index(g, d, fc[0], fc[1], fc[2])];
+        const double flux = (f % 2 == 0 ? -1.0 : 1.0) * m[d][face_flux_index(g, d, fc[0], fc[1], fc[2])];
         const double Tin = t_in[f][a + static_cast<std::size_t>(g.n(t1)) * b];
         if (flux < 0 && Tin > 0) {  // an inlet face
           const double w = -flux * cool.specific_heat(Tin);
@@ -52,28 +48,6 @@ void boundary_mix(const Grid& g, const std::array<std::vector<double>, 3>& m,
 }
 
 }  // namespace
-
-/// Flow through every channel of the cold plate across the x-face at fraction `at` of the fin
-/// length (|mass flux| summed over the channel's coolant faces), kg/s.
-std::vector<double> channel_flows(const Grid& g, const ColdPlateLayout& l,
-                                  const std::vector<double>& mx, double at) {
-  const double x = l.fin_x_m[0] + at * (l.fin_x_m[1] - l.fin_x_m[0]);
-  const auto& xf = g.faces(0);
-  const int i = static_cast<int>(std::lower_bound(xf.begin(), xf.end(), x) - xf.begin());
-  std::vector<double> q(l.channel_y_m.size(), 0.0);
-  for (std::size_t ch = 0; ch < q.size(); ++ch)
-    for (int k = 0; k < g.n(2); ++k) {
-      const double z = g.center(2, k);
-      if (z < l.fin_z_m[0] || z > l.fin_z_m[1]) continue;
-      for (int j = 0; j < g.n(1); ++j) {
-        const double y = g.center(1, j);
-        if (y < l.channel_y_m[ch][0] || y > l.channel_y_m[ch][1]) continue;
-        q[ch] += std::fabs(mx[face_index(g, 0, std::min(i, g.n(0)), j, k)]);
-      }
-    }
-  return q;
-}
-
 
 json flow_summary(const Case& c, const Grid& g, const FlowSolver& flow,
                   const std::vector<double>& T, const json& materials, const json& probes,

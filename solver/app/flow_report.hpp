@@ -11,11 +11,6 @@
 
 namespace kelvin {
 
-/// Flow through every channel of cold plate l across the x-face at fraction `at` of the fin
-/// length (|mass flux| summed over the channel's coolant faces, mx the x-face fluxes), kg/s.
-std::vector<double> channel_flows(const Grid& g, const ColdPlateLayout& l,
-                                  const std::vector<double>& mx, double at);
-
 /// summary.json figures of a run with flow: pressure_drop_Pa, flow_rate_m3_s,
 /// inlet/outlet_temperature_K (mixed-mean), thermal_resistance_K_per_W, channel_flow, and a
 /// "flow" block (residuals, mass balance). materials and probes are the summary's own blocks;

@@ -6,18 +6,13 @@
 
 #include <fmt/format.h>
 
-#include "solver/app/flow_report.hpp"
+#include "solver/app/channel_flows.hpp"
 #include "solver/coupling/problem_setup.hpp"
 
 namespace kelvin {
 
 namespace {
 
-/// Index of face (i, j, k) normal to d in a face array of dims n + e_d.
-std::size_t face_at(const Grid& g, int d, int i, int j, int k) {
-  const std::size_t fn0 = g.n(0) + (d == 0), fn1 = g.n(1) + (d == 1);
-  return i + fn0 * (j + fn1 * static_cast<std::size_t>(k));
-}
 
 /// A region of cross-section a x b (a rectangle) carrying m.
 ReynoldsRegion rectangle(std::string name, std::string kind, double m, double a, double b) {
@@ -41,7 +36,7 @@ ReynoldsRegion port_region(const FlowPort& p, const Grid& g, int coolant,
   for_port_cells(p, g, coolant, [&](std::size_t, int a, int b) {
     int fc[3];
     fc[d] = layer, fc[t1] = a, fc[t2] = b;
-    mass += std::fabs(m[d][face_at(g, d, fc[0], fc[1], fc[2])]);
+    mass += std::fabs(m[d][face_flux_index(g, d, fc[0], fc[1], fc[2])]);
     area += g.width(t1, a) * g.width(t2, b);
     lo[0] = std::min(lo[0], g.faces(t1)[a]), hi[0] = std::max(hi[0], g.faces(t1)[a + 1]);
     lo[1] = std::min(lo[1], g.faces(t2)[b]), hi[1] = std::max(hi[1], g.faces(t2)[b + 1]);
@@ -66,7 +61,7 @@ ReynoldsRegion plenum_region(const ColdPlateBox& box, const Grid& g,
       if (!in(g.center(2, k), box.min_m[2], box.max_m[2])) continue;
       for (int i = 0; i < g.n(0); ++i) {
         if (!in(g.center(0, i), box.min_m[0], box.max_m[0])) continue;
-        const double v = my[face_at(g, 1, i, j, k)];
+        const double v = my[face_flux_index(g, 1, i, j, k)];
         (v > 0 ? plus : minus) += std::fabs(v);
       }
     }

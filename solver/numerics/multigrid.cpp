@@ -2,6 +2,7 @@
 #include "solver/numerics/multigrid.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "kernels/line_sweep.hpp"
@@ -189,10 +190,11 @@ void Multigrid::build_levels() {
   }
 }
 
-void Multigrid::rebuild() {
+void Multigrid::rebuild(bool coarse_levels) {
   const int axis = m_axis;
   const double gamma = m_opt.coarse_scaling;
-  for (std::size_t l = 0; l < m_levels.size(); ++l) {
+  const std::size_t levels = coarse_levels ? m_levels.size() : 1;
+  for (std::size_t l = 0; l < levels; ++l) {
     Level& lev = *m_levels[l];
     if (l > 0) {
       // Aggregate the finer operator onto this level.
@@ -376,6 +378,21 @@ void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
 void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
   fill(z, 0.0);
   cycle(r, z);
+}
+
+bool Multigrid::rebuild_if_changed(double tolerance) {
+  // max |ap - ap_built| / |ap_built| over the finest level
+  const bool first = m_built_ap.cell_count() == 0;
+  if (first) m_built_ap = Field<double>(m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz());
+  const auto ap = m_A.ap.cview(), built = m_built_ap.cview();
+  const double change = first ? 1.0 : reduce_max(m_A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double b = built(i, j, k);
+    return b != 0 ? fabs(ap(i, j, k) - b) / fabs(b) : (ap(i, j, k) != 0 ? 1.0 : 0.0);
+  });
+  const bool coarse = change > tolerance;
+  rebuild(coarse);
+  if (coarse) copy(m_A.ap, m_built_ap);
+  return coarse;
 }
 
 const Stencil7& Multigrid::level_operator(int l) const { return *m_levels.at(l)->A; }

@@ -607,7 +607,7 @@ FlowResiduals FlowSolver::iterate(double dt) {
     rr += res[0];
     uu += res[1];
     if (!m_mom_mg[d]) m_mom_mg[d] = std::make_unique<Multigrid>(m_mom[d], m_set.momentum_multigrid);
-    else m_mom_mg[d]->rebuild();
+    else m_mom_mg[d]->rebuild_if_changed();
     for (int c = 0; c < m_set.momentum_cycles; ++c) m_mom_mg[d]->cycle(m_mb[d], m_u[d]);
   }
   r.momentum = uu > 0 ? std::sqrt(rr / uu) : std::sqrt(rr);
@@ -615,7 +615,7 @@ FlowResiduals FlowSolver::iterate(double dt) {
   assemble_pressure();
   r.continuity = continuity_residual();
   if (!m_pres_mg) m_pres_mg = std::make_unique<Multigrid>(m_pres);
-  else m_pres_mg->rebuild();
+  else m_pres_mg->rebuild_if_changed();
   fill(m_pc, 0.0);
   SolveStats ps;
   try {
