@@ -34,6 +34,19 @@ UserFluidSpec pg25_table(int rows) {
   return s;
 }
 
+/// A dielectric coolant of constant properties, valid from t_min_K to t_max_K.
+UserFluidSpec dielectric(double t_min_K, double t_max_K) {
+  UserFluidSpec s;
+  s.name = "dielectric";
+  s.density = {1510};
+  s.specific_heat = {1183};
+  s.conductivity = {0.069};
+  s.viscosity = {5.8e-4};
+  s.t_min_K = t_min_K;
+  s.t_max_K = t_max_K;
+  return s;
+}
+
 std::string error_of(const UserFluidSpec& s) {
   try {
     make_user_coolant(s);
@@ -84,14 +97,7 @@ TEST(UserCoolant, TwoRowsAreInterpolatedExactly) {
 
 // Constant properties are exactly the constants anywhere in the valid range.
 TEST(UserCoolant, ConstantPropertiesAreTheConstants) {
-  UserFluidSpec s;
-  s.name = "dielectric";
-  s.density = {1510};
-  s.specific_heat = {1183};
-  s.conductivity = {0.069};
-  s.viscosity = {5.8e-4};
-  s.t_min_K = kC - 20;
-  s.t_max_K = kC + 60;
+  const UserFluidSpec s = dielectric(kC - 20, kC + 60);
   const auto u = make_user_coolant(s);
   for (double T : {kC - 20, kC + 7.5, kC + 60}) {
     EXPECT_EQ(u.properties.density(T), 1510);
@@ -143,13 +149,6 @@ TEST(UserCoolant, RefusesATableItsPolynomialsCannotFollow) {
 }
 
 TEST(UserCoolant, ConstantPropertiesNeedARisingRange) {
-  UserFluidSpec s;
-  s.name = "x";
-  s.density = {1000};
-  s.specific_heat = {4000};
-  s.conductivity = {0.6};
-  s.viscosity = {1e-3};
-  s.t_min_K = kC + 50;
-  s.t_max_K = kC + 10;
+  const UserFluidSpec s = dielectric(kC + 50, kC + 10);
   EXPECT_NE(error_of(s).find("valid_range must rise"), std::string::npos) << error_of(s);
 }

@@ -62,6 +62,10 @@ struct GpuFleet::Feed {
   std::array<std::vector<double>, 6> inflow;
   CoolantProperties coolant{};
   Field<double> T0;
+  /// This feed's plate as a batch takes it.
+  PlateInput plate() const {
+    return {&problem, flow.get(), coolant, flow ? &inflow : nullptr, &T0};
+  }
 };
 
 struct GpuFleet::Gpu {
@@ -158,19 +162,15 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch) : m_case(c
           g->solver->update_advection(g->T);
         }
       }
-      g->cht = f.cht;
     }
+    g->cht = f.cht;
     if (transient && first) {
       f.T0 = g->solver->make_field();
       copy(g->T, f.T0);
       // Plates stack along an axis whose faces carry nothing in every feed: the line axis if it
       // can (then lines, not aggregates, meet the slab faces), else the slowest one that can.
-      const PlateInput in{&f.problem, f.flow.get(), f.coolant, f.flow ? &f.inflow : nullptr, &f.T0};
-      const int line = strongest_axis(g->solver->steady_operator());
-      std::array<bool, 3> ok{};
-      for (int d = 0; d < 3; ++d) ok[d] = stackable_along(in, d);
-      if (m_feeds.size() == 1) preferred = line;
-      for (int d = 0; d < 3; ++d) stackable[d] = stackable[d] && ok[d];
+      if (m_feeds.size() == 1) preferred = strongest_axis(g->solver->steady_operator());
+      for (int d = 0; d < 3; ++d) stackable[d] = stackable[d] && stackable_along(f.plate(), d);
       g->solver.reset();
     }
     // Same feed, same start: the same thermal state until their powers differ.
@@ -191,10 +191,6 @@ void GpuFleet::build_batches(const std::vector<TransientIntegrator::State>& stat
   std::vector<int> solved;
   for (int i = 0; i < size(); ++i)
     if (m_gpus[i]->leader < 0) solved.push_back(i);
-  const auto input = [&](int i) {
-    const Feed& f = *m_feeds[m_gpus[i]->feed];
-    return PlateInput{&f.problem, f.flow.get(), f.coolant, f.flow ? &f.inflow : nullptr, &f.T0};
-  };
   std::vector<std::vector<int>> groups;  // GPUs per batch
   if (m_stack_axis >= 0 && solved.size() > 1) groups.push_back(solved);
   else
@@ -211,7 +207,7 @@ void GpuFleet::build_batches(const std::vector<TransientIntegrator::State>& stat
       continue;
     }
     std::vector<PlateInput> inputs;
-    for (int i : group) inputs.push_back(input(i));
+    for (int i : group) inputs.push_back(m_feeds[m_gpus[i]->feed]->plate());
     m_batches.push_back(std::make_unique<PlateBatch>(inputs, group.size() > 1 ? m_stack_axis : -1,
                                                      m_case.transient, m_case.solver));
     std::vector<TransientIntegrator::State> slab_states;
@@ -279,7 +275,7 @@ void GpuFleet::detach(int i) {
     g.leader = -1;
     const Feed& f = *m_feeds[g.feed];
     m_batches.push_back(std::make_unique<PlateBatch>(
-        std::vector<PlateInput>{{&f.problem, f.flow.get(), f.coolant, f.flow ? &f.inflow : nullptr, &f.T0}},
+        std::vector<PlateInput>{f.plate()},
         -1, m_case.transient, m_case.solver));
     g.batch = static_cast<int>(m_batches.size()) - 1;
     g.slab = 0;
