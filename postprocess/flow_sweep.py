@@ -2,12 +2,13 @@
 """Flow-rate sweep of a cold-plate case: thermal resistance and pressure drop vs coolant flow.
 
   postprocess/flow_sweep.py CASE.yaml --flows 0.5,1,1.5,2 -o OUTDIR [--kelvin build/kelvin]
-                            [--threads N] [--constant-properties] [--keep-runs]
+                            [--threads N] [--constant-properties] [--fluid NAME] [--keep-runs]
 
 For every flow rate (L/min) a copy of CASE.yaml is written to OUTDIR/runs/<flow>/case.yaml with
 coldplate.flow_rate replaced (or, for a case without a coldplate section, every flow.inlets
 flow_rate scaled so that their total is the requested flow, their ratios kept; with
---constant-properties also coolant.constant_properties: true), `kelvin run` writes
+--constant-properties also coolant.constant_properties: true, with --fluid NAME also
+coolant.fluid: NAME, e.g. water for a PG25 case), `kelvin run` writes
 OUTDIR/runs/<flow>/out/, and summary.json's figures are collected into
 
   OUTDIR/flow_sweep.csv   flow_L_min, pressure_drop_Pa, R_junction_to_inlet, R_case_to_inlet
@@ -81,16 +82,22 @@ def yaml_loader():
     return L
 
 
-def edit_case_yaml(text, lpm, constant=False):
+def edit_coolant(c, key, value, option):
+    cool = c.get("coolant")
+    if cool is None:
+        die(f"{option}: the case has no coolant section")
+    if isinstance(cool, str):
+        cool = {"fluid": cool}
+    cool[key] = value
+    c["coolant"] = cool
+
+
+def edit_case_yaml(text, lpm, constant=False, fluid=None):
     c = yaml.load(text, Loader=yaml_loader())
     if constant:
-        cool = c.get("coolant")
-        if cool is None:
-            die("--constant-properties: the case has no coolant section")
-        if isinstance(cool, str):
-            cool = {"fluid": cool}
-        cool["constant_properties"] = True
-        c["coolant"] = cool
+        edit_coolant(c, "constant_properties", True, "--constant-properties")
+    if fluid:
+        edit_coolant(c, "fluid", fluid, "--fluid")
     if c.get("coldplate"):
         c["coldplate"]["flow_rate"] = fmt_flow(lpm)
         how = "coldplate.flow_rate"
@@ -112,10 +119,10 @@ def edit_case_yaml(text, lpm, constant=False):
     return yaml.safe_dump(c, sort_keys=False, default_flow_style=None, width=120), how
 
 
-def edit_case_regex(text, lpm, constant=False):
+def edit_case_regex(text, lpm, constant=False, fluid=None):
     """fallback without PyYAML: the coldplate section's flow_rate line only"""
-    if constant:
-        die("--constant-properties needs PyYAML (Debian python3-yaml)")
+    if constant or fluid:
+        die("--constant-properties and --fluid need PyYAML (Debian python3-yaml)")
     lines = text.split("\n")
     in_cp, done = False, False
     for i, line in enumerate(lines):
@@ -205,6 +212,7 @@ def main():
     ap.add_argument("--threads", type=int, default=None, help="kelvin --threads")
     ap.add_argument("--constant-properties", action="store_true",
                     help="coolant.constant_properties: true in every copy")
+    ap.add_argument("--fluid", default=None, help="coolant.fluid in every copy (e.g. water)")
     ap.add_argument("--keep-runs", action="store_true", help="keep results.h5/solution.vtr of every run")
     a = ap.parse_args()
     try:
@@ -225,7 +233,7 @@ def main():
         tag = f"{lpm:g}".replace(".", "p")
         d = os.path.join(a.out, "runs", f"{tag}_L_min")
         os.makedirs(d, exist_ok=True)
-        new, how = (edit_case_yaml if yaml else edit_case_regex)(text, lpm, a.constant_properties)
+        new, how = (edit_case_yaml if yaml else edit_case_regex)(text, lpm, a.constant_properties, a.fluid)
         cpath = os.path.join(d, "case.yaml")
         with open(cpath, "w") as f:
             f.write(new)
@@ -285,7 +293,7 @@ def main():
     name = os.path.basename(os.path.dirname(os.path.abspath(a.case))) or a.case
     ok = [r for r in rows if "pressure_drop_Pa" in r]
     if ok:
-        plot(ok, png, f"{name}: flow sweep (Kelvin)"
+        plot(ok, png, f"{name}: flow sweep (Kelvin)" + (f", {a.fluid}" if a.fluid else "")
              + (", constant coolant properties" if a.constant_properties else ""))
     fits = {k: power_fit([r["flow_L_min"] for r in ok],
                          [r[k] if r[k] is not None else np.nan for r in ok])

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -46,6 +47,14 @@ TEST(Cases, CompositeWallCiMatchesAnalyticAnswer) {
     worst = std::max(worst, std::fabs(T[c] - exact) / exact);
   }
   EXPECT_LT(worst, 1e-8);
+  // Probes read the profile at their points, not at the centres of their cells: on the face
+  // between the layers, 10 um from it (0.9 K from its cell's centre value) and mid-cell.
+  const std::map<std::string, double> at{{"interface", 0.00999}, {"polymer_mid", 0.0051},
+                                         {"interface_face", 0.010}, {"copper_quarter", 0.0173}};
+  for (const auto& [name, x] : at) {
+    const double exact = x < 0.010 ? 373.15 - q * x / 0.4 : 373.15 - q * 0.010 / 0.4 - q * (x - 0.010) / 400;
+    EXPECT_NEAR(s["probes"][name]["temperature_K"].get<double>(), exact, 1e-8 * exact) << name;
+  }
 }
 
 TEST(Cases, H100PackageCiClosesEnergyBalanceAndWritesEverything) {

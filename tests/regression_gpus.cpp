@@ -77,6 +77,10 @@ TEST(GpuCases, Training45CiThrottlesAtTheSlowestGpusPaceAnd30CiLosesLess) {
   EXPECT_EQ(s["reynolds"][1]["gpus"][0], "gpu7");
   for (const auto& r : s["reynolds"]) EXPECT_EQ(r["regime"], "laminar") << r.dump();
   EXPECT_GT(s["reynolds"][1]["largest"].get<double>(), s["reynolds"][0]["largest"].get<double>());
+  // The case's probes are not read by a GPU run, and the summary says so.
+  int unread = 0;
+  for (const auto& w : s["warnings"]) unread += w.get<std::string>().rfind("probes: GPU runs", 0) == 0;
+  EXPECT_EQ(unread, 1) << s["warnings"].dump();
   const auto& g0 = s["gpus"][0];
   const auto& g7 = s["gpus"][7];
   EXPECT_NEAR(g7["inlet_temperature_K"].get<double>() - g0["inlet_temperature_K"].get<double>(), 5.0, 1e-9);

@@ -410,6 +410,13 @@ void startup_flows(const Case& c, const GpuFleet& fleet, ConvergenceLog& log,
 /// Reynolds numbers of every coolant feed's flow (reynolds.hpp), one entry per feed naming its
 /// GPUs, the viscosity at the feed's inlet temperature (the flows are solved at the start's
 /// temperatures); warnings past the laminar limit, once, into warnings.
+/// GPU runs report junctions per GPU, not probes: a case's probes are said to be unread.
+void warn_unread_probes(const Case& c, std::vector<std::string>& warnings) {
+  if (c.probes.empty()) return;
+  warnings.push_back("probes: GPU runs (gpus:) report each GPU's junction, not probes; the " +
+                     std::to_string(c.probes.size()) + " probe(s) of this case are not read");
+}
+
 json feed_reynolds(const Case& c, const GpuFleet& fleet, std::vector<std::string>& warnings) {
   json out = json::array();
   std::vector<const FlowSolver*> seen;
@@ -526,6 +533,7 @@ json run_gpu_steady(const Case& c, const RunOptions& opt, const GpuModel& model,
     for (const auto& w : fleet.flow_result(i).warnings)
       if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
   if (c.has_flow()) summary["reynolds"] = feed_reynolds(c, fleet, warnings);
+  warn_unread_probes(c, warnings);
   for (const auto& w : warnings) summary["warnings"].push_back(w);
   write_gpu_fields(dir, c, fleet);
   RunState none;
@@ -558,6 +566,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   startup_flows(c, fleet, log, flow_warnings);
   const std::size_t before = flow_warnings.size();
   const json reynolds = c.has_flow() ? feed_reynolds(c, fleet, flow_warnings) : json();
+  warn_unread_probes(c, flow_warnings);
   for (std::size_t w = before; w < flow_warnings.size(); ++w)
     progress.log("kelvin: warning: " + flow_warnings[w]);
   progress.log(fmt::format("kelvin: case \"{}\": {} x {} on {} cells each, {} workload", c.name, n,

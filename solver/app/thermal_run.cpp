@@ -17,6 +17,7 @@
 #include "solver/physics/cht.hpp"
 #include "solver/io/hdf5.hpp"
 #include "solver/io/vtk.hpp"
+#include "solver/app/probes.hpp"
 #include "solver/coupling/problem_setup.hpp"
 #include "solver/io/progress.hpp"
 #include "solver/io/timeseries_csv.hpp"
@@ -27,11 +28,6 @@ namespace kelvin {
 namespace {
 
 using json = nlohmann::json;
-struct ProbeCell {
-  std::string name;
-  int i, j, k;
-};
-
 /// Host copies of the cell fields every output carries besides temperature.
 /// conductivity_xyz (kx, ky, kz per cell) only when some material is orthotropic.
 struct StaticFields {
@@ -104,10 +100,8 @@ void step_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy, const 
 /// Per-time-step monitor: probe temperatures and per-material maxima.
 class Monitor {
  public:
-  Monitor(const Case& c, const Grid& g) : m_case(c) {
-    for (const auto& p : c.probes)
-      m_probes.push_back({p.name, g.locate(0, p.position_m[0]), g.locate(1, p.position_m[1]),
-                          g.locate(2, p.position_m[2])});
+  Monitor(const Case& c, const ConductionProblem& problem) : m_case(c) {
+    for (const auto& p : c.probes) m_probes.push_back(probe_stencil(p.name, p.position_m, problem));
     m_header.push_back("time_s");
     for (const auto& p : m_probes) m_header.push_back("probe_" + p.name + "_K");
     for (const auto& m : c.materials) m_header.push_back("max_" + m.name + "_K");
@@ -118,14 +112,14 @@ class Monitor {
   }
   void record(double t, const ConductionSolver& s, const Field<double>& T) {
     std::vector<double> row{t};
-    for (const auto& p : m_probes) row.push_back(ConductionSolver::cell_value(T, p.i, p.j, p.k));
+    for (const auto& p : m_probes) row.push_back(probe_value(p, T));
     for (std::size_t m = 0; m < m_case.materials.size(); ++m)
       row.push_back(m_present[m] ? s.material_max(T, static_cast<int>(m)) : std::nan(""));
     m_rows.push_back(std::move(row));
   }
   /// Replaces the recorded rows (a resumed run's history).
   void restore_rows(std::vector<std::vector<double>> rows) { m_rows = std::move(rows); }
-  const std::vector<ProbeCell>& probes() const { return m_probes; }
+  const std::vector<ProbeStencil>& probes() const { return m_probes; }
   const std::vector<std::string>& header() const { return m_header; }
   const std::vector<std::vector<double>>& rows() const { return m_rows; }
   std::vector<std::vector<double>> columns() const {
@@ -137,7 +131,7 @@ class Monitor {
 
  private:
   const Case& m_case;
-  std::vector<ProbeCell> m_probes;
+  std::vector<ProbeStencil> m_probes;
   std::vector<std::string> m_header;
   std::vector<std::vector<double>> m_rows;
   std::vector<bool> m_present;
@@ -242,7 +236,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   }
   const double setup_s = seconds_since(t_start);
   StaticFields sf = static_fields(problem);
-  Monitor monitor(c, g);
+  Monitor monitor(c, problem);
   monitor.set_present(g.materials());
 
   Field<double> T = solver.make_field(c.initial_temperature_K);
@@ -421,8 +415,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   summary["max_temperature_K"] = max_T;
   json probes = json::object();
   for (const auto& p : monitor.probes())
-    probes[p.name] = {{"temperature_K", ConductionSolver::cell_value(T, p.i, p.j, p.k)},
-                      {"cell", {p.i, p.j, p.k}}};
+    probes[p.name] = {{"temperature_K", probe_value(p, T)}, {"cell", p.cell}};
   summary["probes"] = probes;
   if (!plate_report.is_null()) summary["coldplate"] = plate_report;
   if (flow) {
