@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "solver/app/probes.hpp"
 #include "solver/numerics/transient.hpp"
 #include "test_problems.hpp"
 
@@ -75,6 +76,15 @@ TEST(CompositeWall, ContactResistanceAddsInSeries) {
   const auto eb = s.energy_balance(T);
   const double q = (Tl - Tr) / (2 * L / k + R);
   EXPECT_NEAR(eb.face_net_in_W[0] / (0.01 * 0.01), q, 1e-9 * q);
+  // Probes read each side of the jump: just left of the contact face the left layer's
+  // temperature, on the face itself and right of it the right layer's (q R lower).
+  const auto exact = [&](double x) {
+    return x < L ? Tl - q * x / k : Tl - q * L / k - q * R - q * (x - L) / k;
+  };
+  for (double x : {L - 1e-6, L, L + 3e-4, 0.31 * L, 1.77 * L}) {
+    const ProbeStencil st = probe_stencil("p", {x, 0.004, 0.007}, p);
+    EXPECT_NEAR(probe_value(st, T), exact(x), 1e-9 * Tl) << "x = " << x;
+  }
 }
 
 // Slab with a fixed temperature on one face and convection (Bi = hL/k = 1) on the other:
