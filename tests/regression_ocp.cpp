@@ -5,8 +5,11 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
+
+#include <sys/wait.h>
 
 #include "case_runner.hpp"
 
@@ -55,4 +58,25 @@ TEST(Validation, OcpColdPlateWithinFifteenPercentOfMeasuredResistance) {
     EXPECT_GT(n, 1.0) << fluid;
     EXPECT_LT(n, 1.85) << fluid;
   }
+}
+
+// A bad reference file stops the sweep before any run, naming the file and the data row.
+TEST(Validation, ReferenceSweepRejectsABadReferenceRow) {
+  if (std::system("/usr/bin/python3 -c 'import numpy, yaml' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "python3-numpy / python3-yaml not installed";
+  const fs::path dir = fs::temp_directory_path() / "kelvin-ocp-bad-reference";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "ref.csv") << "# comment\nfluid,flow_L_min,R_case_to_inlet\n"
+                                    "water,2,0.0172\nwater,three,0.016\n";
+  const std::string cmd = "/usr/bin/python3 " + std::string(KELVIN_SOURCE_DIR) +
+                          "/postprocess/reference_sweep.py " +
+                          kelvin_test::case_path("ocp-1kw-oam-coldplate-ci") + " --reference " +
+                          (dir / "ref.csv").string() + " --kelvin " + KELVIN_EXECUTABLE + " -o " +
+                          (dir / "out").string() + " > " + (dir / "log").string() + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status;
+  const std::string log = kelvin_test::read_text(dir / "log");
+  EXPECT_NE(log.find("ref.csv: data row 2"), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(dir / "out" / "water")) << "a run started";
 }
