@@ -173,6 +173,16 @@ def label_axes(ax, ylabel, title):
     ax.legend()
 
 
+def plain_log_ticks(*axes):
+    """Short log ranges: ticks as plain numbers, not 1.5 x 10^-1."""
+    from matplotlib.ticker import FuncFormatter
+    plain = FuncFormatter(lambda v, _: f"{v:g}")
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(plain)
+            axis.set_minor_formatter(plain)
+
+
 def plot(rows, path, title):
     import matplotlib
     matplotlib.use("Agg")
@@ -190,12 +200,7 @@ def plot(rows, path, title):
     dp = np.array([r["pressure_drop_Pa"] for r in rows], float)
     plot_power_law(ax2, q, dp, qq, "o", "pressure drop")
     label_axes(ax2, "pressure drop [Pa]", "pressure drop vs flow")
-    from matplotlib.ticker import FuncFormatter
-    plain = FuncFormatter(lambda v, _: f"{v:g}")
-    for ax in (ax1, ax2):      # short log ranges: plain numbers, not 1.5 x 10^-1
-        for axis in (ax.xaxis, ax.yaxis):
-            axis.set_major_formatter(plain)
-            axis.set_minor_formatter(plain)
+    plain_log_ticks(ax1, ax2)
     fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -33,6 +33,9 @@ import sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from flow_sweep import plain_log_ticks, power_fit  # noqa: E402
+
 FIGURES = ("R_case_to_inlet", "R_junction_to_inlet", "pressure_drop_Pa")
 LAW = "pressure_drop_law"
 
@@ -116,11 +119,8 @@ def compare(fluid, points, runs, exponent):
 
 def exponent_fit(runs, key):
     """b of the least-squares power law a Q^b through Kelvin's points (None below two)."""
-    pts = [(q, number(r, key)) for q, r in runs.items()]
-    pts = [(q, y) for q, y in pts if y > 0 and math.isfinite(y)]
-    if len(pts) < 2:
-        return None
-    return float(np.polyfit(np.log([p[0] for p in pts]), np.log([p[1] for p in pts]), 1)[0])
+    fit = power_fit(list(runs), [number(r, key) for r in runs.values()])
+    return float(fit[1]) if fit else None
 
 
 def plot(rows, path, title):
@@ -145,12 +145,8 @@ def plot(rows, path, title):
                     continue
                 ax.loglog(q, kel, "-o", color=color, label=f"{fluid}: Kelvin {name}")
                 ax.loglog(q, ref, "s", mfc="none", color=color, label=f"{fluid}: measured")
-    from matplotlib.ticker import FuncFormatter
-    plain = FuncFormatter(lambda v, _: f"{v:g}")
+    plain_log_ticks(ax1, ax2)
     for ax, ylabel in ((ax1, "thermal resistance [K/W]"), (ax2, "pressure drop [Pa]")):
-        for axis in (ax.xaxis, ax.yaxis):   # short log ranges: plain numbers
-            axis.set_major_formatter(plain)
-            axis.set_minor_formatter(plain)
         ax.set_xlabel("coolant flow [L/min]")
         ax.set_ylabel(ylabel)
         ax.grid(True, which="both", alpha=0.3)
