@@ -81,10 +81,11 @@ TEST(CompositeWall, ContactResistanceAddsInSeries) {
   const auto exact = [&](double x) {
     return x < L ? Tl - q * x / k : Tl - q * L / k - q * R - q * (x - L) / k;
   };
-  for (double x : {L - 1e-6, L, L + 3e-4, 0.31 * L, 1.77 * L}) {
-    const ProbeStencil st = probe_stencil("p", {x, 0.004, 0.007}, p);
-    EXPECT_NEAR(probe_value(st, T), exact(x), 1e-9 * Tl) << "x = " << x;
-  }
+  std::vector<Probe> probes;
+  for (double x : {L - 1e-6, L, L + 3e-4, 0.31 * L, 1.77 * L}) probes.push_back({"p", {x, 0.004, 0.007}, {}});
+  const std::vector<double> read = ProbeSet(probes, p).values(T);
+  for (std::size_t n = 0; n < probes.size(); ++n)
+    EXPECT_NEAR(read[n], exact(probes[n].position_m[0]), 1e-9 * Tl) << "x = " << probes[n].position_m[0];
 }
 
 // Slab with a fixed temperature on one face and convection (Bi = hL/k = 1) on the other:

@@ -2,8 +2,11 @@
 // Probe temperatures at their points, not at the centres of the cells holding them.
 #include <array>
 #include <string>
+#include <vector>
 
 #include "kernels/field.hpp"
+#include "kernels/gather.hpp"
+#include "solver/case/case.hpp"
 #include "solver/physics/conduction.hpp"
 
 namespace kelvin {
@@ -20,14 +23,24 @@ namespace kelvin {
 struct ProbeStencil {
   std::string name;
   std::array<int, 3> cell{0, 0, 0};
-  std::array<std::array<int, 3>, 3> neighbour{};  // per axis
+  std::array<std::array<int, 3>, 3> neighbour{};  // per axis (the cell itself when unused)
   std::array<double, 3> weight{0, 0, 0};          // per axis, of (T_n - T_c)
 };
 
 ProbeStencil probe_stencil(const std::string& name, const std::array<double, 3>& x,
                            const ConductionProblem& p);
 
-/// The probe's temperature in T (K).
-double probe_value(const ProbeStencil& s, const Field<double>& T);
+/// A case's probes, read together: the cells of every stencil gathered in one pass.
+class ProbeSet {
+ public:
+  ProbeSet(const std::vector<Probe>& probes, const ConductionProblem& p);
+  /// Temperature at every probe's point, K, in the case's order.
+  std::vector<double> values(const Field<double>& T) const;
+  const std::vector<ProbeStencil>& stencils() const { return m_stencils; }
+
+ private:
+  std::vector<ProbeStencil> m_stencils;
+  CellGather m_gather;  // 4 cells per probe: its own, then its neighbour along x, y, z
+};
 
 }  // namespace kelvin

@@ -100,10 +100,10 @@ void step_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy, const 
 /// Per-time-step monitor: probe temperatures and per-material maxima.
 class Monitor {
  public:
-  Monitor(const Case& c, const ConductionProblem& problem) : m_case(c) {
-    for (const auto& p : c.probes) m_probes.push_back(probe_stencil(p.name, p.position_m, problem));
+  Monitor(const Case& c, const ConductionProblem& problem)
+      : m_case(c), m_probes(c.probes, problem) {
     m_header.push_back("time_s");
-    for (const auto& p : m_probes) m_header.push_back("probe_" + p.name + "_K");
+    for (const auto& p : m_probes.stencils()) m_header.push_back("probe_" + p.name + "_K");
     for (const auto& m : c.materials) m_header.push_back("max_" + m.name + "_K");
     m_present.assign(c.materials.size(), false);
   }
@@ -112,14 +112,14 @@ class Monitor {
   }
   void record(double t, const ConductionSolver& s, const Field<double>& T) {
     std::vector<double> row{t};
-    for (const auto& p : m_probes) row.push_back(probe_value(p, T));
+    for (double v : m_probes.values(T)) row.push_back(v);
     for (std::size_t m = 0; m < m_case.materials.size(); ++m)
       row.push_back(m_present[m] ? s.material_max(T, static_cast<int>(m)) : std::nan(""));
     m_rows.push_back(std::move(row));
   }
   /// Replaces the recorded rows (a resumed run's history).
   void restore_rows(std::vector<std::vector<double>> rows) { m_rows = std::move(rows); }
-  const std::vector<ProbeStencil>& probes() const { return m_probes; }
+  const ProbeSet& probes() const { return m_probes; }
   const std::vector<std::string>& header() const { return m_header; }
   const std::vector<std::vector<double>>& rows() const { return m_rows; }
   std::vector<std::vector<double>> columns() const {
@@ -131,7 +131,7 @@ class Monitor {
 
  private:
   const Case& m_case;
-  std::vector<ProbeStencil> m_probes;
+  ProbeSet m_probes;
   std::vector<std::string> m_header;
   std::vector<std::vector<double>> m_rows;
   std::vector<bool> m_present;
@@ -414,8 +414,11 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   summary["materials"] = material_summary(c, solver, T, max_T);
   summary["max_temperature_K"] = max_T;
   json probes = json::object();
-  for (const auto& p : monitor.probes())
-    probes[p.name] = {{"temperature_K", probe_value(p, T)}, {"cell", p.cell}};
+  const auto& probe_set = monitor.probes();
+  const std::vector<double> probe_T = probe_set.values(T);
+  for (std::size_t p = 0; p < probe_T.size(); ++p)
+    probes[probe_set.stencils()[p].name] = {{"temperature_K", probe_T[p]},
+                                            {"cell", probe_set.stencils()[p].cell}};
   summary["probes"] = probes;
   if (!plate_report.is_null()) summary["coldplate"] = plate_report;
   if (flow) {
