@@ -165,12 +165,22 @@ def plot_power_law(ax, q, y, qq, marker, label):
         ax.loglog(qq, fit[0] * qq ** fit[1], "--", color=line.get_color(), lw=1)
 
 
-def label_axes(ax, ylabel, title):
+def label_axes(ax, ylabel, title, legend_size=None):
     ax.set_xlabel("coolant flow [L/min]")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=legend_size)
+
+
+def finish_figure(fig, axes, title, path):
+    """Plain log ticks on every axis, the title, and the PNG written and closed."""
+    import matplotlib.pyplot as plt
+    plain_log_ticks(*axes)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def plain_log_ticks(*axes):
@@ -200,11 +210,7 @@ def plot(rows, path, title):
     dp = np.array([r["pressure_drop_Pa"] for r in rows], float)
     plot_power_law(ax2, q, dp, qq, "o", "pressure drop")
     label_axes(ax2, "pressure drop [Pa]", "pressure drop vs flow")
-    plain_log_ticks(ax1, ax2)
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    finish_figure(fig, (ax1, ax2), title, path)
 
 
 # ---- main -----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from flow_sweep import plain_log_ticks, power_fit  # noqa: E402
+from flow_sweep import finish_figure, label_axes, power_fit  # noqa: E402
 
 FIGURES = ("R_case_to_inlet", "R_junction_to_inlet", "pressure_drop_Pa")
 LAW = "pressure_drop_law"
@@ -145,16 +145,9 @@ def plot(rows, path, title):
                     continue
                 ax.loglog(q, kel, "-o", color=color, label=f"{fluid}: Kelvin {name}")
                 ax.loglog(q, ref, "s", mfc="none", color=color, label=f"{fluid}: measured")
-    plain_log_ticks(ax1, ax2)
-    for ax, ylabel in ((ax1, "thermal resistance [K/W]"), (ax2, "pressure drop [Pa]")):
-        ax.set_xlabel("coolant flow [L/min]")
-        ax.set_ylabel(ylabel)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    label_axes(ax1, "thermal resistance [K/W]", "", legend_size=8)
+    label_axes(ax2, "pressure drop [Pa]", "", legend_size=8)
+    finish_figure(fig, (ax1, ax2), title, path)
 
 
 def main():
