@@ -462,6 +462,31 @@ KELVIN_HD inline void step(const int c[3], int a, int s, int o[3]) {
   o[2] = c[2] + (a == 2 ? s : 0);
 }
 
+/// Share of the coolant entering cell c that the upwind operator carries: 1 - (backflow
+/// through an outlet) / (all inflow). Backflow enters at the cell's own temperature, so it
+/// puts nothing on the diagonal; a cell fed by it alone has only diffusion there, and the TVD
+/// correction of its outflow faces, scaled by this share, must vanish with it or the deferred
+/// correction has no diagonal to act against (it swung outlet cells by 10 K per update).
+KELVIN_HD inline double carried_inflow_share(const int c[3], const int n[3],
+                                             const FieldView<const double> mf[3],
+                                             const double* const tin[6]) {
+  double all = 0, back = 0;
+  for (int a = 0; a < 3; ++a) {
+    int t1, t2;
+    tangential(a, t1, t2);
+    for (int s = 0; s < 2; ++s) {
+      int f[3] = {c[0], c[1], c[2]};
+      f[a] += s;
+      const double inflow = (1 - 2 * s) * mf[a](f[0], f[1], f[2]);  // > 0: enters c
+      if (inflow <= 0) continue;
+      all += inflow;
+      const bool boundary = s == 0 ? c[a] == 0 : c[a] == n[a] - 1;
+      if (boundary && !(tin[2 * a + s][c[t1] + n[t1] * c[t2]] > 0)) back += inflow;
+    }
+  }
+  return all > 0 ? 1.0 - back / all : 1.0;
+}
+
 }  // namespace
 
 void ConductionSolver::set_advection(const std::array<const Field<double>*, 3>& mass_flux,
@@ -534,6 +559,7 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
     const CoolantProperties& cool = cools[ba < 0 ? 0 : c[ba] / sn];
     const double Tp = t(i, j, k);
     double diag = 0, rhs = 0;
+    double share = -1;  // carried_inflow_share(P), computed on first need
     for (int a = 0; a < 3; ++a) {
       int t1, t2;
       tangential(a, t1, t2);
@@ -571,16 +597,20 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
           lo[a](nb[0], nb[1], nb[2]) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P - e_a
         }
         // TVD correction delta = C phi (T_D - T_U): upstream row -delta, downstream row +delta
+        // weighted by the upstream cell's carried inflow share (carried_inflow_share)
         int uu[3];
         double phi = 0;
         if (inflow > 0) {  // U = N, D = P, UU = N + dir e_a
           step(nb, a, dir, uu);
           if (in_slab(uu, nb, a, n, ba, sn)) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tn, Tp);
-          rhs += C * phi * (Tp - Tn);
+          if (phi > 0) rhs += carried_inflow_share(nb, n, mf, ti) * C * phi * (Tp - Tn);
         } else if (inflow < 0) {  // U = P, D = N, UU = P - dir e_a
           step(c, a, -dir, uu);
           if (in_slab(uu, c, a, n, ba, sn)) phi = van_leer_weight(t(uu[0], uu[1], uu[2]), Tp, Tn);
-          rhs -= C * phi * (Tn - Tp);
+          if (phi > 0) {
+            if (share < 0) share = carried_inflow_share(c, n, mf, ti);
+            rhs -= share * C * phi * (Tn - Tp);
+          }
         }
       }
     }
