@@ -52,6 +52,25 @@ class Procedure(unittest.TestCase):
         self.assertEqual(g["Fs"], 1.25)
         self.assertLess(abs(f[0] - 10) / f[0], g["gci"])
 
+    def test_refinement_for_a_target_reaches_it(self):
+        # phi(h) = 10 + 3 h^2: the grid refined by refine_for[t] has a GCI of t percent, and
+        # its true error is inside that band
+        h1 = 0.1
+        f = [10 + 3 * h ** 2 for h in (h1, 2 * h1, 4 * h1)]
+        g = gci.gci(*f, 2.0, 2.0, formal_order=2)
+        for t in gci.TARGETS_PERCENT:
+            h = h1 / g["refine_for"][t]
+            fh = [10 + 3 * x ** 2 for x in (h, 2 * h, 4 * h)]
+            gh = gci.gci(*fh, 2.0, 2.0, formal_order=2)
+            self.assertAlmostEqual(100 * gh["gci"], t, delta=0.05 * t)  # e_a is relative to phi(h)
+            self.assertLess(abs(fh[0] - 10) / fh[0], gh["gci"])
+        self.assertGreater(g["refine_for"][1], g["refine_for"][3])
+        self.assertIsNone(gci.gci(10.0, 10.5, 10.6, 2.0, 2.0)["refine_for"][1])  # divergent
+
+    def test_bad_factors_are_refused(self):
+        for bad in ("1,0.5,2", "0.5,1", "a,b,c", "0,1,2"):
+            self.assertEqual(gci.main(["case.yaml", "-o", "/nonexistent", "--factors", bad]), 2)
+
     def test_oscillatory_and_divergent_are_flagged(self):
         g = gci.gci(10.0, 10.1, 9.8, 2.0, 2.0)
         self.assertEqual(g["kind"], "oscillatory")
