@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "solver/loop/enthalpy.hpp"
+#include "solver/loop/gga.hpp"
 #include "solver/loop/transport.hpp"
 
 using namespace kelvin;
@@ -216,4 +217,47 @@ TEST(LoopTransport, ReversedFlowReturnsTheSameFluid) {
   }
   EXPECT_LT(worst, 1e-12);
   std::printf("reversal: max deviation from the retraced ramp %.2e K\n", worst);
+}
+
+// A closed loop with delays and an exchanger (tank -> pump -> pipe -> two plates -> pipe drawn
+// against its flow -> exchanger -> tank), started cold: the transient settles on the steady
+// solution (exactly without pipe loss; with it to 1e-5 K: the transient takes the loss's cp at
+// the pipe's inlet temperature, the steady law at its mean), and holds its energy balance.
+TEST(LoopTransport, ClosedLoopSettlesOnTheSteadySolution) {
+  Network net(make_coolant("PG", 0.25), 310.0);
+  net.add_fixed_pressure("tank", 1e5);
+  net.add_junction("P");
+  net.add_junction("S");
+  net.add_junction("R");
+  net.add_junction("H");
+  net.add_link("pump", "tank", "P", pump_from_quadratic(20.0, 20.0 / 1e-6));
+  net.add_link("supply", "P", "S", Pipe{10.0, 0.03, 0});
+  net.add_link("plate_a", "S", "R", PlateBranch{0, 2e10});
+  net.add_link("plate_b", "S", "R", PlateBranch{0, 3e10});
+  net.add_link("return", "H", "R", Pipe{10.0, 0.03, 0});
+  net.add_link("hx", "H", "tank", MinorLoss{0, 0, 20.0});
+  const HydraulicSolution hyd = solve_hydraulics(net);
+  ASSERT_LT(hyd.flow_m3_s[4], 0);
+  ThermalProblem tp;
+  tp.links.resize(net.links.size());
+  tp.links[2].heat_W = 3000.0;
+  tp.links[3].heat_W = 2000.0;
+  const double m = std::abs(hyd.flow_m3_s[0]) * reference_density(net);
+  tp.links[5].exchanger = ExchangerColdSide{{800.0, m, 0.5}, make_coolant("water", 0), 0.4, 298.15};
+  for (double ua : {0.0, 5.0}) {
+    const double dt = 0.5;
+    tp.links[4].loss_ua_W_K = ua;
+    const ThermalSolution steady = solve_steady_thermal(net, hyd, tp);
+    TransientThermal tr(net, {2.0, 0, 5.0, 5.0, 0}, std::vector<double>(5, 300.0));
+    for (int n = 0; n * dt < 8000.0; ++n) tr.step(hyd.flow_m3_s, tp, dt);
+    double worst = 0;
+    for (int i = 0; i < 5; ++i)
+      worst = std::max(worst, std::abs(tr.node_temperature_K()[i] - steady.node_temperature_K[i]));
+    EXPECT_LT(worst, ua == 0 ? 1e-9 : 1e-5);
+    EXPECT_LT(std::abs(tr.energy_residual_J()), 1e-12 * 5000.0 * 8000.0);
+    std::printf(
+        "closed loop, pipe UA %.0f W/K, dt %.2f s, after 8000 s: max |T - steady| "
+        "%.2e K, energy residual %.2e J (of %.3e J added)\n",
+        ua, dt, worst, tr.energy_residual_J(), tr.heat_added_J());
+  }
 }
