@@ -219,4 +219,12 @@ TEST(LoopHydraulics, PumpPowerFollowsEfficiencyAndAffinityLaws) {
   // Shut-off: hydraulic power 0, shaft power finite (the x-cancelled form).
   const PumpPower w0 = pump_power(p, 1e-12, 1000.0);
   EXPECT_NEAR(w0.shaft_W, 1000.0 * kG * 25.0 * 5e-3 / (0.7 * 2.0), 1e-3);
+  // Continuous at Q = 0: exactly zero flow and a check valve's reverse leakage give the
+  // shut-off power (a pump behind a shut check valve still churns), a stopped pump none.
+  EXPECT_NEAR(pump_power(p, 0.0, 1000.0).shaft_W, w0.shaft_W, 1e-9 * w0.shaft_W);
+  EXPECT_NEAR(pump_power(p, -1e-9, 1000.0).shaft_W, w0.shaft_W, 1e-9 * w0.shaft_W);
+  EXPECT_EQ(pump_power(p, -1e-9, 1000.0).hydraulic_W, 0.0);
+  Pump stopped = p;
+  stopped.speed = 0;
+  EXPECT_EQ(pump_power(stopped, 1e-3, 1000.0).shaft_W, 0.0);
 }

@@ -144,17 +144,13 @@ void LoopTransient::step(double dt) {
   for (std::size_t i = 0; i < m_motors.size(); ++i) {
     const std::size_t k = static_cast<std::size_t>(m_s.cdu.pumps[i]);
     Pump p = pump_of(m_s, static_cast<int>(i));
-    // A pump whose check valve has shut sees only the valve's reverse leakage (~1e-9 of its
-    // flow); it still churns against the shut valve, loaded by its shut-off power
-    // rho g H(0) s Q_b / (2 eta_b). pump_power returns 0 at Q <= 0 (a jump from that limit),
-    // so the flow is floored at 1e-9 s Q_b: the shut-off torque to 1e-9 relative.
-    const double q_b = pump_of(m_s, static_cast<int>(i)).bep_flow_m3_s;
+    // A pump whose check valve has shut sees only the valve's reverse leakage; pump_power
+    // loads it with its shut-off power rho g H(0) s Q_b / (2 eta_b) there.
     const double q_n = m_hyd.flow_m3_s[k], rho = m_hyd.density_kg_m3[k];
     const double w_r = m_s.rotor.rated_speed_rad_s;
     m_omega[i] = advance_rotor(m_s.rotor, m_omega[i], dt, [&](double w) {
       p.speed = w / w_r;
-      const double q = std::max(q_n, 1e-9 * p.speed * q_b);
-      return motor_torque_Nm(m_motors[i], w) - hydraulic_torque_Nm(p, q, rho, w);
+      return motor_torque_Nm(m_motors[i], w) - hydraulic_torque_Nm(p, q_n, rho, w);
     });
     pump_of(m_s, static_cast<int>(i)).speed = m_omega[i] / w_r;
   }

@@ -63,7 +63,10 @@ PumpPower pump_power(const Pump& p, double q, double rho) {
   if (!(p.bep_flow_m3_s > 0 && p.bep_efficiency > 0))
     throw std::invalid_argument("pump power: needs a best-efficiency flow and efficiency");
   PumpPower out;
-  if (!(q > 0) || !(p.speed > 0)) return out;
+  if (!(p.speed > 0)) return out;
+  // Reverse flow (a check valve's leakage) is taken as shut-off: the pump churns against the
+  // shut valve, so shaft power is continuous at Q = 0 (turbine operation is not modelled).
+  q = std::fmax(q, 0.0);
   const double h = pump_head(p, q);
   const double x = q / (p.speed * p.bep_flow_m3_s);
   out.hydraulic_W = rho * kStandardGravity * q * h;

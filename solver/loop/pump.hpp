@@ -54,8 +54,9 @@ struct PumpPower {
 /// the best-efficiency point, eta(Q, s) = eta_b x (2 - x) with x = Q / (s Q_b) (similar points
 /// keep their efficiency under the affinity laws). For x < 1 shaft power is evaluated as
 /// rho g H s Q_b / (eta_b (2 - x)), the same expression with x cancelled, so it stays finite at
-/// shut-off; beyond the best-efficiency point eta is floored at 0.1 eta_b. Reverse flow or a
-/// stopped pump draws nothing. Throws std::invalid_argument without a best-efficiency point.
+/// shut-off; beyond the best-efficiency point eta is floored at 0.1 eta_b. Reverse flow counts
+/// as shut-off (continuous at Q = 0: a pump behind a shut check valve churns at its shut-off
+/// power); a stopped pump draws nothing. Throws std::invalid_argument without a best-efficiency point.
 PumpPower pump_power(const Pump& p, double q_m3_s, double density_kg_m3);
 
 }  // namespace kelvin
