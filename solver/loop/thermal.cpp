@@ -97,6 +97,34 @@ FlowGraph flow_graph(const Network& net, const std::vector<double>& q,
   return g;
 }
 
+std::vector<double> solve_mixing(const FlowGraph& g, const std::vector<AffineLaw>& law,
+                                 std::vector<double> diag, std::vector<double> rhs,
+                                 const std::vector<double>& fallback_h, const char* what) {
+  const std::size_t nn = diag.size();
+  std::vector<Eigen::Triplet<double>> entries;
+  for (std::size_t k = 0; k < law.size(); ++k) {
+    if (g.up[k] < 0) continue;
+    const double m = std::abs(g.m_kg_s[k]);
+    diag[g.down[k]] += m;
+    entries.emplace_back(g.down[k], g.up[k], -m * law[k].a);
+    rhs[g.down[k]] += m * law[k].b;
+  }
+  // rows scaled by their diagonals: each row's diagonal becomes 1
+  for (auto& e : entries) e = {e.row(), e.col(), e.value() / diag[static_cast<std::size_t>(e.row())]};
+  Eigen::VectorXd b(nn);
+  for (std::size_t i = 0; i < nn; ++i) {
+    entries.emplace_back(static_cast<int>(i), static_cast<int>(i), 1.0);
+    b[i] = diag[i] > 0 ? rhs[i] / diag[i] : fallback_h[i];
+  }
+  Eigen::SparseMatrix<double> a(nn, nn);
+  a.setFromTriplets(entries.begin(), entries.end());
+  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
+  lu.compute(a);
+  if (lu.info() != Eigen::Success) throw NetworkError(std::string(what) + ": singular mixing equations");
+  const Eigen::VectorXd x = lu.solve(b);
+  return std::vector<double>(x.data(), x.data() + nn);
+}
+
 ThermalSolution solve_steady_thermal(const Network& net, const HydraulicSolution& hyd,
                                      const ThermalProblem& problem) {
   const std::size_t nl = net.links.size(), nn = net.nodes.size();
@@ -124,46 +152,21 @@ ThermalSolution solve_steady_thermal(const Network& net, const HydraulicSolution
     if (g.ext_in_kg_s[i] > 0) h_inlet[i] = coolant_enthalpy(c, problem.inlet_temperature_K[i]);
 
   std::vector<AffineLaw> law(nl);
-  std::vector<Eigen::Triplet<double>> entries;
-  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
-  Eigen::VectorXd rhs(nn), x(nn);
   for (int it = 1;; ++it) {
-    // Row i: (sum in m_k + m_ext_in) h_i - sum in m_k a_k h_up(k) = sum in m_k b_k + m_ext h_in
-    entries.clear();
-    rhs.setZero();
-    std::vector<double> diag(nn, 0.0);
-    for (std::size_t i = 0; i < nn; ++i)
-      diag[i] = g.ext_in_kg_s[i], rhs[i] = g.ext_in_kg_s[i] * h_inlet[i];
-    for (std::size_t k = 0; k < nl; ++k) {
-      if (g.up[k] < 0) continue;
-      const double m = std::abs(g.m_kg_s[k]);
-      law[k] = link_law(net, heat_of(k), m, s.link_inlet_K[k], s.link_outlet_K[k]);
-      diag[g.down[k]] += m;
-      entries.emplace_back(g.down[k], g.up[k], -m * law[k].a);
-      rhs[g.down[k]] += m * law[k].b;
-    }
+    // Row i: (sum in m_k + m_ext_in) h_i - sum in m_k a_k h_up(k) = sum in m_k b_k + m_ext h_in;
+    // a node nothing flows into keeps the network's temperature (or its inlet's)
+    std::vector<double> diag(nn), rhs(nn), fallback(nn);
     for (std::size_t i = 0; i < nn; ++i) {
-      // A node nothing flows into keeps the network's temperature (or its inlet's).
-      if (diag[i] > 0) {
-        entries.emplace_back(i, i, diag[i]);
-      } else {
-        const bool has_T =
-            !problem.inlet_temperature_K.empty() && !std::isnan(problem.inlet_temperature_K[i]);
-        entries.emplace_back(i, i, 1.0);
-        rhs[i] = coolant_enthalpy(c, has_T ? problem.inlet_temperature_K[i] : net.temperature_K);
-      }
+      diag[i] = g.ext_in_kg_s[i], rhs[i] = g.ext_in_kg_s[i] * h_inlet[i];
+      const bool has_T =
+          !problem.inlet_temperature_K.empty() && !std::isnan(problem.inlet_temperature_K[i]);
+      fallback[i] = coolant_enthalpy(c, has_T ? problem.inlet_temperature_K[i] : net.temperature_K);
     }
-    Eigen::SparseMatrix<double> a(nn, nn);
-    a.setFromTriplets(entries.begin(), entries.end());
-    // Rows scaled by their diagonals: a link that passes only a check valve's leakage gives a
-    // row ~1e-9 the size of the others, which the pivoting would otherwise resolve poorly.
-    Eigen::VectorXd scale(nn);
-    for (std::size_t i = 0; i < nn; ++i) scale[i] = diag[i] > 0 ? 1.0 / diag[i] : 1.0;
-    a = scale.asDiagonal() * a;
-    rhs = rhs.cwiseProduct(scale);
-    lu.compute(a);
-    if (lu.info() != Eigen::Success) throw NetworkError("thermal: singular mixing equations");
-    x = lu.solve(rhs);
+    for (std::size_t k = 0; k < nl; ++k)
+      if (g.up[k] >= 0)
+        law[k] = link_law(net, heat_of(k), std::abs(g.m_kg_s[k]), s.link_inlet_K[k],
+                          s.link_outlet_K[k]);
+    const std::vector<double> x = solve_mixing(g, law, diag, rhs, fallback, "thermal");
 
     double change = 0;
     for (std::size_t i = 0; i < nn; ++i) {

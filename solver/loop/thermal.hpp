@@ -94,6 +94,16 @@ struct FlowGraph {
 FlowGraph flow_graph(const Network& net, const std::vector<double>& flow_m3_s,
                      const std::vector<double>& inlet_temperature_K);
 
+/// Node enthalpies from the mixing balance of every node i:
+///   (d_i + sum_in m_k) h_i - sum_in m_k a_k h_up(k) = r_i + sum_in m_k b_k,
+/// with the link laws of the flowing links, d and r what the caller adds to the diagonal and
+/// right-hand side (outside inflow, thermal mass). A node with nothing on its diagonal keeps
+/// fallback_h. Rows are scaled by their diagonals (a check valve's leakage makes rows ~1e-9
+/// the size of the others) and solved by sparse LU. Throws NetworkError("<what>: singular ...").
+std::vector<double> solve_mixing(const FlowGraph& g, const std::vector<AffineLaw>& law,
+                                 std::vector<double> diag, std::vector<double> rhs,
+                                 const std::vector<double>& fallback_h, const char* what);
+
 /// Solves the steady temperatures on the flows of hyd. Throws NetworkError for a heated link
 /// without flow, fluid entering at a node without an inlet temperature (a fixed-pressure node
 /// of a closed loop passes only round-off, which needs none), wrong-sized inputs, or no

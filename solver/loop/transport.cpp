@@ -1,7 +1,5 @@
 #include "solver/loop/transport.hpp"
 
-#include <Eigen/Sparse>
-#include <Eigen/SparseLU>
 #include <algorithm>
 #include <cmath>
 #include <variant>
@@ -88,9 +86,7 @@ void TransientThermal::step(const std::vector<double>& flow_m3_s, const ThermalP
   // Link laws: h_out (step mean) = A h_up' + B; the inlet law (a, b) without the pipe loss.
   std::vector<AffineLaw> inlet_law(nl), law(nl);
   std::vector<double> kept(nl, 0.0);  // volume of this step's inflow that stays in the pipe
-  std::vector<Eigen::Triplet<double>> entries;
-  Eigen::VectorXd rhs(nn);
-  std::vector<double> diag(nn, 0.0);
+  std::vector<double> diag(nn, 0.0), rhs(nn, 0.0);
   for (std::size_t i = 0; i < nn; ++i) {
     diag[i] = m_mass_kg[i] / dt + g.ext_in_kg_s[i];
     rhs[i] = m_mass_kg[i] / dt * m_node_h[i];
@@ -116,30 +112,9 @@ void TransientThermal::step(const std::vector<double>& flow_m3_s, const ThermalP
       kept[k] = std::min(w, v);
       law[k] = {alpha * inlet_law[k].a, alpha * inlet_law[k].b + popped / w};
     }
-    diag[g.down[k]] += m;
-    entries.emplace_back(g.down[k], g.up[k], -m * law[k].a);
-    rhs[g.down[k]] += m * law[k].b;
   }
-  for (std::size_t i = 0; i < nn; ++i) {
-    if (diag[i] > 0) {
-      entries.emplace_back(i, i, diag[i]);
-    } else {  // no mass, nothing flows in: keeps its enthalpy
-      entries.emplace_back(i, i, 1.0);
-      rhs[i] = m_node_h[i];
-    }
-  }
-  Eigen::SparseMatrix<double> a(nn, nn);
-  a.setFromTriplets(entries.begin(), entries.end());
-  // Rows scaled by their diagonals: a link that passes only a check valve's leakage gives a
-  // row ~1e-9 the size of the others, which the pivoting would otherwise resolve poorly.
-  Eigen::VectorXd scale(nn);
-  for (std::size_t i = 0; i < nn; ++i) scale[i] = diag[i] > 0 ? 1.0 / diag[i] : 1.0;
-  a = scale.asDiagonal() * a;
-  rhs = rhs.cwiseProduct(scale);
-  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
-  lu.compute(a);
-  if (lu.info() != Eigen::Success) throw NetworkError("transient: singular node equations");
-  const Eigen::VectorXd h = lu.solve(rhs);
+  // a node with no mass that nothing flows into keeps its enthalpy
+  const std::vector<double> h = solve_mixing(g, law, diag, rhs, m_node_h, "transient");
 
   for (std::size_t i = 0; i < nn; ++i) {
     m_node_h[i] = h[i];
