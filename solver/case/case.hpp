@@ -211,6 +211,65 @@ struct WorkloadCase {
   SourceMark mark;
 };
 
+/// One failure event of a loop (loop.events[]): applied at time_s into the transient.
+struct LoopEventCase {
+  /// trip_pump | trip_all_pumps | start_standby | stick_facility_valve | quick_disconnect
+  std::string type;
+  double time_s = 0;
+  int pump = 0;          ///< trip_pump: index among the CDU's pumps, duty first (0-based)
+  int tray = 0;          ///< quick_disconnect: compute tray (0-based, bottom of the rack first)
+  double opening = 0.5;  ///< quick_disconnect: the coupling's new opening, (0, 1]
+  SourceMark mark;
+};
+
+/// The coolant loop around a case's GPUs (loop: section): a CDU, supply and return pipes to a
+/// rack, supply and return manifolds with one branch per compute tray (its plates in parallel
+/// or in series) and per switch tray (fixed heat), quick disconnects at every tray. GPU i sits
+/// in compute tray i / gpus_per_tray. Defaults are the documented GB200 NVL72-class numbers
+/// (README "Coolant loop and rack"); zero means "derived" where a comment says so.
+struct LoopCase {
+  std::string plate_model = "reduced";  ///< reduced: fitted from the case's own 3-D plate runs
+  int trays = 1;                        ///< compute trays; gpus.count = trays x gpus_per_tray
+  int gpus_per_tray = 1;
+  std::string tray_plumbing = "parallel";  ///< parallel | series (plates inside a tray)
+  // Switch trays: branches with fixed heat, placed after compute tray switch_after_tray.
+  int switch_trays = 0;
+  double switch_tray_heat_W = 0;
+  double switch_tray_kv_m3_h = 1.0;
+  int switch_after_tray = 0;  ///< 0: after half the compute trays (rounded up)
+  // Manifolds: vertical headers, one node per tray position, tray_pitch apart.
+  std::string manifold_layout = "reverse";  ///< direct | reverse return
+  double manifold_diameter_m = 0.0381;      ///< 1.5 in
+  double manifold_roughness_m = 1.5e-6;     ///< drawn stainless / copper
+  double tray_pitch_m = 0.04445;            ///< 1 RU
+  // Each tray's supply and return hose (one each) and quick disconnect (one each).
+  double hose_length_m = 0.8;
+  double hose_diameter_m = 0.0095;
+  double quick_disconnect_kv_m3_h = 2.0;
+  // Supply and return pipes between the CDU and the rack (each).
+  double pipe_length_m = 10.0;
+  double pipe_diameter_m = 0.0525;  ///< 2 in
+  double pipe_roughness_m = 1.5e-6;
+  double pipe_heat_loss_W_K = 0;    ///< UA of each pipe to the room
+  double ambient_K = 298.15;
+  // The CDU (solver/loop/cdu.hpp CduDesign; rating = setpoints).
+  double cdu_rated_heat_W = 2.5e5;
+  double cdu_supply_K = 313.15;           ///< secondary supply: rating and setpoint
+  double cdu_delta_T_K = 10.0;            ///< secondary rise at rating
+  double facility_supply_K = 308.15;      ///< facility water supply (35 degC)
+  double facility_delta_T_K = 8.0;
+  int duty_pumps = 2;
+  int standby_pumps = 1;
+  double pump_shutoff_head_m = 39.0;
+  double pump_rated_head_m = 30.0;
+  double dp_setpoint_Pa = 1.0e5;          ///< supply - return at the CDU
+  // Reduced plate model: 3-D steady runs at these multiples of the plate's flow rate.
+  std::vector<double> fit_flows{0.25, 0.5, 1.0, 1.5, 2.0};
+  double response_time_s = 20.0;  ///< length of the 3-D step-response run for the transient fit
+  std::vector<LoopEventCase> events;
+  SourceMark mark;
+};
+
 /// A whole case, fully resolved to SI.
 struct Case {
   std::string name;
@@ -233,6 +292,7 @@ struct Case {
   std::vector<GpuModel> gpu_models;          // models defined or overridden by the case
   std::optional<GpuCase> gpus;               // GPUs with power model and governor
   WorkloadCase workload;
+  std::optional<LoopCase> loop;              // coolant loop, CDU and rack around the GPUs
   /// The GPU model gpus uses: the case's definition, else the catalogue's (nullptr if none).
   const GpuModel* gpu_model() const {
     if (!gpus) return nullptr;
