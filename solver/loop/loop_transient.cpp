@@ -63,6 +63,7 @@ LoopTransient::Start LoopTransient::steady_start(LoopTransientSetup& s) {
   s.heat.links[hx].exchanger = cdu_cold_side(s.design, s.rating, s.facility, st.opening);
   th = solve_steady_thermal(s.net, hyd, s.heat);
   st.node_K = th.node_temperature_K;
+  st.duty_W = -th.link_heat_W[hx];
   // Motor: rated torque is the pump's hydraulic torque at its best-efficiency point and rated
   // speed. Torque balance at omega0: tau_r (w_sync - w0) / (w_sync slip_r) = tau_hyd, so
   // w_sync = w0 / (1 - slip_r tau_hyd / tau_r); the drive command is w_sync / omega_rated.
@@ -119,6 +120,12 @@ void LoopTransient::apply_events() {
       case LoopEventKind::TripAllPumps:
         for (PumpMotor& m : m_motors) m.tripped = true;
         break;
+      case LoopEventKind::StartPump: {
+        PumpMotor& m = m_motors.at(static_cast<std::size_t>(ev.index));
+        m.tripped = false;
+        m.synchronous_speed_rad_s = m_ctl.speed() * m_s.rotor.rated_speed_rad_s;
+        break;
+      }
       case LoopEventKind::StickFacilityValve:
         m_valve_stuck = true;
         break;
@@ -170,10 +177,12 @@ void LoopTransient::step(double dt) {
   {
     const int u = q_hx >= 0 ? m_from[hx] : m_to[hx];
     const double t_out = th.link_outlet_K()[hx];
-    if (!std::isnan(t_out))
-      m_energy.cdu_J += rho_ref * std::abs(q_hx) * dt *
+    m_cdu_W = std::isnan(t_out)
+                  ? 0.0
+                  : rho_ref * std::abs(q_hx) *
                         (coolant_enthalpy(c, th.node_temperature_K()[static_cast<std::size_t>(u)]) -
                          coolant_enthalpy(c, t_out));
+    m_energy.cdu_J += m_cdu_W * dt;
     // pipes: each parcel relaxed by h' = h_amb + e (h - h_amb), so it lost
     // rho V_p (h' - h_amb) (1/e - 1), e = exp(-UA dt / (rho V cp(T_up)))
     for (std::size_t k = 0; k < m_s.net.links.size(); ++k) {
@@ -204,6 +213,16 @@ void LoopTransient::step(double dt) {
   record();
 }
 
+void LoopTransient::set_plate_heat(int p, double heat_W) {
+  m_s.heat.links.at(static_cast<std::size_t>(m_s.plates.at(static_cast<std::size_t>(p)))).heat_W =
+      heat_W;
+}
+
+int LoopTransient::upstream_node(int k) const {
+  const std::size_t i = static_cast<std::size_t>(k);
+  return m_hyd.flow_m3_s[i] >= 0 ? m_from[i] : m_to[i];
+}
+
 void LoopTransient::record() {
   LoopSample s;
   s.time_s = m_time;
@@ -217,7 +236,24 @@ void LoopTransient::record() {
   s.dp_Pa = m_hyd.pressure_Pa[static_cast<std::size_t>(m_s.supply_node)] -
             m_hyd.pressure_Pa[static_cast<std::size_t>(m_s.return_node)];
   s.facility_opening = m_opening;
+  for (std::size_t i = 0; i < m_omega.size(); ++i) {
+    const std::size_t k = static_cast<std::size_t>(m_s.cdu.pumps[i]);
+    const Pump& p = std::get<Pump>(m_s.net.links[k].component);
+    s.pump_electrical_W.push_back(
+        p.speed > 0 ? pump_power(p, m_hyd.flow_m3_s[k], m_hyd.density_kg_m3[k]).electrical_W : 0.0);
+  }
+  // Facility side: h_f,out = h_f(T_f,in) + Q / m_f (the duty of the last step; at the start the
+  // steady duty, which equals the plates' heat less the pipes' loss).
+  const ExchangerColdSide cold = cdu_cold_side(m_s.design, m_s.rating, m_s.facility, m_opening);
+  s.cdu_heat_W = m_history.empty() ? m_start.duty_W : m_cdu_W;
+  s.facility_return_K =
+      cold.flow_kg_s > 0
+          ? coolant_temperature(cold.coolant,
+                                coolant_enthalpy(cold.coolant, cold.inlet_K) + s.cdu_heat_W / cold.flow_kg_s,
+                                cold.inlet_K)
+          : cold.inlet_K;
   for (int k : m_s.plates) {
+    s.plate_inlet_K.push_back(th.node_temperature_K()[static_cast<std::size_t>(upstream_node(k))]);
     s.plate_flow_m3_s.push_back(m_hyd.flow_m3_s[static_cast<std::size_t>(k)]);
     const double t = th.link_outlet_K()[static_cast<std::size_t>(k)];
     // NaN before the first step (the transient has no step-mean outlet yet)

@@ -46,13 +46,15 @@ struct LoopTransientSetup {
 };
 
 /// What can happen during a run.
-enum class LoopEventKind { TripPump, TripAllPumps, StickFacilityValve, SetLinkOpening };
+enum class LoopEventKind { TripPump, TripAllPumps, StartPump, StickFacilityValve, SetLinkOpening };
 
 /// One event: applied before the first step that starts at or after time_s.
 struct LoopEvent {
   double time_s = 0;
   LoopEventKind kind = LoopEventKind::TripPump;
-  int index = -1;      ///< TripPump: position in cdu.pumps; SetLinkOpening: link index
+  /// TripPump, StartPump: position in cdu.pumps (StartPump: its motor is switched on at the
+  /// duty pumps' speed command; a standby pump spins up from rest); SetLinkOpening: link index
+  int index = -1;
   double opening = 1;  ///< SetLinkOpening: the valve's or quick disconnect's new opening
 };
 
@@ -62,8 +64,12 @@ struct LoopSample {
   std::vector<double> pump_speed, pump_flow_m3_s;  ///< per pump, speed s = omega / omega_rated
   double supply_K = 0, return_K = 0, dp_Pa = 0;    ///< CDU supply and return nodes, p_s - p_r
   double facility_opening = 0;                     ///< the facility valve's [0, 1]
-  /// per plate; the outlet is the step-mean (NaN in the start sample)
-  std::vector<double> plate_flow_m3_s, plate_outlet_K;
+  std::vector<double> pump_electrical_W;           ///< per pump, at its speed and flow
+  double cdu_heat_W = 0;     ///< removed by the exchanger over the last step (start: steady)
+  double facility_return_K = 0;  ///< facility water leaving the exchanger
+  /// per plate; the outlet is the step-mean (NaN in the start sample), the inlet the upstream
+  /// node's temperature now
+  std::vector<double> plate_flow_m3_s, plate_outlet_K, plate_inlet_K;
 };
 
 /// Energy bookkeeping since the start [J].
@@ -91,13 +97,24 @@ class LoopTransient {
   double pump_speed(int i) const;
   /// The loop as it is now (pump speeds and openings as the run has set them).
   const LoopTransientSetup& setup() const { return m_s; }
+  /// Sets plate p's heat [W] (p indexes setup().plates) from the next step on.
+  void set_plate_heat(int p, double heat_W);
+  /// Simulated time since the start [s].
+  double time() const { return m_time; }
+  /// The last hydraulic solution and the node temperatures now.
+  const HydraulicSolution& hydraulics() const { return m_hyd; }
+  const std::vector<double>& node_temperature_K() const { return m_thermal->node_temperature_K(); }
+  /// Each link's outlet temperature, averaged over the last step (NaN before the first).
+  const std::vector<double>& link_outlet_K() const { return m_thermal->link_outlet_K(); }
+  /// Node index of link k's upstream end by its flow now.
+  int upstream_node(int k) const;
 
  private:
   void apply_events();
   void record();
   /// The steady start: duty speed, valve opening, drive command, the node temperatures.
   struct Start {
-    double speed = 0, opening = 0, command = 0, rated_torque_Nm = 0;
+    double speed = 0, opening = 0, command = 0, rated_torque_Nm = 0, duty_W = 0;
     std::vector<double> node_K;
   };
   static Start steady_start(LoopTransientSetup& s);
@@ -114,6 +131,7 @@ class LoopTransient {
   double m_opening = 0, m_time = 0, m_stored0 = 0;
   bool m_valve_stuck = false;
   LoopEnergy m_energy;
+  double m_cdu_W = 0;  ///< exchanger duty over the last step
   std::vector<LoopSample> m_history;
 };
 
