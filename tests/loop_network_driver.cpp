@@ -8,6 +8,10 @@
 //   pump NAME FROM TO SHUTOFF_HEAD_M K_M_S2_M6          (H = H0 - k Q^2)
 //   friction REYNOLDS RELATIVE_ROUGHNESS                 (prints "friction RE EPS F" at once;
 //                                                         tests/oracles/fluids_friction.py)
+//   effectiveness KIND NTU CR    (prints "effectiveness KIND NTU CR EPS" at once; KIND one of
+//                                 counterflow, crossflow, crossflow_approx, crossflow_cmax_mixed,
+//                                 crossflow_cmin_mixed; tests/oracles/ht_effectiveness.py)
+//   minor NAME FROM TO K DIAMETER_M                      (a K loss on a diameter's velocity)
 // Output: "density_kg_m3 X", "kinematic_viscosity_m2_s X", "iterations N", then
 // "link NAME FLOW_M3_S" and "node NAME PRESSURE_PA" lines. Exit 1 with a message on an error.
 #include <cstdio>
@@ -15,12 +19,28 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "solver/loop/friction.hpp"
 #include "solver/loop/gga.hpp"
+#include "solver/loop/heat_exchanger.hpp"
 
 using namespace kelvin;
+
+namespace {
+
+/// The arrangement named by an "effectiveness" line; throws on an unknown name.
+ExchangerArrangement arrangement_named(const std::string& kind) {
+  if (kind == "counterflow") return ExchangerArrangement::Counterflow;
+  if (kind == "crossflow") return ExchangerArrangement::CrossflowUnmixed;
+  if (kind == "crossflow_approx") return ExchangerArrangement::CrossflowUnmixedApprox;
+  if (kind == "crossflow_cmax_mixed") return ExchangerArrangement::CrossflowCmaxMixed;
+  if (kind == "crossflow_cmin_mixed") return ExchangerArrangement::CrossflowCminMixed;
+  throw std::runtime_error("unknown exchanger arrangement '" + kind + "'");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -41,6 +61,11 @@ int main(int argc, char** argv) {
       if (kind == "friction") {
         ok = static_cast<bool>(s >> a >> b);
         if (ok) std::printf("friction %.17g %.17g %.17g\n", a, b, churchill_friction_factor(a, b));
+      } else if (kind == "effectiveness") {
+        ok = static_cast<bool>(s >> name >> a >> b);
+        if (ok)
+          std::printf("effectiveness %s %.17g %.17g %.17g\n", name.c_str(), a, b,
+                      effectiveness(arrangement_named(name), a, b));
       } else if (kind == "coolant") {
         ok = static_cast<bool>(s >> name >> a >> b);
         if (ok) net = std::make_unique<Network>(make_coolant(name, a), b);
@@ -60,6 +85,9 @@ int main(int argc, char** argv) {
         net->add_link(
             name, from, to,
             Pipe{a, b, c, law == "epanet" ? FrictionLaw::Epanet : FrictionLaw::Churchill});
+      } else if (kind == "minor") {
+        ok = static_cast<bool>(s >> name >> from >> to >> a >> b);
+        net->add_link(name, from, to, MinorLoss{a, b});
       } else if (kind == "pump") {
         ok = static_cast<bool>(s >> name >> from >> to >> a >> b);
         net->add_link(name, from, to, pump_from_quadratic(a, b));
@@ -69,7 +97,7 @@ int main(int argc, char** argv) {
       if (!ok)
         throw std::runtime_error("line " + std::to_string(number) + ": cannot read '" + line + "'");
     }
-    if (!net) return 0;  // friction lines only
+    if (!net) return 0;  // friction and effectiveness lines only
     const HydraulicSolution sol = solve_hydraulics(*net);
     const double rho = net->coolant.density(net->temperature_K);
     std::printf("density_kg_m3 %.17g\n", rho);

@@ -23,6 +23,11 @@ each of EPANET's regimes (laminar, Dunlop's transition, turbulent; checked). The
 file is written in CFS units, EPANET's own: in LPS it converts with a rounded 28.317 L/ft^3,
 which alone shifts flows by ~1e-5.
 
+EPANET's example network Net1 is compared the first way too, switched to Darcy-Weisbach (see
+NET1 below for its source and for what was changed to make it one steady period), and with its
+pump's single-point curve given to EPANET literally, where EPANET's own expansion of the point
+(1.33334 H1, not 4/3 H1, and a power law fitted through it) differs from the exact quadratic.
+
 Needs wntr; without it the script exits 77, CTest's "skipped" (SKIP_RETURN_CODE).
 """
 import math
@@ -62,6 +67,44 @@ LOOPED = {
     "reversed": "P5",
     "regimes": {"turbulent"},
 }
+# EPANET's example network Net1 ("EPANET Example Network 1", shipped with EPANET 2.2 and in the
+# WNTR repository as examples/networks/Net1.inp; Rossman, EPANET 2 Users Manual, EPA/600/R-00/057,
+# 2000, ch. 2): 9 junctions, reservoir 9, tank 2, 12 pipes, pump 9 on a single-point curve
+# (1500 gpm at 250 ft), in US units below and converted exactly (ft 0.3048 m, in 0.0254 m,
+# US gallon 3.785411784 L). Changed for one steady period: Hazen-Williams C 100 becomes
+# Darcy-Weisbach with an absolute roughness of 0.26 mm (cast iron; Net1's pipes are unlined
+# cast-iron-like at C 100), the tank is a fixed head at its initial level (elevation 850 ft +
+# level 120 ft), demands are the base demands times the first multiplier of pattern 1 (Net1's
+# default pattern), 1.0, and the two pump controls (on below 110 ft, off above 140 ft) are
+# dropped: at 120 ft neither acts. EPANET expands the single point (Q1, H1) to the curve through
+# (0, 4/3 H1), (Q1, H1), (2 Q1, 0) -- the quadratic H = 4/3 H1 - (H1/3) (Q/Q1)^2, which is
+# Kelvin's pump_from_quadratic(4/3 H1, H1 / (3 Q1^2)) -- so EPANET is given those three points.
+FT, INCH, GPM = 0.3048, 0.0254, 3.785411784e-3 / 60
+NET1_Q1, NET1_H1 = 1500 * GPM, 250 * FT
+NET1_DEMAND_MULTIPLIER = 1.0
+NET1 = {
+    "reservoirs": {"9": 800 * FT},
+    "tanks": {"2": (850 * FT, 120 * FT, 100 * FT, 150 * FT, 50.5 * FT)},  # elev, init, min, max, D
+    "junctions": {n: (z * FT, d * GPM * NET1_DEMAND_MULTIPLIER) for n, z, d in [
+        ("10", 710, 0), ("11", 710, 150), ("12", 700, 150), ("13", 695, 100), ("21", 700, 150),
+        ("22", 695, 200), ("23", 690, 150), ("31", 700, 100), ("32", 710, 100)]},
+    "pipes": [(n, a, b, length * FT, d * INCH, 0.26e-3) for n, a, b, length, d in [
+        ("10", "10", "11", 10530, 18), ("11", "11", "12", 5280, 14), ("12", "12", "13", 5280, 10),
+        ("21", "21", "22", 5280, 10), ("22", "22", "23", 5280, 12), ("31", "31", "32", 5280, 6),
+        ("110", "2", "12", 200, 18), ("111", "11", "21", 5280, 10),
+        ("112", "12", "22", 5280, 12), ("113", "13", "23", 5280, 8),
+        ("121", "21", "31", 5280, 8), ("122", "22", "32", 5280, 6)]],
+    "pump": ("9", "9", "10", 4 / 3 * NET1_H1, NET1_H1 / (3 * NET1_Q1**2), (NET1_Q1, 2 * NET1_Q1)),
+    "reversed": "110",  # the pump fills the tank at this hour
+    "regimes": {"turbulent"},
+}
+# The same with the pump curve given to EPANET as Net1 has it, one point: EPANET 2.2 (input1.c,
+# updatepumpparams) then takes H0 = 1.33334 H1, not 4/3 H1, and fits H = H0 - B Q^C through
+# (Q1, H1) and (2 Q1, 0), so C = log2(1.33334 / 0.33334) = 1.99998; Kelvin keeps the exact
+# quadratic. At Net1's pump flow (1.3 Q1) the two curves differ by 2.3e-6 of the head, which
+# moves the flows by up to 3.7e-6: bar 1e-5.
+NET1_SINGLE_POINT_TOLERANCE = 1e-5
+NET1_SINGLE_POINT = dict(NET1, epanet_pump_curve=[(NET1_Q1, NET1_H1)])
 SMALL_PIPES = {  # one pipe in each of EPANET's friction regimes
     "reservoirs": {"A": 1.0, "B": 0.0},
     "junctions": {"K1": (0.0, 0.0), "K2": (0.0, 2e-5)},
@@ -82,16 +125,25 @@ def run_kelvin(driver, net, workdir, epanet_equations):
     scale = G / EPANET_GRAVITY_M_S2 if epanet_equations else 1.0
     law = " epanet" if epanet_equations else ""
     lines = [f"coolant water 0 {T_K}"]
-    lines += [f"fixed {n} 0 {h}" for n, h in net["reservoirs"].items()]  # elevation = head
-    lines += [f"junction {n} {z} {d}" for n, (z, d) in net["junctions"].items()]
-    lines += [f"pipe {n} {a} {b} {length * scale!r} {d} {e}{law}"
-              for n, a, b, length, d, e in net["pipes"]]
+    lines += [f"fixed {n} 0 {h!r}" for n, h in net["reservoirs"].items()]  # elevation = head
+    lines += [f"fixed {n} 0 {z + level!r}" for n, (z, level, *_) in net.get("tanks", {}).items()]
+    lines += [f"junction {n} {z!r} {d!r}" for n, (z, d) in net["junctions"].items()]
+    for name, a, b, length, d, e, *minor in net["pipes"]:
+        if minor and minor[0] > 0:  # a K loss in series: Kelvin needs a node between
+            lines.append(f"junction {name}_k {net['junctions'][b][0]!r} 0")
+            lines.append(f"minor {name}_minor {name}_k {b} {kelvin_minor_k(minor[0], epanet_equations)!r} {d!r}")
+            b = f"{name}_k"
+        lines.append(f"pipe {name} {a} {b} {length * scale!r} {d!r} {e!r}{law}")
     if net["pump"]:
-        lines.append("pump " + " ".join(str(x) for x in net["pump"]))
+        lines.append("pump " + " ".join(x if isinstance(x, str) else repr(x)
+                                        for x in net["pump"][:5]))
     path = os.path.join(workdir, "network.txt")
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")
-    out = subprocess.run([driver, path], capture_output=True, text=True, check=True).stdout
+    run = subprocess.run([driver, path], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"{driver} failed on {path}: {run.stderr.strip()}")
+    out = run.stdout
     result = {"link": {}, "node": {}}
     for line in out.splitlines():
         key, *rest = line.split()
@@ -100,6 +152,13 @@ def run_kelvin(driver, net, workdir, epanet_equations):
         else:
             result[key] = float(rest[0])
     return result
+
+
+def kelvin_minor_k(k, epanet_equations):
+    """Kelvin's K for EPANET's minor loss k. EPANET 2.2 (convertunits) takes the head loss as
+    0.02517 k Q^2 / d^4 in ft and cfs, a rounded 8 / (32.2 pi^2) = 0.0251729; in SI that is
+    (0.02517 / 0.3048) k Q^2 / d^4, and Kelvin's k' rho V|V| / 2 is 8 k' Q^2 / (g pi^2 d^4)."""
+    return k * 0.02517 / FT * G * math.pi**2 / 8 if epanet_equations else k
 
 
 def run_epanet(wntr, net, nu_m2_s, workdir):
@@ -114,18 +173,23 @@ def run_epanet(wntr, net, nu_m2_s, workdir):
     wn.options.hydraulic.trials = 200
     for n, h in net["reservoirs"].items():
         wn.add_reservoir(n, base_head=h)
+    for n, (z, level, low, high, diameter) in net.get("tanks", {}).items():
+        wn.add_tank(n, elevation=z, init_level=level, min_level=low, max_level=high,
+                    diameter=diameter)
     for n, (z, d) in net["junctions"].items():
         wn.add_junction(n, base_demand=d, elevation=z)
-    for name, a, b, length, diameter, roughness in net["pipes"]:
+    for name, a, b, length, diameter, roughness, *minor in net["pipes"]:
         # wntr keeps Darcy-Weisbach roughness in m (its input file: 1e-3 ft in CFS units)
         wn.add_pipe(name, a, b, length=length, diameter=diameter, roughness=roughness,
-                    minor_loss=0.0)
+                    minor_loss=minor[0] if minor else 0.0)
     links = [p[0] for p in net["pipes"]]
     if net["pump"]:
-        name, a, b, h0, k = net["pump"]
+        name, a, b, h0, k, *q = net["pump"]
+        q1, q2 = q[0] if q else (0.03, 0.06)
         # Three points from shut-off on H0 - k Q^2: EPANET fits H = A - B Q^C through them, C = 2.
-        wn.add_curve("pump_curve", "HEAD", [(0.0, h0), (0.03, h0 - k * 0.03**2),
-                                            (0.06, h0 - k * 0.06**2)])
+        points = net.get("epanet_pump_curve") or [(0.0, h0), (q1, h0 - k * q1**2),
+                                                  (q2, h0 - k * q2**2)]
+        wn.add_curve("pump_curve", "HEAD", points)
         wn.add_pump(name, a, b, pump_type="HEAD", pump_parameter="pump_curve")
         links.append(name)
     wn.options.time.duration = 0
@@ -192,7 +256,11 @@ def main():
                    ("looped network, Kelvin's Churchill friction", LOOPED, False,
                     FLOW_TOLERANCE, math.inf),
                    ("small pipes in every regime, EPANET's friction law and gravity in Kelvin",
-                    SMALL_PIPES, True, SAME_LAW_FLOW_TOLERANCE, SAME_LAW_HEAD_TOLERANCE_M)]
+                    SMALL_PIPES, True, SAME_LAW_FLOW_TOLERANCE, SAME_LAW_HEAD_TOLERANCE_M),
+                   ("EPANET Net1 on Darcy-Weisbach, EPANET's friction law and gravity in Kelvin",
+                    NET1, True, SAME_LAW_FLOW_TOLERANCE, SAME_LAW_HEAD_TOLERANCE_M),
+                   ("Net1 with its single-point pump curve as EPANET expands it (1.33334 H1)",
+                    NET1_SINGLE_POINT, True, NET1_SINGLE_POINT_TOLERANCE, math.inf)]
     for title, net, epanet_equations, flow_tolerance, head_tolerance in comparisons:
         with tempfile.TemporaryDirectory() as workdir:
             kelvin = run_kelvin(driver, net, workdir, epanet_equations)
