@@ -17,6 +17,7 @@
 #include "solver/physics/conduction.hpp"
 #include "solver/physics/flow.hpp"
 #include "solver/base/progress_sink.hpp"
+#include "solver/coupling/gpu_thermal.hpp"
 #include "solver/coupling/plate_batch.hpp"
 #include "solver/numerics/transient.hpp"
 
@@ -26,33 +27,33 @@ namespace kelvin {
 /// (on the cold plate, or on every inlet port), no gpus section.
 Case gpu_variant(const Case& c, const GpuInstance& gpu);
 
-class GpuFleet {
+class GpuFleet : public GpuThermal {
  public:
   /// Builds every GPU's model and solves each distinct coolant flow once (steady at the initial
   /// temperature; GPU transients keep that flow field: the energy equation carries the
   /// coolant's heat, the velocities stay those of the start).
   /// With batch false every GPU solved is a batch of its own (for comparisons).
   GpuFleet(const Case& c, ProgressSink& progress, bool batch = true);
-  ~GpuFleet();
+  ~GpuFleet() override;
 
-  int size() const { return static_cast<int>(m_gpus.size()); }
+  int size() const override { return static_cast<int>(m_gpus.size()); }
   const Grid& grid() const { return m_grid; }
   bool has_hbm() const { return m_hbm_material >= 0; }
   long long cells_per_gpu() const { return m_grid.cell_count(); }
 
   /// Junction (max over the junction material) and HBM (max over the HBM material, NaN
   /// without one) temperatures of GPU i now, K.
-  double junction_K(int i) const;
-  double hbm_K(int i) const;
+  double junction_K(int i) const override;
+  double hbm_K(int i) const override;
   /// Sets GPU i's heat: hbm_fraction of power_W into the HBM cells (none without them), the
   /// rest into the die. Every interval, call it for GPUs 0, 1, ... in order, then advance them
   /// in order: GPUs that start alike (same coolant feed) share their leader's solve for as long
   /// as their powers are bitwise equal; the first interval they differ, the follower takes a
   /// copy of the leader's state and goes on alone.
-  void set_power(int i, double power_W, double hbm_fraction);
+  void set_power(int i, double power_W, double hbm_fraction) override;
   /// Advances GPU i's temperatures to t_s with the case's fixed time step. A GPU that shares
   /// its leader's solve returns the leader's stats without its iterations.
-  AdvanceStats advance(int i, double t_s);
+  AdvanceStats advance(int i, double t_s) override;
   /// advance(i, t_s), adding its linear iterations to *iterations (when given); returns the
   /// worst per-step energy-balance relative error over the steps with heat in.
   double advance(int i, double t_s, long long* iterations) {
