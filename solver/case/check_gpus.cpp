@@ -122,6 +122,7 @@ void Checker::check_gpu_models() {
 
 void Checker::check_gpus() {
   check_gpu_models();
+  check_loop();  // the loop around the GPUs: it needs them, and sets their feeds
   if (!m_case.gpus) {
     if (m_case.key_marks.count("workload"))
       report("workload",

@@ -1,7 +1,8 @@
 #pragma once
 /// Private to solver/case/: the Checker behind check_case(). Its thermal checks live in
 /// check_thermal.cpp, the coolant, cold plate and flow checks in check_flow.cpp, the GPU checks
-/// in check_gpus.cpp, and the mesh's size and quality in check_mesh.cpp.
+/// in check_gpus.cpp, the coolant loop's in check_loop.cpp, and the mesh's size and quality in
+/// check_mesh.cpp.
 #include <array>
 #include <optional>
 #include <string>
@@ -85,6 +86,19 @@ class Checker {
   void check_gpus();
   /// Workload fractions, activities and times within range; a trace's file exists.
   void check_workload();
+
+  // The coolant loop (check_loop.cpp), run from check_gpus(): the loop is built round them.
+  /// Everything below, when the case has a loop.
+  void check_loop();
+  /// What the loop is built from: gpus (trays x gpus_per_tray of them, none with its own feed),
+  /// a cold plate to fit the reduced model from, a coolant.
+  void check_loop_needs(const LoopCase& l);
+  /// Counts, sizes, heads and temperatures of the rack, manifolds, hoses, pipes and CDU.
+  void check_loop_values(const LoopCase& l);
+  /// The reduced model's fit flows and response time.
+  void check_loop_fit(const LoopCase& l);
+  /// Events: a transient to happen in, times inside it, pumps and trays that exist.
+  void check_loop_events(const LoopCase& l);
   /// A region on face (BoundaryCondition and FlowPort regions): min < max along both
   /// tangential axes, inside the face. path is the owner's ("boundaries[0]").
   void check_region(const std::string& path, const SourceMark& mark, const std::string& who,

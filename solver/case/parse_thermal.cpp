@@ -35,7 +35,8 @@ void Parser::parse_top(const YAML::Node& root) {
                                                 "case_material",
                                                 "gpu_models",
                                                 "gpus",
-                                                "workload"};
+                                                "workload",
+                                                "loop"};
   std::map<std::string, YAML::Node> sections;
   const Context top{"", ""};
   const auto seen = walk(root, top, allowed, [&](const std::string& k, const YAML::Node& v) {
@@ -61,7 +62,8 @@ void Parser::parse_top(const YAML::Node& root) {
       {"flow", &Parser::parse_flow},
       {"gpu_models", &Parser::parse_gpu_models},
       {"gpus", &Parser::parse_gpus},
-      {"workload", &Parser::parse_workload}};
+      {"workload", &Parser::parse_workload},
+      {"loop", &Parser::parse_loop}};
 
   if (sections.count("name")) {
     if (auto s = text(sections["name"], "name", top)) m_case.name = *s;

@@ -66,6 +66,32 @@ const std::vector<std::string>& workload_keys(const std::string& type);
 /// The names of the built-in GPU models (gpu_catalogue()), for messages.
 std::vector<std::string> catalogue_names();
 
+/// A LoopCase value as written in case files (README "The loop: section"): where it sits under
+/// loop, its key and its member. Read by the parser, written back by resolved_case_yaml().
+struct LoopField {
+  /// How the value is written. Kv and Conductance have no Dimension of their own: a bare number
+  /// is SI (m^3/s, W/K), a unit is converted to the member's (m^3/h, W/K) by udunits2.
+  enum class Kind { Quantity, Kv, Conductance, Integer, Choice };
+  const char* section;  ///< "" for loop's own keys, else its mapping ("cdu", "pipes", ...)
+  const char* key;      ///< as written ("supply_temperature")
+  Kind kind;
+  Dimension dim = Dimension::Dimensionless;  ///< Quantity: what it measures
+  double LoopCase::*number = nullptr;        ///< Quantity (SI), Kv (m^3/h), Conductance (W/K)
+  int LoopCase::*integer = nullptr;          ///< Integer
+  std::string LoopCase::*choice = nullptr;   ///< Choice
+  std::vector<std::string> choices;          ///< Choice: the allowed words
+};
+
+/// Every LoopCase field a case file may set under loop, in the order resolved cases write
+/// them, grouped by section (loop's own first). reduced_model.flows and events are read apart.
+const std::vector<LoopField>& loop_fields();
+
+/// The mappings under loop ("switch_trays", "manifold", ..., "reduced_model"), in order.
+const std::vector<std::string>& loop_sections();
+
+/// The keys an event of this type reads besides "type" and "time" (empty for an unknown type).
+const std::vector<std::string>& loop_event_keys(const std::string& type);
+
 /// Where a mapping sits: desc names it in messages ("material \"copper\""; empty at the top
 /// level), path prefixes its keys in Case::key_marks ("materials[0]"; empty at the top level).
 struct Context {
@@ -86,7 +112,7 @@ struct Context {
 
 /// Reads one case file's YAML into a Case, appending a Diagnostic per problem. The generic
 /// readers (walk, quantity, ...) and run() live in parse_support.cpp; the sections in
-/// parse_thermal.cpp, parse_power_map.cpp, parse_flow.cpp and parse_gpus.cpp.
+/// parse_thermal.cpp, parse_power_map.cpp, parse_flow.cpp, parse_gpus.cpp and parse_loop.cpp.
 class Parser {
  public:
   /// file names the case in diagnostics and must outlive the parser; diags receives problems.
@@ -221,6 +247,22 @@ class Parser {
   /// Reads the workload's trace file (when options allow and it exists) as the run will, with
   /// its GPU count and phase names, reporting the first problem at the "file" key.
   void read_trace(const Context& ctx);
+
+  // The coolant loop (parse_loop.cpp).
+  /// loop: the rack, manifolds, hoses, pipes and CDU around the GPUs, the reduced plate
+  /// model's fit and the failure events.
+  void parse_loop(const YAML::Node& n);
+  /// One mapping under loop (section is one of loop_sections()).
+  void parse_loop_section(const YAML::Node& n, const std::string& section, LoopCase& l);
+  /// One loop_fields() value into l.
+  void read_loop_field(const LoopField& f, const YAML::Node& v, const Context& ctx, LoopCase& l);
+  /// A value in unit (one that has no Dimension: "m^3/h", "W/K"): a bare number times
+  /// bare_in_unit (its SI value in unit), or a number and a unit that udunits2 converts to unit.
+  /// what names it in messages ("a flow coefficient kv").
+  std::optional<double> quantity_in(const YAML::Node& v, const char* unit, double bare_in_unit,
+                                    const char* what, const std::string& key, const Context& ctx);
+  /// loop.events: a list of {type, time, and the keys of the type}.
+  void parse_loop_events(const YAML::Node& n, LoopCase& l);
 
   const std::string& m_file;         // the case file's name, for diagnostics and paths
   std::vector<Diagnostic>& m_diags;  // where problems go (the caller's)

@@ -437,6 +437,65 @@ void emit_workload(YAML::Emitter& out, const Case& c) {
   out << YAML::EndMap;
 }
 
+/// One loop_fields() value: SI numbers, kv with its unit (m^3/h is not SI, and a unit keeps
+/// the round trip exact), heat_loss in W/K (a bare number reads as W/K).
+void emit_loop_field(YAML::Emitter& out, const parse_detail::LoopField& f, const LoopCase& l) {
+  using Kind = parse_detail::LoopField::Kind;
+  switch (f.kind) {
+    case Kind::Quantity:
+    case Kind::Conductance:
+      emit_num(out, f.key, l.*f.number);
+      break;
+    case Kind::Kv:
+      out << YAML::Key << f.key << YAML::Value << exact(l.*f.number) + " m^3/h";
+      break;
+    case Kind::Integer:
+      out << YAML::Key << f.key << YAML::Value << l.*f.integer;
+      break;
+    case Kind::Choice:
+      emit_str(out, f.key, l.*f.choice);
+      break;
+  }
+}
+
+/// The loop: its own keys, then each of its mappings, then the events with the keys their
+/// type reads.
+void emit_loop(YAML::Emitter& out, const Case& c) {
+  if (!c.loop) return;
+  const LoopCase& l = *c.loop;
+  const auto& fields = parse_detail::loop_fields();
+  out << YAML::Key << "loop" << YAML::Value << YAML::BeginMap;
+  for (const auto& f : fields)
+    if (!*f.section) emit_loop_field(out, f, l);
+  for (const auto& section : parse_detail::loop_sections()) {
+    out << YAML::Key << section << YAML::Value << YAML::Flow << YAML::BeginMap;
+    if (section == "reduced_model") {
+      out << YAML::Key << "flows" << YAML::Value;
+      emit_vec(out, l.fit_flows.data(), static_cast<int>(l.fit_flows.size()));
+    }
+    for (const auto& f : fields)
+      if (section == f.section) emit_loop_field(out, f, l);
+    out << YAML::EndMap;
+  }
+  if (!l.events.empty()) {
+    out << YAML::Key << "events" << YAML::Value << YAML::BeginSeq;
+    for (const auto& e : l.events) {
+      out << YAML::Flow << YAML::BeginMap;
+      emit_str(out, "type", e.type);
+      emit_num(out, "time", e.time_s);
+      for (const auto& key : parse_detail::loop_event_keys(e.type)) {
+        if (key == "opening")
+          emit_num(out, key, e.opening);
+        else
+          out << YAML::Key << key << YAML::Value << (key == "pump" ? e.pump : e.tray);
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+}
+
 /// junction_material and case_material, when given.
 void emit_package_materials(YAML::Emitter& out, const Case& c) {
   if (!c.junction_material.empty()) emit_str(out, "junction_material", c.junction_material);
@@ -447,11 +506,13 @@ void emit_package_materials(YAML::Emitter& out, const Case& c) {
 
 std::string resolved_case_yaml(const Case& c) {
   using Emit = void (*)(YAML::Emitter&, const Case&);
-  static constexpr Emit emitters[] = {
-      emit_title,     emit_mesh,       emit_domain,           emit_materials, emit_boxes,
-      emit_sources,   emit_boundaries, emit_contacts,         emit_probes,    emit_solver,
-      emit_transient, emit_coolant,    emit_coldplate,        emit_flow,      emit_gpu_models,
-      emit_gpus,      emit_workload,   emit_package_materials};
+  static constexpr Emit emitters[] = {emit_title,      emit_mesh,      emit_domain,
+                                      emit_materials,  emit_boxes,     emit_sources,
+                                      emit_boundaries, emit_contacts,  emit_probes,
+                                      emit_solver,     emit_transient, emit_coolant,
+                                      emit_coldplate,  emit_flow,      emit_gpu_models,
+                                      emit_gpus,       emit_workload,  emit_package_materials,
+                                      emit_loop};
   YAML::Emitter out;
   out << YAML::BeginMap;
   for (const Emit emit : emitters) emit(out, c);
