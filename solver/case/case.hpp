@@ -226,7 +226,7 @@ struct LoopEventCase {
 /// rack, supply and return manifolds with one branch per compute tray (its plates in parallel
 /// or in series) and per switch tray (fixed heat), quick disconnects at every tray. GPU i sits
 /// in compute tray i / gpus_per_tray. Defaults are the documented GB200 NVL72-class numbers
-/// (README "Coolant loop and rack"); zero means "derived" where a comment says so.
+/// (README "The `loop:` section"); zero means "derived" where a comment says so.
 struct LoopCase {
   std::string plate_model = "reduced";  ///< reduced: fitted from the case's own 3-D plate runs
   int trays = 1;                        ///< compute trays; gpus.count = trays x gpus_per_tray
@@ -262,7 +262,9 @@ struct LoopCase {
   int standby_pumps = 1;
   double pump_shutoff_head_m = 39.0;
   double pump_rated_head_m = 30.0;
-  double dp_setpoint_Pa = 1.0e5;          ///< supply - return at the CDU
+  /// supply - return at the CDU; 0 (absent): the one at which the duty pumps give the GPU plates
+  /// the cold plate's flow rate on average
+  double dp_setpoint_Pa = 0;
   // Reduced plate model: 3-D steady runs at these multiples of the plate's flow rate.
   std::vector<double> fit_flows{0.25, 0.5, 1.0, 1.5, 2.0};
   double response_time_s = 20.0;  ///< length of the 3-D step-response run for the transient fit

@@ -133,7 +133,9 @@ void Checker::check_loop_values(const LoopCase& l) {
                                            " m) must be below pump_shutoff_head (" +
                                            num(l.pump_shutoff_head_m) +
                                            " m): a pump's head falls as its flow rises");
-  positive("loop.cdu.dp_setpoint", l.dp_setpoint_Pa, "Pa");
+  // absent: 0, the setpoint that gives the GPU plates their design flow rate on average
+  if (l.dp_setpoint_Pa != 0 || m_case.key_marks.count("loop.cdu.dp_setpoint"))
+    positive("loop.cdu.dp_setpoint", l.dp_setpoint_Pa, "Pa");
 }
 
 void Checker::check_loop_fit(const LoopCase& l) {

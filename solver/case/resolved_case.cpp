@@ -474,7 +474,9 @@ void emit_loop(YAML::Emitter& out, const Case& c) {
       emit_vec(out, l.fit_flows.data(), static_cast<int>(l.fit_flows.size()));
     }
     for (const auto& f : fields)
-      if (section == f.section) emit_loop_field(out, f, l);
+      // a zero dp_setpoint is "derived": left out, as it was absent
+      if (section == f.section && !(f.number == &LoopCase::dp_setpoint_Pa && l.dp_setpoint_Pa == 0))
+        emit_loop_field(out, f, l);
     out << YAML::EndMap;
   }
   if (!l.events.empty()) {

@@ -9,8 +9,12 @@
 #include <vtkErrorCode.h>
 #include <vtkExecutive.h>
 #include <vtkNew.h>
+#include <vtkCellArray.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
 #include <vtkRectilinearGrid.h>
 #include <vtkTypeInt32Array.h>
+#include <vtkXMLPolyDataWriter.h>
 #include <vtkXMLRectilinearGridWriter.h>
 
 #include <algorithm>
@@ -136,9 +140,9 @@ std::string xml_attribute(const std::string& text) {
   return out;
 }
 
-/// The .vtr file for data, built in memory by VTK. Throws std::runtime_error naming path with
+/// The XML file writer makes of data, built in memory by VTK. Throws std::runtime_error naming path with
 /// what VTK reported, which is collected rather than printed.
-std::string vtr_text(const std::string& path, vtkRectilinearGrid* data) {
+std::string xml_text(const std::string& path, vtkXMLWriter* writer, vtkDataObject* data) {
   std::string messages;
   vtkNew<vtkCallbackCommand> collector;
   collector->SetCallback(collect_vtk_message);
@@ -150,7 +154,6 @@ std::string vtr_text(const std::string& path, vtkRectilinearGrid* data) {
   pipeline_collector->SetCallback(collect_vtk_message);
   pipeline_collector->SetClientData(&pipeline_messages);
 
-  vtkNew<vtkXMLRectilinearGridWriter> writer;
   writer->WriteToOutputStringOn();
   writer->SetInputData(data);
   writer->SetDataModeToAppended();
@@ -160,7 +163,7 @@ std::string vtr_text(const std::string& path, vtkRectilinearGrid* data) {
   writer->SetHeaderTypeToUInt64();  // 32-bit headers cap arrays at 4 GiB
   // The compressor reports through its own object, so it needs the collector too (attached
   // after SetCompressorType, which replaces the compressor).
-  for (vtkObject* source : {static_cast<vtkObject*>(writer.GetPointer()),
+  for (vtkObject* source : {static_cast<vtkObject*>(writer),
                             static_cast<vtkObject*>(writer->GetCompressor())}) {
     if (!source) continue;
     source->AddObserver(vtkCommand::ErrorEvent, collector);
@@ -213,7 +216,59 @@ void write_vtr(const std::string& path, const Grid& grid, const std::vector<Cell
 
   // VTK builds the file in memory and write_file_atomic puts it on disk: so a full disk is one
   // OutputError with the exact size, never a half-written file or a VTK error dump.
-  write_file_atomic(path, vtr_text(path, data));
+  vtkNew<vtkXMLRectilinearGridWriter> writer;
+  write_file_atomic(path, xml_text(path, writer, data));
+}
+
+void write_vtp(const std::string& path, const PolyLines& d) {
+  const std::size_t cells = d.lines.size() + d.polygons.size();
+  for (const CellField& f : d.cell_fields)
+    if (f.values.size() != cells * static_cast<std::size_t>(f.components))
+      throw std::runtime_error(fmt::format("cannot write '{}': field '{}' has {} values for {} cells",
+                                           path, f.name, f.values.size(), cells));
+  vtkNew<vtkPoints> points;
+  points->SetDataTypeToDouble();
+  for (const auto& p : d.points) points->InsertNextPoint(p[0], p[1], p[2]);
+  const auto cell_array = [&](const std::vector<std::vector<int>>& cs) {
+    vtkNew<vtkCellArray> a;
+    for (const auto& c : cs) {
+      a->InsertNextCell(static_cast<vtkIdType>(c.size()));
+      for (int id : c) {
+        if (id < 0 || static_cast<std::size_t>(id) >= d.points.size())
+          throw std::runtime_error(fmt::format("cannot write '{}': point {} out of range", path, id));
+        a->InsertCellPoint(id);
+      }
+    }
+    return a;
+  };
+  vtkNew<vtkPolyData> data;
+  data->SetPoints(points);
+  const auto lines = cell_array(d.lines);
+  const auto polys = cell_array(d.polygons);
+  data->SetLines(lines);
+  data->SetPolys(polys);
+  for (const CellField& f : d.cell_fields) {
+    vtkNew<vtkDoubleArray> array;
+    array->SetName(f.name.c_str());
+    array->SetNumberOfComponents(f.components);
+    array->SetNumberOfTuples(static_cast<vtkIdType>(cells));
+    std::copy(f.values.begin(), f.values.end(), array->GetPointer(0));
+    data->GetCellData()->AddArray(array);
+  }
+  vtkNew<vtkXMLPolyDataWriter> writer;
+  write_file_atomic(path, xml_text(path, writer, data));
+}
+
+void write_vtm(const std::string& path,
+               const std::vector<std::pair<std::string, std::string>>& name_and_relative_file) {
+  std::string xml = "<?xml version=\"1.0\"?>\n<VTKFile type=\"vtkMultiBlockDataSet\" version=\"1.0\">\n"
+                    "  <vtkMultiBlockDataSet>\n";
+  for (std::size_t i = 0; i < name_and_relative_file.size(); ++i)
+    xml += fmt::format("    <DataSet index=\"{}\" name=\"{}\" file=\"{}\"/>\n", i,
+                       xml_attribute(name_and_relative_file[i].first),
+                       xml_attribute(name_and_relative_file[i].second));
+  xml += "  </vtkMultiBlockDataSet>\n</VTKFile>\n";
+  write_file_atomic(path, xml);
 }
 
 void write_pvd(const std::string& path,

@@ -1,6 +1,7 @@
 #pragma once
 /// VTK XML output for ParaView: rectilinear grids with cell data (.vtr) and time collections
 /// (.pvd). Files are written atomically, so ParaView never opens a half-written file.
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,23 @@ struct CellField {
 /// then left untouched and no temporary file remains. VTK prints nothing.
 void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
                bool include_material_id = true);
+
+/// A polygonal dataset: points [m], line cells (polylines through point indices) and polygon
+/// cells; cell_fields hold one tuple per cell, the lines' first, then the polygons'.
+struct PolyLines {
+  std::vector<std::array<double, 3>> points;
+  std::vector<std::vector<int>> lines, polygons;
+  std::vector<CellField> cell_fields;
+};
+
+/// Writes d to path as VTK XML polydata (.vtp; appended binary, LZ4), atomically. Throws
+/// std::runtime_error naming the path for a field of the wrong size or a point index out of
+/// range, OutputError when the disk refuses the file.
+void write_vtp(const std::string& path, const PolyLines& d);
+
+/// Writes a ParaView multiblock (.vtm) grouping datasets by name and path relative to the .vtm.
+void write_vtm(const std::string& path,
+               const std::vector<std::pair<std::string, std::string>>& name_and_relative_file);
 
 /// Writes a ParaView collection (.pvd) listing one dataset per entry: a time (s) and a file
 /// path relative to the .pvd's directory. Written atomically; throws std::runtime_error naming

@@ -34,6 +34,30 @@ double secant(F f, double x0, double x1, double tol, const char* what) {
   throw NetworkError(std::string("loop transient: steady start did not converge (") + what + ")");
 }
 
+/// Root of f on [lo, hi] where f(lo) and f(hi) differ in sign, by the Illinois variant of
+/// regula falsi (superlinear, never leaves the bracket); stops at |f| <= tol.
+template <class F>
+double bracketed_root(F f, double lo, double hi, double tol, const char* what) {
+  double f_lo = f(lo), f_hi = f(hi);
+  if (f_lo * f_hi > 0)
+    throw NetworkError(std::string("loop transient: steady start: no ") + what + " in range");
+  int side = 0;
+  for (int n = 0; n < 200; ++n) {
+    const double x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo), fx = f(x);
+    if (std::abs(fx) <= tol) return x;
+    if (fx * f_hi < 0) {
+      lo = hi, f_lo = f_hi, hi = x, f_hi = fx;
+      if (side == -1) f_lo *= 0.5;
+      side = -1;
+    } else {
+      hi = x, f_hi = fx;
+      if (side == 1) f_lo *= 0.5;
+      side = 1;
+    }
+  }
+  throw NetworkError(std::string("loop transient: steady start did not converge (") + what + ")");
+}
+
 }  // namespace
 
 LoopTransient::Start LoopTransient::steady_start(LoopTransientSetup& s) {
@@ -53,13 +77,32 @@ LoopTransient::Start LoopTransient::steady_start(LoopTransientSetup& s) {
   const HydraulicSolution hyd = solve_hydraulics(s.net);
   // T_supply(o0) = T_set
   ThermalSolution th;
-  st.opening = secant(
-      [&](double o) {
-        s.heat.links[hx].exchanger = cdu_cold_side(s.design, s.rating, s.facility, o);
-        th = solve_steady_thermal(s.net, hyd, s.heat);
-        return th.node_temperature_K[s.supply_node] - s.control.supply_setpoint_K;
-      },
-      0.5, 0.6, 1e-11, "facility valve for the supply setpoint");
+  const auto supply_excess = [&](double o) {
+    s.heat.links[hx].exchanger = cdu_cold_side(s.design, s.rating, s.facility, o);
+    th = solve_steady_thermal(s.net, hyd, s.heat);
+    return th.node_temperature_K[s.supply_node] - s.control.supply_setpoint_K;
+  };
+  const double open_excess = supply_excess(1.0);
+  if (open_excess > 0)
+    throw NetworkError("loop: the CDU cannot hold the supply setpoint: with its facility valve "
+                       "fully open the supply is " + std::to_string(open_excess) +
+                       " K above it (more heat than the exchanger can pass at this facility "
+                       "temperature and flow; raise cdu.rated_heat or the setpoint)");
+  // A lower opening above the setpoint: halve from 1 (a closed loop whose facility flow is too
+  // small to reach a steady state leaves the coolant's range: step back towards hi).
+  double hi = 1.0, lo = 0.5;
+  for (int n = 0; n < 80; ++n) {
+    double f = 0;
+    try {
+      f = supply_excess(lo);
+    } catch (const NetworkError&) {
+      lo = 0.5 * (lo + hi);
+      continue;
+    }
+    if (f > 0) break;
+    hi = lo, lo *= 0.5;
+  }
+  st.opening = bracketed_root(supply_excess, lo, hi, 1e-11, "facility valve opening for the supply setpoint");
   s.heat.links[hx].exchanger = cdu_cold_side(s.design, s.rating, s.facility, st.opening);
   th = solve_steady_thermal(s.net, hyd, s.heat);
   st.node_K = th.node_temperature_K;

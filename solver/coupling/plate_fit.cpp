@@ -1,0 +1,106 @@
+#include "solver/coupling/plate_fit.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "solver/base/errors.hpp"
+#include "solver/coupling/gpu_fleet.hpp"
+
+namespace kelvin {
+
+namespace {
+
+constexpr double kHeldOutWarmerK = 5.0;
+
+/// c as a GPU case of one GPU per (flow, inlet) pair, without its loop.
+Case runs_case(const Case& c, const std::vector<std::pair<double, double>>& feeds) {
+  Case v = c;
+  v.loop.reset();
+  v.gpus->instances.clear();
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    GpuInstance g;
+    g.name = fmt::format("fit_{}", i);
+    g.flow_rate_m3_s = feeds[i].first;
+    g.inlet_temperature_K = feeds[i].second;
+    v.gpus->instances.push_back(g);
+  }
+  return v;
+}
+
+/// Steady runs of c's plate at each (flow, inlet), power_W in.
+std::vector<PlateRun> steady_runs(const Case& c, const std::vector<std::pair<double, double>>& feeds,
+                                  double power_W, double hbm_fraction, ProgressSink& progress) {
+  Case v = runs_case(c, feeds);
+  v.transient.enabled = false;
+  GpuFleet fleet(v, progress);
+  std::vector<PlateRun> runs;
+  for (int i = 0; i < fleet.size(); ++i) {
+    progress.update(fmt::format("reduced plate: 3-D run {} of {} ({:.3g} L/min, {:.2f} degC inlet)",
+                                i + 1, fleet.size(), feeds[i].first * 6e4, feeds[i].second - 273.15));
+    fleet.set_power(i, power_W, hbm_fraction);
+    fleet.solve_steady(i, progress);
+    if (!fleet.flow_result(i).converged)
+      throw SetupError(fmt::format("loop: the 3-D plate run at {:.3g} L/min did not converge; the "
+                                   "reduced plate cannot be fitted (check flow.tolerance)",
+                                   feeds[i].first * 6e4));
+    const FlowSolver& f = *fleet.flow(i);
+    runs.push_back({feeds[i].first, feeds[i].second, power_W, fleet.junction_K(i),
+                    fleet.has_hbm() ? fleet.hbm_K(i) : 0.0, f.inlet_pressure() - f.outlet_pressure()});
+  }
+  progress.finish();
+  return runs;
+}
+
+}  // namespace
+
+PlateFit fit_case_plate(const Case& c, ProgressSink& progress) {
+  const LoopCase& l = *c.loop;
+  const GpuModel& model = *c.gpu_model();
+  PlateFit fit;
+  fit.design_flow_m3_s = c.coldplate->flow_rate_m3_s;
+  fit.power_W = model.power_limit_W;
+  const double t_in = l.cdu_supply_K;
+  std::vector<std::pair<double, double>> feeds, held;
+  for (double f : l.fit_flows) feeds.push_back({f * fit.design_flow_m3_s, t_in});
+  for (double f : {0.75, 1.25}) held.push_back({f * fit.design_flow_m3_s, t_in + kHeldOutWarmerK});
+  const double hbm = model.hbm_power_fraction;
+  fit.runs = steady_runs(c, feeds, fit.power_W, hbm, progress);
+  fit.held_out = steady_runs(c, held, fit.power_W, hbm, progress);
+  fit.thermal_solves = static_cast<int>(feeds.size() + held.size());
+  const bool has_hbm = fit.runs.front().hbm_K > 0;
+  fit.plate = fit_reduced_plate(fit.runs, has_hbm, fit.design_flow_m3_s);
+  fit.held_out_error = reduced_plate_errors(fit.plate, fit.held_out);
+  if (!c.transient.enabled) return fit;
+  // Step response at the design flow: power on at t = 0 over a plate at the inlet temperature.
+  Case v = runs_case(c, {{fit.design_flow_m3_s, t_in}});
+  v.initial_temperature_K = t_in;
+  v.transient.end_time_s = l.response_time_s;
+  GpuFleet fleet(v, progress);
+  fit.cells = fleet.cells_per_gpu();
+  fleet.set_power(0, fit.power_W, hbm);
+  const double r_j = fit.plate.junction(fit.design_flow_m3_s);
+  const double r_h = has_hbm ? fit.plate.hbm(fit.design_flow_m3_s) : 1.0;
+  std::vector<double> t, yj, yh;
+  const double dt = c.gpus->control_interval_s;
+  const int steps = static_cast<int>(std::ceil(l.response_time_s / dt - 1e-9));
+  for (int k = 1; k <= steps; ++k) {
+    progress.update(fmt::format("reduced plate: step response {:.3g} s of {:.3g} s", k * dt,
+                                l.response_time_s), static_cast<double>(k) / steps);
+    fleet.advance(0, k * dt);
+    t.push_back(k * dt);
+    yj.push_back((fleet.junction_K(0) - t_in) / (r_j * fit.power_W));
+    if (has_hbm) yh.push_back((fleet.hbm_K(0) - t_in) / (r_h * fit.power_W));
+  }
+  progress.finish();
+  fit.plate.junction_response = fit_step_response(t, yj);
+  if (has_hbm) fit.plate.hbm_response = fit_step_response(t, yh);
+  for (std::size_t i = 0; i < t.size(); ++i)
+    fit.plate.response_error =
+        std::max(fit.plate.response_error, std::abs(fit.plate.junction_response(t[i]) - yj[i]));
+  fit.response_time_s = t;
+  fit.response_junction = yj;
+  return fit;
+}
+
+}  // namespace kelvin

@@ -1,0 +1,42 @@
+#include "solver/coupling/rack_steady.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kelvin {
+
+double gpu_cap_W(const Case& c, const GpuModel& m, int i) {
+  const double given = c.gpus->instances.at(static_cast<std::size_t>(i)).power_limit_W;
+  return given > 0 ? given : m.power_limit_W;
+}
+
+RackSteady solve_rack_steady(const Case& c, const GpuModel& m, const ReducedPlate& plate,
+                             double dp_setpoint_Pa, double activity) {
+  const int n = static_cast<int>(c.gpus->instances.size());
+  RackSteady r;
+  r.power_W.assign(static_cast<std::size_t>(n), 0.0);
+  for (int i = 0; i < n; ++i) r.power_W[i] = gpu_cap_W(c, m, i);
+  r.gpu.resize(static_cast<std::size_t>(n));
+  for (r.iterations = 1; r.iterations <= 50; ++r.iterations) {
+    RackNetwork rn = build_rack_network(c, plate.dp_law, r.power_W, dp_setpoint_Pa);
+    const LoopTransient loop(rn.setup);
+    const LoopSample& s = loop.history().front();
+    r.power_change_W = 0;
+    for (int i = 0; i < n; ++i) {
+      const double t_in = s.plate_inlet_K[i], q = std::abs(s.plate_flow_m3_s[i]);
+      const double r_j = plate.junction(q);
+      r.gpu[i] = steady_operating_point(m, gpu_cap_W(c, m, i), activity, t_in,
+                                        [&](double p) { return t_in + r_j * p; }, 1e-9);
+      r.power_change_W = std::max(r.power_change_W, std::abs(r.gpu[i].power_W - r.power_W[i]));
+      r.power_W[i] = r.gpu[i].power_W;
+    }
+    if (r.power_change_W <= 1e-6) {
+      r.converged = true;
+      break;
+    }
+  }
+  r.iterations = std::min(r.iterations, 50);
+  return r;
+}
+
+}  // namespace kelvin

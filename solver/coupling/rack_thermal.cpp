@@ -1,0 +1,55 @@
+#include "solver/coupling/rack_thermal.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace kelvin {
+
+RackThermal::RackThermal(LoopTransient& loop, const ReducedPlate& plate,
+                         const std::vector<PlateThermalState>& start)
+    : m_loop(loop), m_plate(plate), m_state(start), m_power(start.size(), 0.0) {}
+
+double RackThermal::inlet_K(int i) const {
+  const int k = m_loop.setup().plates.at(static_cast<std::size_t>(i));
+  return m_loop.node_temperature_K()[static_cast<std::size_t>(m_loop.upstream_node(k))];
+}
+
+double RackThermal::flow_m3_s(int i) const {
+  const int k = m_loop.setup().plates.at(static_cast<std::size_t>(i));
+  return m_loop.hydraulics().flow_m3_s[static_cast<std::size_t>(k)];
+}
+
+double RackThermal::junction_K(int i) const {
+  return plate_junction_K(m_state[static_cast<std::size_t>(i)], inlet_K(i));
+}
+
+double RackThermal::hbm_K(int i) const {
+  if (!m_plate.has_hbm) return std::numeric_limits<double>::quiet_NaN();
+  return plate_hbm_K(m_state[static_cast<std::size_t>(i)], inlet_K(i));
+}
+
+// q = (T_j - T_in) / R_j(Q): the junction's rise over the plate's resistance at its flow.
+double RackThermal::coolant_heat_W(int i) const {
+  const PlateThermalState& s = m_state[static_cast<std::size_t>(i)];
+  const double r = m_plate.junction(flow_m3_s(i));
+  return std::isfinite(r) && r > 0 ? (s.junction[0] + s.junction[1]) / r : 0.0;
+}
+
+void RackThermal::set_power(int i, double power_W, double) {
+  m_power[static_cast<std::size_t>(i)] = power_W;
+  m_loop.set_plate_heat(i, coolant_heat_W(i));
+}
+
+AdvanceStats RackThermal::advance(int i, double t_s) {
+  if (m_loop.time() < t_s - 1e-12) {
+    m_dt = t_s - m_loop.time();
+    for (int g = 0; g < size(); ++g)
+      m_stored_J += (m_power[static_cast<std::size_t>(g)] - coolant_heat_W(g)) * m_dt;
+    m_loop.step(m_dt);
+  }
+  advance_plate(m_plate, m_state[static_cast<std::size_t>(i)], m_power[static_cast<std::size_t>(i)],
+                flow_m3_s(i), m_dt);
+  return {};
+}
+
+}  // namespace kelvin
