@@ -308,8 +308,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadLoop{"gpus_per_tray_zero", "loop:\n  trays: 2\n  gpus_per_tray: 0\n",
                 "loop: gpus_per_tray must be at least 1, got 0", 21},
         BadLoop{"plate_model_3d", "  plate_model: 3d\n",
-                "\"plate_model\" in loop: \"3d\": the 3-D per-plate coupling is not available "
-                "yet; use reduced",
+                "loop: plate_model 3d solves the rack steady only (3-D plates inside a transient "
+                "loop are not built); use reduced for a transient",
                 22},
         BadLoop{"key_typo", "  tray_plumbin: series\n",
                 "unknown key \"tray_plumbin\" in loop; did you mean \"tray_plumbing\"?", 22},

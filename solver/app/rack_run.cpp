@@ -15,6 +15,7 @@
 #include "solver/case/case_parser.hpp"
 #include "solver/coupling/gpu_stepper.hpp"
 #include "solver/coupling/rack_steady.hpp"
+#include "solver/coupling/rack_steady_3d.hpp"
 #include "solver/coupling/rack_thermal.hpp"
 #include "solver/io/atomic_file.hpp"
 #include "solver/io/hdf5.hpp"
@@ -144,12 +145,33 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
   const WorkloadSpec spec = case_workload(c, model);
   const int n = static_cast<int>(c.gpus->instances.size());
   WorkloadRunner work(spec, n), unthrottled(spec, n);
-  const RackSteady steady = solve_rack_steady(c, model, fit.plate, dp_set, work.activity(0));
+  RackSteady steady;
+  std::vector<PlateBranch> laws(static_cast<std::size_t>(n), fit.plate.dp_law);
+  json plates_3d;
+  bool converged_3d = true;
+  if (c.loop->plate_model == "3d") {
+    const Rack3dSteady r3 = solve_rack_steady_3d(c, model, fit.plate, dp_set, work.activity(0), progress);
+    steady = r3.steady;
+    laws = r3.laws;
+    converged_3d = r3.converged;
+    double worst = 0;  // the reduced plate against the 3-D plates at the rack's flows
+    for (int i = 0; i < n; ++i)
+      worst = std::max(worst, std::abs(fit.plate.junction(steady.flow_m3_s[i]) / r3.junction_K_W[i] - 1));
+    plates_3d = {{"passes", r3.passes},
+                 {"plate_solves", r3.plate_solves},
+                 {"flow_change", r3.flow_change},
+                 {"converged", r3.converged},
+                 {"junction_resistance_K_W", r3.junction_K_W},
+                 {"pressure_drop_Pa", r3.pressure_drop_Pa},
+                 {"reduced_plate_junction_error", worst}};
+  } else {
+    steady = solve_rack_steady(c, model, fit.plate, dp_set, work.activity(0));
+  }
   if (!steady.converged)
     throw OutOfPhysicalRange(fmt::format("loop: the rack's steady state did not converge in {} "
                                          "iterations (powers still change by {:.3g} W)",
                                          steady.iterations, steady.power_change_W));
-  RackNetwork rack = build_rack_network(c, fit.plate.dp_law, steady.power_W, dp_set);
+  RackNetwork rack = build_rack_network(c, laws, steady.power_W, dp_set);
   LoopTransient loop(rack.setup);
   json summary = summary_header(c, run_id);
   summary["reduced_plate"] = plate_fit_json(fit);
@@ -158,7 +180,8 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
   summary["rack_steady_iterations"] = steady.iterations;
   summary["fit_wall_time_s"] = fit_s;
   const double loop_start_s = seconds_since(t_start);
-  bool converged = steady.converged;
+  bool converged = steady.converged && converged_3d;
+  if (!plates_3d.is_null()) summary["plates_3d"] = plates_3d;
   for (const OperatingPoint& op : steady.gpu) converged = converged && op.converged;
   summary["converged"] = converged;
   if (!c.transient.enabled) {

@@ -228,7 +228,8 @@ struct LoopEventCase {
 /// in compute tray i / gpus_per_tray. Defaults are the documented GB200 NVL72-class numbers
 /// (README "The `loop:` section"); zero means "derived" where a comment says so.
 struct LoopCase {
-  std::string plate_model = "reduced";  ///< reduced: fitted from the case's own 3-D plate runs
+  /// reduced: fitted from the case's own 3-D plate runs; 3d (steady only): every plate solved in 3-D
+  std::string plate_model = "reduced";
   int trays = 1;                        ///< compute trays; gpus.count = trays x gpus_per_tray
   int gpus_per_tray = 1;
   std::string tray_plumbing = "parallel";  ///< parallel | series (plates inside a tray)

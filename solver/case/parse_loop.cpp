@@ -63,7 +63,7 @@ const std::vector<std::string> kEventTypes{"trip_pump", "trip_all_pumps", "start
 const std::vector<LoopField>& loop_fields() {
   using L = LoopCase;
   static const std::vector<LoopField> fields{
-      choice_field("", "plate_model", &L::plate_model, {"reduced"}),
+      choice_field("", "plate_model", &L::plate_model, {"reduced", "3d"}),
       integer_field("", "trays", &L::trays),
       integer_field("", "gpus_per_tray", &L::gpus_per_tray),
       choice_field("", "tray_plumbing", &L::tray_plumbing, {"parallel", "series"}),
@@ -194,11 +194,6 @@ void Parser::read_loop_field(const LoopField& f, const YAML::Node& v, const Cont
   if (!s) return;
   if (std::find(f.choices.begin(), f.choices.end(), *s) != f.choices.end()) {
     l.*f.choice = *s;
-  } else if (key == "plate_model") {
-    error(v, ctx.key_desc(key) + ": " + in_quotes(*s) +
-                 ": the 3-D per-plate coupling is not available yet; use reduced (each plate "
-                 "fitted from the case's own 3-D cold-plate runs)");
-    fail(ctx.key_path(key));
   } else {
     error(v, ctx.key_desc(key) + ": unknown value " + in_quotes(*s) + " (" + join(f.choices) + ")" +
                  did_you_mean(*s, f.choices));

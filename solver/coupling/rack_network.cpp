@@ -55,6 +55,12 @@ CduDesign loop_cdu_design(const LoopCase& l) {
 
 RackNetwork build_rack_network(const Case& c, const PlateBranch& plate_law,
                                const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa) {
+  return build_rack_network(c, std::vector<PlateBranch>(c.gpus->instances.size(), plate_law),
+                            gpu_heat_W, dp_setpoint_Pa);
+}
+
+RackNetwork build_rack_network(const Case& c, const std::vector<PlateBranch>& plate_laws,
+                               const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa) {
   const LoopCase& l = *c.loop;
   const CoolantProperties coolant = coolant_properties(*c.coolant);
   const CoolantProperties water = make_coolant("water", 0);
@@ -125,7 +131,7 @@ RackNetwork build_rack_network(const Case& c, const PlateBranch& plate_law,
       if (series && !last) to = b.net.nodes[b.node(fmt::format("{}_between_{}", tag, g), 0.5 - 0.1 * g, 0.5 * kReturnY, z)].name;
       gpu_plate[static_cast<std::size_t>(gpu)] =
           b.net.add_link(c.gpus->instances[static_cast<std::size_t>(gpu)].name + "_plate",
-                         series ? from : tag + "_in", to, plate_law);
+                         series ? from : tag + "_in", to, plate_laws.at(static_cast<std::size_t>(gpu)));
       if (series) from = to;
     }
   }

@@ -36,6 +36,9 @@ struct RackNetwork {
 /// for a network that cannot be built.
 RackNetwork build_rack_network(const Case& c, const PlateBranch& plate_law,
                                const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa);
+/// The same with each GPU's plate on its own law (one per GPU).
+RackNetwork build_rack_network(const Case& c, const std::vector<PlateBranch>& plate_laws,
+                               const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa);
 
 /// The CDU design of c's loop section.
 CduDesign loop_cdu_design(const LoopCase& l);

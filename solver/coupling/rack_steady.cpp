@@ -12,19 +12,30 @@ double gpu_cap_W(const Case& c, const GpuModel& m, int i) {
 
 RackSteady solve_rack_steady(const Case& c, const GpuModel& m, const ReducedPlate& plate,
                              double dp_setpoint_Pa, double activity) {
+  return solve_rack_steady(
+      c, m, std::vector<PlateBranch>(c.gpus->instances.size(), plate.dp_law),
+      [&](int, double q) { return plate.junction(q); }, dp_setpoint_Pa, activity);
+}
+
+RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
+                             const std::vector<PlateBranch>& laws, const JunctionResistance& r_of,
+                             double dp_setpoint_Pa, double activity) {
   const int n = static_cast<int>(c.gpus->instances.size());
   RackSteady r;
   r.power_W.assign(static_cast<std::size_t>(n), 0.0);
   for (int i = 0; i < n; ++i) r.power_W[i] = gpu_cap_W(c, m, i);
   r.gpu.resize(static_cast<std::size_t>(n));
   for (r.iterations = 1; r.iterations <= 50; ++r.iterations) {
-    RackNetwork rn = build_rack_network(c, plate.dp_law, r.power_W, dp_setpoint_Pa);
+    RackNetwork rn = build_rack_network(c, laws, r.power_W, dp_setpoint_Pa);
     const LoopTransient loop(rn.setup);
     const LoopSample& s = loop.history().front();
     r.power_change_W = 0;
     for (int i = 0; i < n; ++i) {
       const double t_in = s.plate_inlet_K[i], q = std::abs(s.plate_flow_m3_s[i]);
-      const double r_j = plate.junction(q);
+      const double r_j = r_of(i, q);
+      r.flow_m3_s.resize(static_cast<std::size_t>(n));
+      r.inlet_K.resize(static_cast<std::size_t>(n));
+      r.flow_m3_s[i] = q, r.inlet_K[i] = t_in;
       r.gpu[i] = steady_operating_point(m, gpu_cap_W(c, m, i), activity, t_in,
                                         [&](double p) { return t_in + r_j * p; }, 1e-9);
       r.power_change_W = std::max(r.power_change_W, std::abs(r.gpu[i].power_W - r.power_W[i]));

@@ -4,6 +4,7 @@
 /// R_j(Q) P, with its plate's flow Q and inlet T_in from the loop at the CDU's setpoints, and
 /// the loop carrying every GPU's power. Picard iteration: loop (at the powers) -> operating points
 /// (at the loop's flows and inlets) -> powers, until no power changes by more than 1e-6 W.
+#include <functional>
 #include <vector>
 
 #include "solver/coupling/rack_network.hpp"
@@ -18,11 +19,21 @@ struct RackSteady {
   int iterations = 0;
   double power_change_W = 0;        ///< of the last iteration
   bool converged = false;
+  std::vector<double> flow_m3_s, inlet_K;  ///< per GPU plate, at the answer
 };
 
 /// Solves the steady rack of c at workload activity `activity`, each GPU at its cap (the
 /// instance's or the model's). dp_setpoint_Pa as for build_rack_network.
 RackSteady solve_rack_steady(const Case& c, const GpuModel& m, const ReducedPlate& plate,
+                             double dp_setpoint_Pa, double activity);
+
+/// GPU i's junction-to-inlet resistance [K/W] at its plate's flow q [m^3/s].
+using JunctionResistance = std::function<double(int i, double q_m3_s)>;
+
+/// The same with each GPU's plate law and junction resistance given; also returns each GPU's
+/// plate flow and inlet temperature.
+RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
+                             const std::vector<PlateBranch>& laws, const JunctionResistance& r_j,
                              double dp_setpoint_Pa, double activity);
 
 /// GPU i's power cap in c, W.
