@@ -37,6 +37,12 @@ double plate_outlet_K(const LoopTransient& loop, double t_in, double q_m3_s, dou
   return coolant_temperature(net.coolant, coolant_enthalpy(net.coolant, t_in) + heat_W / m, t_in);
 }
 
+/// The coolant's state in link k, at its temperature (the network's when it has none).
+FluidState link_fluid(const Network& net, std::size_t k) {
+  const double t = std::isnan(net.links[k].temperature_K) ? net.temperature_K : net.links[k].temperature_K;
+  return {net.coolant.density(t), net.coolant.viscosity(t)};
+}
+
 json plates_json(const RackNetwork& rack, const LoopTransient& loop,
                  const std::vector<double>& heat) {
   const LoopTransientSetup& s = loop.setup();
@@ -51,7 +57,7 @@ json plates_json(const RackNetwork& rack, const LoopTransient& loop,
                       {"flow_m3_s", q},
                       {"pressure_drop_Pa",
                        plate_branch_loss(std::get<PlateBranch>(s.net.links[k].component), q,
-                                         FluidState{}).dp_Pa},
+                                         link_fluid(s.net, k)).dp_Pa},
                       {"inlet_temperature_K", t_in},
                       {"outlet_temperature_K", plate_outlet_K(loop, t_in, q, heat[i])},
                       {"heat_W", heat[i]}});

@@ -45,8 +45,10 @@ std::vector<PlateRun> steady_runs(const Case& c, const std::vector<std::pair<dou
                                    "reduced plate cannot be fitted (check flow.tolerance)",
                                    feeds[i].first * 6e4));
     const FlowSolver& f = *fleet.flow(i);
+    const CoolantProperties coolant = coolant_properties(*c.coolant);
     runs.push_back({feeds[i].first, feeds[i].second, power_W, fleet.junction_K(i),
-                    fleet.has_hbm() ? fleet.hbm_K(i) : 0.0, f.inlet_pressure() - f.outlet_pressure()});
+                    fleet.has_hbm() ? fleet.hbm_K(i) : 0.0, f.inlet_pressure() - f.outlet_pressure(),
+                    FluidState{coolant.density(feeds[i].second), coolant.viscosity(feeds[i].second)}});
   }
   progress.finish();
   return runs;

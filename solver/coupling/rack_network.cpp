@@ -131,7 +131,8 @@ RackNetwork build_rack_network(const Case& c, const std::vector<PlateBranch>& pl
       if (series && !last) to = b.net.nodes[b.node(fmt::format("{}_between_{}", tag, g), 0.5 - 0.1 * g, 0.5 * kReturnY, z)].name;
       gpu_plate[static_cast<std::size_t>(gpu)] =
           b.net.add_link(c.gpus->instances[static_cast<std::size_t>(gpu)].name + "_plate",
-                         series ? from : tag + "_in", to, plate_laws.at(static_cast<std::size_t>(gpu)));
+                         series ? from : tag + "_in", to, plate_laws.at(static_cast<std::size_t>(gpu)),
+                         l.cdu_supply_K);  // the plate law's fluid: the coolant at the supply
       if (series) from = to;
     }
   }

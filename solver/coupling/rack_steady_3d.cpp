@@ -28,6 +28,7 @@ Case board_of(const Case& c, const RackSteady& st) {
 Rack3dSteady solve_rack_steady_3d(const Case& c, const GpuModel& m, const ReducedPlate& start,
                                   double dp_set, double activity, ProgressSink& progress) {
   const std::size_t n = c.gpus->instances.size();
+  const CoolantProperties coolant = coolant_properties(*c.coolant);
   Rack3dSteady r;
   r.laws.assign(n, start.dp_law);
   std::vector<double> rj(n, 0.0);
@@ -64,8 +65,13 @@ Rack3dSteady solve_rack_steady_3d(const Case& c, const GpuModel& m, const Reduce
       const FlowSolver& f = *fleet.flow(static_cast<int>(i));
       r.pressure_drop_Pa[i] = f.inlet_pressure() - f.outlet_pressure();
       // the reduced law scaled through the 3-D drop at this flow
-      const double scale = r.pressure_drop_Pa[i] / plate_branch_loss(start.dp_law, q, FluidState{}).dp_Pa;
-      r.laws[i] = {start.dp_law.a_Pa_s_m3 * scale, start.dp_law.b_Pa_s2_m6 * scale};
+      // (the network evaluates plate laws with the coolant at the supply setpoint)
+      const double t_link = c.loop->cdu_supply_K;
+      const FluidState at_link{coolant.density(t_link), coolant.viscosity(t_link)};
+      const double scale = r.pressure_drop_Pa[i] / plate_branch_loss(start.dp_law, q, at_link).dp_Pa;
+      r.laws[i] = start.dp_law;
+      r.laws[i].a_Pa_s_m3 *= scale;
+      r.laws[i].b_Pa_s2_m6 *= scale;
       r.junction_K_W[i] = rj[i];
       have[i] = true;
     }

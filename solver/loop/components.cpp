@@ -77,10 +77,16 @@ LossAndSlope quick_disconnect_loss(const QuickDisconnect& c, double q, const Flu
   return kv_loss(std::fmax(c.kv * c.opening, kShutKvFraction * c.kv), q, fluid);
 }
 
-// dp = a Q + b Q|Q|, d(dp)/dQ = a + 2 b |Q|.
-LossAndSlope plate_branch_loss(const PlateBranch& p, double q, const FluidState&) {
-  return {p.a_Pa_s_m3 * q + p.b_Pa_s2_m6 * q * std::abs(q),
-          p.a_Pa_s_m3 + 2.0 * p.b_Pa_s2_m6 * std::abs(q)};
+// dp = a' Q + b' Q|Q|, d(dp)/dQ = a' + 2 b' |Q|, a' = a mu/mu_ref, b' = b rho/rho_ref (when the
+// references are given).
+LossAndSlope plate_branch_loss(const PlateBranch& p, double q, const FluidState& fluid) {
+  const double a = p.reference_viscosity_Pa_s > 0
+                       ? p.a_Pa_s_m3 * fluid.viscosity_Pa_s / p.reference_viscosity_Pa_s
+                       : p.a_Pa_s_m3;
+  const double b = p.reference_density_kg_m3 > 0
+                       ? p.b_Pa_s2_m6 * fluid.density_kg_m3 / p.reference_density_kg_m3
+                       : p.b_Pa_s2_m6;
+  return {a * q + b * q * std::abs(q), a + 2.0 * b * std::abs(q)};
 }
 
 // Minimise sum (a Q_i + b Q_i|Q_i| - dp_i)^2: the 2x2 normal equations
@@ -97,7 +103,7 @@ PlateBranch fit_plate_branch(const std::vector<double>& q, const std::vector<dou
   const double det = s11 * s22 - s12 * s12;
   if (!(std::abs(det) > 1e-12 * s11 * s22))
     throw std::invalid_argument("plate law fit: needs runs at two or more distinct non-zero flows");
-  return {(t1 * s22 - t2 * s12) / det, (s11 * t2 - s12 * t1) / det};
+  return {(t1 * s22 - t2 * s12) / det, (s11 * t2 - s12 * t1) / det, 0, 0};
 }
 
 }  // namespace kelvin

@@ -73,9 +73,13 @@ struct QuickDisconnect {
 };
 
 /// A cold-plate branch as a lumped law fitted from the plate's own runs: dp = a Q + b Q|Q|.
+/// With a reference fluid state (the fit's coolant), the viscous part follows the link's
+/// viscosity and the inertial part its density: dp = a (mu / mu_ref) Q + b (rho / rho_ref) Q|Q|.
 struct PlateBranch {
   double a_Pa_s_m3 = 0;   ///< linear (laminar, developing-flow) coefficient [Pa s/m^3]
   double b_Pa_s2_m6 = 0;  ///< quadratic (inertial, minor-loss) coefficient [Pa s^2/m^6]
+  double reference_viscosity_Pa_s = 0;  ///< mu_ref; 0: a fixed
+  double reference_density_kg_m3 = 0;   ///< rho_ref; 0: b fixed
 };
 
 /// Pressure loss of a link and its slope d(dp)/dQ at one flow.

@@ -133,6 +133,8 @@ ReducedPlate fit_reduced_plate(const std::vector<PlateRun>& runs, bool has_hbm, 
   p.junction = fit_resistance_law(q, rj, q_ref);
   if (has_hbm) p.hbm = fit_resistance_law(q, rh, q_ref);
   p.dp_law = fit_plate_branch(q, dp);
+  p.dp_law.reference_viscosity_Pa_s = runs.front().fluid.viscosity_Pa_s;
+  p.dp_law.reference_density_kg_m3 = runs.front().fluid.density_kg_m3;
   p.fit_error = reduced_plate_errors(p, runs);
   return p;
 }
@@ -144,7 +146,7 @@ FitErrors reduced_plate_errors(const ReducedPlate& p, const std::vector<PlateRun
                                                      (r.junction_K - r.inlet_K) / r.power_W));
     if (p.has_hbm)
       e.hbm = std::max(e.hbm, relative_error(p.hbm(r.flow_m3_s), (r.hbm_K - r.inlet_K) / r.power_W));
-    const LossAndSlope d = plate_branch_loss(p.dp_law, r.flow_m3_s, FluidState{});
+    const LossAndSlope d = plate_branch_loss(p.dp_law, r.flow_m3_s, r.fluid);
     e.dp = std::max(e.dp, relative_error(d.dp_Pa, r.dp_Pa));
   }
   return e;

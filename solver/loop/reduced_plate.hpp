@@ -48,6 +48,7 @@ StepResponse fit_step_response(const std::vector<double>& times_s, const std::ve
 struct PlateRun {
   double flow_m3_s = 0, inlet_K = 0, power_W = 0;
   double junction_K = 0, hbm_K = 0, dp_Pa = 0;
+  FluidState fluid{};  ///< the coolant at the inlet (density and viscosity; zero: unknown)
 };
 
 /// Worst relative errors of a reduced plate against runs.
@@ -65,7 +66,9 @@ struct ReducedPlate {
   FitErrors fit_error;        ///< against the runs it was fitted to
 };
 
-/// Fits the steady laws to runs (three or more flows); q_ref is the plate's design flow.
+/// Fits the steady laws to runs (three or more flows, one inlet temperature); q_ref is the
+/// plate's design flow. When the runs carry their coolant's state, the pressure-drop law takes
+/// the first run's as its reference (PlateBranch), so it follows viscosity and density.
 ReducedPlate fit_reduced_plate(const std::vector<PlateRun>& runs, bool has_hbm,
                                double q_ref_m3_s);
 
