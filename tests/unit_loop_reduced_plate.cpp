@@ -110,3 +110,25 @@ TEST(LoopReducedPlate, LessFlowRaisesTheSteadyStateAndNoFlowHeatsAtPOverC) {
   advance_plate(p, z, power, 0.0, dt);
   EXPECT_NEAR(z.junction[0] - theta0, power * dt * r_ref / 4.0, 1e-9 * theta0);
 }
+
+TEST(LoopReducedPlate, PlateLawFollowsViscosityAndDensity) {
+  const PlateBranch law{4e8, 3e12, 1.0e-3, 1000.0};
+  const double q = 3e-5;
+  const LossAndSlope ref = plate_branch_loss(law, q, FluidState{1000.0, 1.0e-3});
+  EXPECT_NEAR(ref.dp_Pa, 4e8 * q + 3e12 * q * q, 1e-9);
+  // twice the viscosity doubles the viscous part only; 5 % more density scales the inertial part
+  const LossAndSlope hot = plate_branch_loss(law, q, FluidState{1050.0, 2.0e-3});
+  EXPECT_NEAR(hot.dp_Pa, 2 * 4e8 * q + 1.05 * 3e12 * q * q, 1e-9);
+  EXPECT_NEAR(hot.slope_Pa_s_m3, 2 * 4e8 + 2 * 1.05 * 3e12 * q, 1e-3);
+  // without references the law is fixed
+  const PlateBranch fixed{4e8, 3e12};
+  EXPECT_EQ(plate_branch_loss(fixed, q, FluidState{1050.0, 2.0e-3}).dp_Pa, ref.dp_Pa);
+  // a fit carries the first run's fluid as its reference: held-out runs at another viscosity
+  // are then reproduced
+  std::vector<PlateRun> runs;
+  for (double f : {0.5, 1.0, 2.0})
+    runs.push_back({f * q, 313.15, 1000, 350, 340, 4e8 * f * q + 3e12 * f * f * q * q, {1000.0, 1.0e-3}});
+  const ReducedPlate p = fit_reduced_plate(runs, true, q);
+  std::vector<PlateRun> warm = {{q, 318.15, 1000, 350, 340, 0.8 * 4e8 * q + 0.99 * 3e12 * q * q, {990.0, 0.8e-3}}};
+  EXPECT_LT(reduced_plate_errors(p, warm).dp, 1e-9);
+}
