@@ -322,9 +322,7 @@ json run_gpu_case(const Case& c, const RunOptions& opt) {
   Progress progress(opt.quiet);
   std::filesystem::create_directories(opt.output_dir);
   const std::string dir = opt.output_dir;
-  const GpuModel* model_ptr = c.gpu_model();
-  if (!model_ptr) throw SetupError("gpus: unknown GPU model \"" + c.gpus->model + "\"");
-  const GpuModel& model = *model_ptr;
+  const GpuModel& model = case_gpu_model(c);
   if (!c.transient.enabled) return run_gpu_steady(c, opt, model, progress, t_start, run_id);
 
   const std::string resolved = resolved_case_yaml(c);

@@ -127,9 +127,7 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
   Progress progress(opt.quiet);
   std::filesystem::create_directories(opt.output_dir);
   const std::string dir = opt.output_dir;
-  const GpuModel* model_ptr = c.gpu_model();
-  if (!model_ptr) throw SetupError("gpus: unknown GPU model \"" + c.gpus->model + "\"");
-  const GpuModel& model = *model_ptr;
+  const GpuModel& model = case_gpu_model(c);
   if (opt.resume)
     progress.log("kelvin: a rack run keeps no checkpoint (its reduced plates run in seconds); "
                  "--resume runs it from the beginning");

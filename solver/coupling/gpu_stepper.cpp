@@ -124,6 +124,12 @@ void IntervalStepper::account(int i, double t0, double dt, const GovernorDecisio
 
 
 /// The workload of a case, with the GPU model's nominal rates where the case gives none.
+const GpuModel& case_gpu_model(const Case& c) {
+  const GpuModel* m = c.gpu_model();
+  if (!m) throw SetupError("gpus: unknown GPU model \"" + c.gpus->model + "\"");
+  return *m;
+}
+
 WorkloadSpec case_workload(const Case& c, const GpuModel& m) {
   const WorkloadCase& w = c.workload;
   const auto rate = [](double given, double model) { return given > 0 ? given : model; };

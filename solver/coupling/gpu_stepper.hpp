@@ -54,6 +54,9 @@ struct RunState {
 /// power_W, activity, reasons, tokens_per_s, unthrottled_tokens_per_s, then job_cycles.
 std::vector<std::string> series_header(const Case& c);
 
+/// The GPU model c's gpus section uses; throws SetupError for an unknown one.
+const GpuModel& case_gpu_model(const Case& c);
+
 /// The workload of a case, with the GPU model's nominal rates where the case gives none.
 WorkloadSpec case_workload(const Case& c, const GpuModel& m);
 
