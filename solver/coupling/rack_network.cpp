@@ -158,6 +158,7 @@ RackNetwork build_rack_network(const Case& c, const std::vector<PlateBranch>& pl
   su.node_mass_kg[static_cast<std::size_t>(cdu.suction)] =
       0.4 * design.rated_heat_W / 1e3 * coolant.density(b.net.temperature_K) / 1e3;
   su.control.dp_setpoint_Pa = dp_setpoint_Pa;
+  su.follow_temperatures = true;  // every link's coolant at its upstream temperature
   su.control.supply_setpoint_K = l.cdu_supply_K;
   RackNetwork rn(std::move(su));
   rn.gpus = static_cast<int>(gpu_plate.size());

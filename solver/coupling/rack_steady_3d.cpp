@@ -65,9 +65,8 @@ Rack3dSteady solve_rack_steady_3d(const Case& c, const GpuModel& m, const Reduce
       const FlowSolver& f = *fleet.flow(static_cast<int>(i));
       r.pressure_drop_Pa[i] = f.inlet_pressure() - f.outlet_pressure();
       // the reduced law scaled through the 3-D drop at this flow
-      // (the network evaluates plate laws with the coolant at the supply setpoint)
-      const double t_link = c.loop->cdu_supply_K;
-      const FluidState at_link{coolant.density(t_link), coolant.viscosity(t_link)};
+      // (the network evaluates a plate's law with the coolant at its inlet)
+      const FluidState at_link{coolant.density(t_in), coolant.viscosity(t_in)};
       const double scale = r.pressure_drop_Pa[i] / plate_branch_loss(start.dp_law, q, at_link).dp_Pa;
       r.laws[i] = start.dp_law;
       r.laws[i].a_Pa_s_m3 *= scale;

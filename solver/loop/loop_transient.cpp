@@ -58,9 +58,35 @@ double bracketed_root(F f, double lo, double hi, double tol, const char* what) {
   throw NetworkError(std::string("loop transient: steady start did not converge (") + what + ")");
 }
 
+/// Sets every link's temperature to its upstream node's (by the flow's sign); returns the
+/// largest change [K].
+double follow_upstream(Network& net, const std::vector<int>& from, const std::vector<int>& to,
+                       const std::vector<double>& flow_m3_s, const std::vector<double>& node_K) {
+  double change = 0;
+  for (std::size_t k = 0; k < net.links.size(); ++k) {
+    const int up = flow_m3_s[k] >= 0 ? from[k] : to[k];
+    const double t = node_K[static_cast<std::size_t>(up)];
+    const double old = net.links[k].temperature_K;
+    change = std::max(change, std::isnan(old) ? std::abs(t - net.temperature_K) : std::abs(t - old));
+    net.links[k].temperature_K = t;
+  }
+  return change;
+}
+
 }  // namespace
 
 LoopTransient::Start LoopTransient::steady_start(LoopTransientSetup& s) {
+  if (!s.follow_temperatures) return steady_start_pass(s);
+  const IndexedNetwork ix = index_network(s.net);
+  for (int pass = 0; pass < 50; ++pass) {
+    const Start st = steady_start_pass(s);
+    const HydraulicSolution hyd = solve_hydraulics(s.net);
+    if (follow_upstream(s.net, ix.from, ix.to, hyd.flow_m3_s, st.node_K) <= 1e-6) return st;
+  }
+  throw NetworkError("loop transient: steady start: link temperatures did not settle in 50 passes");
+}
+
+LoopTransient::Start LoopTransient::steady_start_pass(LoopTransientSetup& s) {
   Start st;
   const std::size_t hx = static_cast<std::size_t>(s.cdu.exchanger);
   // dp(s0) = dp_set: the hydraulics do not depend on the temperatures (links at net's T).
@@ -204,7 +230,10 @@ void LoopTransient::step(double dt) {
     });
     pump_of(m_s, static_cast<int>(i)).speed = m_omega[i] / w_r;
   }
-  // 2. quasi-steady hydraulics at the new speeds
+  // 2. quasi-steady hydraulics at the new speeds (and the links' properties at their upstream
+  // temperatures of the last step, when followed)
+  if (m_s.follow_temperatures)
+    follow_upstream(m_s.net, m_from, m_to, m_hyd.flow_m3_s, m_thermal->node_temperature_K());
   m_hyd = solve_hydraulics(m_s.net);
   // 3. heat over dt, the exchanger at the valve's opening
   m_s.heat.links[hx].exchanger = cdu_cold_side(m_s.design, m_s.rating, m_s.facility, m_opening);

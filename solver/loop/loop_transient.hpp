@@ -43,6 +43,10 @@ struct LoopTransientSetup {
   PumpRotor rotor{0.2, 303.7};          ///< each pump's; 2900 rpm
   double breakdown_torque_ratio = 2.5;  ///< motor breakdown / rated torque
   double motor_rated_slip = 0.02;       ///< see PumpMotor
+  /// Each link takes the coolant's properties at its upstream node's temperature (updated every
+  /// step from the transient heat; the steady start iterates them to 1e-6 K); off: every link
+  /// at its own temperature_K (the network's when NaN).
+  bool follow_temperatures = false;
 };
 
 /// What can happen during a run.
@@ -118,6 +122,8 @@ class LoopTransient {
     std::vector<double> node_K;
   };
   static Start steady_start(LoopTransientSetup& s);
+  /// One pass of the steady start at the links' current temperatures.
+  static Start steady_start_pass(LoopTransientSetup& s);
   LoopTransientSetup m_s;
   Start m_start;
   std::vector<PumpMotor> m_motors;
