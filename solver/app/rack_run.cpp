@@ -309,8 +309,17 @@ std::string format_rack_report(const json& s, const std::string& dir) {
                    (*hot)["inlet_temperature_K"].get<double>() - 273.15);
   if (!steady) {
     const auto& t = s["gpu_totals"];
-    r += fmt::format("{} GPUs thermally throttled, {} shut down; tokens lost {:.3f} %\n", throttled,
-                     shut, 100 * t["tokens_lost_fraction"].get<double>());
+    double first = -1, down = -1;
+    for (const auto& g : s["gpus"]) {
+      const double f = g["first_thermal_throttle_s"].get<double>();
+      if (f >= 0 && (first < 0 || f < first)) first = f;
+      const double d = g.value("shutdown_time_s", -1.0);
+      if (d >= 0 && (down < 0 || d < down)) down = d;
+    }
+    r += fmt::format("{} GPUs thermally throttled{}, {} shut down{}; tokens lost {:.3f} %\n", throttled,
+                     first >= 0 ? fmt::format(" (the first at {:.1f} s)", first) : "", shut,
+                     down >= 0 ? fmt::format(" (the first at {:.1f} s)", down) : "",
+                     100 * t["tokens_lost_fraction"].get<double>());
     r += fmt::format("Wall time: reduced-plate fit {:.1f} s, rack {:.3g} s per simulated s\n",
                      s["fit_wall_time_s"].get<double>(), s["loop_wall_s_per_simulated_s"].get<double>());
   }
