@@ -290,3 +290,36 @@ TEST(LoopTransient, LinksFollowTheirUpstreamTemperature) {
               "speed %.6f against %.6f with every link at one temperature\n",
               worst, drift, s0.pump_speed[0], fixed.history().front().pump_speed[0]);
 }
+
+// Facility water too warm for the setpoint: the valve starts (and stays) fully open and the
+// supply floats above its setpoint by what the exchanger cannot remove; the start is steady.
+TEST(LoopTransient, FacilityTooWarmSaturatesTheValve) {
+  LoopTransientSetup su = make_rack();
+  su.design.facility_supply_K += 6.0;  // 36 degC water for a 34 degC supply
+  LoopTransient lt(su);
+  const LoopSample s0 = lt.history().front();
+  EXPECT_EQ(s0.facility_opening, 1.0);
+  EXPECT_GT(lt.start_supply_excess_K(), 0.0);
+  EXPECT_NEAR(s0.supply_K - su.control.supply_setpoint_K, lt.start_supply_excess_K(), 1e-9);
+  for (int n = 0; n < 1000; ++n) lt.step(0.1);
+  EXPECT_EQ(lt.history().back().facility_opening, 1.0);
+  EXPECT_NEAR(lt.history().back().supply_K, s0.supply_K, 1e-6);
+  std::printf("facility 6 K too warm: valve open, supply %.4f K above its setpoint, %.2e K drift in 100 s\n",
+              lt.start_supply_excess_K(), lt.history().back().supply_K - s0.supply_K);
+}
+
+// A dp setpoint the pumps cannot reach: they start at the drive's top command, dp stays below
+// the setpoint by what they lack, and nothing moves.
+TEST(LoopTransient, UnreachableDpSaturatesThePumps) {
+  LoopTransientSetup su = make_rack();
+  su.control.dp_setpoint_Pa = 6e5;
+  LoopTransient lt(su);
+  const LoopSample s0 = lt.history().front();
+  EXPECT_GT(lt.start_dp_shortfall_Pa(), 0.0);
+  EXPECT_NEAR(su.control.dp_setpoint_Pa - s0.dp_Pa, lt.start_dp_shortfall_Pa(), 1e-6);
+  for (int n = 0; n < 1000; ++n) lt.step(0.1);
+  EXPECT_NEAR(lt.history().back().pump_speed[0], s0.pump_speed[0], 1e-9);
+  EXPECT_NEAR(lt.history().back().dp_Pa, s0.dp_Pa, 1e-6 * s0.dp_Pa);
+  std::printf("dp setpoint 600 kPa: pumps at speed %.6f (top command %.2f), dp %.1f kPa short\n",
+              s0.pump_speed[0], su.control.speed.output_max, lt.start_dp_shortfall_Pa() / 1e3);
+}

@@ -139,6 +139,7 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
       100 * fit.plate.fit_error.junction, 100 * fit.held_out_error.junction,
       100 * fit.plate.fit_error.dp, 100 * fit.held_out_error.dp));
   const double fit_s = seconds_since(t_start);
+  progress.update("rack: steady state");
   const double dp_set = dp_setpoint(c, fit, model);
   const WorkloadSpec spec = case_workload(c, model);
   const int n = static_cast<int>(c.gpus->instances.size());
@@ -172,6 +173,23 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
   RackNetwork rack = build_rack_network(c, laws, steady.power_W, dp_set);
   LoopTransient loop(rack.setup);
   json summary = summary_header(c, run_id);
+  if (loop.start_supply_excess_K() > 0) {
+    const std::string w = fmt::format(
+        "loop: the CDU cannot hold its {:.2f} degC supply setpoint: with the facility valve fully "
+        "open the supply is {:.3f} K above it (the exchanger is too small for the heat, or the "
+        "facility water too warm)",
+        c.loop->cdu_supply_K - 273.15, loop.start_supply_excess_K());
+    summary["warnings"].push_back(w);
+    progress.log("kelvin: warning: " + w);
+  }
+  if (loop.start_dp_shortfall_Pa() > 0) {
+    const std::string w = fmt::format(
+        "loop: the CDU's pumps cannot hold the {:.1f} kPa differential pressure: at their drives' "
+        "top speed they give {:.1f} kPa less (pumps too small for the rack's flow)",
+        rack.setup.control.dp_setpoint_Pa / 1e3, loop.start_dp_shortfall_Pa() / 1e3);
+    summary["warnings"].push_back(w);
+    progress.log("kelvin: warning: " + w);
+  }
   summary["reduced_plate"] = plate_fit_json(fit);
   summary["steady"] = !c.transient.enabled;
   summary["workload"] = c.workload.type;

@@ -25,7 +25,8 @@ RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
   r.power_W.assign(static_cast<std::size_t>(n), 0.0);
   for (int i = 0; i < n; ++i) r.power_W[i] = gpu_cap_W(c, m, i);
   r.gpu.resize(static_cast<std::size_t>(n));
-  for (r.iterations = 1; r.iterations <= 50; ++r.iterations) {
+  constexpr int kMaxIterations = 200;
+  for (r.iterations = 1; r.iterations <= kMaxIterations; ++r.iterations) {
     RackNetwork rn = build_rack_network(c, laws, r.power_W, dp_setpoint_Pa);
     const LoopTransient loop(rn.setup);
     const LoopSample& s = loop.history().front();
@@ -41,12 +42,13 @@ RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
       r.power_change_W = std::max(r.power_change_W, std::abs(r.gpu[i].power_W - r.power_W[i]));
       r.power_W[i] = r.gpu[i].power_W;
     }
-    if (r.power_change_W <= 1e-6) {
+    // 1e-6 of a GPU's cap (1 mW at 1 kW): T_j then moves by < 1e-4 K
+    if (r.power_change_W <= 1e-6 * m.power_limit_W) {
       r.converged = true;
       break;
     }
   }
-  r.iterations = std::min(r.iterations, 50);
+  r.iterations = std::min(r.iterations, kMaxIterations);
   return r;
 }
 

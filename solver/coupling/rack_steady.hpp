@@ -3,7 +3,8 @@
 /// power cap and thermal slowdown; steady_operating_point) on its reduced plate, T_j = T_in +
 /// R_j(Q) P, with its plate's flow Q and inlet T_in from the loop at the CDU's setpoints, and
 /// the loop carrying every GPU's power. Picard iteration: loop (at the powers) -> operating points
-/// (at the loop's flows and inlets) -> powers, until no power changes by more than 1e-6 W.
+/// (at the loop's flows and inlets) -> powers, until no power changes by more than 1e-6 of the
+/// model's power limit (200 iterations at most).
 #include <functional>
 #include <vector>
 

@@ -20,6 +20,26 @@ void set_duty_speed(LoopTransientSetup& s, double speed) {
   for (int i = 0; i < s.design.duty_pumps; ++i) pump_of(s, i).speed = speed;
 }
 
+/// A pump's rated torque: its hydraulic torque at its best-efficiency point and rated speed.
+double rated_torque_Nm(LoopTransientSetup& s) {
+  Pump rated = pump_of(s, 0);
+  rated.speed = 1.0;
+  const double rho = s.net.coolant.density(s.net.temperature_K);
+  return hydraulic_torque_Nm(rated, rated.bep_flow_m3_s, rho, s.rotor.rated_speed_rad_s);
+}
+
+/// The drive command (synchronous speed / rated) that holds the duty pumps at speed s0: motor
+/// torque balance tau_r (w_sync - w0) / (w_sync slip_r) = tau_hyd(w0), so w_sync = w0 / (1 -
+/// slip_r tau_hyd / tau_r). Solves the hydraulics at s0 (and leaves the duty pumps there).
+double drive_command(LoopTransientSetup& s, double speed, double rated_torque) {
+  set_duty_speed(s, speed);
+  const HydraulicSolution h = solve_hydraulics(s.net);
+  const std::size_t k = static_cast<std::size_t>(s.cdu.pumps[0]);
+  const double w_r = s.rotor.rated_speed_rad_s, w0 = speed * w_r;
+  const double tau0 = hydraulic_torque_Nm(pump_of(s, 0), h.flow_m3_s[k], h.density_kg_m3[k], w0);
+  return w0 / (1.0 - s.motor_rated_slip * tau0 / rated_torque) / w_r;
+}
+
 /// Secant iteration on f(x) = 0 from x0, x1; stops at |f| <= tol.
 template <class F>
 double secant(F f, double x0, double x1, double tol, const char* what) {
@@ -56,6 +76,26 @@ double bracketed_root(F f, double lo, double hi, double tol, const char* what) {
     }
   }
   throw NetworkError(std::string("loop transient: steady start did not converge (") + what + ")");
+}
+
+/// The facility valve's opening in (0, 1) at which f(opening) = supply - setpoint is 0, f(1) < 0.
+/// A lower opening above the setpoint first: halve from 1 (a closed loop whose facility flow is
+/// too small to reach a steady state leaves the coolant's range: step back towards hi).
+template <class F>
+double opening_for_setpoint(F f) {
+  double hi = 1.0, lo = 0.5;
+  for (int n = 0; n < 80; ++n) {
+    double v = 0;
+    try {
+      v = f(lo);
+    } catch (const NetworkError&) {
+      lo = 0.5 * (lo + hi);
+      continue;
+    }
+    if (v > 0) break;
+    hi = lo, lo *= 0.5;
+  }
+  return bracketed_root(f, lo, hi, 1e-11, "facility valve opening for the supply setpoint");
 }
 
 /// Sets every link's temperature to its upstream node's (by the flow's sign); returns the
@@ -99,6 +139,17 @@ LoopTransient::Start LoopTransient::steady_start_pass(LoopTransientSetup& s) {
                1.0;
       },
       1.0, 0.9, 1e-13, "pump speed for the dp setpoint");
+  // Past the drive's top command the pumps run at it and dp stays below its setpoint (the PI
+  // loop saturates), as pumps too small for the loop do.
+  st.rated_torque_Nm = rated_torque_Nm(s);
+  if (drive_command(s, st.speed, st.rated_torque_Nm) > s.control.speed.output_max) {
+    st.speed = secant(
+        [&](double x) { return drive_command(s, x, st.rated_torque_Nm) - s.control.speed.output_max; },
+        0.9 * st.speed, 0.8 * st.speed, 1e-13, "pump speed at the drive's top command");
+    set_duty_speed(s, st.speed);
+    const HydraulicSolution h = solve_hydraulics(s.net);
+    st.dp_shortfall_Pa = s.control.dp_setpoint_Pa - (h.pressure_Pa[s.supply_node] - h.pressure_Pa[s.return_node]);
+  }
   set_duty_speed(s, st.speed);
   const HydraulicSolution hyd = solve_hydraulics(s.net);
   // T_supply(o0) = T_set
@@ -108,44 +159,15 @@ LoopTransient::Start LoopTransient::steady_start_pass(LoopTransientSetup& s) {
     th = solve_steady_thermal(s.net, hyd, s.heat);
     return th.node_temperature_K[s.supply_node] - s.control.supply_setpoint_K;
   };
-  const double open_excess = supply_excess(1.0);
-  if (open_excess > 0)
-    throw NetworkError("loop: the CDU cannot hold the supply setpoint: with its facility valve "
-                       "fully open the supply is " + std::to_string(open_excess) +
-                       " K above it (more heat than the exchanger can pass at this facility "
-                       "temperature and flow; raise cdu.rated_heat or the setpoint)");
-  // A lower opening above the setpoint: halve from 1 (a closed loop whose facility flow is too
-  // small to reach a steady state leaves the coolant's range: step back towards hi).
-  double hi = 1.0, lo = 0.5;
-  for (int n = 0; n < 80; ++n) {
-    double f = 0;
-    try {
-      f = supply_excess(lo);
-    } catch (const NetworkError&) {
-      lo = 0.5 * (lo + hi);
-      continue;
-    }
-    if (f > 0) break;
-    hi = lo, lo *= 0.5;
-  }
-  st.opening = bracketed_root(supply_excess, lo, hi, 1e-11, "facility valve opening for the supply setpoint");
+  // Fully open and still too warm: the valve stays open and the supply floats above its
+  // setpoint (the PI loop saturates), as a CDU too small for its heat or its facility water does.
+  st.supply_excess_K = supply_excess(1.0);
+  st.opening = st.supply_excess_K > 0 ? 1.0 : opening_for_setpoint(supply_excess);
   s.heat.links[hx].exchanger = cdu_cold_side(s.design, s.rating, s.facility, st.opening);
   th = solve_steady_thermal(s.net, hyd, s.heat);
   st.node_K = th.node_temperature_K;
   st.duty_W = -th.link_heat_W[hx];
-  // Motor: rated torque is the pump's hydraulic torque at its best-efficiency point and rated
-  // speed. Torque balance at omega0: tau_r (w_sync - w0) / (w_sync slip_r) = tau_hyd, so
-  // w_sync = w0 / (1 - slip_r tau_hyd / tau_r); the drive command is w_sync / omega_rated.
-  const Pump& p = pump_of(s, 0);
-  Pump rated = p;
-  rated.speed = 1.0;
-  const double rho = hyd.density_kg_m3[static_cast<std::size_t>(s.cdu.pumps[0])];
-  const double w_r = s.rotor.rated_speed_rad_s;
-  st.rated_torque_Nm = hydraulic_torque_Nm(rated, p.bep_flow_m3_s, rho, w_r);
-  const double w0 = st.speed * w_r;
-  const double tau0 =
-      hydraulic_torque_Nm(p, hyd.flow_m3_s[static_cast<std::size_t>(s.cdu.pumps[0])], rho, w0);
-  st.command = w0 / (1.0 - s.motor_rated_slip * tau0 / st.rated_torque_Nm) / w_r;
+  st.command = drive_command(s, st.speed, st.rated_torque_Nm);
   return st;
 }
 

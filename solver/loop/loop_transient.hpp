@@ -112,6 +112,12 @@ class LoopTransient {
   const std::vector<double>& link_outlet_K() const { return m_thermal->link_outlet_K(); }
   /// Node index of link k's upstream end by its flow now.
   int upstream_node(int k) const;
+  /// How far above its setpoint the supply started with the facility valve fully open [K]; 0
+  /// (or less) when the CDU holds the setpoint.
+  double start_supply_excess_K() const { return m_start.supply_excess_K; }
+  /// How far below its setpoint dp started with the pumps at the drive's top command [Pa]; 0
+  /// when they hold it.
+  double start_dp_shortfall_Pa() const { return m_start.dp_shortfall_Pa; }
 
  private:
   void apply_events();
@@ -119,6 +125,8 @@ class LoopTransient {
   /// The steady start: duty speed, valve opening, drive command, the node temperatures.
   struct Start {
     double speed = 0, opening = 0, command = 0, rated_torque_Nm = 0, duty_W = 0;
+    double supply_excess_K = 0;  ///< > 0: even fully open, the supply is this far above its setpoint
+    double dp_shortfall_Pa = 0;  ///< > 0: at the drive's top command, dp is this far below its setpoint
     std::vector<double> node_K;
   };
   static Start steady_start(LoopTransientSetup& s);
