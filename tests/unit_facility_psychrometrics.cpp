@@ -155,6 +155,17 @@ TEST(FacilityPsychrometrics, NearFreezingTheIceBulbRootIsTakenAndBothAreReported
   EXPECT_TRUE(std::isnan(cold.water_K));
 }
 
+TEST(FacilityPsychrometrics, VeryDryAirHasAWetBulb) {
+  // Dry air at 20 degC has a wet bulb (about 5.7 degC at 1 atm) but no dew point in the formulas'
+  // range; a trace of vapour, W 1e-9 (dew point far below -100 degC), moves the wet bulb by
+  // dt*/dW W ~ 1.3e-6 K (measured 1.26e-6): the wet bulb is found, not refused.
+  const double dry = wet_bulb_K(kC + 20, 0.0, kAtm);
+  EXPECT_GT(dry, kC + 5);
+  EXPECT_LT(dry, kC + 6.5);
+  EXPECT_NEAR(wet_bulb_K(kC + 20, 1e-9, kAtm), dry, 2e-6);
+  EXPECT_TRUE(std::isinf(moist_air_from_humidity_ratio(kC + 20, 0.0, kAtm).dew_point_K));
+}
+
 TEST(FacilityPsychrometrics, RelativeHumidityRoundTripsThroughHumidityRatio) {
   for (double p : {80000.0, kAtm})
     for (double t = -30; t <= 60; t += 7.5)

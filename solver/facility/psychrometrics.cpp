@@ -147,7 +147,7 @@ double humidity_ratio_from_wet_bulb(double T, double T_wb, double p) {
   if (T_wb > T) refuse("wet bulb [K]", T_wb, "at most the dry bulb");
   const double W =
       psychrometric_equation(T - kZeroCelsius_K, T_wb - kZeroCelsius_K, p, T_wb < kZeroCelsius_K);
-  if (W < 0) refuse("wet bulb [K]", T_wb, "above the dry-air wet bulb at this dry bulb");
+  if (W < 0) refuse("wet bulb [K]", T_wb, "at least the wet bulb of dry air at this dry bulb");
   return W;
 }
 
@@ -171,8 +171,11 @@ WetBulbRoots wet_bulb_roots_K(double T, double W, double p) {
     }
     return 0.5 * (lo + hi);
   };
+  const double p_w = vapour_pressure_from_humidity_ratio_Pa(W, p);
   const double lo =
-      W > 0 ? std::fmax(dew_point_K(W, p) - 1e-6, kPsychrometricsMin_K) : kPsychrometricsMin_K;
+      p_w > std::exp(ln_pws(kPsychrometricsMin_K, true))
+          ? std::fmax(dew_point_from_vapour_pressure_K(p_w) - 1e-6, kPsychrometricsMin_K)
+          : kPsychrometricsMin_K;
   const double ice_hi = std::fmin(T, kZeroCelsius_K);
   WetBulbRoots roots{kNone, kNone};
   // Below freezing f(T) = W_s(T) - W >= 0 up to round-off: the ice root always exists there.

@@ -28,8 +28,8 @@
 ///   enthalpy (eq. 32): h = 1006 t + W (2501e3 + 1860 t) [J/kg dry air], t in degC;
 ///   specific volume (eq. 26): v = 287.042 T (1 + 1.607858 W) / p [m^3/kg dry air];
 ///   density (eq. 11): rho = (1 + W) / v [kg/m^3 moist air].
-/// These are the ideal-gas relations: no enhancement factor (real-gas CoolProp's W is 0.4-0.5 %
-/// higher at 1 atm: tests/oracles/coolprop_humidair.py, README "Facility: psychrometrics and
+/// These are the ideal-gas relations: no enhancement factor (real-gas CoolProp's W is 0.4-0.6 %
+/// higher at 80-101 kPa: tests/oracles/coolprop_humidair.py, README "Facility: psychrometrics and
 /// weather").
 ///
 /// Temperatures in K, pressures in Pa, humidity ratios in kg water / kg dry air, relative
