@@ -11,31 +11,14 @@
 
 #include "solver/facility/chiller.hpp"
 #include "solver/facility/cooling_tower.hpp"
+#include "facility_fixtures.hpp"
 
 using namespace kelvin;
+using namespace kelvin::facility_test;
 
 namespace {
 
-constexpr double kC = 273.15, kP = 101325.0;
 
-// Saturated air for the tower, as in tests/unit_facility_tower.cpp (ASHRAE Fundamentals 2017
-// ch. 1 eqs. 6, 23, 30).
-double p_ws(double T) {
-  return std::exp(-5.8002206e3 / T + 1.3914993 - 4.8640239e-2 * T + 4.1764768e-5 * T * T -
-                  1.4452093e-8 * T * T * T + 6.5459673 * std::log(T));
-}
-double w_s(double T) { return 0.621945 * p_ws(T) / (kP - p_ws(T)); }
-double h_s(double T) { return 1006.0 * (T - kC) + w_s(T) * (2501e3 + 1860.0 * (T - kC)); }
-
-template <class F>
-void expect_refused(F f, const std::string& field) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one naming " << field;
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-  }
-}
 
 }  // namespace
 

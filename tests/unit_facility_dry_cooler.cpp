@@ -10,23 +10,14 @@
 #include <string>
 
 #include "solver/facility/dry_cooler.hpp"
+#include "facility_fixtures.hpp"
 
 using namespace kelvin;
+using namespace kelvin::facility_test;
 
 namespace {
 
-constexpr double kC = 273.15;
 
-// Expects f() to throw std::invalid_argument whose message contains `field`.
-template <class F>
-void expect_refused(F f, const std::string& field) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one naming " << field;
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-  }
-}
 
 AmbientAir rating_air(const DryCooler& dc) {
   return {dc.design.rating.air_inlet_K, dc.design.rating.air_inlet_K - 10.0,

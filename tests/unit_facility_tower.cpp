@@ -3,10 +3,7 @@
 // rating point reproduced, the approach falling as the fans speed up, the air's enthalpy rise
 // carrying the water's heat, and the water balance's identities.
 //
-// Psychrometrics here are the test's own (solver/facility/psychrometrics.hpp is another
-// engineer's, not a dependency of the tower): saturation pressure over liquid water by Hyland &
-// Wexler as in ASHRAE Handbook Fundamentals 2017, ch. 1, eq. 6; W_s = 0.621945 p_ws/(p - p_ws)
-// (eq. 23); h = 1006 t + W (2501e3 + 1860 t) J/kg dry air (eq. 30), at 101325 Pa.
+// Saturated air from Kelvin's psychrometrics at 101325 Pa (tests/facility_fixtures.hpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,44 +12,26 @@
 #include <string>
 
 #include "solver/facility/cooling_tower.hpp"
+#include "facility_fixtures.hpp"
 
 using namespace kelvin;
+using namespace kelvin::facility_test;
 
 namespace {
 
-constexpr double kC = 273.15, kP = 101325.0;
-
-double p_ws(double T) {
-  return std::exp(-5.8002206e3 / T + 1.3914993 - 4.8640239e-2 * T + 4.1764768e-5 * T * T -
-                  1.4452093e-8 * T * T * T + 6.5459673 * std::log(T));
-}
-double w_s(double T) { return 0.621945 * p_ws(T) / (kP - p_ws(T)); }
-double h_s(double T) {
-  const double t = T - kC;
-  return 1006.0 * t + w_s(T) * (2501e3 + 1860.0 * t);
-}
 const SaturatedAir kAir{h_s, w_s};
 
 TowerAir air_at(double t_wb_C, double w) { return {kC + t_wb_C, h_s(kC + t_wb_C), w}; }
 
-template <class F>
-void expect_refused(F f, const std::string& field) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one naming " << field;
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-  }
-}
 
 }  // namespace
 
-TEST(FacilityTower, TestPsychrometricsMatchSteamTables) {
+TEST(FacilityTower, PsychrometricsMatchSteamTables) {
   // Saturation pressure [kPa] from IAPWS-95 steam tables (Cengel & Boles, table A-4): Hyland &
   // Wexler's fit is within 0.03 % of them here (measured 1.7e-4, 2.1e-4, 2.2e-4).
-  EXPECT_NEAR(p_ws(kC + 20) / 1e3 / 2.3392, 1.0, 3e-4);
-  EXPECT_NEAR(p_ws(kC + 30) / 1e3 / 4.2469, 1.0, 3e-4);
-  EXPECT_NEAR(p_ws(kC + 40) / 1e3 / 7.3851, 1.0, 3e-4);
+  EXPECT_NEAR(saturation_vapour_pressure_Pa(kC + 20) / 1e3 / 2.3392, 1.0, 3e-4);
+  EXPECT_NEAR(saturation_vapour_pressure_Pa(kC + 30) / 1e3 / 4.2469, 1.0, 3e-4);
+  EXPECT_NEAR(saturation_vapour_pressure_Pa(kC + 40) / 1e3 / 7.3851, 1.0, 3e-4);
 }
 
 TEST(FacilityTower, MerkelIntegralMatchesClosedFormOnAStraightSaturationLine) {
