@@ -273,6 +273,30 @@ struct LoopCase {
   SourceMark mark;
 };
 
+/// The facility around a case's racks (facility: section, needs loop:): `racks` identical racks,
+/// each on its own CDU, whose facility sides share one loop cooled by dry coolers, run hour by
+/// hour over a weather year (README "Facility runs").
+struct FacilityCase {
+  std::string weather_file;                 ///< TMY3 CSV or EPW, relative to the case file
+  int racks = 1;
+  std::string heat_rejection = "dry_cooler";  ///< dry_cooler (towers and chillers: later)
+  double supply_setpoint_K = 0;  ///< facility water supply the fans hold; 0: the CDU's rated one
+  // Dry coolers (solver/facility/dry_cooler.hpp DryCoolerDesign; 0: that struct's default).
+  int dry_coolers = 1;
+  double dry_cooler_rated_heat_W = 0;
+  double dry_cooler_air_flow_kg_s = 0;
+  int dry_cooler_fans = 0;
+  double dry_cooler_fan_power_W = 0;      ///< all fans of one cooler at speed 1
+  double pad_effectiveness = 0;           ///< adiabatic pre-cooling; 0: none
+  double pad_threshold_K = 298.15;        ///< pad wetted above this dry bulb
+  double min_fan_speed = 0.1;
+  // Facility pumps: head and wire-to-water efficiency.
+  double pump_head_m = 20.0;
+  double pump_efficiency = 0.7;
+  int first_hour = 0, hours = 0;  ///< hours of the year run: [first_hour, first_hour + hours); 0: all
+  SourceMark mark;
+};
+
 /// A whole case, fully resolved to SI.
 struct Case {
   std::string name;
@@ -296,6 +320,7 @@ struct Case {
   std::optional<GpuCase> gpus;               // GPUs with power model and governor
   WorkloadCase workload;
   std::optional<LoopCase> loop;              // coolant loop, CDU and rack around the GPUs
+  std::optional<FacilityCase> facility;      // racks on dry coolers over a weather year
   /// The GPU model gpus uses: the case's definition, else the catalogue's (nullptr if none).
   const GpuModel* gpu_model() const {
     if (!gpus) return nullptr;
