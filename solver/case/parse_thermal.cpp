@@ -36,7 +36,8 @@ void Parser::parse_top(const YAML::Node& root) {
                                                 "gpu_models",
                                                 "gpus",
                                                 "workload",
-                                                "loop"};
+                                                "loop",
+                                                "facility"};
   std::map<std::string, YAML::Node> sections;
   const Context top{"", ""};
   const auto seen = walk(root, top, allowed, [&](const std::string& k, const YAML::Node& v) {
@@ -63,7 +64,8 @@ void Parser::parse_top(const YAML::Node& root) {
       {"gpu_models", &Parser::parse_gpu_models},
       {"gpus", &Parser::parse_gpus},
       {"workload", &Parser::parse_workload},
-      {"loop", &Parser::parse_loop}};
+      {"loop", &Parser::parse_loop},
+      {"facility", &Parser::parse_facility}};
 
   if (sections.count("name")) {
     if (auto s = text(sections["name"], "name", top)) m_case.name = *s;

@@ -92,6 +92,30 @@ const std::vector<std::string>& loop_sections();
 /// The keys an event of this type reads besides "type" and "time" (empty for an unknown type).
 const std::vector<std::string>& loop_event_keys(const std::string& type);
 
+/// A FacilityCase value as written in case files (README "The facility: section"): where it
+/// sits under facility, its key and its member. Read by the parser, written back by
+/// resolved_case_yaml(). weather and heat_rejection are read apart.
+struct FacilityField {
+  /// How the value is written. MassFlow has no Dimension of its own: a bare number is kg/s, a
+  /// unit is converted to kg/s by udunits2.
+  enum class Kind { Quantity, MassFlow, Integer };
+  const char* section;  ///< "" for facility's own keys, else its mapping ("dry_coolers", ...)
+  const char* key;      ///< as written ("rated_heat")
+  Kind kind;
+  Dimension dim = Dimension::Dimensionless;  ///< Quantity: what it measures
+  double FacilityCase::*number = nullptr;    ///< Quantity (SI), MassFlow (kg/s)
+  int FacilityCase::*integer = nullptr;      ///< Integer
+  /// 0 means "the model's default": a given 0 is an error, and resolved cases leave a 0 out.
+  bool zero_is_default = false;
+};
+
+/// Every FacilityCase field a case file may set under facility, in the order resolved cases
+/// write them, grouped by section (facility's own first).
+const std::vector<FacilityField>& facility_fields();
+
+/// The mappings under facility ("dry_coolers", "pump", "hours"), in order.
+const std::vector<std::string>& facility_sections();
+
 /// Where a mapping sits: desc names it in messages ("material \"copper\""; empty at the top
 /// level), path prefixes its keys in Case::key_marks ("materials[0]"; empty at the top level).
 struct Context {
@@ -112,7 +136,8 @@ struct Context {
 
 /// Reads one case file's YAML into a Case, appending a Diagnostic per problem. The generic
 /// readers (walk, quantity, ...) and run() live in parse_support.cpp; the sections in
-/// parse_thermal.cpp, parse_power_map.cpp, parse_flow.cpp, parse_gpus.cpp and parse_loop.cpp.
+/// parse_thermal.cpp, parse_power_map.cpp, parse_flow.cpp, parse_gpus.cpp, parse_loop.cpp and
+/// parse_facility.cpp.
 class Parser {
  public:
   /// file names the case in diagnostics and must outlive the parser; diags receives problems.
@@ -263,6 +288,15 @@ class Parser {
                                     const char* what, const std::string& key, const Context& ctx);
   /// loop.events: a list of {type, time, and the keys of the type}.
   void parse_loop_events(const YAML::Node& n, LoopCase& l);
+
+  // The facility around the racks (parse_facility.cpp).
+  /// facility: weather, racks, heat rejection, dry coolers, pumps and the hours run.
+  void parse_facility(const YAML::Node& n);
+  /// One mapping under facility (section is one of facility_sections()).
+  void parse_facility_section(const YAML::Node& n, const std::string& section, FacilityCase& f);
+  /// One facility_fields() value into f.
+  void read_facility_field(const FacilityField& field, const YAML::Node& v, const Context& ctx,
+                           FacilityCase& f);
 
   const std::string& m_file;         // the case file's name, for diagnostics and paths
   std::vector<Diagnostic>& m_diags;  // where problems go (the caller's)

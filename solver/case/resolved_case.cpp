@@ -498,6 +498,36 @@ void emit_loop(YAML::Emitter& out, const Case& c) {
   out << YAML::EndMap;
 }
 
+/// The facility: weather (absolute), heat rejection, its own numbers, then each of its mappings;
+/// a zero that means "the model's default" is left out, as it was absent (a given 0 is an error).
+void emit_facility(YAML::Emitter& out, const Case& c) {
+  if (!c.facility) return;
+  const FacilityCase& f = *c.facility;
+  using Kind = parse_detail::FacilityField::Kind;
+  const auto emit_field = [&](const parse_detail::FacilityField& field) {
+    const double value = field.kind == Kind::Integer ? f.*field.integer : f.*field.number;
+    if (field.zero_is_default && value == 0) return;
+    if (field.kind == Kind::Integer)
+      out << YAML::Key << field.key << YAML::Value << f.*field.integer;
+    else
+      emit_num(out, field.key, f.*field.number);  // SI; a bare mass flow reads as kg/s
+  };
+  const auto& fields = parse_detail::facility_fields();
+  out << YAML::Key << "facility" << YAML::Value << YAML::BeginMap;
+  if (!f.weather_file.empty())
+    emit_str(out, "weather", std::filesystem::absolute(f.weather_file).lexically_normal().string());
+  emit_str(out, "heat_rejection", f.heat_rejection);
+  for (const auto& field : fields)
+    if (!*field.section) emit_field(field);
+  for (const auto& section : parse_detail::facility_sections()) {
+    out << YAML::Key << section << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const auto& field : fields)
+      if (section == field.section) emit_field(field);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
 /// junction_material and case_material, when given.
 void emit_package_materials(YAML::Emitter& out, const Case& c) {
   if (!c.junction_material.empty()) emit_str(out, "junction_material", c.junction_material);
@@ -514,7 +544,7 @@ std::string resolved_case_yaml(const Case& c) {
                                       emit_solver,     emit_transient, emit_coolant,
                                       emit_coldplate,  emit_flow,      emit_gpu_models,
                                       emit_gpus,       emit_workload,  emit_package_materials,
-                                      emit_loop};
+                                      emit_loop,       emit_facility};
   YAML::Emitter out;
   out << YAML::BeginMap;
   for (const Emit emit : emitters) emit(out, c);

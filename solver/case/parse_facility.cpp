@@ -1,0 +1,129 @@
+// The facility section: a case's racks on one facility water loop cooled by dry coolers, run
+// hour by hour over a weather year. Values are checked in check_facility.cpp.
+#include <algorithm>
+#include <filesystem>
+
+#include "solver/case/parser.hpp"
+
+namespace kelvin::parse_detail {
+namespace {
+
+using Kind = FacilityField::Kind;
+
+FacilityField quantity_field(const char* section, const char* key, Dimension d,
+                             double FacilityCase::*member, bool zero_is_default = false) {
+  return {section, key, Kind::Quantity, d, member, nullptr, zero_is_default};
+}
+FacilityField mass_flow_field(const char* section, const char* key, double FacilityCase::*member) {
+  return {section, key, Kind::MassFlow, Dimension::Dimensionless, member, nullptr, true};
+}
+FacilityField integer_field(const char* section, const char* key, int FacilityCase::*member,
+                            bool zero_is_default = false) {
+  return {section, key, Kind::Integer, Dimension::Dimensionless, nullptr, member, zero_is_default};
+}
+
+}  // namespace
+
+const std::vector<FacilityField>& facility_fields() {
+  using F = FacilityCase;
+  static const std::vector<FacilityField> fields{
+      integer_field("", "racks", &F::racks),
+      quantity_field("", "supply_setpoint", Dimension::Temperature, &F::supply_setpoint_K, true),
+      integer_field("dry_coolers", "count", &F::dry_coolers),
+      quantity_field("dry_coolers", "rated_heat", Dimension::Power, &F::dry_cooler_rated_heat_W,
+                     true),
+      mass_flow_field("dry_coolers", "air_flow", &F::dry_cooler_air_flow_kg_s),
+      integer_field("dry_coolers", "fans", &F::dry_cooler_fans, true),
+      quantity_field("dry_coolers", "fan_power", Dimension::Power, &F::dry_cooler_fan_power_W,
+                     true),
+      quantity_field("dry_coolers", "pad_effectiveness", Dimension::Dimensionless,
+                     &F::pad_effectiveness),
+      quantity_field("dry_coolers", "pad_threshold", Dimension::Temperature, &F::pad_threshold_K),
+      quantity_field("dry_coolers", "min_fan_speed", Dimension::Dimensionless, &F::min_fan_speed),
+      quantity_field("pump", "head", Dimension::Length, &F::pump_head_m),
+      quantity_field("pump", "efficiency", Dimension::Dimensionless, &F::pump_efficiency),
+      integer_field("hours", "first", &F::first_hour),
+      integer_field("hours", "count", &F::hours, true),
+  };
+  return fields;
+}
+
+const std::vector<std::string>& facility_sections() {
+  static const std::vector<std::string> sections{"dry_coolers", "pump", "hours"};
+  return sections;
+}
+
+void Parser::parse_facility(const YAML::Node& n) {
+  const Context ctx{"facility", "facility"};
+  FacilityCase f;
+  f.mark = mark(n);
+  std::vector<std::string> keys{"weather", "heat_rejection"};
+  for (const auto& field : facility_fields())
+    if (!*field.section) keys.push_back(field.key);
+  keys.insert(keys.end(), facility_sections().begin(), facility_sections().end());
+  const auto seen = walk(n, ctx, keys, [&](const std::string& k, const YAML::Node& v) {
+    if (k == "weather") {
+      // Relative to the case file's folder, stored absolute: the run may start elsewhere, and
+      // the resolved case must name the same file wherever it is read.
+      if (auto s = text(v, k, ctx)) {
+        namespace fs = std::filesystem;
+        fs::path p(*s);
+        if (p.is_relative()) p = fs::path(m_file).parent_path() / p;
+        std::error_code ec;
+        const fs::path abs = fs::absolute(p, ec);
+        f.weather_file = (ec ? p : abs).lexically_normal().string();
+      }
+    } else if (k == "heat_rejection") {
+      const auto s = text(v, k, ctx);
+      if (!s) return;
+      if (*s == "dry_cooler") {
+        f.heat_rejection = *s;
+      } else {
+        error(v, ctx.key_desc(k) + ": " + in_quotes(*s) +
+                     ": cooling towers and chillers are not available in facility runs yet; "
+                     "use dry_cooler" +
+                     did_you_mean(*s, {"dry_cooler"}));
+        fail(ctx.key_path(k));
+      }
+    } else if (std::find(facility_sections().begin(), facility_sections().end(), k) !=
+               facility_sections().end()) {
+      parse_facility_section(v, k, f);
+    } else {
+      for (const auto& field : facility_fields())
+        if (!*field.section && k == field.key) read_facility_field(field, v, ctx, f);
+    }
+  });
+  require(seen, {"weather"}, n, ctx);
+  m_case.facility = f;
+}
+
+void Parser::parse_facility_section(const YAML::Node& n, const std::string& section,
+                                    FacilityCase& f) {
+  const Context ctx{"facility." + section, "facility." + section};
+  std::vector<std::string> keys;
+  for (const auto& field : facility_fields())
+    if (section == field.section) keys.push_back(field.key);
+  walk(n, ctx, keys, [&](const std::string& k, const YAML::Node& v) {
+    for (const auto& field : facility_fields())
+      if (section == field.section && k == field.key) read_facility_field(field, v, ctx, f);
+  });
+}
+
+void Parser::read_facility_field(const FacilityField& field, const YAML::Node& v,
+                                 const Context& ctx, FacilityCase& f) {
+  const std::string key = field.key;
+  switch (field.kind) {
+    case Kind::Quantity:
+      if (auto x = quantity(v, field.dim, key, ctx)) f.*field.number = *x;
+      return;
+    case Kind::MassFlow:
+      // units.hpp has no mass flow dimension: a bare number is SI (kg/s), a unit is converted.
+      if (auto x = quantity_in(v, "kg/s", 1, "a mass flow rate", key, ctx)) f.*field.number = *x;
+      return;
+    case Kind::Integer:
+      if (auto i = integer(v, key, ctx)) f.*field.integer = *i;
+      return;
+  }
+}
+
+}  // namespace kelvin::parse_detail
