@@ -50,17 +50,6 @@ std::vector<LoopEvent> loop_events(const Case& c, const RackNetwork& rack) {
   return out;
 }
 
-/// The differential-pressure setpoint: the case's, or the one that gives the GPU plates the
-/// cold plate's flow rate on average.
-double dp_setpoint(const Case& c, const PlateFit& fit, const GpuModel& m) {
-  if (c.loop->dp_setpoint_Pa > 0) return c.loop->dp_setpoint_Pa;
-  std::vector<double> caps;
-  for (std::size_t i = 0; i < c.gpus->instances.size(); ++i)
-    caps.push_back(gpu_cap_W(c, m, static_cast<int>(i)));
-  RackNetwork rn = build_rack_network(c, fit.plate.dp_law, caps, 1e5);
-  return dp_for_mean_plate_flow(rn, fit.design_flow_m3_s);
-}
-
 json steady_gpus_json(const Case& c, const GpuModel& m, const RackSteady& st,
                       const LoopSample& s, const WorkloadSpec& spec) {
   json gpus = json::array();
@@ -140,7 +129,7 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
       100 * fit.plate.fit_error.dp, 100 * fit.held_out_error.dp));
   const double fit_s = seconds_since(t_start);
   progress.update("rack: steady state");
-  const double dp_set = dp_setpoint(c, fit, model);
+  const double dp_set = rack_dp_setpoint(c, model, fit.plate.dp_law, fit.design_flow_m3_s);
   const WorkloadSpec spec = case_workload(c, model);
   const int n = static_cast<int>(c.gpus->instances.size());
   WorkloadRunner work(spec, n), unthrottled(spec, n);

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "kernels/backend.hpp"
+#include "solver/app/facility_run.hpp"
 #include "solver/app/gpu_run.hpp"
 #include "solver/app/rack_run.hpp"
 #include "solver/app/thermal_run.hpp"
@@ -49,11 +50,13 @@ OutputLock take_output_folder(const RunOptions& o) {
 nlohmann::json run_case(const Case& c, const RunOptions& options) {
   check_run_fits(c, backend_memory_available());  // before any per-cell array exists
   const OutputLock lock = take_output_folder(options);
+  if (c.facility) return run_facility_case(c, options);
   if (c.loop) return run_rack_case(c, options);
   return c.gpus ? run_gpu_case(c, options) : run_thermal_case(c, options);
 }
 
 std::string format_report(const nlohmann::json& summary, const std::string& output_dir) {
+  if (summary.contains("facility")) return format_facility_report(summary, output_dir);
   if (summary.contains("loop")) return format_rack_report(summary, output_dir);
   return summary.contains("gpus") ? format_gpu_report(summary, output_dir)
                                   : format_thermal_report(summary, output_dir);

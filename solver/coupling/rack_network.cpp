@@ -60,7 +60,8 @@ RackNetwork build_rack_network(const Case& c, const PlateBranch& plate_law,
 }
 
 RackNetwork build_rack_network(const Case& c, const std::vector<PlateBranch>& plate_laws,
-                               const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa) {
+                               const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa,
+                               double facility_inlet_K) {
   const LoopCase& l = *c.loop;
   const CoolantProperties coolant = coolant_properties(*c.coolant);
   const CoolantProperties water = make_coolant("water", 0);
@@ -138,6 +139,7 @@ RackNetwork build_rack_network(const Case& c, const std::vector<PlateBranch>& pl
   }
   LoopTransientSetup su(b.net, water);
   su.design = design;
+  if (facility_inlet_K > 0) su.design.facility_supply_K = facility_inlet_K;  // operating, not rated
   su.rating = rating;
   su.cdu = cdu;
   su.heat.links.resize(b.net.links.size());

@@ -36,9 +36,12 @@ struct RackNetwork {
 /// for a network that cannot be built.
 RackNetwork build_rack_network(const Case& c, const PlateBranch& plate_law,
                                const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa);
-/// The same with each GPU's plate on its own law (one per GPU).
+/// The same with each GPU's plate on its own law (one per GPU), and the facility water entering
+/// the CDU at facility_inlet_K (0: the CDU's rated facility supply; the rating, and so the
+/// exchanger's UA and rated flows, stay those of the case's design).
 RackNetwork build_rack_network(const Case& c, const std::vector<PlateBranch>& plate_laws,
-                               const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa);
+                               const std::vector<double>& gpu_heat_W, double dp_setpoint_Pa,
+                               double facility_inlet_K = 0);
 
 /// The CDU design of c's loop section.
 CduDesign loop_cdu_design(const LoopCase& l);

@@ -10,16 +10,26 @@ double gpu_cap_W(const Case& c, const GpuModel& m, int i) {
   return given > 0 ? given : m.power_limit_W;
 }
 
+double rack_dp_setpoint(const Case& c, const GpuModel& m, const PlateBranch& plate_law,
+                        double design_flow_m3_s) {
+  if (c.loop->dp_setpoint_Pa > 0) return c.loop->dp_setpoint_Pa;
+  std::vector<double> caps;
+  for (std::size_t i = 0; i < c.gpus->instances.size(); ++i)
+    caps.push_back(gpu_cap_W(c, m, static_cast<int>(i)));
+  RackNetwork rn = build_rack_network(c, plate_law, caps, 1e5);
+  return dp_for_mean_plate_flow(rn, design_flow_m3_s);
+}
+
 RackSteady solve_rack_steady(const Case& c, const GpuModel& m, const ReducedPlate& plate,
-                             double dp_setpoint_Pa, double activity) {
+                             double dp_setpoint_Pa, double activity, double facility_inlet_K) {
   return solve_rack_steady(
       c, m, std::vector<PlateBranch>(c.gpus->instances.size(), plate.dp_law),
-      [&](int, double q) { return plate.junction(q); }, dp_setpoint_Pa, activity);
+      [&](int, double q) { return plate.junction(q); }, dp_setpoint_Pa, activity, facility_inlet_K);
 }
 
 RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
                              const std::vector<PlateBranch>& laws, const JunctionResistance& r_of,
-                             double dp_setpoint_Pa, double activity) {
+                             double dp_setpoint_Pa, double activity, double facility_inlet_K) {
   const int n = static_cast<int>(c.gpus->instances.size());
   RackSteady r;
   r.power_W.assign(static_cast<std::size_t>(n), 0.0);
@@ -27,9 +37,14 @@ RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
   r.gpu.resize(static_cast<std::size_t>(n));
   constexpr int kMaxIterations = 200;
   for (r.iterations = 1; r.iterations <= kMaxIterations; ++r.iterations) {
-    RackNetwork rn = build_rack_network(c, laws, r.power_W, dp_setpoint_Pa);
+    RackNetwork rn = build_rack_network(c, laws, r.power_W, dp_setpoint_Pa, facility_inlet_K);
     const LoopTransient loop(rn.setup);
     const LoopSample& s = loop.history().front();
+    r.loop = s;
+    r.facility_flow_kg_s =
+        cdu_cold_side(rn.setup.design, rn.setup.rating, rn.setup.facility, s.facility_opening).flow_kg_s;
+    r.supply_excess_K = loop.start_supply_excess_K();
+    r.dp_shortfall_Pa = loop.start_dp_shortfall_Pa();
     r.power_change_W = 0;
     for (int i = 0; i < n; ++i) {
       const double t_in = s.plate_inlet_K[i], q = std::abs(s.plate_flow_m3_s[i]);

@@ -21,12 +21,16 @@ struct RackSteady {
   double power_change_W = 0;        ///< of the last iteration
   bool converged = false;
   std::vector<double> flow_m3_s, inlet_K;  ///< per GPU plate, at the answer
+  /// The loop at the answer: its steady start (pumps, CDU duty, facility flow and return).
+  LoopSample loop;
+  double facility_flow_kg_s = 0;
+  double supply_excess_K = 0, dp_shortfall_Pa = 0;  ///< the CDU's saturations (0: none)
 };
 
 /// Solves the steady rack of c at workload activity `activity`, each GPU at its cap (the
 /// instance's or the model's). dp_setpoint_Pa as for build_rack_network.
 RackSteady solve_rack_steady(const Case& c, const GpuModel& m, const ReducedPlate& plate,
-                             double dp_setpoint_Pa, double activity);
+                             double dp_setpoint_Pa, double activity, double facility_inlet_K = 0);
 
 /// GPU i's junction-to-inlet resistance [K/W] at its plate's flow q [m^3/s].
 using JunctionResistance = std::function<double(int i, double q_m3_s)>;
@@ -35,7 +39,12 @@ using JunctionResistance = std::function<double(int i, double q_m3_s)>;
 /// plate flow and inlet temperature.
 RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
                              const std::vector<PlateBranch>& laws, const JunctionResistance& r_j,
-                             double dp_setpoint_Pa, double activity);
+                             double dp_setpoint_Pa, double activity, double facility_inlet_K = 0);
+
+/// The CDU's differential-pressure setpoint: the case's, or (absent) the one at which the duty
+/// pumps give the GPU plates (on plate_law, at their caps) design_flow on average.
+double rack_dp_setpoint(const Case& c, const GpuModel& m, const PlateBranch& plate_law,
+                        double design_flow_m3_s);
 
 /// GPU i's power cap in c, W.
 double gpu_cap_W(const Case& c, const GpuModel& m, int i);

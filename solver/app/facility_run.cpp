@@ -1,0 +1,217 @@
+// Facility runs: the racks' table over the facility water temperature, then every hour of the
+// weather year. See facility_run.hpp.
+#include "solver/app/facility_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "kernels/backend.hpp"
+#include "solver/app/rack_outputs.hpp"
+#include "solver/base/errors.hpp"
+#include "solver/case/case_parser.hpp"
+#include "solver/coupling/facility_plant.hpp"
+#include "solver/coupling/gpu_stepper.hpp"
+#include "solver/coupling/plate_fit.hpp"
+#include "solver/coupling/rack_steady.hpp"
+#include "solver/facility/psychrometrics.hpp"
+#include "solver/facility/weather.hpp"
+#include "solver/io/atomic_file.hpp"
+#include "solver/io/hdf5.hpp"
+#include "solver/io/progress.hpp"
+#include "solver/io/timeseries_csv.hpp"
+
+namespace kelvin {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr double kTableSpanK = 20.0;  // the rack table spans the setpoint to this above it
+constexpr double kTableStepK = 2.0;
+
+const std::vector<std::string>& hourly_header() {
+  static const std::vector<std::string> h{
+      "hour_of_year", "dry_bulb_K", "wet_bulb_K", "humidity_ratio", "facility_supply_K",
+      "facility_return_K", "facility_flow_kg_s", "fan_speed", "bypass_fraction", "pad_on", "it_W", "cdu_pumps_W",
+      "facility_pumps_W", "fans_W", "pue", "water_kg_s", "rejected_W", "tokens_per_s",
+      "unthrottled_tokens_per_s", "thermally_throttled_gpus", "max_junction_K",
+      "secondary_supply_K"};
+  return h;
+}
+
+/// Annual sums, hour by hour.
+struct Year {
+  double it_J = 0, gpu_J = 0, cooling_J = 0, fans_J = 0, pumps_J = 0, water_kg = 0;
+  double tokens = 0, unthrottled = 0, peak_W = 0, worst_balance = 0;
+  int hours = 0, hours_above_setpoint = 0, hours_throttled = 0, hours_outside_table = 0;
+  double max_junction_K = 0, max_supply_K = 0;
+};
+
+void add_hour(Year& y, const FacilityHour& h, int racks) {
+  const double cooling = h.cdu_pumps_W + h.facility_pumps_W + h.fans_W;
+  y.it_J += h.it_W * 3600, y.gpu_J += racks * h.rack.gpu_W * 3600, y.cooling_J += cooling * 3600;
+  y.fans_J += h.fans_W * 3600, y.pumps_J += (h.cdu_pumps_W + h.facility_pumps_W) * 3600;
+  y.water_kg += h.water_kg_s * 3600;
+  y.tokens += racks * h.rack.tokens_per_s * 3600;
+  y.unthrottled += racks * h.rack.unthrottled_tokens_per_s * 3600;
+  y.peak_W = std::max(y.peak_W, h.it_W + cooling);
+  const double duty = racks * h.rack.duty_W;
+  y.worst_balance = std::max(y.worst_balance, std::abs(h.rejected_W - duty) / duty);
+  ++y.hours;
+  y.hours_above_setpoint += h.above_setpoint;
+  y.hours_throttled += h.rack.thermally_throttled > 0;
+  y.hours_outside_table += h.outside_table;
+  y.max_junction_K = std::max(y.max_junction_K, h.rack.max_junction_K);
+  y.max_supply_K = std::max(y.max_supply_K, h.facility_supply_K);
+}
+
+json year_json(const Year& y) {
+  const double it_kWh = y.it_J / 3.6e6, total_J = y.it_J + y.cooling_J;
+  return {{"hours", y.hours},
+          {"pue", total_J / y.it_J},
+          {"wue_L_per_kWh", y.water_kg / it_kWh},  // 1 kg of water = 1 L
+          {"it_energy_MWh", y.it_J / 3.6e9},
+          {"cooling_energy_MWh", y.cooling_J / 3.6e9},
+          {"fan_energy_MWh", y.fans_J / 3.6e9},
+          {"pump_energy_MWh", y.pumps_J / 3.6e9},
+          {"water_m3", y.water_kg / 1000},
+          {"peak_facility_power_W", y.peak_W},
+          {"tokens", y.tokens},
+          {"tokens_unthrottled", y.unthrottled},
+          {"tokens_lost", y.unthrottled - y.tokens},
+          {"tokens_lost_fraction", (y.unthrottled - y.tokens) / y.unthrottled},
+          {"tokens_per_J_gpu", y.tokens / y.gpu_J},
+          {"tokens_per_J_facility", y.tokens / total_J},
+          {"hours_above_setpoint", y.hours_above_setpoint},
+          {"hours_throttled", y.hours_throttled},
+          {"hours_outside_table", y.hours_outside_table},
+          {"max_junction_temperature_K", y.max_junction_K},
+          {"max_facility_supply_K", y.max_supply_K},
+          {"worst_hourly_energy_balance", y.worst_balance}};
+}
+
+std::vector<double> hour_row(const WeatherHour& w, const AmbientAir& air, const FacilityHour& h,
+                             int racks) {
+  return {static_cast<double>(w.hour_of_year), air.dry_bulb_K, air.wet_bulb_K, air.humidity_ratio,
+          h.facility_supply_K, h.facility_return_K, h.facility_flow_kg_s, h.fan_speed,
+          h.bypass_fraction, h.cooler.pad_on ? 1.0 : 0.0, h.it_W, h.cdu_pumps_W, h.facility_pumps_W, h.fans_W, h.pue(),
+          h.water_kg_s, h.rejected_W, racks * h.rack.tokens_per_s,
+          racks * h.rack.unthrottled_tokens_per_s, racks * h.rack.thermally_throttled,
+          h.rack.max_junction_K, h.rack.secondary_supply_K};
+}
+
+/// The table's linear interpolation against the rack solved between its points (3 midpoints):
+/// the worst relative error of IT power, CDU duty and facility flow.
+double table_error(const Case& c, const GpuModel& m, const PlateFit& fit, double dp,
+                   const WorkloadPhase& phase, const RackResponseTable& t) {
+  double worst = 0;
+  const auto& p = t.points();
+  for (std::size_t k : {p.size() / 4, p.size() / 2, 3 * p.size() / 4}) {
+    const double x = 0.5 * (p[k - 1].facility_inlet_K + p[k].facility_inlet_K);
+    const RackResponse exact = rack_response(c, m, fit.plate, dp, phase, x), lin = t.at(x);
+    for (auto f : {&RackResponse::it_W, &RackResponse::duty_W, &RackResponse::facility_flow_kg_s})
+      worst = std::max(worst, std::abs(lin.*f / (exact.*f) - 1));
+  }
+  return worst;
+}
+
+}  // namespace
+
+json run_facility_case(const Case& c, const RunOptions& opt) {
+  const auto t_start = Clock::now();
+  const RunIdentity run_id = identify_run(c, opt.resume);
+  Progress progress(opt.quiet);
+  std::filesystem::create_directories(opt.output_dir);
+  const std::string dir = opt.output_dir;
+  const GpuModel& model = case_gpu_model(c);
+  const WorkloadSpec spec = case_workload(c, model);
+  if (spec.kind != WorkloadSpec::Kind::Constant)
+    throw SetupError("facility: a facility run takes a constant workload (its hours are steady "
+                     "states); got " + c.workload.type);
+  const WorkloadPhase& phase = spec.cycle.at(0);
+  const WeatherYear weather = read_weather(c.facility->weather_file);
+  const FacilityPlant plant = facility_plant(c);
+  const PlateFit fit = fit_case_plate(c, progress);
+  const double dp = rack_dp_setpoint(c, model, fit.plate.dp_law, fit.design_flow_m3_s);
+  const RackResponseTable table =
+      tabulate_rack(c, model, fit.plate, dp, phase, plant.setpoint_K,
+                    plant.setpoint_K + kTableSpanK, kTableStepK, progress);
+  const double interpolation = table_error(c, model, fit, dp, phase, table);
+  const int first = c.facility->first_hour;
+  const int last = c.facility->hours > 0
+                       ? std::min<int>(first + c.facility->hours, static_cast<int>(weather.hours.size()))
+                       : static_cast<int>(weather.hours.size());
+  Year year;
+  std::vector<std::vector<double>> rows;
+  for (int k = first; k < last; ++k) {
+    const WeatherHour& w = weather.hours[static_cast<std::size_t>(k)];
+    const MoistAir a = moist_air_from_dew_point(w.dry_bulb_K, std::min(w.dew_point_K, w.dry_bulb_K), w.pressure_Pa);
+    const AmbientAir air{a.dry_bulb_K, a.wet_bulb_K, a.humidity_ratio};
+    const FacilityHour h = solve_facility_hour(plant, table, air);
+    add_hour(year, h, plant.racks);
+    rows.push_back(hour_row(w, air, h, plant.racks));
+    if ((k - first) % 200 == 0)
+      progress.update(fmt::format("facility: hour {} of {}", k - first + 1, last - first),
+                      static_cast<double>(k - first) / (last - first));
+  }
+  progress.finish();
+  json summary = summary_header(c, run_id);
+  json points = json::array();
+  for (const RackResponse& r : table.points())
+    points.push_back({{"facility_inlet_K", r.facility_inlet_K}, {"it_W", r.it_W},
+                      {"duty_W", r.duty_W}, {"facility_flow_kg_s", r.facility_flow_kg_s},
+                      {"tokens_per_s", r.tokens_per_s}, {"thermally_throttled", r.thermally_throttled},
+                      {"max_junction_K", r.max_junction_K}, {"secondary_supply_K", r.secondary_supply_K}});
+  summary["facility"] = year_json(year);
+  summary["facility"]["racks"] = plant.racks;
+  summary["facility"]["dry_coolers"] = plant.coolers;
+  summary["facility"]["supply_setpoint_K"] = plant.setpoint_K;
+  summary["facility"]["weather"] = {{"file", weather.path}, {"format", weather.format},
+                                    {"station", weather.station.name}};
+  summary["rack_table"] = {{"points", points}, {"interpolation_error", interpolation},
+                           {"dp_setpoint_Pa", dp}};
+  summary["reduced_plate"] = plate_fit_json(fit);
+  summary["converged"] = year.hours_outside_table == 0;
+  write_file_atomic(dir + "/hourly.csv", format_csv(hourly_header(), rows));
+  {
+    H5Writer h5(dir + "/results.h5");
+    std::vector<std::vector<double>> cols(hourly_header().size());
+    for (const auto& r : rows)
+      for (std::size_t k = 0; k < r.size(); ++k) cols[k].push_back(r[k]);
+    h5.write_table("hourly", hourly_header(), cols);
+    h5.write_string("case/resolved_yaml", resolved_case_yaml(c));
+    h5.write_attribute("/", "backend", std::string(backend_name()));
+    h5.close();
+  }
+  summary["wall_time_s"] = seconds_since(t_start);
+  write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
+  return summary;
+}
+
+std::string format_facility_report(const json& s, const std::string& dir) {
+  const json& f = s["facility"];
+  std::string r = fmt::format("Case {}: {} racks on {} dry coolers, {} hours of {} ({}), {:.1f} s\n",
+                              s["case"].get<std::string>(), f["racks"].get<int>(),
+                              f["dry_coolers"].get<int>(), f["hours"].get<int>(),
+                              f["weather"]["station"].get<std::string>(),
+                              f["weather"]["format"].get<std::string>(), s["wall_time_s"].get<double>());
+  r += fmt::format("PUE {:.4f}, WUE {:.4f} L/kWh ({:.1f} m3 of water), IT {:.1f} MWh, cooling {:.1f} MWh "
+                   "(fans {:.1f}, pumps {:.1f}), peak {:.3f} MW\n",
+                   f["pue"].get<double>(), f["wue_L_per_kWh"].get<double>(), f["water_m3"].get<double>(),
+                   f["it_energy_MWh"].get<double>(), f["cooling_energy_MWh"].get<double>(),
+                   f["fan_energy_MWh"].get<double>(), f["pump_energy_MWh"].get<double>(),
+                   f["peak_facility_power_W"].get<double>() / 1e6);
+  r += fmt::format("Facility water above its {:.1f} degC setpoint {} hours (max {:.2f} degC); GPUs throttled "
+                   "{} hours; tokens lost {:.3f} %; {:.4f} tokens/J at the GPUs, {:.4f} at the meter\n",
+                   f["supply_setpoint_K"].get<double>() - 273.15, f["hours_above_setpoint"].get<int>(),
+                   f["max_facility_supply_K"].get<double>() - 273.15, f["hours_throttled"].get<int>(),
+                   100 * f["tokens_lost_fraction"].get<double>(), f["tokens_per_J_gpu"].get<double>(),
+                   f["tokens_per_J_facility"].get<double>());
+  r += fmt::format("Results in {}/: summary.json, hourly.csv, results.h5\n", dir);
+  return r;
+}
+
+}  // namespace kelvin

@@ -1,0 +1,99 @@
+#pragma once
+/// A facility of identical racks on dry coolers, hour by hour (facility: section).
+///
+/// Each rack on its own CDU; the CDUs' facility sides share one water loop: the dry coolers'
+/// outlet is every CDU's facility supply T_f, and the CDUs' returns mix into the coolers' inlet.
+/// A rack answers T_f through its steady state (rack_steady.hpp: every GPU's operating point,
+/// the CDU's PI loops settled, or saturated when T_f is too warm): its IT power, tokens, CDU duty
+/// Q and facility flow m. That answer is tabulated once over T_f (RackResponseTable, linear
+/// between points 2 K apart), so a year of hours costs a table, not 8760 rack solves; the
+/// facility return follows from each point's own balance, h(T_r) = h(T_f) + Q/m, so the heat
+/// the coolers reject equals the racks' duty to round-off at every T_f.
+///
+/// An hour: the fans hold T_f at its setpoint if they can (speed_for_outlet at T_f = setpoint);
+/// at full speed and still too warm, T_f rises until the coolers' outlet at full speed equals it
+/// (bisection on T_f within the table); at minimum speed and still too cold, a three-way valve
+/// sends part of the flow around the coolers so that the mix holds the setpoint (the usual
+/// dry-cooler control in winter). Facility pumps: g H (racks m) / eta.
+#include <vector>
+
+#include "solver/base/progress_sink.hpp"
+#include "solver/case/case.hpp"
+#include "solver/facility/dry_cooler.hpp"
+#include "solver/loop/reduced_plate.hpp"
+#include "solver/power/workload.hpp"
+
+namespace kelvin {
+
+/// One rack's steady state with facility water entering its CDU at facility_inlet_K.
+struct RackResponse {
+  double facility_inlet_K = 0;
+  double it_W = 0;                ///< GPUs + switch trays
+  double gpu_W = 0;
+  double tokens_per_s = 0, unthrottled_tokens_per_s = 0;
+  double thermally_throttled = 0;  ///< GPUs with a thermal clock-event reason (interpolated)
+  double max_junction_K = 0;
+  double duty_W = 0;               ///< the CDU exchanger's
+  double facility_flow_kg_s = 0;
+  double cdu_pumps_W = 0;          ///< electrical
+  double secondary_supply_K = 0;
+};
+
+/// A rack's answers over facility inlet temperatures, linear between them.
+class RackResponseTable {
+ public:
+  RackResponseTable(std::vector<RackResponse> points) : m_points(std::move(points)) {}
+  double lowest_K() const { return m_points.front().facility_inlet_K; }
+  double highest_K() const { return m_points.back().facility_inlet_K; }
+  /// Linear between the two points around t (clamped to the table).
+  RackResponse at(double facility_inlet_K) const;
+  const std::vector<RackResponse>& points() const { return m_points; }
+
+ private:
+  std::vector<RackResponse> m_points;
+};
+
+/// One rack's steady state at facility_inlet_K (phase: the workload's steady phase).
+RackResponse rack_response(const Case& c, const GpuModel& m, const ReducedPlate& plate,
+                           double dp_setpoint_Pa, const WorkloadPhase& phase,
+                           double facility_inlet_K);
+
+/// rack_response every step_K from low_K to high_K.
+RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedPlate& plate,
+                                double dp_setpoint_Pa, const WorkloadPhase& phase, double low_K,
+                                double high_K, double step_K, ProgressSink& progress);
+
+/// The facility's hardware.
+struct FacilityPlant {
+  DryCooler cooler;
+  int coolers = 1;
+  int racks = 1;
+  double setpoint_K = 0;  ///< facility supply the fans hold
+  double min_fan_speed = 0.1;
+  double pump_head_m = 20, pump_efficiency = 0.7;
+  CoolantProperties water;
+};
+
+/// The plant of c's facility section (dry coolers rated from the section, water).
+FacilityPlant facility_plant(const Case& c);
+
+/// One hour.
+struct FacilityHour {
+  double facility_supply_K = 0, facility_return_K = 0;
+  double facility_flow_kg_s = 0;  ///< all racks
+  double fan_speed = 0;
+  double bypass_fraction = 0;     ///< of the coolers' flow sent around them (cold hours)
+  DryCoolerState cooler;          ///< one cooler, on the flow through it
+  RackResponse rack;              ///< one rack
+  double it_W = 0, cdu_pumps_W = 0, facility_pumps_W = 0, fans_W = 0;
+  double water_kg_s = 0;          ///< evaporated by the pads, all coolers
+  double rejected_W = 0;          ///< all coolers: the water's enthalpy drop through them
+  bool above_setpoint = false;    ///< fans at full speed and the supply still above the setpoint
+  bool outside_table = false;     ///< the answer lies beyond the table (clamped to its edge)
+  double pue() const { return (it_W + cdu_pumps_W + facility_pumps_W + fans_W) / it_W; }
+};
+
+FacilityHour solve_facility_hour(const FacilityPlant& plant, const RackResponseTable& table,
+                                 const AmbientAir& air);
+
+}  // namespace kelvin
