@@ -122,7 +122,8 @@ void Checker::check_gpu_models() {
 
 void Checker::check_gpus() {
   check_gpu_models();
-  check_loop();  // the loop around the GPUs: it needs them, and sets their feeds
+  check_loop();      // the loop around the GPUs: it needs them, and sets their feeds
+  check_facility();  // the facility around the loop's racks
   if (!m_case.gpus) {
     if (m_case.key_marks.count("workload"))
       report("workload",

@@ -1,8 +1,8 @@
 #pragma once
 /// Private to solver/case/: the Checker behind check_case(). Its thermal checks live in
 /// check_thermal.cpp, the coolant, cold plate and flow checks in check_flow.cpp, the GPU checks
-/// in check_gpus.cpp, the coolant loop's in check_loop.cpp, and the mesh's size and quality in
-/// check_mesh.cpp.
+/// in check_gpus.cpp, the coolant loop's in check_loop.cpp, the facility's in check_facility.cpp,
+/// and the mesh's size and quality in check_mesh.cpp.
 #include <array>
 #include <optional>
 #include <string>
@@ -99,6 +99,14 @@ class Checker {
   void check_loop_fit(const LoopCase& l);
   /// Events: a transient to happen in, times inside it, pumps and trays that exist.
   void check_loop_events(const LoopCase& l);
+  // The facility (check_facility.cpp), run from check_gpus() next to the loop it is built round.
+  /// Everything below, when the case has a facility.
+  void check_facility();
+  /// What the facility is built round and runs on: a loop (hence gpus), no transient, a weather
+  /// file that exists and can be read.
+  void check_facility_needs(const FacilityCase& f);
+  /// Racks, supply setpoint (below the CDUs' supply), dry coolers, pumps and hours in range.
+  void check_facility_values(const FacilityCase& f);
   /// A region on face (BoundaryCondition and FlowPort regions): min < max along both
   /// tangential axes, inside the face. path is the owner's ("boundaries[0]").
   void check_region(const std::string& path, const SourceMark& mark, const std::string& who,
