@@ -103,21 +103,6 @@ std::vector<double> hour_row(const WeatherHour& w, const AmbientAir& air, const 
           h.rack.max_junction_K, h.rack.secondary_supply_K};
 }
 
-/// The table's linear interpolation against the rack solved between its points (3 midpoints):
-/// the worst relative error of IT power, CDU duty and facility flow.
-double table_error(const Case& c, const GpuModel& m, const PlateFit& fit, double dp,
-                   const WorkloadPhase& phase, const RackResponseTable& t) {
-  double worst = 0;
-  const auto& p = t.points();
-  for (std::size_t k : {p.size() / 4, p.size() / 2, 3 * p.size() / 4}) {
-    const double x = 0.5 * (p[k - 1].facility_inlet_K + p[k].facility_inlet_K);
-    const RackResponse exact = rack_response(c, m, fit.plate, dp, phase, x), lin = t.at(x);
-    for (auto f : {&RackResponse::it_W, &RackResponse::duty_W, &RackResponse::facility_flow_kg_s})
-      worst = std::max(worst, std::abs(lin.*f / (exact.*f) - 1));
-  }
-  return worst;
-}
-
 }  // namespace
 
 json run_facility_case(const Case& c, const RunOptions& opt) {
@@ -139,7 +124,6 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   const RackResponseTable table =
       tabulate_rack(c, model, fit.plate, dp, phase, plant.setpoint_K,
                     plant.setpoint_K + kTableSpanK, kTableStepK, progress);
-  const double interpolation = table_error(c, model, fit, dp, phase, table);
   const int first = c.facility->first_hour;
   const int last = c.facility->hours > 0
                        ? std::min<int>(first + c.facility->hours, static_cast<int>(weather.hours.size()))
@@ -171,7 +155,8 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   summary["facility"]["supply_setpoint_K"] = plant.setpoint_K;
   summary["facility"]["weather"] = {{"file", weather.path}, {"format", weather.format},
                                     {"station", weather.station.name}};
-  summary["rack_table"] = {{"points", points}, {"interpolation_error", interpolation},
+  summary["rack_table"] = {{"points", points}, {"interpolation_error", table.interpolation_error()},
+                           {"flow_interpolation_error", table.flow_interpolation_error()},
                            {"dp_setpoint_Pa", dp}};
   summary["reduced_plate"] = plate_fit_json(fit);
   summary["converged"] = year.hours_outside_table == 0;

@@ -54,20 +54,49 @@ RackResponse rack_response(const Case& c, const GpuModel& m, const ReducedPlate&
   return r;
 }
 
+namespace {
+
+/// Relative miss of the linear interpolation `lin` against the rack `exact` in IT power and CDU
+/// duty (what the year's energy sums are made of).
+double interpolation_miss(const RackResponse& lin, const RackResponse& exact) {
+  double worst = 0;
+  for (auto f : {&RackResponse::it_W, &RackResponse::duty_W})
+    worst = std::max(worst, std::abs(lin.*f / (exact.*f) - 1));
+  return worst;
+}
+
+}  // namespace
+
 RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedPlate& plate,
                                 double dp, const WorkloadPhase& phase, double low_K,
-                                double high_K, double step_K, ProgressSink& progress) {
+                                double high_K, double step_K, ProgressSink& progress,
+                                double tolerance) {
   std::vector<RackResponse> points;
   const int n = static_cast<int>(std::ceil((high_K - low_K) / step_K - 1e-9));
-  for (int k = 0; k <= n; ++k) {
-    const double t = std::min(high_K, low_K + k * step_K);
-    progress.update(fmt::format("facility: rack at {:.1f} degC facility water ({} of {})",
-                                t - 273.15, k + 1, n + 1),
-                    static_cast<double>(k) / (n + 1));
-    points.push_back(rack_response(c, m, plate, dp, phase, t));
+  const auto solve = [&](double t) {
+    progress.update(fmt::format("facility: rack at {:.3f} degC facility water ({} solved)",
+                                t - 273.15, points.size() + 1));
+    return rack_response(c, m, plate, dp, phase, t);
+  };
+  for (int k = 0; k <= n; ++k) points.push_back(solve(std::min(high_K, low_K + k * step_K)));
+  double worst = 0, flow_worst = 0;
+  for (std::size_t i = 0; i + 1 < points.size();) {
+    const double a = points[i].facility_inlet_K, b = points[i + 1].facility_inlet_K;
+    const RackResponse mid = solve(0.5 * (a + b));
+    const double miss =
+        interpolation_miss(RackResponseTable({points[i], points[i + 1]}).at(mid.facility_inlet_K), mid);
+    if (miss > tolerance && b - a > step_K / 8 * 1.000001) {
+      points.insert(points.begin() + static_cast<std::ptrdiff_t>(i) + 1, mid);
+      continue;  // check the left half next
+    }
+    worst = std::max(worst, miss);
+    flow_worst = std::max(flow_worst, std::abs(RackResponseTable({points[i], points[i + 1]})
+                                                   .at(mid.facility_inlet_K).facility_flow_kg_s /
+                                               mid.facility_flow_kg_s - 1));
+    ++i;
   }
   progress.finish();
-  return RackResponseTable(std::move(points));
+  return RackResponseTable(std::move(points), worst, flow_worst);
 }
 
 FacilityPlant facility_plant(const Case& c) {

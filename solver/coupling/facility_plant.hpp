@@ -42,7 +42,14 @@ struct RackResponse {
 /// A rack's answers over facility inlet temperatures, linear between them.
 class RackResponseTable {
  public:
-  RackResponseTable(std::vector<RackResponse> points) : m_points(std::move(points)) {}
+  explicit RackResponseTable(std::vector<RackResponse> points, double interpolation_error = 0,
+                             double flow_interpolation_error = 0)
+      : m_points(std::move(points)), m_error(interpolation_error), m_flow_error(flow_interpolation_error) {}
+  /// Worst relative error of the linear interpolation of IT power and CDU duty at the midpoints
+  /// checked (every interval's, after refinement), and of the facility flow (not refined on:
+  /// near the CDU valve's saturation the flow rises steeply, ~1/(T_sat - T)).
+  double interpolation_error() const { return m_error; }
+  double flow_interpolation_error() const { return m_flow_error; }
   double lowest_K() const { return m_points.front().facility_inlet_K; }
   double highest_K() const { return m_points.back().facility_inlet_K; }
   /// Linear between the two points around t (clamped to the table).
@@ -51,6 +58,7 @@ class RackResponseTable {
 
  private:
   std::vector<RackResponse> m_points;
+  double m_error = 0, m_flow_error = 0;
 };
 
 /// One rack's steady state at facility_inlet_K (phase: the workload's steady phase).
@@ -58,10 +66,13 @@ RackResponse rack_response(const Case& c, const GpuModel& m, const ReducedPlate&
                            double dp_setpoint_Pa, const WorkloadPhase& phase,
                            double facility_inlet_K);
 
-/// rack_response every step_K from low_K to high_K.
+/// rack_response every step_K from low_K to high_K, then every interval checked at its midpoint
+/// and halved where the linear interpolation of IT power, CDU duty or facility flow misses the
+/// rack in IT power or CDU duty by more than `tolerance` (relative), down to step_K / 8.
 RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedPlate& plate,
                                 double dp_setpoint_Pa, const WorkloadPhase& phase, double low_K,
-                                double high_K, double step_K, ProgressSink& progress);
+                                double high_K, double step_K, ProgressSink& progress,
+                                double tolerance = 1e-3);
 
 /// The facility's hardware.
 struct FacilityPlant {
