@@ -6,7 +6,8 @@ probe and per-material maximum temperatures over time (from timeseries.csv).
                                                   # and OUTDIR/timeseries.png (transients)
     postprocess/plot_results.py OUTDIR --z 1.625e-3   # the xy plane through z (m)
 
-For a GPU run (a case with gpus:) it hands over to plot_gpus.py.
+For a rack run (a case with loop:) it hands over to plot_rack.py, for a GPU run (gpus:) to
+plot_gpus.py.
 
 Uses h5py, numpy and matplotlib (Debian: python3-h5py python3-numpy python3-matplotlib).
 """
@@ -74,8 +75,11 @@ def main():
     summary_path = os.path.join(a.outdir, "summary.json")
     if os.path.exists(summary_path):
         with open(summary_path) as fh:
-            if "gpus" in json.load(fh):  # a GPU run: its own plots
-                os.execv(sys.executable, [sys.executable, os.path.join(os.path.dirname(__file__), "plot_gpus.py"), a.outdir])
+            summary = json.load(fh)
+        # a rack run (loop:) and a GPU run (gpus:) have their own plots
+        for key, script in (("loop", "plot_rack.py"), ("gpus", "plot_gpus.py")):
+            if key in summary:
+                os.execv(sys.executable, [sys.executable, os.path.join(os.path.dirname(__file__), script), a.outdir])
     if not os.path.exists(os.path.join(a.outdir, "results.h5")):
         sys.exit(f"{a.outdir}: no results.h5 (run kelvin run CASE -o {a.outdir} first)")
     for path in (plot_planes(a.outdir, a.z), plot_timeseries(a.outdir)):
