@@ -119,7 +119,11 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   const WorkloadPhase& phase = spec.cycle.at(0);
   const WeatherYear weather = read_weather(c.facility->weather_file);
   const FacilityPlant plant = facility_plant(c);
+  if (opt.resume)
+    progress.log("kelvin: a facility run keeps no checkpoint (its year runs on a table of the "
+                 "rack); --resume runs it from the beginning");
   const PlateFit fit = fit_case_plate(c, progress);
+  progress.log(plate_fit_line(fit));
   const double dp = rack_dp_setpoint(c, model, fit.plate.dp_law, fit.design_flow_m3_s);
   const RackResponseTable table =
       tabulate_rack(c, model, fit.plate, dp, phase, plant.setpoint_K,

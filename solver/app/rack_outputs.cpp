@@ -130,6 +130,15 @@ json loop_json(const RackNetwork& rack, const LoopTransient& loop, const std::ve
           {"maldistribution", maldistribution_json(plates)}};
 }
 
+std::string plate_fit_line(const PlateFit& fit) {
+  return fmt::format(
+      "kelvin: reduced plate from {} 3-D runs: R_j = {:.4g} + {:.4g} (Q/Q0)^-{:.3f} K/W; fit error "
+      "{:.2g} % (held out {:.2g} %), dp {:.2g} % (held out {:.2g} %)",
+      fit.thermal_solves, fit.plate.junction.r0, fit.plate.junction.c, fit.plate.junction.n,
+      100 * fit.plate.fit_error.junction, 100 * fit.held_out_error.junction,
+      100 * fit.plate.fit_error.dp, 100 * fit.held_out_error.dp);
+}
+
 json plate_fit_json(const PlateFit& f) {
   const ReducedPlate& p = f.plate;
   const auto law = [](const ResistanceLaw& r) {

@@ -18,6 +18,9 @@ namespace kelvin {
 nlohmann::json loop_json(const RackNetwork& rack, const LoopTransient& loop,
                          const std::vector<double>& gpu_heat_W);
 
+/// The log line of a reduced plate's fit: its law and errors.
+std::string plate_fit_line(const PlateFit& fit);
+
 /// summary.json "reduced_plate": the laws, their fit and held-out errors, the runs.
 nlohmann::json plate_fit_json(const PlateFit& fit);
 

@@ -121,12 +121,7 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
     progress.log("kelvin: a rack run keeps no checkpoint (its reduced plates run in seconds); "
                  "--resume runs it from the beginning");
   const PlateFit fit = fit_case_plate(c, progress);
-  progress.log(fmt::format(
-      "kelvin: reduced plate from {} 3-D runs: R_j = {:.4g} + {:.4g} (Q/Q0)^-{:.3f} K/W; fit error "
-      "{:.2g} % (held out {:.2g} %), dp {:.2g} % (held out {:.2g} %)",
-      fit.thermal_solves, fit.plate.junction.r0, fit.plate.junction.c, fit.plate.junction.n,
-      100 * fit.plate.fit_error.junction, 100 * fit.held_out_error.junction,
-      100 * fit.plate.fit_error.dp, 100 * fit.held_out_error.dp));
+  progress.log(plate_fit_line(fit));
   const double fit_s = seconds_since(t_start);
   progress.update("rack: steady state");
   const double dp_set = rack_dp_setpoint(c, model, fit.plate.dp_law, fit.design_flow_m3_s);
