@@ -5,8 +5,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -54,6 +56,23 @@ inline std::string read_text(const fs::path& p) {
 inline json read_json(const fs::path& p) {
   std::ifstream in(p);
   return json::parse(in);
+}
+
+/// A CSV with a header line (timeseries.csv, hourly.csv) as columns by header name.
+inline std::map<std::string, std::vector<double>> read_series(const fs::path& p) {
+  std::ifstream in(p);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> names;
+  std::stringstream hs(line);
+  for (std::string cell; std::getline(hs, cell, ',');) names.push_back(cell);
+  std::map<std::string, std::vector<double>> cols;
+  while (std::getline(in, line)) {
+    std::stringstream ls(line);
+    std::size_t c = 0;
+    for (std::string cell; std::getline(ls, cell, ','); ++c) cols[names.at(c)].push_back(std::stod(cell));
+  }
+  return cols;
 }
 
 }  // namespace kelvin_test

@@ -11,27 +11,6 @@
 
 using namespace kelvin_test;
 
-namespace {
-
-/// hourly.csv as columns by name.
-std::map<std::string, std::vector<double>> read_columns(const fs::path& p) {
-  std::istringstream in(read_text(p));
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> names;
-  std::istringstream h(line);
-  for (std::string n; std::getline(h, n, ',');) names.push_back(n);
-  std::map<std::string, std::vector<double>> cols;
-  while (std::getline(in, line)) {
-    std::istringstream r(line);
-    std::string v;
-    for (std::size_t k = 0; k < names.size() && std::getline(r, v, ','); ++k)
-      cols[names[k]].push_back(std::stod(v));
-  }
-  return cols;
-}
-
-}  // namespace
 
 TEST(FacilityCases, DryCoolerYearAddsUpHourByHour) {
   const fs::path out = run_case("ai-factory-drycooler-ci");
@@ -41,7 +20,7 @@ TEST(FacilityCases, DryCoolerYearAddsUpHourByHour) {
   EXPECT_LT(f["worst_hourly_energy_balance"].get<double>(), 1e-9);
   EXPECT_LT(s["rack_table"]["interpolation_error"].get<double>(), 1e-3);  // IT power, CDU duty
   EXPECT_EQ(f["hours_outside_table"].get<int>(), 0);
-  auto c = read_columns(out / "hourly.csv");
+  auto c = read_series(out / "hourly.csv");
   ASSERT_EQ(c["it_W"].size(), 8760u);
   double it = 0, cooling = 0, water = 0, tokens = 0, peak = 0;
   for (std::size_t h = 0; h < 8760; ++h) {

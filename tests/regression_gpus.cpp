@@ -23,26 +23,11 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using kelvin_test::case_path;
 using kelvin_test::read_json;
+using kelvin_test::read_series;
 using kelvin_test::run_case;
 
 namespace {
 
-/// timeseries.csv as columns by header name.
-std::map<std::string, std::vector<double>> read_series(const fs::path& p) {
-  std::ifstream in(p);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> names;
-  std::stringstream hs(line);
-  for (std::string cell; std::getline(hs, cell, ',');) names.push_back(cell);
-  std::map<std::string, std::vector<double>> cols;
-  while (std::getline(in, line)) {
-    std::stringstream ls(line);
-    std::size_t c = 0;
-    for (std::string cell; std::getline(ls, cell, ','); ++c) cols[names.at(c)].push_back(std::stod(cell));
-  }
-  return cols;
-}
 
 /// A copy of a shipped case in a scratch directory with some lines replaced.
 fs::path edited_case(const std::string& name, const std::string& tag,

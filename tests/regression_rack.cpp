@@ -29,28 +29,11 @@
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using kelvin_test::read_series;
 
 namespace {
 
 constexpr int kGpus = 72;
-
-/// timeseries.csv as columns by header name.
-std::map<std::string, std::vector<double>> read_series(const fs::path& p) {
-  std::ifstream in(p);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> names;
-  std::stringstream hs(line);
-  for (std::string cell; std::getline(hs, cell, ',');) names.push_back(cell);
-  std::map<std::string, std::vector<double>> cols;
-  while (std::getline(in, line)) {
-    std::stringstream ls(line);
-    std::size_t c = 0;
-    for (std::string cell; std::getline(ls, cell, ','); ++c)
-      cols[names.at(c)].push_back(std::stod(cell));
-  }
-  return cols;
-}
 
 /// The rack's VTK files: rack.vtm holds two blocks, plates.vtp one quad per GPU with its
 /// junction temperature, pipes.vtp the network's links.
