@@ -11,13 +11,10 @@
 
 namespace kelvin {
 
-RackResponse RackResponseTable::at(double t) const {
-  const auto& p = m_points;
-  if (t <= p.front().facility_inlet_K) return p.front();
-  if (t >= p.back().facility_inlet_K) return p.back();
-  std::size_t k = 1;
-  while (p[k].facility_inlet_K < t) ++k;
-  const RackResponse &a = p[k - 1], &b = p[k];
+namespace {
+
+/// a and b mixed linearly at facility inlet t between theirs.
+RackResponse interpolate(const RackResponse& a, const RackResponse& b, double t) {
   const double w = (t - a.facility_inlet_K) / (b.facility_inlet_K - a.facility_inlet_K);
   const auto mix = [&](double x, double y) { return x + w * (y - x); };
   return {t,
@@ -31,6 +28,17 @@ RackResponse RackResponseTable::at(double t) const {
           mix(a.facility_flow_kg_s, b.facility_flow_kg_s),
           mix(a.cdu_pumps_W, b.cdu_pumps_W),
           mix(a.secondary_supply_K, b.secondary_supply_K)};
+}
+
+}  // namespace
+
+RackResponse RackResponseTable::at(double t) const {
+  const auto& p = m_points;
+  if (t <= p.front().facility_inlet_K) return p.front();
+  if (t >= p.back().facility_inlet_K) return p.back();
+  std::size_t k = 1;
+  while (p[k].facility_inlet_K < t) ++k;
+  return interpolate(p[k - 1], p[k], t);
 }
 
 RackResponse rack_response(const Case& c, const GpuModel& m, const ReducedPlate& plate,
@@ -83,16 +91,14 @@ RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedP
   for (std::size_t i = 0; i + 1 < points.size();) {
     const double a = points[i].facility_inlet_K, b = points[i + 1].facility_inlet_K;
     const RackResponse mid = solve(0.5 * (a + b));
-    const double miss =
-        interpolation_miss(RackResponseTable({points[i], points[i + 1]}).at(mid.facility_inlet_K), mid);
+    const RackResponse lin = interpolate(points[i], points[i + 1], mid.facility_inlet_K);
+    const double miss = interpolation_miss(lin, mid);
     if (miss > tolerance && b - a > step_K / 8 * 1.000001) {
       points.insert(points.begin() + static_cast<std::ptrdiff_t>(i) + 1, mid);
       continue;  // check the left half next
     }
     worst = std::max(worst, miss);
-    flow_worst = std::max(flow_worst, std::abs(RackResponseTable({points[i], points[i + 1]})
-                                                   .at(mid.facility_inlet_K).facility_flow_kg_s /
-                                               mid.facility_flow_kg_s - 1));
+    flow_worst = std::max(flow_worst, std::abs(lin.facility_flow_kg_s / mid.facility_flow_kg_s - 1));
     ++i;
   }
   progress.finish();

@@ -35,6 +35,8 @@ RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
   r.power_W.assign(static_cast<std::size_t>(n), 0.0);
   for (int i = 0; i < n; ++i) r.power_W[i] = gpu_cap_W(c, m, i);
   r.gpu.resize(static_cast<std::size_t>(n));
+  r.flow_m3_s.resize(static_cast<std::size_t>(n));
+  r.inlet_K.resize(static_cast<std::size_t>(n));
   constexpr int kMaxIterations = 200;
   for (r.iterations = 1; r.iterations <= kMaxIterations; ++r.iterations) {
     RackNetwork rn = build_rack_network(c, laws, r.power_W, dp_setpoint_Pa, facility_inlet_K);
@@ -49,8 +51,6 @@ RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
     for (int i = 0; i < n; ++i) {
       const double t_in = s.plate_inlet_K[i], q = std::abs(s.plate_flow_m3_s[i]);
       const double r_j = r_of(i, q);
-      r.flow_m3_s.resize(static_cast<std::size_t>(n));
-      r.inlet_K.resize(static_cast<std::size_t>(n));
       r.flow_m3_s[i] = q, r.inlet_K[i] = t_in;
       r.gpu[i] = steady_operating_point(m, gpu_cap_W(c, m, i), activity, t_in,
                                         [&](double p) { return t_in + r_j * p; }, 1e-9);
