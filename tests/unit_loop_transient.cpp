@@ -323,3 +323,23 @@ TEST(LoopTransient, UnreachableDpSaturatesThePumps) {
   std::printf("dp setpoint 600 kPa: pumps at speed %.6f (top command %.2f), dp %.1f kPa short\n",
               s0.pump_speed[0], su.control.speed.output_max, lt.start_dp_shortfall_Pa() / 1e3);
 }
+
+// A setpoint below what the pumps give at their drives' bottom command: the start runs them at
+// it with dp above the setpoint, and the PI loop, clamped there, keeps them at it (within the
+// 2 % its unclamped output moves as the CDU's valve loop settles the supply temperature).
+TEST(LoopTransient, DpBelowTheBottomCommandSaturatesThePumps) {
+  LoopTransientSetup su = make_rack();
+  su.control.dp_setpoint_Pa = 100;
+  LoopTransient lt(su);
+  const LoopSample s0 = lt.history().front();
+  EXPECT_GT(lt.start_dp_excess_Pa(), 0.0);
+  EXPECT_EQ(lt.start_dp_shortfall_Pa(), 0.0);
+  EXPECT_NEAR(s0.dp_Pa - su.control.dp_setpoint_Pa, lt.start_dp_excess_Pa(), 1e-6);
+  for (int n = 0; n < 1000; ++n) {
+    lt.step(0.1);
+    EXPECT_NEAR(lt.history().back().pump_speed[0], s0.pump_speed[0], 0.02 * s0.pump_speed[0]);
+    EXPECT_GT(lt.history().back().dp_Pa, 100 * su.control.dp_setpoint_Pa);
+  }
+  std::printf("dp setpoint 100 Pa: pumps at speed %.6f (bottom command %.2f), dp %.2f kPa above\n",
+              s0.pump_speed[0], su.control.speed.output_min, lt.start_dp_excess_Pa() / 1e3);
+}

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,7 @@
 #include "solver/coupling/rack_steady.hpp"
 #include "solver/coupling/rack_steady_3d.hpp"
 #include "solver/coupling/rack_thermal.hpp"
+#include "solver/coupling/rack_thermal_3d.hpp"
 #include "solver/io/atomic_file.hpp"
 #include "solver/io/hdf5.hpp"
 #include "solver/io/progress.hpp"
@@ -150,6 +152,21 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
   } else {
     steady = solve_rack_steady(c, model, fit.plate, dp_set, work.activity(0));
   }
+  std::unique_ptr<GpuFleet> fleet;  // 3-D plates in a transient
+  if (c.loop->plate_model == "3d" && c.transient.enabled && steady.converged) {
+    progress.log("kelvin: 3-D plates in the transient: the design flow once, then every plate "
+                 "batched, settled at its steady state on the loop");
+    fleet = std::make_unique<GpuFleet>(c, progress);
+    const Rack3dStart start = settle_rack_3d(c, model, laws, dp_set, work.activity(0), steady, *fleet);
+    steady = start.steady;
+    converged_3d = converged_3d && start.converged;
+    plates_3d["transient_start"] = {{"passes", start.passes},
+                                    {"outer_iterations", start.outer_iterations},
+                                    {"power_change_W", start.power_change_W},
+                                    {"converged", start.converged}};
+    plates_3d["batches"] = fleet->batches();
+    plates_3d["cells"] = fleet->cells_per_gpu() * n;
+  }
   if (!steady.converged)
     throw OutOfPhysicalRange(fmt::format("loop: the rack's steady state did not converge in {} "
                                          "iterations (powers still change by {:.3g} W)",
@@ -171,6 +188,14 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
         "loop: the CDU's pumps cannot hold the {:.1f} kPa differential pressure: at their drives' "
         "top speed they give {:.1f} kPa less (pumps too small for the rack's flow)",
         rack.setup.control.dp_setpoint_Pa / 1e3, loop.start_dp_shortfall_Pa() / 1e3);
+    summary["warnings"].push_back(w);
+    progress.log("kelvin: warning: " + w);
+  }
+  if (loop.start_dp_excess_Pa() > 0) {
+    const std::string w = fmt::format(
+        "loop: the CDU's pumps cannot hold the {:.1f} kPa differential pressure: at their drives' "
+        "bottom speed they give {:.1f} kPa more (pumps too large for the rack's flow)",
+        rack.setup.control.dp_setpoint_Pa / 1e3, loop.start_dp_excess_Pa() / 1e3);
     summary["warnings"].push_back(w);
     progress.log("kelvin: warning: " + w);
   }
@@ -196,11 +221,20 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
   summary["start"] = {{"gpus", steady_gpus_json(c, model, steady, loop.history().front(), spec)},
                       {"loop", loop_json(rack, loop, steady.power_W)}};
   for (const LoopEvent& e : loop_events(c, rack)) loop.schedule(e);
-  std::vector<PlateThermalState> start;
-  for (int i = 0; i < n; ++i)
-    start.push_back(steady_plate_state(fit.plate, steady.power_W[i],
-                                       std::abs(loop.history().front().plate_flow_m3_s[i])));
-  RackThermal thermal(loop, fit.plate, start);
+  std::unique_ptr<RackThermal> plates;
+  Rack3dThermal* plates_3d_run = nullptr;
+  if (fleet) {
+    auto p3 = std::make_unique<Rack3dThermal>(loop, *fleet);
+    plates_3d_run = p3.get();
+    plates = std::move(p3);
+  } else {
+    std::vector<PlateThermalState> start;
+    for (int i = 0; i < n; ++i)
+      start.push_back(steady_plate_state(fit.plate, steady.power_W[i],
+                                         std::abs(loop.history().front().plate_flow_m3_s[i])));
+    plates = std::make_unique<ReducedRackThermal>(loop, fit.plate, start);
+  }
+  RackThermal& thermal = *plates;
   RunState st;
   st.governor.assign(n, GovernorState{});
   // The governor starts where the steady state has it: a GPU held at its thermal slowdown keeps
@@ -254,6 +288,15 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
                        {"pipe_loss_J", e.pipe_loss_J},
                        {"coolant_stored_J", e.stored_change_J},
                        {"loop_relative_residual", e.plates_J > 0 ? std::abs(books) / e.plates_J : 0.0}};
+  if (plates_3d_run) {
+    // From the 3-D temperatures: the books' P - q less this is the heat the plates lost to the
+    // board (their zmin face) plus the cost of holding q over each interval.
+    summary["energy"]["plate_field_stored_J"] = plates_3d_run->field_stored_J();
+    plates_3d["linear_iterations"] = st.linear_iterations;
+    plates_3d["max_step_energy_error"] = st.max_step_energy_error;
+    plates_3d["short_steps"] = st.short_steps;
+    summary["plates_3d"] = plates_3d;
+  }
   summary["transient"] = {{"end_time_s", end}, {"control_interval_s", dt}};
   json events = json::array();
   for (const auto& ev : c.loop->events)

@@ -228,7 +228,7 @@ struct LoopEventCase {
 /// in compute tray i / gpus_per_tray. Defaults are the documented GB200 NVL72-class numbers
 /// (README "The `loop:` section"); zero means "derived" where a comment says so.
 struct LoopCase {
-  /// reduced: fitted from the case's own 3-D plate runs; 3d (steady only): every plate solved in 3-D
+  /// reduced: fitted from the case's own 3-D plate runs; 3d: every plate solved in 3-D (batched)
   std::string plate_model = "reduced";
   int trays = 1;                        ///< compute trays; gpus.count = trays x gpus_per_tray
   int gpus_per_tray = 1;

@@ -160,10 +160,6 @@ void Checker::check_loop_fit(const LoopCase& l) {
 
 void Checker::check_loop_events(const LoopCase& l) {
   const TransientSettings& t = m_case.transient;
-  if (l.plate_model == "3d" && t.enabled)
-    report("loop.plate_model",
-           "loop: plate_model 3d solves the rack steady only (3-D plates inside a transient loop "
-           "are not built); use reduced for a transient");
   if (!l.events.empty() && !t.enabled)
     report("loop.events",
            "loop: events need a transient section (a steady case has no time for them to "

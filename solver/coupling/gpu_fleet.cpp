@@ -62,6 +62,7 @@ struct GpuFleet::Feed {
   std::array<std::vector<double>, 6> inflow;
   CoolantProperties coolant{};
   Field<double> T0;
+  double inlet_K = 0, flow_m3_s = 0;  ///< the feed: its inlet temperature and flow rate
   /// This feed's plate as a batch takes it.
   PlateInput plate() const {
     return {&problem, flow.get(), coolant, flow ? &inflow : nullptr, &T0};
@@ -78,6 +79,7 @@ struct GpuFleet::Gpu {
   /// same power every interval), or -1: its own. Leaders come first in the fleet.
   int leader = -1;
   double power_W = std::nan(""), hbm_fraction = std::nan("");  ///< as last set
+  double inlet_K = std::nan(""), flow_m3_s = std::nan("");     ///< set_feed's (NaN: the feed's)
   AdvanceStats last;  ///< its last advance
   int batch = -1, slab = -1;  ///< transient: where its state lives (leaders only)
 };
@@ -136,6 +138,8 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch) : m_case(c
       first_of_feed.push_back(size());
       auto f = std::make_unique<Feed>();
       f->variant = g->variant;
+      f->inlet_K = key.first;
+      f->flow_m3_s = key.second;
       f->problem = make_conduction_problem(g->variant);
       f->problem.source_W_m3 = fixed;  // the GPU's power is set before every step
       m_feeds.push_back(std::move(f));
@@ -217,6 +221,7 @@ void GpuFleet::build_batches(const std::vector<TransientIntegrator::State>& stat
       g.slab = static_cast<int>(s);
       if (!states.empty()) slab_states.push_back(states[group[s]]);
       if (!std::isnan(g.power_W)) set_heat(g);
+      set_batch_feed(g);
     }
     if (!states.empty()) m_batches.back()->set_states(slab_states);
   }
@@ -252,44 +257,86 @@ void GpuFleet::set_heat(Gpu& g) {
   else g.solver->set_source(m_fixed, m_die, g.power_W - to_hbm, m_hbm, to_hbm);
 }
 
+bool GpuFleet::twin_of_leader(const Gpu& g) const {
+  const Gpu& l = *m_gpus[g.leader];
+  const auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+  return g.power_W == l.power_W && g.hbm_fraction == l.hbm_fraction && same(g.inlet_K, l.inlet_K) &&
+         same(g.flow_m3_s, l.flow_m3_s);
+}
+
 void GpuFleet::set_power(int i, double power_W, double hbm_fraction) {
   Gpu& g = *m_gpus[i];
-  if (g.leader >= 0) {
-    const Gpu& l = *m_gpus[g.leader];
-    if (power_W == l.power_W && hbm_fraction == l.hbm_fraction) {
-      g.power_W = power_W, g.hbm_fraction = hbm_fraction;
-      return;  // still the leader's twin: its solve serves both
-    }
-    detach(i);
-  }
   g.power_W = power_W, g.hbm_fraction = hbm_fraction;
-  set_heat(g);
+  if (g.leader < 0) set_heat(g);
+  else if (!twin_of_leader(g)) detach(i);  // else still the leader's twin: its solve serves both
+}
+
+void GpuFleet::set_feed(int i, double inlet_K, double flow_m3_s) {
+  Gpu& g = *m_gpus[i];
+  g.inlet_K = inlet_K, g.flow_m3_s = flow_m3_s;
+  if (g.leader < 0) set_batch_feed(g);
+  else if (!twin_of_leader(g)) detach(i);
+}
+
+void GpuFleet::set_batch_feed(const Gpu& g) {
+  if (std::isnan(g.flow_m3_s) || g.batch < 0) return;
+  const Feed& f = *m_feeds[g.feed];
+  m_batches[g.batch]->set_feed(g.slab, g.flow_m3_s / f.flow_m3_s, g.inlet_K);
 }
 
 void GpuFleet::detach(int i) {
-  // Every GPU solved keeps its state; GPU i takes its leader's. Unstacked, only GPU i needs a
-  // new batch.
-  Gpu& g = *m_gpus[i];
-  if (m_stack_axis < 0) {
-    const TransientIntegrator::State state = save_state(i);
-    g.leader = -1;
-    const Feed& f = *m_feeds[g.feed];
-    m_batches.push_back(std::make_unique<PlateBatch>(
-        std::vector<PlateInput>{f.plate()},
-        -1, m_case.transient, m_case.solver));
-    g.batch = static_cast<int>(m_batches.size()) - 1;
-    g.slab = 0;
-    m_batches.back()->set_states({state});
-    return;
-  }
+  if (std::find(m_detaching.begin(), m_detaching.end(), i) == m_detaching.end())
+    m_detaching.push_back(i);
+}
+
+void GpuFleet::apply_detaches() {
+  if (m_detaching.empty()) return;
+  // Every GPU solved keeps its state; a detaching GPU takes its leader's. Unstacked, only the
+  // detaching GPUs need new batches; stacked, one new batch serves them all.
   std::vector<TransientIntegrator::State> states(size());
-  for (int k = 0; k < size(); ++k)
-    if (m_gpus[k]->leader < 0 || k == i) states[k] = save_state(k);
-  g.leader = -1;
-  build_batches(states);
+  if (m_stack_axis >= 0)
+    for (int k = 0; k < size(); ++k)
+      if (m_gpus[k]->leader < 0) states[k] = save_state(k);
+  for (int i : m_detaching) states[i] = save_state(i);
+  for (int i : m_detaching) m_gpus[i]->leader = -1;
+  if (m_stack_axis >= 0) {
+    build_batches(states);
+  } else {
+    for (int i : m_detaching) {
+      Gpu& g = *m_gpus[i];
+      m_batches.push_back(std::make_unique<PlateBatch>(std::vector<PlateInput>{m_feeds[g.feed]->plate()},
+                                                       -1, m_case.transient, m_case.solver));
+      g.batch = static_cast<int>(m_batches.size()) - 1;
+      g.slab = 0;
+      m_batches.back()->set_states({states[i]});
+      set_heat(g);
+      set_batch_feed(g);
+    }
+  }
+  m_detaching.clear();
+}
+
+double GpuFleet::coolant_heat_W(int i) const {
+  const Gpu& o = owner(i);
+  if (o.batch >= 0) return m_batches[o.batch]->coolant_heat_W(o.slab);
+  return o.solver && o.solver->advective() ? o.solver->advected_heat(o.T) : 0.0;
+}
+
+double GpuFleet::stored_J() const {
+  double sum = 0;
+  for (const auto& b : m_batches) sum += b->stored_J();
+  return sum;
+}
+
+int GpuFleet::settle() {
+  apply_detaches();
+  int worst = 0;
+  for (const auto& b : m_batches) worst = std::max(worst, b->solve_steady());
+  return worst;
 }
 
 AdvanceStats GpuFleet::advance(int i, double t_s) {
+  apply_detaches();
   Gpu& g = *m_gpus[i];
   if (g.leader >= 0) {  // the leader has just advanced: its solve is this GPU's
     AdvanceStats shared = m_gpus[g.leader]->last;

@@ -51,6 +51,18 @@ class GpuFleet : public GpuThermal {
   /// as their powers are bitwise equal; the first interval they differ, the follower takes a
   /// copy of the leader's state and goes on alone.
   void set_power(int i, double power_W, double hbm_fraction) override;
+  /// GPU i's coolant feed from its next advance on (a rack's loop sets it every interval): its
+  /// inlet temperature and flow rate, the flow field of its start scaled to that flow (the
+  /// field's shape kept). A GPU sharing its leader's solve goes on alone, as in set_power,
+  /// once its feed differs from the leader's. Call it after set_power, in the same order.
+  void set_feed(int i, double inlet_K, double flow_m3_s);
+  /// Heat GPU i's plate gives its coolant now (enthalpy out minus in), W; 0 without coolant.
+  double coolant_heat_W(int i) const;
+  /// Heat stored in the cells of every GPU solved relative to 0 K, J (a twin's not twice).
+  double stored_J() const;
+  /// Every GPU's steady temperatures at the powers and feeds set, from which the transient then
+  /// starts at time 0 (the start of a rack on its loop). Returns the worst outer iterations.
+  int settle();
   /// Advances GPU i's temperatures to t_s with the case's fixed time step. A GPU that shares
   /// its leader's solve returns the leader's stats without its iterations.
   AdvanceStats advance(int i, double t_s) override;
@@ -90,8 +102,14 @@ class GpuFleet : public GpuThermal {
   struct Gpu;
   /// The GPU whose state GPU i has now: its leader while it shares the leader's solve.
   const Gpu& owner(int i) const;
-  /// GPU i leaves its leader: a copy of the leader's state becomes its own.
+  /// GPU i leaves its leader (at its next advance): a copy of the leader's state becomes its own.
   void detach(int i);
+  /// The detaches asked since the last advance, all at once (one new batch, not one per GPU).
+  void apply_detaches();
+  /// Whether follower g still has its leader's inputs (power and feed).
+  bool twin_of_leader(const Gpu& g) const;
+  /// GPU g's feed into its batch slab.
+  void set_batch_feed(const Gpu& g);
   /// Batches for the GPUs solved now, from their states (none: their feeds' starts), with the
   /// powers set so far.
   void build_batches(const std::vector<TransientIntegrator::State>& states);
@@ -106,6 +124,7 @@ class GpuFleet : public GpuThermal {
   std::vector<std::unique_ptr<Gpu>> m_gpus;
   std::vector<std::unique_ptr<PlateBatch>> m_batches;
   std::vector<TransientIntegrator::State> m_restored;  // per GPU, until the last is restored
+  std::vector<int> m_detaching;  // GPUs leaving their leaders at the next advance
 };
 
 }  // namespace kelvin

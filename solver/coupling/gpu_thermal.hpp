@@ -2,7 +2,7 @@
 /// What the GPU control loop (gpu_stepper.hpp) needs of the GPUs' thermal model: each GPU's
 /// junction and HBM temperatures now, its heat for the next interval, and the advance to the
 /// interval's end. Implemented by the 3-D plates of a board (GpuFleet) and by the reduced
-/// plates of a rack on its coolant loop (RackThermal).
+/// plates of a rack on its coolant loop (RackThermal: reduced or 3-D plates).
 #include "solver/coupling/plate_batch.hpp"
 
 namespace kelvin {

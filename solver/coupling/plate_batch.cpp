@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "solver/numerics/anderson.hpp"
 #include "solver/numerics/operator.hpp"
 
 namespace kelvin {
@@ -12,6 +13,9 @@ namespace kelvin {
 namespace {
 
 using Dims = std::array<int, 3>;
+
+/// Deferred-correction updates allowed in a steady solve of the batch.
+constexpr int kSteadyMaxCorrections = 200;
 
 std::size_t at(const int c[3], const Dims& n) {
   return c[0] + static_cast<std::size_t>(n[0]) * (c[1] + static_cast<std::size_t>(n[1]) * c[2]);
@@ -183,20 +187,24 @@ PlateBatch::PlateBatch(const std::vector<PlateInput>& plates, int axis,
       Dims N = p;
       N[ax] = m_slabs * m_plate_n[ax] + (p[ax] - m_plate_n[ax]);
       m_mflux[d] = Field<double>(N[0], N[1], N[2]);
-      m_mflux[d].from_host(stack(parts, p, ax, m_plate_n[ax]));
+      m_mflux_base[d] = stack(parts, p, ax, m_plate_n[ax]);
+      m_mflux[d].from_host(m_mflux_base[d]);
     }
-    std::array<std::vector<double>, 6> inflow;
     for (int f = 0; f < 6; ++f) {
       std::vector<const std::vector<double>*> parts;
       for (const auto& p : plates) parts.push_back(&(*p.inflow_K)[f]);
-      inflow[f] = stack_face(parts, m_plate_n, f, ax);
+      m_inflow_base[f] = stack_face(parts, m_plate_n, f, ax);
     }
-    m_solver->set_advection({&m_mflux[0], &m_mflux[1], &m_mflux[2]}, coolants, inflow);
+    m_coolants = coolants;
+    m_solver->set_advection({&m_mflux[0], &m_mflux[1], &m_mflux[2]}, coolants, m_inflow_base);
     m_solver->update_advection(T);
   }
-  TransientSettings ts = transient;
-  ts.adaptive = false;
-  m_integ = std::make_unique<TransientIntegrator>(*m_solver, ts, linear, T);
+  m_scale.assign(static_cast<std::size_t>(m_slabs), 1.0);
+  m_inlet.assign(static_cast<std::size_t>(m_slabs), std::nan(""));
+  m_transient = transient;
+  m_transient.adaptive = false;
+  m_linear = linear;
+  m_integ = std::make_unique<TransientIntegrator>(*m_solver, m_transient, m_linear, T);
 }
 
 PlateBatch::~PlateBatch() = default;
@@ -207,8 +215,84 @@ void PlateBatch::set_power(int s, const Field<double>& fixed, const Field<double
   else m_solver->set_slab_source(s, fixed, die, die_W, hbm, hbm_W);
 }
 
+int PlateBatch::slab_at(int along_axis) const {
+  return std::min(along_axis / m_plate_n[std::max(m_axis, 0)], m_slabs - 1);
+}
+
+void PlateBatch::set_feed(int s, double flow_scale, double inlet_K) {
+  if (!m_flow) throw std::logic_error("PlateBatch::set_feed: the plates carry no coolant");
+  if (m_scale.at(static_cast<std::size_t>(s)) == flow_scale && m_inlet[s] == inlet_K) return;
+  m_scale[s] = flow_scale;
+  m_inlet[s] = inlet_K;
+  m_feeds_changed = true;
+}
+
+void PlateBatch::apply_feeds() {
+  const int ax = std::max(m_axis, 0);
+  Dims N = m_plate_n;
+  N[ax] *= m_slabs;
+  // mass flux m_f = scale(slab of f) m_f,base: every slab's field keeps its shape
+  for (int d = 0; d < 3; ++d) {
+    Dims F = N;
+    F[d] += 1;
+    std::vector<double> m = m_mflux_base[d];
+    int c[3];
+    for (c[2] = 0; c[2] < F[2]; ++c[2])
+      for (c[1] = 0; c[1] < F[1]; ++c[1])
+        for (c[0] = 0; c[0] < F[0]; ++c[0]) m[at(c, F)] *= m_scale[slab_at(c[ax])];
+    m_mflux[d].from_host(m);
+  }
+  // inflow: where coolant entered, it enters at the slab's inlet temperature
+  std::array<std::vector<double>, 6> inflow = m_inflow_base;
+  for (int f = 0; f < 6; ++f) {
+    const int d = f / 2;
+    int t1, t2;
+    tangential_axes(d, t1, t2);
+    for (std::size_t e = 0; e < inflow[f].size(); ++e) {
+      const int along = ax == t1 ? static_cast<int>(e % N[t1]) : static_cast<int>(e / N[t1]);
+      const int s = d == ax ? (f % 2 == 0 ? 0 : m_slabs - 1) : slab_at(along);
+      if (inflow[f][e] > 0 && !std::isnan(m_inlet[s])) inflow[f][e] = m_inlet[s];
+    }
+  }
+  m_solver->set_advection({&m_mflux[0], &m_mflux[1], &m_mflux[2]}, m_coolants, inflow);
+  m_solver->update_advection(m_integ->temperature());
+  m_feeds_changed = false;
+}
+
+double PlateBatch::coolant_heat_W(int s) const {
+  if (!m_flow) return 0.0;
+  return m_solver->advected_heat(m_integ->temperature(), m_axis < 0 ? -1 : s);
+}
+
+double PlateBatch::stored_J() const { return m_solver->stored_energy(m_integ->temperature()); }
+
+int PlateBatch::solve_steady(double tol_K) {
+  if (m_feeds_changed) apply_feeds();
+  Field<double> T = m_solver->make_field(), before = m_solver->make_field();
+  copy(m_integ->temperature(), T);
+  copy(T, before);
+  // The TVD correction as a fixed point T <- G(T) (solve with the correction at T), inexact
+  // solves (residual down 5-fold) accelerated by Anderson mixing as the steady conjugate solve
+  // does (cht.cpp); once settled, one solve to the case's tolerance.
+  AndersonMixer mixer(4, 10);
+  int it = 1;
+  for (; it <= kSteadyMaxCorrections; ++it) {
+    if (m_flow) m_solver->update_advection(T, true);
+    m_solver->solve_steady(T, m_linear.tolerance, m_linear.max_iterations, {}, 0.2);
+    if (max_abs_difference(before, T) <= tol_K) break;
+    mixer.mix({&before}, {&T});
+    copy(T, before);
+  }
+  m_solver->solve_steady(T, m_linear.tolerance, m_linear.max_iterations);
+  m_integ = std::make_unique<TransientIntegrator>(*m_solver, m_transient, m_linear, T);
+  if (m_flow) m_solver->update_advection(T, true);
+  m_last = AdvanceStats{};
+  return std::min(it, kSteadyMaxCorrections);
+}
+
 const AdvanceStats& PlateBatch::advance_to(double t_s) {
   if (t_s - time() <= 1e-12 * std::max(1.0, std::fabs(t_s))) return m_last;
+  if (m_feeds_changed) apply_feeds();
   AdvanceStats a;
   const long long before = m_integ->linear_iterations();
   m_integ->advance_to(t_s, [&](const StepInfo& s) {

@@ -67,6 +67,20 @@ class PlateBatch {
   /// advance's stats.
   const AdvanceStats& advance_to(double t_s);
   double time() const { return m_integ->time(); }
+  /// Slab s's coolant feed from the next advance on: its flow field scaled by flow_scale (the
+  /// field's shape kept: every face's mass flux times the scale, still divergence-free) and its
+  /// coolant entering at inlet_K wherever it entered before. The coolant's properties stay
+  /// those of the plate's input.
+  void set_feed(int s, double flow_scale, double inlet_K);
+  /// Heat slab s gives its coolant now: the enthalpy the coolant carries out minus in, W.
+  double coolant_heat_W(int s) const;
+  /// The steady temperatures at the powers and feeds set, every slab (Anderson-mixed outer
+  /// iterations on the advection's TVD correction until no cell changes by more than tol_K, at
+  /// most 200); the integrator then restarts there, at time 0 with no history. Returns the
+  /// outer iterations.
+  int solve_steady(double tol_K = 1e-6);
+  /// Heat stored in every slab's cells relative to 0 K, J.
+  double stored_J() const;
   /// Max of the temperature over plate material m in slab s, K.
   double material_max(int s, int m) const;
   /// Slab s's temperature and volumetric source on the plate's grid.
@@ -79,12 +93,24 @@ class PlateBatch {
  private:
   /// Slab s of a batch-grid host vector, on the plate's grid.
   std::vector<double> slab_of(const std::vector<double>& all, int s) const;
+  /// The slab a batch-grid index along the batch axis lies in.
+  int slab_at(int along_axis) const;
+  /// Puts the feeds set (set_feed) into the operator.
+  void apply_feeds();
 
   int m_axis, m_slabs, m_materials;
   std::array<int, 3> m_plate_n;
   std::unique_ptr<ConductionSolver> m_solver;
   std::array<Field<double>, 3> m_mflux;  // stacked mass fluxes (with flow)
   bool m_flow = false;
+  // The plates' own feeds, stacked (host), and each slab's as set: flow scale, inlet (NaN: its own).
+  std::array<std::vector<double>, 3> m_mflux_base;
+  std::array<std::vector<double>, 6> m_inflow_base;
+  std::vector<CoolantProperties> m_coolants;
+  std::vector<double> m_scale, m_inlet;
+  bool m_feeds_changed = false;
+  TransientSettings m_transient;
+  SolverSettings m_linear;
   std::unique_ptr<TransientIntegrator> m_integ;
   AdvanceStats m_last;
 };

@@ -73,7 +73,8 @@ PlateFit fit_case_plate(const Case& c, ProgressSink& progress) {
   const bool has_hbm = fit.runs.front().hbm_K > 0;
   fit.plate = fit_reduced_plate(fit.runs, has_hbm, fit.design_flow_m3_s);
   fit.held_out_error = reduced_plate_errors(fit.plate, fit.held_out);
-  if (!c.transient.enabled) return fit;
+  // the step response serves reduced plates in time; 3-D plates carry their own
+  if (!c.transient.enabled || c.loop->plate_model == "3d") return fit;
   // Step response at the design flow: power on at t = 0 over a plate at the inlet temperature.
   Case v = runs_case(c, {{fit.design_flow_m3_s, t_in}});
   v.initial_temperature_K = t_in;

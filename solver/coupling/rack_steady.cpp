@@ -47,6 +47,7 @@ RackSteady solve_rack_steady(const Case& c, const GpuModel& m,
         cdu_cold_side(rn.setup.design, rn.setup.rating, rn.setup.facility, s.facility_opening).flow_kg_s;
     r.supply_excess_K = loop.start_supply_excess_K();
     r.dp_shortfall_Pa = loop.start_dp_shortfall_Pa();
+    r.dp_excess_Pa = loop.start_dp_excess_Pa();
     r.power_change_W = 0;
     for (int i = 0; i < n; ++i) {
       const double t_in = s.plate_inlet_K[i], q = std::abs(s.plate_flow_m3_s[i]);

@@ -25,6 +25,7 @@ struct RackSteady {
   LoopSample loop;
   double facility_flow_kg_s = 0;
   double supply_excess_K = 0, dp_shortfall_Pa = 0;  ///< the CDU's saturations (0: none)
+  double dp_excess_Pa = 0;  ///< pumps at their bottom command, dp above its setpoint (0: none)
 };
 
 /// Solves the steady rack of c at workload activity `activity`, each GPU at its cap (the

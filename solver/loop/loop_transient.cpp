@@ -140,15 +140,20 @@ LoopTransient::Start LoopTransient::steady_start_pass(LoopTransientSetup& s) {
       },
       1.0, 0.9, 1e-13, "pump speed for the dp setpoint");
   // Past the drive's top command the pumps run at it and dp stays below its setpoint (the PI
-  // loop saturates), as pumps too small for the loop do.
+  // loop saturates), as pumps too small for the loop do; below its bottom command they run at
+  // that and dp stays above (pumps too large for the loop).
   st.rated_torque_Nm = rated_torque_Nm(s);
-  if (drive_command(s, st.speed, st.rated_torque_Nm) > s.control.speed.output_max) {
-    st.speed = secant(
-        [&](double x) { return drive_command(s, x, st.rated_torque_Nm) - s.control.speed.output_max; },
-        0.9 * st.speed, 0.8 * st.speed, 1e-13, "pump speed at the drive's top command");
+  const double command = drive_command(s, st.speed, st.rated_torque_Nm);
+  const bool top = command > s.control.speed.output_max, bottom = command < s.control.speed.output_min;
+  if (top || bottom) {
+    const double limit = top ? s.control.speed.output_max : s.control.speed.output_min;
+    st.speed = secant([&](double x) { return drive_command(s, x, st.rated_torque_Nm) - limit; },
+                      (top ? 0.9 : 1.1) * st.speed, (top ? 0.8 : 1.2) * st.speed, 1e-13,
+                      top ? "pump speed at the drive's top command" : "pump speed at the drive's bottom command");
     set_duty_speed(s, st.speed);
     const HydraulicSolution h = solve_hydraulics(s.net);
-    st.dp_shortfall_Pa = s.control.dp_setpoint_Pa - (h.pressure_Pa[s.supply_node] - h.pressure_Pa[s.return_node]);
+    const double dp = h.pressure_Pa[s.supply_node] - h.pressure_Pa[s.return_node];
+    (top ? st.dp_shortfall_Pa : st.dp_excess_Pa) = top ? s.control.dp_setpoint_Pa - dp : dp - s.control.dp_setpoint_Pa;
   }
   set_duty_speed(s, st.speed);
   const HydraulicSolution hyd = solve_hydraulics(s.net);

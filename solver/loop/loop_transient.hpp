@@ -118,6 +118,8 @@ class LoopTransient {
   /// How far below its setpoint dp started with the pumps at the drive's top command [Pa]; 0
   /// when they hold it.
   double start_dp_shortfall_Pa() const { return m_start.dp_shortfall_Pa; }
+  /// > 0: at the drive's bottom command, the start's dp is this far above its setpoint.
+  double start_dp_excess_Pa() const { return m_start.dp_excess_Pa; }
 
  private:
   void apply_events();
@@ -127,6 +129,7 @@ class LoopTransient {
     double speed = 0, opening = 0, command = 0, rated_torque_Nm = 0, duty_W = 0;
     double supply_excess_K = 0;  ///< > 0: even fully open, the supply is this far above its setpoint
     double dp_shortfall_Pa = 0;  ///< > 0: at the drive's top command, dp is this far below its setpoint
+    double dp_excess_Pa = 0;     ///< > 0: at the drive's bottom command, dp is this far above it
     std::vector<double> node_K;
   };
   static Start steady_start(LoopTransientSetup& s);

@@ -619,8 +619,9 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
   });
 }
 
-double ConductionSolver::advected_heat(const Field<double>& T) const {
+double ConductionSolver::advected_heat(const Field<double>& T, int slab) const {
   const CoolantProperties* cools = m_cool.data();  // one per slab
+  const Box within = slab_box(slab);
   const int ba = m_batch_axis, sn = m_slab_n;
   const auto t = T.cview();
   double total = 0;
@@ -629,7 +630,13 @@ double ConductionSolver::advected_heat(const Field<double>& T) const {
     const auto mf = m_mflux[a]->cview();
     const double* tin = m_tin[f].data();
     const int n0 = m_n[0], n1 = m_n[1], n2 = m_n[2];
-    total += reduce_sum(face_slab(m_n, f), KELVIN_LAMBDA(int i, int j, int k) {
+    Box face = face_slab(m_n, f);
+    for (int d = 0; d < 3; ++d) {
+      face.lo[d] = std::max(face.lo[d], within.lo[d]);
+      face.hi[d] = std::min(face.hi[d], within.hi[d]);
+    }
+    if (face.empty()) continue;
+    total += reduce_sum(face, KELVIN_LAMBDA(int i, int j, int k) {
       const int c[3] = {i, j, k};
       const int n[3] = {n0, n1, n2};
       int t1, t2;

@@ -139,8 +139,9 @@ class ConductionSolver final : public ImplicitSystem {
   /// cp the couplings are then unchanged and only the right-hand side is rebuilt.
   void update_advection(const Field<double>& T, bool flow_unchanged = false);
   /// Net enthalpy carried out of the domain by the coolant, W: sum over outflow boundary faces of
-  /// m (h(T_P) - h(T_0)) minus inflow faces' m (h(T_in) - h(T_0)).
-  double advected_heat(const Field<double>& T) const;
+  /// m (h(T_P) - h(T_0)) minus inflow faces' m (h(T_in) - h(T_0)); of slab `slab` of a batch
+  /// alone when given.
+  double advected_heat(const Field<double>& T, int slab = -1) const;
   /// The steady right-hand side (sources, boundary terms, advective inflow and correction).
   const Field<double>& steady_rhs() const { return m_b; }
   const Stencil7& steady_operator() const { return m_steady; }
