@@ -6,8 +6,8 @@ probe and per-material maximum temperatures over time (from timeseries.csv).
                                                   # and OUTDIR/timeseries.png (transients)
     postprocess/plot_results.py OUTDIR --z 1.625e-3   # the xy plane through z (m)
 
-For a rack run (a case with loop:) it hands over to plot_rack.py, for a GPU run (gpus:) to
-plot_gpus.py.
+For a facility run (a case with facility:) it hands over to plot_facility.py, for a rack run
+(loop:) to plot_rack.py, for a GPU run (gpus:) to plot_gpus.py.
 
 Uses h5py, numpy and matplotlib (Debian: python3-h5py python3-numpy python3-matplotlib).
 """
@@ -76,8 +76,10 @@ def main():
     if os.path.exists(summary_path):
         with open(summary_path) as fh:
             summary = json.load(fh)
-        # a rack run (loop:) and a GPU run (gpus:) have their own plots
-        for key, script in (("loop", "plot_rack.py"), ("gpus", "plot_gpus.py")):
+        # a facility run (facility:), a rack run (loop:) and a GPU run (gpus:) have their own
+        # plots; facility first, since a facility case also has loop: and gpus:
+        for key, script in (("facility", "plot_facility.py"), ("loop", "plot_rack.py"),
+                            ("gpus", "plot_gpus.py")):
             if key in summary:
                 os.execv(sys.executable, [sys.executable, os.path.join(os.path.dirname(__file__), script), a.outdir])
     if not os.path.exists(os.path.join(a.outdir, "results.h5")):
