@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "case_runner.hpp"
+#include "facility_pulse_checks.hpp"
 
 using namespace kelvin_test;
 
@@ -57,4 +58,6 @@ TEST(FacilityCases, DryCoolerYearAddsUpHourByHour) {
               s["rack_table"]["interpolation_error"].get<double>(),
               s["rack_table"]["flow_interpolation_error"].get<double>(),
               s["rack_table"]["points"].size());
+  // the pulse: GB200s capped at 1200 W; 10 racks x 9 switch trays of 1.5 kW
+  expect_pulse_adds_up(out, s, 1200.0, 10 * 9 * 1500.0);
 }

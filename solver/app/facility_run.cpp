@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "kernels/backend.hpp"
+#include "solver/app/facility_pulse.hpp"
 #include "solver/app/rack_outputs.hpp"
 #include "solver/base/errors.hpp"
 #include "solver/case/case_parser.hpp"
@@ -136,8 +137,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   std::vector<std::vector<double>> rows;
   for (int k = first; k < last; ++k) {
     const WeatherHour& w = weather.hours[static_cast<std::size_t>(k)];
-    const MoistAir a = moist_air_from_dew_point(w.dry_bulb_K, std::min(w.dew_point_K, w.dry_bulb_K), w.pressure_Pa);
-    const AmbientAir air{a.dry_bulb_K, a.wet_bulb_K, a.humidity_ratio};
+    const AmbientAir air = ambient_air(w);
     const FacilityHour h = solve_facility_hour(plant, table, air);
     add_hour(year, h, plant.racks);
     rows.push_back(hour_row(w, air, h, plant.racks));
@@ -164,6 +164,12 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
                            {"dp_setpoint_Pa", dp}};
   summary["reduced_plate"] = plate_fit_json(fit);
   summary["converged"] = year.hours_outside_table == 0;
+  if (c.facility->pulse_duration_s > 0) {
+    const int hour = pulse_hour(c, plant, table, weather, first, last);
+    progress.log(fmt::format("kelvin: the pulse: hour {} of the year, {:.4g} s of synchronous training",
+                             hour, c.facility->pulse_duration_s));
+    summary["facility"]["pulse"] = run_facility_pulse(c, plant, table, weather, hour, fit, opt);
+  }
   write_file_atomic(dir + "/hourly.csv", format_csv(hourly_header(), rows));
   {
     H5Writer h5(dir + "/results.h5");
@@ -199,7 +205,18 @@ std::string format_facility_report(const json& s, const std::string& dir) {
                    f["max_facility_supply_K"].get<double>() - 273.15, f["hours_throttled"].get<int>(),
                    100 * f["tokens_lost_fraction"].get<double>(), f["tokens_per_J_gpu"].get<double>(),
                    f["tokens_per_J_facility"].get<double>());
-  r += fmt::format("Results in {}/: summary.json, hourly.csv, results.h5\n", dir);
+  if (f.contains("pulse")) {
+    const json& p = f["pulse"];
+    r += fmt::format("Pulse (hour {}, {:.1f} degC facility water, {} racks in phase): {:.3f} .. {:.3f} MW "
+                     "(swing {:.3f} MW, {:.1f} % of the mean), ramps +{:.3f} / {:.3f} MW/s\n",
+                     p["hour_of_year"].get<int>(), p["facility_supply_K"].get<double>() - 273.15,
+                     p["racks_in_phase"].get<int>(), p["min_facility_W"].get<double>() / 1e6,
+                     p["max_facility_W"].get<double>() / 1e6, p["swing_W"].get<double>() / 1e6,
+                     100 * p["swing_fraction_of_mean"].get<double>(), p["max_ramp_up_MW_s"].get<double>(),
+                     p["max_ramp_down_MW_s"].get<double>());
+  }
+  r += fmt::format("Results in {}/: summary.json, hourly.csv, results.h5{}\n", dir,
+                   f.contains("pulse") ? ", pulse.csv, pulse/ (the pulse's rack run)" : "");
   return r;
 }
 

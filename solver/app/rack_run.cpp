@@ -112,7 +112,7 @@ void write_rack_h5(const std::string& dir, const Case& c, const std::vector<std:
 
 }  // namespace
 
-json run_rack_case(const Case& c, const RunOptions& opt) {
+json run_rack_case(const Case& c, const RunOptions& opt, RackSeries* series, const PlateFit* steady_fit) {
   const auto t_start = Clock::now();
   const RunIdentity run_id = identify_run(c, opt.resume);
   Progress progress(opt.quiet);
@@ -122,7 +122,7 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
   if (opt.resume)
     progress.log("kelvin: a rack run keeps no checkpoint (its reduced plates run in seconds); "
                  "--resume runs it from the beginning");
-  const PlateFit fit = fit_case_plate(c, progress);
+  const PlateFit fit = fit_case_plate(c, progress, steady_fit);
   progress.log(plate_fit_line(fit));
   const double fit_s = seconds_since(t_start);
   progress.update("rack: steady state");
@@ -303,6 +303,7 @@ json run_rack_case(const Case& c, const RunOptions& opt) {
     events.push_back({{"type", ev.type}, {"time_s", ev.time_s}});
   summary["events"] = events;
   write_file_atomic(dir + "/timeseries.csv", format_csv(header, st.rows));
+  if (series) *series = {header, st.rows};
   write_rack_h5(dir, c, header, st, summary);
   write_rack_vtm(dir, c, rack, loop, gpus, "max_junction_temperature_K");
   summary["wall_time_s"] = seconds_since(t_start);

@@ -294,6 +294,13 @@ struct FacilityCase {
   double pump_head_m = 20.0;
   double pump_efficiency = 0.7;
   int first_hour = 0, hours = 0;  ///< hours of the year run: [first_hour, first_hour + hours); 0: all
+  // The pulse (pulse: mapping; runs when pulse_duration_s > 0): one hour's synchronous training
+  // as a rack transient at that hour's facility water, the facility's power in time.
+  int pulse_hour = -1;               ///< hour of the year; -1: the one with the warmest facility supply
+  double pulse_duration_s = 0;       ///< 0: no pulse
+  double pulse_iteration_time_s = 2.0;
+  double pulse_compute_fraction = 0.85;
+  double pulse_communication_activity = 0.1;
   SourceMark mark;
 };
 

@@ -103,6 +103,7 @@ void Checker::check_facility_values(const FacilityCase& f) {
                                        " (hours of the year "
                                        "from 1 January 00:00), got " +
                                        std::to_string(f.first_hour));
+  check_facility_pulse(f);
   if (given("facility.hours.count", f.hours)) {
     at_least("facility.hours.count", f.hours, 1);
     if (f.hours >= 1 && f.first_hour >= 0 && f.first_hour < kMaxYearHours &&

@@ -107,6 +107,8 @@ class Checker {
   void check_facility_needs(const FacilityCase& f);
   /// Racks, supply setpoint (below the CDUs' supply), dry coolers, pumps and hours in range.
   void check_facility_values(const FacilityCase& f);
+  /// The pulse mapping's hour, duration and training cycle (check_facility_pulse.cpp).
+  void check_facility_pulse(const FacilityCase& f);
   /// A region on face (BoundaryCondition and FlowPort regions): min < max along both
   /// tangential axes, inside the face. path is the owner's ("boundaries[0]").
   void check_region(const std::string& path, const SourceMark& mark, const std::string& who,

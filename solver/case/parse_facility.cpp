@@ -44,12 +44,18 @@ const std::vector<FacilityField>& facility_fields() {
       quantity_field("pump", "efficiency", Dimension::Dimensionless, &F::pump_efficiency),
       integer_field("hours", "first", &F::first_hour),
       integer_field("hours", "count", &F::hours, true),
+      integer_field("pulse", "hour", &F::pulse_hour),
+      quantity_field("pulse", "duration", Dimension::Time, &F::pulse_duration_s, true),
+      quantity_field("pulse", "iteration_time", Dimension::Time, &F::pulse_iteration_time_s),
+      quantity_field("pulse", "compute_fraction", Dimension::Dimensionless, &F::pulse_compute_fraction),
+      quantity_field("pulse", "communication_activity", Dimension::Dimensionless,
+                     &F::pulse_communication_activity),
   };
   return fields;
 }
 
 const std::vector<std::string>& facility_sections() {
-  static const std::vector<std::string> sections{"dry_coolers", "pump", "hours"};
+  static const std::vector<std::string> sections{"dry_coolers", "pump", "hours", "pulse"};
   return sections;
 }
 

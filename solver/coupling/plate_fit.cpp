@@ -56,23 +56,27 @@ std::vector<PlateRun> steady_runs(const Case& c, const std::vector<std::pair<dou
 
 }  // namespace
 
-PlateFit fit_case_plate(const Case& c, ProgressSink& progress) {
+PlateFit fit_case_plate(const Case& c, ProgressSink& progress, const PlateFit* steady) {
   const LoopCase& l = *c.loop;
   const GpuModel& model = *c.gpu_model();
-  PlateFit fit;
-  fit.design_flow_m3_s = c.coldplate->flow_rate_m3_s;
-  fit.power_W = model.power_limit_W;
   const double t_in = l.cdu_supply_K;
-  std::vector<std::pair<double, double>> feeds, held;
-  for (double f : l.fit_flows) feeds.push_back({f * fit.design_flow_m3_s, t_in});
-  for (double f : {0.75, 1.25}) held.push_back({f * fit.design_flow_m3_s, t_in + kHeldOutWarmerK});
   const double hbm = model.hbm_power_fraction;
-  fit.runs = steady_runs(c, feeds, fit.power_W, hbm, progress);
-  fit.held_out = steady_runs(c, held, fit.power_W, hbm, progress);
-  fit.thermal_solves = static_cast<int>(feeds.size() + held.size());
+  PlateFit fit;
+  if (steady) {
+    fit = *steady;
+  } else {
+    fit.design_flow_m3_s = c.coldplate->flow_rate_m3_s;
+    fit.power_W = model.power_limit_W;
+    std::vector<std::pair<double, double>> feeds, held;
+    for (double f : l.fit_flows) feeds.push_back({f * fit.design_flow_m3_s, t_in});
+    for (double f : {0.75, 1.25}) held.push_back({f * fit.design_flow_m3_s, t_in + kHeldOutWarmerK});
+    fit.runs = steady_runs(c, feeds, fit.power_W, hbm, progress);
+    fit.held_out = steady_runs(c, held, fit.power_W, hbm, progress);
+    fit.thermal_solves = static_cast<int>(feeds.size() + held.size());
+    fit.plate = fit_reduced_plate(fit.runs, fit.runs.front().hbm_K > 0, fit.design_flow_m3_s);
+    fit.held_out_error = reduced_plate_errors(fit.plate, fit.held_out);
+  }
   const bool has_hbm = fit.runs.front().hbm_K > 0;
-  fit.plate = fit_reduced_plate(fit.runs, has_hbm, fit.design_flow_m3_s);
-  fit.held_out_error = reduced_plate_errors(fit.plate, fit.held_out);
   // the step response serves reduced plates in time; 3-D plates carry their own
   if (!c.transient.enabled || c.loop->plate_model == "3d") return fit;
   // Step response at the design flow: power on at t = 0 over a plate at the inlet temperature.

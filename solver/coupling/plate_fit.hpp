@@ -27,7 +27,8 @@ struct PlateFit {
 };
 
 /// Fits c's plate (c has loop, gpus and a cold plate). Transient cases also fit the step
-/// response; steady ones keep a single term of tau 1 s (not used).
-PlateFit fit_case_plate(const Case& c, ProgressSink& progress);
+/// response; steady ones keep a single term of tau 1 s (not used). steady: a fit of the same
+/// plate's steady runs (a facility run's), kept: only the step response is run.
+PlateFit fit_case_plate(const Case& c, ProgressSink& progress, const PlateFit* steady = nullptr);
 
 }  // namespace kelvin
