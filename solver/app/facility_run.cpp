@@ -39,7 +39,9 @@ const std::vector<std::string>& hourly_header() {
       "facility_return_K", "facility_flow_kg_s", "fan_speed", "bypass_fraction", "pad_on", "it_W", "cdu_pumps_W",
       "facility_pumps_W", "fans_W", "pue", "water_kg_s", "rejected_W", "tokens_per_s",
       "unthrottled_tokens_per_s", "thermally_throttled_gpus", "max_junction_K",
-      "secondary_supply_K"};
+      "secondary_supply_K", "condenser_pumps_W", "compressor_W", "evaporation_kg_s", "drift_kg_s",
+      "blowdown_kg_s", "tower_supply_K", "economizer_W", "chiller_load_W", "chillers_on", "mode",
+      "to_ambient_W"};
   return h;
 }
 
@@ -49,12 +51,34 @@ struct Year {
   double tokens = 0, unthrottled = 0, peak_W = 0, worst_balance = 0;
   int hours = 0, hours_above_setpoint = 0, hours_throttled = 0, hours_outside_table = 0;
   double max_junction_K = 0, max_supply_K = 0;
+  double compressor_J = 0, condenser_pumps_J = 0, evaporation_kg = 0, drift_kg = 0, blowdown_kg = 0;
+  double worst_ambient_balance = 0;
+  int hours_by_mode[3] = {0, 0, 0};
 };
 
+/// |heat to the ambient - (IT + pumps + fans + compressors)| / the latter: every watt drawn
+/// leaves as heat.
+double ambient_balance(const FacilityHour& h) {
+  const double drawn = h.it_W + h.cooling_W();
+  return std::abs(h.to_ambient_W - drawn) / drawn;
+}
+
+/// The weather year's mean station pressure (the towers' saturated air is taken at it).
+double mean_pressure_Pa(const WeatherYear& w) {
+  double sum = 0;
+  for (const WeatherHour& h : w.hours) sum += h.pressure_Pa;
+  return w.hours.empty() || !(sum > 0) ? 101325.0 : sum / static_cast<double>(w.hours.size());
+}
+
 void add_hour(Year& y, const FacilityHour& h, int racks) {
-  const double cooling = h.cdu_pumps_W + h.facility_pumps_W + h.fans_W;
+  const double cooling = h.cooling_W();
+  y.compressor_J += h.compressor_W * 3600, y.condenser_pumps_J += h.condenser_pumps_W * 3600;
+  y.evaporation_kg += h.evaporation_kg_s * 3600, y.drift_kg += h.drift_kg_s * 3600;
+  y.blowdown_kg += h.blowdown_kg_s * 3600;
+  y.worst_ambient_balance = std::max(y.worst_ambient_balance, ambient_balance(h));
+  ++y.hours_by_mode[h.mode];
   y.it_J += h.it_W * 3600, y.gpu_J += racks * h.rack.gpu_W * 3600, y.cooling_J += cooling * 3600;
-  y.fans_J += h.fans_W * 3600, y.pumps_J += (h.cdu_pumps_W + h.facility_pumps_W) * 3600;
+  y.fans_J += h.fans_W * 3600, y.pumps_J += (h.cdu_pumps_W + h.facility_pumps_W + h.condenser_pumps_W) * 3600;
   y.water_kg += h.water_kg_s * 3600;
   y.tokens += racks * h.rack.tokens_per_s * 3600;
   y.unthrottled += racks * h.rack.unthrottled_tokens_per_s * 3600;
@@ -91,7 +115,16 @@ json year_json(const Year& y) {
           {"hours_outside_table", y.hours_outside_table},
           {"max_junction_temperature_K", y.max_junction_K},
           {"max_facility_supply_K", y.max_supply_K},
-          {"worst_hourly_energy_balance", y.worst_balance}};
+          {"worst_hourly_energy_balance", y.worst_balance},
+          {"compressor_energy_MWh", y.compressor_J / 3.6e9},
+          {"condenser_pump_energy_MWh", y.condenser_pumps_J / 3.6e9},
+          {"evaporation_m3", y.evaporation_kg / 1000},
+          {"drift_m3", y.drift_kg / 1000},
+          {"blowdown_m3", y.blowdown_kg / 1000},
+          {"hours_free_cooling", y.hours_by_mode[0]},
+          {"hours_economizer_with_trim", y.hours_by_mode[1]},
+          {"hours_mechanical_cooling", y.hours_by_mode[2]},
+          {"worst_hourly_ambient_balance", y.worst_ambient_balance}};
 }
 
 std::vector<double> hour_row(const WeatherHour& w, const AmbientAir& air, const FacilityHour& h,
@@ -101,7 +134,10 @@ std::vector<double> hour_row(const WeatherHour& w, const AmbientAir& air, const 
           h.bypass_fraction, h.cooler.pad_on ? 1.0 : 0.0, h.it_W, h.cdu_pumps_W, h.facility_pumps_W, h.fans_W, h.pue(),
           h.water_kg_s, h.rejected_W, racks * h.rack.tokens_per_s,
           racks * h.rack.unthrottled_tokens_per_s, racks * h.rack.thermally_throttled,
-          h.rack.max_junction_K, h.rack.secondary_supply_K};
+          h.rack.max_junction_K, h.rack.secondary_supply_K, h.condenser_pumps_W, h.compressor_W,
+          h.evaporation_kg_s, h.drift_kg_s, h.blowdown_kg_s, h.tower_supply_K, h.economizer_W,
+          h.chiller.evaporator_W, static_cast<double>(h.chillers_on), static_cast<double>(h.mode),
+          h.to_ambient_W};
 }
 
 }  // namespace
@@ -119,7 +155,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
                      "states); got " + c.workload.type);
   const WorkloadPhase& phase = spec.cycle.at(0);
   const WeatherYear weather = read_weather(c.facility->weather_file);
-  const FacilityPlant plant = facility_plant(c);
+  const FacilityPlant plant = facility_plant(c, mean_pressure_Pa(weather));
   if (opt.resume)
     progress.log("kelvin: a facility run keeps no checkpoint (its year runs on a table of the "
                  "rack); --resume runs it from the beginning");
@@ -156,6 +192,11 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   summary["facility"] = year_json(year);
   summary["facility"]["racks"] = plant.racks;
   summary["facility"]["dry_coolers"] = plant.coolers;
+  summary["facility"]["heat_rejection"] = c.facility->heat_rejection;
+  summary["facility"]["cooling_towers"] = plant.heat_rejection == HeatRejection::DryCooler ? 0 : plant.towers.towers;
+  summary["facility"]["chillers"] = plant.chillers;
+  summary["facility"]["tower_fan_energy_MWh"] =
+      plant.heat_rejection == HeatRejection::DryCooler ? 0.0 : year.fans_J / 3.6e9;
   summary["facility"]["supply_setpoint_K"] = plant.setpoint_K;
   summary["facility"]["weather"] = {{"file", weather.path}, {"format", weather.format},
                                     {"station", weather.station.name}};
@@ -186,11 +227,25 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   return summary;
 }
 
+namespace {
+
+/// "2 dry coolers", "2 cooling towers", "2 chillers and 2 cooling towers".
+std::string equipment_text(const json& f) {
+  const std::string kind = f.value("heat_rejection", std::string("dry_cooler"));
+  if (kind == "cooling_tower") return fmt::format("{} cooling towers", f["cooling_towers"].get<int>());
+  if (kind == "chiller")
+    return fmt::format("{} chillers and {} cooling towers", f["chillers"].get<int>(),
+                       f["cooling_towers"].get<int>());
+  return fmt::format("{} dry coolers", f["dry_coolers"].get<int>());
+}
+
+}  // namespace
+
 std::string format_facility_report(const json& s, const std::string& dir) {
   const json& f = s["facility"];
-  std::string r = fmt::format("Case {}: {} racks on {} dry coolers, {} hours of {} ({}), {:.1f} s\n",
+  std::string r = fmt::format("Case {}: {} racks on {}, {} hours of {} ({}), {:.1f} s\n",
                               s["case"].get<std::string>(), f["racks"].get<int>(),
-                              f["dry_coolers"].get<int>(), f["hours"].get<int>(),
+                              equipment_text(f), f["hours"].get<int>(),
                               f["weather"]["station"].get<std::string>(),
                               f["weather"]["format"].get<std::string>(), s["wall_time_s"].get<double>());
   r += fmt::format("PUE {:.4f}, WUE {:.4f} L/kWh ({:.1f} m3 of water), IT {:.1f} MWh, cooling {:.1f} MWh "

@@ -279,7 +279,7 @@ struct LoopCase {
 struct FacilityCase {
   std::string weather_file;                 ///< TMY3 CSV or EPW, relative to the case file
   int racks = 1;
-  std::string heat_rejection = "dry_cooler";  ///< dry_cooler (towers and chillers: later)
+  std::string heat_rejection = "dry_cooler";  ///< dry_cooler | cooling_tower | chiller
   double supply_setpoint_K = 0;  ///< facility water supply the fans hold; 0: the CDU's rated one
   // Dry coolers (solver/facility/dry_cooler.hpp DryCoolerDesign; 0: that struct's default).
   int dry_coolers = 1;
@@ -293,6 +293,22 @@ struct FacilityCase {
   // Facility pumps: head and wire-to-water efficiency.
   double pump_head_m = 20.0;
   double pump_efficiency = 0.7;
+  // Open cooling towers (cooling_tower, and the chiller plant's; CoolingTowerDesign; 0: that
+  // struct's default) on their own water loop, through a plate exchanger to the facility loop.
+  int cooling_towers = 1;
+  double tower_rated_water_flow_kg_s = 0;  ///< each tower's; also its flow in operation
+  double tower_rated_air_flow_kg_s = 0;
+  double tower_rated_inlet_K = 0, tower_rated_outlet_K = 0, tower_rated_wet_bulb_K = 0;
+  double tower_fan_power_W = 0;            ///< one tower's fans at speed 1
+  double tower_drift_fraction = 5e-5;      ///< of the circulating water
+  double tower_cycles_of_concentration = 3.0;
+  double tower_min_fan_speed = 0.1;
+  double tower_pump_head_m = 15.0;         ///< condenser-water pumps (efficiency: pump's)
+  double exchanger_approach_K = 1.5;       ///< plate exchanger: facility supply - tower water, at design
+  // Chillers (chiller): EnergyPlus's DOE-2 Centrifugal/5.50COP curves at this capacity.
+  int chillers = 1;
+  double chiller_capacity_W = 0;  ///< each; required for heat_rejection chiller
+  double chiller_cop = 0;         ///< reference COP; 0: the curve set's 5.5
   int first_hour = 0, hours = 0;  ///< hours of the year run: [first_hour, first_hour + hours); 0: all
   // The pulse (pulse: mapping; runs when pulse_duration_s > 0): one hour's synchronous training
   // as a rack transient at that hour's facility water, the facility's power in time.

@@ -97,6 +97,7 @@ void Checker::check_facility_values(const FacilityCase& f) {
   fraction("facility.dry_coolers.min_fan_speed", f.min_fan_speed, true);
   positive("facility.pump.head", f.pump_head_m, "m");
   fraction("facility.pump.efficiency", f.pump_efficiency, false);
+  check_facility_towers(f);
   if (f.first_hour < 0 || f.first_hour >= kMaxYearHours)
     report("facility.hours.first", "facility.hours: first must lie in 0 .. " +
                                        std::to_string(kMaxYearHours - 1) +

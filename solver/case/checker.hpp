@@ -107,6 +107,8 @@ class Checker {
   void check_facility_needs(const FacilityCase& f);
   /// Racks, supply setpoint (below the CDUs' supply), dry coolers, pumps and hours in range.
   void check_facility_values(const FacilityCase& f);
+  /// Cooling towers, plate exchanger and chillers in range (check_facility_towers.cpp).
+  void check_facility_towers(const FacilityCase& f);
   /// The pulse mapping's hour, duration and training cycle (check_facility_pulse.cpp).
   void check_facility_pulse(const FacilityCase& f);
   /// A region on face (BoundaryCondition and FlowPort regions): min < max along both

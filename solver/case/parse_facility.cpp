@@ -42,6 +42,27 @@ const std::vector<FacilityField>& facility_fields() {
       quantity_field("dry_coolers", "min_fan_speed", Dimension::Dimensionless, &F::min_fan_speed),
       quantity_field("pump", "head", Dimension::Length, &F::pump_head_m),
       quantity_field("pump", "efficiency", Dimension::Dimensionless, &F::pump_efficiency),
+      integer_field("cooling_towers", "count", &F::cooling_towers),
+      mass_flow_field("cooling_towers", "rated_water_flow", &F::tower_rated_water_flow_kg_s),
+      mass_flow_field("cooling_towers", "rated_air_flow", &F::tower_rated_air_flow_kg_s),
+      quantity_field("cooling_towers", "rated_inlet_temperature", Dimension::Temperature,
+                     &F::tower_rated_inlet_K, true),
+      quantity_field("cooling_towers", "rated_outlet_temperature", Dimension::Temperature,
+                     &F::tower_rated_outlet_K, true),
+      quantity_field("cooling_towers", "rated_wet_bulb", Dimension::Temperature,
+                     &F::tower_rated_wet_bulb_K, true),
+      quantity_field("cooling_towers", "fan_power", Dimension::Power, &F::tower_fan_power_W, true),
+      quantity_field("cooling_towers", "drift", Dimension::Dimensionless, &F::tower_drift_fraction),
+      quantity_field("cooling_towers", "cycles_of_concentration", Dimension::Dimensionless,
+                     &F::tower_cycles_of_concentration),
+      quantity_field("cooling_towers", "min_fan_speed", Dimension::Dimensionless,
+                     &F::tower_min_fan_speed),
+      quantity_field("cooling_towers", "pump_head", Dimension::Length, &F::tower_pump_head_m),
+      quantity_field("plate_exchanger", "approach", Dimension::TemperatureDifference,
+                     &F::exchanger_approach_K),
+      integer_field("chillers", "count", &F::chillers),
+      quantity_field("chillers", "capacity", Dimension::Power, &F::chiller_capacity_W, true),
+      quantity_field("chillers", "cop", Dimension::Dimensionless, &F::chiller_cop, true),
       integer_field("hours", "first", &F::first_hour),
       integer_field("hours", "count", &F::hours, true),
       integer_field("pulse", "hour", &F::pulse_hour),
@@ -55,7 +76,7 @@ const std::vector<FacilityField>& facility_fields() {
 }
 
 const std::vector<std::string>& facility_sections() {
-  static const std::vector<std::string> sections{"dry_coolers", "pump", "hours", "pulse"};
+  static const std::vector<std::string> sections{"dry_coolers", "cooling_towers", "plate_exchanger", "chillers", "pump", "hours", "pulse"};
   return sections;
 }
 
@@ -82,13 +103,12 @@ void Parser::parse_facility(const YAML::Node& n) {
     } else if (k == "heat_rejection") {
       const auto s = text(v, k, ctx);
       if (!s) return;
-      if (*s == "dry_cooler") {
+      if (*s == "dry_cooler" || *s == "cooling_tower" || *s == "chiller") {
         f.heat_rejection = *s;
       } else {
         error(v, ctx.key_desc(k) + ": " + in_quotes(*s) +
-                     ": cooling towers and chillers are not available in facility runs yet; "
-                     "use dry_cooler" +
-                     did_you_mean(*s, {"dry_cooler"}));
+                     ": expected dry_cooler, cooling_tower or chiller" +
+                     did_you_mean(*s, {"dry_cooler", "cooling_tower", "chiller"}));
         fail(ctx.key_path(k));
       }
     } else if (std::find(facility_sections().begin(), facility_sections().end(), k) !=

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "solver/coupling/facility_fan_control.hpp"
+#include "solver/coupling/facility_hour_parts.hpp"
 #include "solver/coupling/rack_steady.hpp"
 #include "solver/loop/components.hpp"
 #include "solver/loop/enthalpy.hpp"
@@ -105,7 +107,7 @@ RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedP
   return RackResponseTable(std::move(points), worst, flow_worst);
 }
 
-FacilityPlant facility_plant(const Case& c) {
+FacilityPlant facility_plant(const Case& c, double site_pressure_Pa) {
   const FacilityCase& f = *c.facility;
   DryCoolerDesign d;
   if (f.dry_cooler_rated_heat_W > 0) d.rating.heat_W = f.dry_cooler_rated_heat_W;
@@ -124,88 +126,73 @@ FacilityPlant facility_plant(const Case& c) {
   p.min_fan_speed = f.min_fan_speed;
   p.pump_head_m = f.pump_head_m;
   p.pump_efficiency = f.pump_efficiency;
+  if (f.heat_rejection == "cooling_tower" || f.heat_rejection == "chiller") {
+    p.heat_rejection = f.heat_rejection == "chiller" ? HeatRejection::Chiller : HeatRejection::CoolingTower;
+    p.towers = tower_plant(c, site_pressure_Pa);
+  }
+  if (p.heat_rejection == HeatRejection::Chiller) {
+    p.chiller = doe2_centrifugal_5_50cop(f.chiller_capacity_W);
+    if (f.chiller_cop > 0) p.chiller.reference_cop = f.chiller_cop;
+    p.chillers = f.chillers;
+  }
   return p;
 }
 
-namespace {
-
-/// Bisection for g(t) = 0 on [lo, hi] with g(lo), g(hi) of opposite signs, to 1e-10 K.
-template <class G>
-double bisect(G g, double lo, double hi) {
-  double g_lo = g(lo);
-  for (int n = 0; n < 100 && hi - lo > 1e-10; ++n) {
-    const double mid = 0.5 * (lo + hi), g_mid = g(mid);
-    if ((g_mid > 0) == (g_lo > 0)) lo = mid, g_lo = g_mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
-/// The share b of a cooler's flow m that bypasses it so that the mix holds the setpoint:
-///   (1 - b) h(T_out((1 - b) m)) + b h(T_in) = h(T_set), by bisection on b in [0, 1).
-double bypass_for_setpoint(const FacilityPlant& p, double m, double t_in, const AmbientAir& air,
-                           double speed) {
-  const double h_set = coolant_enthalpy(p.water, p.setpoint_K), h_in = coolant_enthalpy(p.water, t_in);
-  const auto mixed = [&](double b) {
-    const double out = outlet_temperature(p.cooler, (1 - b) * m, t_in, air, speed);
-    return (1 - b) * coolant_enthalpy(p.water, out) + b * h_in - h_set;
-  };
-  double lo = 0, hi = 1;  // mixed(0) < 0 (overcooled), mixed(1) = h_in - h_set > 0
-  for (int n = 0; n < 100 && hi - lo > 1e-14; ++n) {
-    const double mid = 0.5 * (lo + hi);
-    (mixed(mid) < 0 ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
-}  // namespace
-
 FacilityHour solve_facility_hour(const FacilityPlant& p, const RackResponseTable& table,
                                  const AmbientAir& air) {
+  if (p.heat_rejection == HeatRejection::CoolingTower) return solve_tower_hour(p, table, air);
+  if (p.heat_rejection == HeatRejection::Chiller) return solve_chiller_hour(p, table, air);
   // At a facility supply t: each cooler's flow and inlet (the racks' mixed return).
   const auto flow = [&](double t) { return p.racks * table.at(t).facility_flow_kg_s / p.coolers; };
-  const auto inlet = [&](double t) {
-    const RackResponse r = table.at(t);
-    if (!(r.facility_flow_kg_s > 0)) return t;
-    return coolant_temperature(p.water, coolant_enthalpy(p.water, t) + r.duty_W / r.facility_flow_kg_s, t);
+  const auto inlet = [&](double t) { return rack_return_K(p, table.at(t), t); };
+  const auto outlet = [&](double m, double t_in, double s) {
+    return outlet_temperature(p.cooler, m, t_in, air, s);
   };
-  const auto excess = [&](double t, double speed) {
-    return outlet_temperature(p.cooler, flow(t), inlet(t), air, speed) - t;
-  };
-  FacilityHour h;
-  double t = p.setpoint_K;
-  double speed = speed_for_outlet(p.cooler, flow(t), inlet(t), air, t, p.min_fan_speed, 1.0);
-  const double off = excess(t, speed);
-  if (off > 1e-9) {  // full fans cannot hold the setpoint: the supply floats up
-    const double edge = table.highest_K();
-    if (excess(edge, speed) > 0) {
-      t = edge;
-      h.outside_table = true;
-    } else {
-      t = bisect([&](double x) { return excess(x, speed); }, t, edge);
-    }
-    h.above_setpoint = true;
-  } else if (off < -1e-9) {  // minimum fans overcool: a bypass around the coolers holds it
-    h.bypass_fraction = bypass_for_setpoint(p, flow(t), inlet(t), air, speed);
-  }
-  h.fan_speed = speed;
-  h.rack = table.at(t);
-  h.facility_supply_K = t;
-  h.facility_return_K = inlet(t);
-  h.facility_flow_kg_s = p.racks * h.rack.facility_flow_kg_s;
+  const FanControl fc =
+      hold_supply(outlet, flow, inlet, p.water, p.setpoint_K, p.min_fan_speed, table.highest_K());
+  const double t = fc.supply_K;
+  FacilityHour h = facility_hour_at(p, table, fc);
   h.cooler = dry_cooler_operate(p.cooler, (1 - h.bypass_fraction) * flow(t), h.facility_return_K,
-                                air, speed);
-  h.it_W = p.racks * h.rack.it_W;
-  h.cdu_pumps_W = p.racks * h.rack.cdu_pumps_W;
-  h.facility_pumps_W = kStandardGravity * p.pump_head_m * h.facility_flow_kg_s / p.pump_efficiency;
+                                air, fc.speed);
   h.fans_W = p.coolers * h.cooler.fan_power_W;
-  h.water_kg_s = p.coolers * h.cooler.water_evaporated_kg_s;
+  h.water_kg_s = h.evaporation_kg_s = p.coolers * h.cooler.water_evaporated_kg_s;
   // what the water gives up, m (h(T_r) - h(T_out)): the cooler's own Q carries cp at the mean
   // liquid temperature (1e-5 of this over 8 K of water)
   h.rejected_W = p.coolers * (1 - h.bypass_fraction) * flow(t) *
                  (coolant_enthalpy(p.water, h.facility_return_K) -
                   coolant_enthalpy(p.water, h.cooler.liquid_outlet_K));
+  h.to_ambient_W = h.rejected_W + rack_room_heat_W(p, h) + h.fans_W + h.facility_pumps_W;
   return h;
+}
+
+double rack_return_K(const FacilityPlant& p, const RackResponse& r, double t) {
+  if (!(r.facility_flow_kg_s > 0)) return t;
+  // h(T_r) = h(T_f) + Q/m
+  return coolant_temperature(p.water, coolant_enthalpy(p.water, t) + r.duty_W / r.facility_flow_kg_s, t);
+}
+
+FacilityHour facility_hour_at(const FacilityPlant& p, const RackResponseTable& table,
+                              const FanControl& fc) {
+  FacilityHour h;
+  h.fan_speed = fc.speed;
+  h.bypass_fraction = fc.bypass_fraction;
+  h.above_setpoint = fc.above_setpoint;
+  h.outside_table = fc.outside_table;
+  h.rack = table.at(fc.supply_K);
+  h.facility_supply_K = fc.supply_K;
+  h.facility_return_K = rack_return_K(p, h.rack, fc.supply_K);
+  h.facility_flow_kg_s = p.racks * h.rack.facility_flow_kg_s;
+  h.it_W = p.racks * h.rack.it_W;
+  h.cdu_pumps_W = p.racks * h.rack.cdu_pumps_W;
+  // P = g H m / eta
+  h.facility_pumps_W = kStandardGravity * p.pump_head_m * h.facility_flow_kg_s / p.pump_efficiency;
+  return h;
+}
+
+double rack_room_heat_W(const FacilityPlant& p, const FacilityHour& h) {
+  // IT and CDU pumps end as heat; what the CDUs do not carry to the facility water leaves the
+  // racks to the room (pipe losses) and, through the room, to the ambient
+  return h.it_W + h.cdu_pumps_W - p.racks * h.rack.duty_W;
 }
 
 }  // namespace kelvin

@@ -19,6 +19,8 @@
 
 #include "solver/base/progress_sink.hpp"
 #include "solver/case/case.hpp"
+#include "solver/facility/chiller.hpp"
+#include "solver/facility/cooling_tower.hpp"
 #include "solver/facility/dry_cooler.hpp"
 #include "solver/loop/reduced_plate.hpp"
 #include "solver/power/workload.hpp"
@@ -74,8 +76,27 @@ RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedP
                                 double high_K, double step_K, ProgressSink& progress,
                                 double tolerance = 1e-3);
 
+/// What rejects the facility loop's heat (facility.heat_rejection).
+enum class HeatRejection { DryCooler, CoolingTower, Chiller };
+
+/// Open cooling towers on their own (condenser) water loop, which takes the facility loop's
+/// heat through a counterflow plate exchanger (facility_tower_hour.cpp): the open towers' water
+/// never reaches the CDUs. Condenser pumps at constant speed: every tower at its rated flow.
+struct TowerPlant {
+  CoolingTower tower;
+  int towers = 1;
+  double exchanger_ua_W_K = 0;  ///< the plate exchanger, facility <-> tower water
+  double min_fan_speed = 0.1;   ///< > 0
+  double pump_head_m = 15, pump_efficiency = 0.7;  ///< condenser-water pumps
+  double water_flow_kg_s() const { return towers * tower.design.rating.water_flow_kg_s; }
+};
+
 /// The facility's hardware.
 struct FacilityPlant {
+  HeatRejection heat_rejection = HeatRejection::DryCooler;
+  TowerPlant towers;            ///< cooling_tower and chiller
+  ElectricEirChiller chiller;   ///< one chiller (chiller); `chillers` alike share the trim load
+  int chillers = 0;
   DryCooler cooler;
   int coolers = 1;
   int racks = 1;
@@ -85,8 +106,9 @@ struct FacilityPlant {
   CoolantProperties water;
 };
 
-/// The plant of c's facility section (dry coolers rated from the section, water).
-FacilityPlant facility_plant(const Case& c);
+/// The plant of c's facility section (dry coolers, towers, chillers rated from the section,
+/// water); towers' saturated air at site_pressure_Pa.
+FacilityPlant facility_plant(const Case& c, double site_pressure_Pa = 101325.0);
 
 /// One hour.
 struct FacilityHour {
@@ -97,14 +119,42 @@ struct FacilityHour {
   DryCoolerState cooler;          ///< one cooler, on the flow through it
   RackResponse rack;              ///< one rack
   double it_W = 0, cdu_pumps_W = 0, facility_pumps_W = 0, fans_W = 0;
-  double water_kg_s = 0;          ///< evaporated by the pads, all coolers
-  double rejected_W = 0;          ///< all coolers: the water's enthalpy drop through them
+  double condenser_pumps_W = 0;   ///< tower water pumps (towers, chillers)
+  double compressor_W = 0;        ///< chillers, electrical
+  double water_kg_s = 0;          ///< water used: the pads' evaporation, or the towers' make-up
+  double evaporation_kg_s = 0, drift_kg_s = 0, blowdown_kg_s = 0;  ///< towers, all of them
+  double rejected_W = 0;          ///< the facility water's enthalpy drop through the coolers or exchanger
+  /// Heat leaving to the ambient: what the coolers or towers put into their air, plus the fans'
+  /// and pumps' work and the racks' heat that the CDUs do not carry (to the room)
+  double to_ambient_W = 0;
+  CoolingTowerState tower;        ///< one tower (towers, chillers)
+  double tower_supply_K = 0;      ///< the towers' cold water
+  double economizer_W = 0;        ///< chiller plant: the plate exchanger's share
+  ChillerState chiller;           ///< the running chillers as one (their sum)
+  int chillers_on = 0;
+  int mode = 0;                   ///< chiller plant: 0 free cooling, 1 economizer + trim, 2 mechanical
   bool above_setpoint = false;    ///< fans at full speed and the supply still above the setpoint
   bool outside_table = false;     ///< the answer lies beyond the table (clamped to its edge)
-  double pue() const { return (it_W + cdu_pumps_W + facility_pumps_W + fans_W) / it_W; }
+  /// Every electrical load but IT.
+  double cooling_W() const {
+    return cdu_pumps_W + facility_pumps_W + fans_W + condenser_pumps_W + compressor_W;
+  }
+  double pue() const { return (it_W + cooling_W()) / it_W; }
 };
 
+/// One hour of plant.heat_rejection's plant (the header comment; towers and chillers:
+/// facility_tower_hour.cpp).
 FacilityHour solve_facility_hour(const FacilityPlant& plant, const RackResponseTable& table,
                                  const AmbientAir& air);
+
+/// One hour of towers through the plate exchanger, fans holding the setpoint
+/// (facility_fan_control.hpp).
+FacilityHour solve_tower_hour(const FacilityPlant& plant, const RackResponseTable& table,
+                              const AmbientAir& air);
+
+/// One hour of the chiller plant: free cooling by the towers alone when their fans can hold the
+/// setpoint; else towers at full speed, the economizer's exchanger and the trim chillers.
+FacilityHour solve_chiller_hour(const FacilityPlant& plant, const RackResponseTable& table,
+                                const AmbientAir& air);
 
 }  // namespace kelvin
