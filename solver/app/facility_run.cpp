@@ -30,7 +30,6 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr double kTableSpanK = 20.0;  // the rack table spans the setpoint to this above it
 constexpr double kTableStepK = 2.0;
 
 const std::vector<std::string>& hourly_header() {
@@ -164,7 +163,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   const double dp = rack_dp_setpoint(c, model, fit.plate.dp_law, fit.design_flow_m3_s);
   const RackResponseTable table =
       tabulate_rack(c, model, fit.plate, dp, phase, plant.setpoint_K,
-                    plant.setpoint_K + kTableSpanK, kTableStepK, progress);
+                    plant.setpoint_K + c.facility->table_span_K, kTableStepK, progress);
   const int first = c.facility->first_hour;
   const int last = c.facility->hours > 0
                        ? std::min<int>(first + c.facility->hours, static_cast<int>(weather.hours.size()))

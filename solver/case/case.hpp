@@ -309,6 +309,9 @@ struct FacilityCase {
   int chillers = 1;
   double chiller_capacity_W = 0;  ///< each; required for heat_rejection chiller
   double chiller_cop = 0;         ///< reference COP; 0: the curve set's 5.5
+  /// The rack table spans the setpoint to this above it (supplies beyond it are clamped and
+  /// counted as hours outside the table).
+  double table_span_K = 20.0;
   int first_hour = 0, hours = 0;  ///< hours of the year run: [first_hour, first_hour + hours); 0: all
   // The pulse (pulse: mapping; runs when pulse_duration_s > 0): one hour's synchronous training
   // as a rack transient at that hour's facility water, the facility's power in time.

@@ -57,6 +57,10 @@ void Checker::check_facility_towers(const FacilityCase& f) {
   if (!(f.exchanger_approach_K > 0 && std::isfinite(f.exchanger_approach_K)))
     report("facility.plate_exchanger.approach", "facility.plate_exchanger: approach must be positive, got " +
                                                     num(f.exchanger_approach_K) + " K");
+  if (!(f.table_span_K >= 1 && std::isfinite(f.table_span_K)))
+    report("facility.table_span", "facility: table_span must be at least 1 K (the rack table's "
+                                  "points lie 2 K apart, halved where needed), got " +
+                                      num(f.table_span_K) + " K");
   if (f.chillers < 1)
     report("facility.chillers.count",
            "facility.chillers: count must be at least 1, got " + std::to_string(f.chillers));

@@ -42,6 +42,7 @@ const std::vector<FacilityField>& facility_fields() {
       quantity_field("dry_coolers", "min_fan_speed", Dimension::Dimensionless, &F::min_fan_speed),
       quantity_field("pump", "head", Dimension::Length, &F::pump_head_m),
       quantity_field("pump", "efficiency", Dimension::Dimensionless, &F::pump_efficiency),
+      quantity_field("", "table_span", Dimension::TemperatureDifference, &F::table_span_K),
       integer_field("cooling_towers", "count", &F::cooling_towers),
       mass_flow_field("cooling_towers", "rated_water_flow", &F::tower_rated_water_flow_kg_s),
       mass_flow_field("cooling_towers", "rated_air_flow", &F::tower_rated_air_flow_kg_s),
