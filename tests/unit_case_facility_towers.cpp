@@ -181,6 +181,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "facility.chillers: capacity must be positive, got 0 W", 24},
         BadTower{"cop_negative", "  chillers:\n    cop: -5\n",
                  "facility.chillers: cop must be positive, got -5", 25},
+        BadTower{"table_span_too_small", "  table_span: 0.5 K\n",
+                 "facility: table_span must be at least 1 K", 24},
         BadTower{"key_typo", "  cooling_tower: {count: 2}\n",
                  "unknown key \"cooling_tower\" in facility; did you mean \"cooling_towers\"?", 24}),
     [](const ::testing::TestParamInfo<BadTower>& info) { return std::string(info.param.what); });
