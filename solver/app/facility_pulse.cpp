@@ -9,18 +9,13 @@
 
 #include "solver/app/rack_run.hpp"
 #include "solver/base/errors.hpp"
-#include "solver/facility/psychrometrics.hpp"
+#include "solver/coupling/ambient.hpp"
 #include "solver/io/atomic_file.hpp"
 #include "solver/io/timeseries_csv.hpp"
 
 namespace kelvin {
 
 using json = nlohmann::json;
-
-AmbientAir ambient_air(const WeatherHour& w) {
-  const MoistAir a = moist_air_from_dew_point(w.dry_bulb_K, std::min(w.dew_point_K, w.dry_bulb_K), w.pressure_Pa);
-  return {a.dry_bulb_K, a.wet_bulb_K, a.humidity_ratio};
-}
 
 int pulse_hour(const Case& c, const FacilityPlant& plant, const RackResponseTable& table,
                const WeatherYear& weather, int first, int last) {
@@ -34,7 +29,7 @@ int pulse_hour(const Case& c, const FacilityPlant& plant, const RackResponseTabl
   double best_supply = -1, best_dry = -1;
   for (int k = first; k < last; ++k) {
     const WeatherHour& w = weather.hours[static_cast<std::size_t>(k)];
-    const double t = solve_facility_hour(plant, table, ambient_air(w)).facility_supply_K;
+    const double t = solve_facility_hour(plant, table, ambient_air(w, c.facility->ambient_offset_K)).facility_supply_K;
     if (t > best_supply || (t == best_supply && w.dry_bulb_K > best_dry))
       best = k, best_supply = t, best_dry = w.dry_bulb_K;
   }
@@ -89,7 +84,7 @@ json run_facility_pulse(const Case& c, const FacilityPlant& plant, const RackRes
                         const WeatherYear& weather, int hour, const PlateFit& fit,
                         const RunOptions& options) {
   const WeatherHour& w = weather.hours.at(static_cast<std::size_t>(hour));
-  const FacilityHour h = solve_facility_hour(plant, table, ambient_air(w));
+  const FacilityHour h = solve_facility_hour(plant, table, ambient_air(w, c.facility->ambient_offset_K));
   RunOptions o = options;
   o.output_dir = options.output_dir + "/pulse";
   o.quiet = true;
@@ -120,7 +115,7 @@ json run_facility_pulse(const Case& c, const FacilityPlant& plant, const RackRes
                     format_csv({"time_s", "it_W", "cdu_pumps_W", "facility_pumps_W", "fans_W", "facility_W"}, rows));
   const double mean = rows.empty() ? 0.0 : sum / static_cast<double>(rows.size());
   return {{"hour_of_year", hour},
-          {"dry_bulb_K", w.dry_bulb_K},
+          {"dry_bulb_K", w.dry_bulb_K + c.facility->ambient_offset_K},
           {"facility_supply_K", h.facility_supply_K},
           {"duration_s", c.facility->pulse_duration_s},
           {"control_interval_s", c.gpus->control_interval_s},

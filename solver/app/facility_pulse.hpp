@@ -37,7 +37,4 @@ nlohmann::json run_facility_pulse(const Case& c, const FacilityPlant& plant,
                                   const RackResponseTable& table, const WeatherYear& weather,
                                   int hour, const PlateFit& fit, const RunOptions& options);
 
-/// The ambient air of a weather hour.
-AmbientAir ambient_air(const WeatherHour& w);
-
 }  // namespace kelvin

@@ -11,6 +11,7 @@
 #include "kernels/backend.hpp"
 #include "solver/app/facility_pulse.hpp"
 #include "solver/app/rack_outputs.hpp"
+#include "solver/coupling/ambient.hpp"
 #include "solver/base/errors.hpp"
 #include "solver/case/case_parser.hpp"
 #include "solver/coupling/facility_plant.hpp"
@@ -172,7 +173,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   std::vector<std::vector<double>> rows;
   for (int k = first; k < last; ++k) {
     const WeatherHour& w = weather.hours[static_cast<std::size_t>(k)];
-    const AmbientAir air = ambient_air(w);
+    const AmbientAir air = ambient_air(w, c.facility->ambient_offset_K);
     const FacilityHour h = solve_facility_hour(plant, table, air);
     add_hour(year, h, plant.racks);
     rows.push_back(hour_row(w, air, h, plant.racks));
@@ -197,6 +198,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   summary["facility"]["tower_fan_energy_MWh"] =
       plant.heat_rejection == HeatRejection::DryCooler ? 0.0 : year.fans_J / 3.6e9;
   summary["facility"]["supply_setpoint_K"] = plant.setpoint_K;
+  summary["facility"]["ambient_offset_K"] = c.facility->ambient_offset_K;
   summary["facility"]["weather"] = {{"file", weather.path}, {"format", weather.format},
                                     {"station", weather.station.name}};
   summary["rack_table"] = {{"points", points}, {"interpolation_error", table.interpolation_error()},
@@ -248,11 +250,11 @@ std::string format_facility_report(const json& s, const std::string& dir) {
                               f["weather"]["station"].get<std::string>(),
                               f["weather"]["format"].get<std::string>(), s["wall_time_s"].get<double>());
   r += fmt::format("PUE {:.4f}, WUE {:.4f} L/kWh ({:.1f} m3 of water), IT {:.1f} MWh, cooling {:.1f} MWh "
-                   "(fans {:.1f}, pumps {:.1f}), peak {:.3f} MW\n",
+                   "(fans {:.1f}, pumps {:.1f}, compressors {:.1f}), peak {:.3f} MW\n",
                    f["pue"].get<double>(), f["wue_L_per_kWh"].get<double>(), f["water_m3"].get<double>(),
                    f["it_energy_MWh"].get<double>(), f["cooling_energy_MWh"].get<double>(),
                    f["fan_energy_MWh"].get<double>(), f["pump_energy_MWh"].get<double>(),
-                   f["peak_facility_power_W"].get<double>() / 1e6);
+                   f.value("compressor_energy_MWh", 0.0), f["peak_facility_power_W"].get<double>() / 1e6);
   r += fmt::format("Facility water above its {:.1f} degC setpoint {} hours (max {:.2f} degC); GPUs throttled "
                    "{} hours; tokens lost {:.3f} %; {:.4f} tokens/J at the GPUs, {:.4f} at the meter\n",
                    f["supply_setpoint_K"].get<double>() - 273.15, f["hours_above_setpoint"].get<int>(),

@@ -313,6 +313,7 @@ struct FacilityCase {
   /// counted as hours outside the table).
   double table_span_K = 20.0;
   int first_hour = 0, hours = 0;  ///< hours of the year run: [first_hour, first_hour + hours); 0: all
+  double ambient_offset_K = 0;    ///< added to every hour's dry bulb and dew point (a warmer climate)
   // The pulse (pulse: mapping; runs when pulse_duration_s > 0): one hour's synchronous training
   // as a rack transient at that hour's facility water, the facility's power in time.
   int pulse_hour = -1;               ///< hour of the year; -1: the one with the warmest facility supply

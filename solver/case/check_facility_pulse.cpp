@@ -9,6 +9,11 @@
 namespace kelvin::parse_detail {
 
 void Checker::check_facility_pulse(const FacilityCase& f) {
+  // The climate shift the year runs at (facility.ambient_offset), here with the pulse: both
+  // are what a sweep varies around the weather file.
+  if (!(std::abs(f.ambient_offset_K) <= 40))
+    report("facility.ambient_offset", "facility: ambient_offset must lie in -40 .. 40 K, got " +
+                                          num(f.ambient_offset_K) + " K");
   constexpr int kMaxYearHours = 8784;  // a leap year's EPW
   if (f.pulse_hour != -1 && (f.pulse_hour < 0 || f.pulse_hour >= kMaxYearHours))
     report("facility.pulse.hour", "facility.pulse: hour must lie in 0 .. " +

@@ -29,6 +29,7 @@ const std::vector<FacilityField>& facility_fields() {
   static const std::vector<FacilityField> fields{
       integer_field("", "racks", &F::racks),
       quantity_field("", "supply_setpoint", Dimension::Temperature, &F::supply_setpoint_K, true),
+      quantity_field("", "ambient_offset", Dimension::TemperatureDifference, &F::ambient_offset_K, true),
       integer_field("dry_coolers", "count", &F::dry_coolers),
       quantity_field("dry_coolers", "rated_heat", Dimension::Power, &F::dry_cooler_rated_heat_W,
                      true),

@@ -111,33 +111,42 @@ std::string num(double x) {
   return buf;
 }
 
-void require(bool ok, const std::string& what) {
-  if (!ok) throw std::invalid_argument(what);
+/// Throws std::invalid_argument(what()) unless ok; the message is built only then (these checks
+/// run on every power evaluation: a facility's rack table calls them millions of times).
+template <class Message>
+void require(bool ok, const Message& what) {
+  if (!ok) throw std::invalid_argument(what());
 }
 
 void check_finite(double x, const char* function, const char* name) {
-  require(std::isfinite(x), std::string(function) + ": " + name + " must be finite, got " + num(x));
+  require(std::isfinite(x),
+          [&] { return std::string(function) + ": " + name + " must be finite, got " + num(x); });
 }
 
 void check_model(const GpuModel& m, const char* function) {
   require(std::isfinite(m.min_clock_MHz) && std::isfinite(m.max_clock_MHz) &&
               m.min_clock_MHz >= 0 && m.min_clock_MHz < m.max_clock_MHz,
-          std::string(function) + ": GPU model \"" + m.name + "\" needs 0 <= min_clock (" +
-              num(m.min_clock_MHz) + " MHz) < max_clock (" + num(m.max_clock_MHz) + " MHz)");
+          [&] {
+            return std::string(function) + ": GPU model \"" + m.name + "\" needs 0 <= min_clock (" +
+                   num(m.min_clock_MHz) + " MHz) < max_clock (" + num(m.max_clock_MHz) + " MHz)";
+          });
 }
 
 void check_activity(double activity, const char* function) {
-  require(
-      std::isfinite(activity) && activity >= 0,
-      std::string(function) + ": activity must be finite and non-negative, got " + num(activity));
+  require(std::isfinite(activity) && activity >= 0, [&] {
+    return std::string(function) + ": activity must be finite and non-negative, got " +
+           num(activity);
+  });
 }
 
 // The cap the governor enforces must be one the GPU accepts (nvidia-smi -pl range).
 void check_cap(const GpuModel& m, double cap_W, const char* function) {
   require(std::isfinite(cap_W) && cap_W >= m.min_power_limit_W && cap_W <= m.max_power_limit_W,
-          std::string(function) + ": power cap " + num(cap_W) + " W is outside the " + m.name +
-              "'s power limit range " + num(m.min_power_limit_W) + " .. " +
-              num(m.max_power_limit_W) + " W");
+          [&] {
+            return std::string(function) + ": power cap " + num(cap_W) + " W is outside the " +
+                   m.name + "'s power limit range " + num(m.min_power_limit_W) + " .. " +
+                   num(m.max_power_limit_W) + " W";
+          });
 }
 
 // ---- Steady fixed point ------------------------------------------------------------------------
@@ -179,8 +188,9 @@ FixedPoint solve_fixed_point(const GpuModel& m, double cap_W, double activity, d
     const double P = gpu_power(m, policy_clock(m, cap_W, activity, ceiling_MHz, T), activity, T);
     const double T_next = thermal(P);
     ++solves;
-    require(!std::isnan(T_next),
-            "steady_operating_point: the thermal model returned NaN for power " + num(P) + " W");
+    require(!std::isnan(T_next), [&] {
+      return "steady_operating_point: the thermal model returned NaN for power " + num(P) + " W";
+    });
     if (T_next > s.runaway_limit_K) {
       r.runaway = true;
       r.junction_K = T_next;
@@ -306,11 +316,13 @@ double power_limited_clock(const GpuModel& m, double cap_W, double activity, dou
 
 double relative_throughput(double clock_MHz, double max_clock_MHz, double memory_bound_fraction) {
   check_finite(clock_MHz, "relative_throughput", "clock_MHz");
-  require(std::isfinite(max_clock_MHz) && max_clock_MHz > 0,
-          "relative_throughput: max_clock_MHz must be positive, got " + num(max_clock_MHz));
-  require(memory_bound_fraction >= 0 && memory_bound_fraction <= 1,
-          "relative_throughput: memory_bound_fraction must lie in [0, 1], got " +
-              num(memory_bound_fraction));
+  require(std::isfinite(max_clock_MHz) && max_clock_MHz > 0, [&] {
+    return "relative_throughput: max_clock_MHz must be positive, got " + num(max_clock_MHz);
+  });
+  require(memory_bound_fraction >= 0 && memory_bound_fraction <= 1, [&] {
+    return "relative_throughput: memory_bound_fraction must lie in [0, 1], got " +
+           num(memory_bound_fraction);
+  });
   if (clock_MHz <= 0) return 0;
   // Time per unit of work relative to max clock: (1 - m) f_max / f (compute) + m (memory).
   return 1.0 / ((1.0 - memory_bound_fraction) * max_clock_MHz / clock_MHz + memory_bound_fraction);
@@ -375,9 +387,9 @@ OperatingPoint steady_operating_point(const GpuModel& m, double cap_W, double ac
   check_cap(m, cap_W, fn);
   check_activity(activity, fn);
   check_finite(start_K, fn, "start_K");
-  require(bool(thermal), std::string(fn) + ": no thermal model given");
+  require(bool(thermal), [&] { return std::string(fn) + ": no thermal model given"; });
   require(tolerance_K > 0 && max_solves > 0 && !std::isnan(runaway_limit_K),
-          std::string(fn) + ": tolerance_K and max_solves must be positive");
+          [&] { return std::string(fn) + ": tolerance_K and max_solves must be positive"; });
   const PicardSettings s{tolerance_K, max_solves, runaway_limit_K};
   const double inf = std::numeric_limits<double>::infinity();
   int solves = 0;
