@@ -34,8 +34,10 @@ std::map<std::string, std::vector<double>> expect_year_adds_up(const fs::path& o
     EXPECT_NEAR(c["to_ambient_W"][h] / (c["it_W"][h] + cool), 1.0, 1e-9) << h;
     // make-up = evaporation + drift + blowdown, blowdown + drift = evaporation / (4 - 1)
     EXPECT_NEAR(c["water_kg_s"][h],
-                c["evaporation_kg_s"][h] + c["drift_kg_s"][h] + c["blowdown_kg_s"][h], 1e-12) << h;
-    EXPECT_NEAR(c["blowdown_kg_s"][h] + c["drift_kg_s"][h], c["evaporation_kg_s"][h] / 3, 1e-12) << h;
+                c["evaporation_kg_s"][h] + c["drift_kg_s"][h] + c["blowdown_kg_s"][h], 1e-12)
+        << h;
+    EXPECT_NEAR(c["blowdown_kg_s"][h] + c["drift_kg_s"][h], c["evaporation_kg_s"][h] / 3, 1e-12)
+        << h;
     EXPECT_GT(c["facility_supply_K"][h] - f["supply_setpoint_K"].get<double>(), -1e-9) << h;
   }
   EXPECT_NEAR(f["pue"].get<double>(), (it + cooling) / it, 1e-12);
@@ -43,15 +45,16 @@ std::map<std::string, std::vector<double>> expect_year_adds_up(const fs::path& o
   EXPECT_NEAR(f["compressor_energy_MWh"].get<double>(), compressor / 3.6e9, 1e-9);
   EXPECT_NEAR(f["evaporation_m3"].get<double>(), evaporation / 1000, 1e-9);
   EXPECT_GT(f["water_m3"].get<double>(), f["evaporation_m3"].get<double>());
-  std::printf("%s: PUE %.5f, WUE %.4f L/kWh (evaporation %.1f, drift %.2f, blowdown %.1f m3), "
-              "compressor %.2f MWh, hours free/trim/mechanical %d/%d/%d, tokens/J %.4f at the "
-              "meter, worst ambient balance %.1e\n",
-              s["case"].get<std::string>().c_str(), f["pue"].get<double>(),
-              f["wue_L_per_kWh"].get<double>(), f["evaporation_m3"].get<double>(),
-              f["drift_m3"].get<double>(), f["blowdown_m3"].get<double>(),
-              f["compressor_energy_MWh"].get<double>(), f["hours_free_cooling"].get<int>(),
-              f["hours_economizer_with_trim"].get<int>(), f["hours_mechanical_cooling"].get<int>(),
-              f["tokens_per_J_facility"].get<double>(), f["worst_hourly_ambient_balance"].get<double>());
+  std::printf(
+      "%s: PUE %.5f, WUE %.4f L/kWh (evaporation %.1f, drift %.2f, blowdown %.1f m3), "
+      "compressor %.2f MWh, hours free/trim/mechanical %d/%d/%d, tokens/J %.4f at the "
+      "meter, worst ambient balance %.1e\n",
+      s["case"].get<std::string>().c_str(), f["pue"].get<double>(),
+      f["wue_L_per_kWh"].get<double>(), f["evaporation_m3"].get<double>(),
+      f["drift_m3"].get<double>(), f["blowdown_m3"].get<double>(),
+      f["compressor_energy_MWh"].get<double>(), f["hours_free_cooling"].get<int>(),
+      f["hours_economizer_with_trim"].get<int>(), f["hours_mechanical_cooling"].get<int>(),
+      f["tokens_per_J_facility"].get<double>(), f["worst_hourly_ambient_balance"].get<double>());
   return c;
 }
 

@@ -40,7 +40,8 @@ loop:
   trays: 2
   gpus_per_tray: 2
 facility:
-  weather: ")" + kWeather + "\"\n";
+  weather: ")" + kWeather +
+                          "\"\n";
 
 // ai-factory-chiller's plant.
 const std::string kChiller = R"(  heat_rejection: chiller
@@ -162,7 +163,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "below rated_inlet_temperature (303.15 K (30 degC))",
                  26},
         BadTower{"outlet_below_wet_bulb", "  cooling_towers: {rated_wet_bulb: 30 degC}\n",
-                 "must be above rated_wet_bulb (303.15 K (30 degC)): a tower needs an approach", 24},
+                 "must be above rated_wet_bulb (303.15 K (30 degC)): a tower needs an approach",
+                 24},
         BadTower{"fan_power_zero", "  cooling_towers: {fan_power: 0 kW}\n",
                  "facility.cooling_towers: fan_power must be positive, got 0 W", 24},
         BadTower{"drift_one", "  cooling_towers: {drift: 1}\n",
@@ -184,5 +186,6 @@ INSTANTIATE_TEST_SUITE_P(
         BadTower{"table_span_too_small", "  table_span: 0.5 K\n",
                  "facility: table_span must be at least 1 K", 24},
         BadTower{"key_typo", "  cooling_tower: {count: 2}\n",
-                 "unknown key \"cooling_tower\" in facility; did you mean \"cooling_towers\"?", 24}),
+                 "unknown key \"cooling_tower\" in facility; did you mean \"cooling_towers\"?",
+                 24}),
     [](const ::testing::TestParamInfo<BadTower>& info) { return std::string(info.param.what); });

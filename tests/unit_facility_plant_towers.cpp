@@ -102,16 +102,18 @@ TEST(FacilityTowers, FansHoldTheSetpointAndTheBooksClose) {
     EXPECT_LT(h.evaporation_kg_s, 0.45) << ambient;
     EXPECT_GT(h.condenser_pumps_W, 0.0);
     EXPECT_EQ(h.compressor_W, 0.0);
-    std::printf("towers at %.0f degC, 50 %%: wet bulb %.2f degC, fans %.4f, towers' water %.2f degC, "
-                "evaporation %.4f kg/s, make-up %.4f kg/s, PUE %.5f\n",
-                ambient, air(ambient, 0.5).wet_bulb_K - kC, h.fan_speed,
-                h.tower_supply_K - kC, h.evaporation_kg_s, h.water_kg_s, h.pue());
+    std::printf(
+        "towers at %.0f degC, 50 %%: wet bulb %.2f degC, fans %.4f, towers' water %.2f degC, "
+        "evaporation %.4f kg/s, make-up %.4f kg/s, PUE %.5f\n",
+        ambient, air(ambient, 0.5).wet_bulb_K - kC, h.fan_speed, h.tower_supply_K - kC,
+        h.evaporation_kg_s, h.water_kg_s, h.pue());
   }
 }
 
 TEST(FacilityTowers, FloatAtFullSpeedWhenTheWetBulbIsHigh) {
   const FacilityPlant p = plant(HeatRejection::CoolingTower, 30);
-  const FacilityHour h = solve_facility_hour(p, synthetic_table(), air(38, 0.7));  // ~33 degC wet bulb
+  const FacilityHour h =
+      solve_facility_hour(p, synthetic_table(), air(38, 0.7));  // ~33 degC wet bulb
   EXPECT_TRUE(h.above_setpoint);
   EXPECT_EQ(h.fan_speed, 1.0);
   EXPECT_GT(h.facility_supply_K, p.setpoint_K + 1.0);
@@ -153,10 +155,11 @@ TEST(FacilityChillers, FreeCoolingThenTrimThenMechanical) {
     EXPECT_LT(ambient_miss(*h), 1e-9) << h->mode;
     EXPECT_LT(duty_miss(p, *h), 1e-9) << h->mode;
     EXPECT_EQ(h->chiller.unmet_load_W, 0.0);
-    std::printf("chiller plant, mode %d: economizer %.1f kW, chillers %d at PLR %.3f, COP %.2f, "
-                "compressor %.1f kW, towers' water %.2f degC, PUE %.4f\n",
-                h->mode, h->economizer_W / 1e3, h->chillers_on, h->chiller.plr, h->chiller.cop,
-                h->compressor_W / 1e3, h->tower_supply_K - kC, h->pue());
+    std::printf(
+        "chiller plant, mode %d: economizer %.1f kW, chillers %d at PLR %.3f, COP %.2f, "
+        "compressor %.1f kW, towers' water %.2f degC, PUE %.4f\n",
+        h->mode, h->economizer_W / 1e3, h->chillers_on, h->chiller.plr, h->chiller.cop,
+        h->compressor_W / 1e3, h->tower_supply_K - kC, h->pue());
   }
   // the condensers reject compressor + evaporator: the towers carry the duty and P
   EXPECT_NEAR(2 * hot.tower.heat_W / (hot.rejected_W + hot.compressor_W), 1.0, 1e-9);

@@ -41,26 +41,32 @@ void Checker::check_facility_towers(const FacilityCase& f) {
                                                 kelvin_text(in) + ")");
   else if (!(out > wb))
     report(t + ".rated_outlet_temperature", T + "rated_outlet_temperature (" + kelvin_text(out) +
-                                                ") must be above rated_wet_bulb (" + kelvin_text(wb) +
-                                                "): a tower needs an approach");
+                                                ") must be above rated_wet_bulb (" +
+                                                kelvin_text(wb) + "): a tower needs an approach");
   if (!(f.tower_drift_fraction >= 0 && f.tower_drift_fraction < 1))
-    report(t + ".drift", T + "drift must lie in [0, 1) (a fraction of the circulating water), got " +
-                             num(f.tower_drift_fraction));
+    report(t + ".drift",
+           T + "drift must lie in [0, 1) (a fraction of the circulating water), got " +
+               num(f.tower_drift_fraction));
   if (!(f.tower_cycles_of_concentration > 1 && std::isfinite(f.tower_cycles_of_concentration)))
-    report(t + ".cycles_of_concentration",
-           T + "cycles_of_concentration must be above 1 (blowdown = evaporation / (cycles - 1)), got " +
-               num(f.tower_cycles_of_concentration));
+    report(t + ".cycles_of_concentration", T +
+                                               "cycles_of_concentration must be above 1 (blowdown "
+                                               "= evaporation / (cycles - 1)), got " +
+                                               num(f.tower_cycles_of_concentration));
   if (!(f.tower_min_fan_speed > 0 && f.tower_min_fan_speed <= 1))
-    report(t + ".min_fan_speed", T + "min_fan_speed must lie in (0, 1], got " + num(f.tower_min_fan_speed));
+    report(t + ".min_fan_speed",
+           T + "min_fan_speed must lie in (0, 1], got " + num(f.tower_min_fan_speed));
   if (!(f.tower_pump_head_m > 0 && std::isfinite(f.tower_pump_head_m)))
-    report(t + ".pump_head", T + "pump_head must be positive, got " + num(f.tower_pump_head_m) + " m");
+    report(t + ".pump_head",
+           T + "pump_head must be positive, got " + num(f.tower_pump_head_m) + " m");
   if (!(f.exchanger_approach_K > 0 && std::isfinite(f.exchanger_approach_K)))
-    report("facility.plate_exchanger.approach", "facility.plate_exchanger: approach must be positive, got " +
-                                                    num(f.exchanger_approach_K) + " K");
+    report("facility.plate_exchanger.approach",
+           "facility.plate_exchanger: approach must be positive, got " +
+               num(f.exchanger_approach_K) + " K");
   if (!(f.table_span_K >= 1 && std::isfinite(f.table_span_K)))
-    report("facility.table_span", "facility: table_span must be at least 1 K (the rack table's "
-                                  "points lie 2 K apart, halved where needed), got " +
-                                      num(f.table_span_K) + " K");
+    report("facility.table_span",
+           "facility: table_span must be at least 1 K (the rack table's "
+           "points lie 2 K apart, halved where needed), got " +
+               num(f.table_span_K) + " K");
   if (f.chillers < 1)
     report("facility.chillers.count",
            "facility.chillers: count must be at least 1, got " + std::to_string(f.chillers));
@@ -68,8 +74,9 @@ void Checker::check_facility_towers(const FacilityCase& f) {
   positive("facility.chillers.cop", "facility.chillers: cop", f.chiller_cop, "");
   if (f.heat_rejection == "chiller" && f.chiller_capacity_W == 0 &&
       m_case.key_marks.count("facility.chillers.capacity") == 0)
-    report("facility.heat_rejection", f.mark,
-           "facility: heat_rejection chiller needs chillers: capacity (each chiller's, e.g. 1.76 MW)");
+    report(
+        "facility.heat_rejection", f.mark,
+        "facility: heat_rejection chiller needs chillers: capacity (each chiller's, e.g. 1.76 MW)");
 }
 
 }  // namespace kelvin::parse_detail

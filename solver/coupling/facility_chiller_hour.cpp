@@ -63,7 +63,8 @@ FacilityHour solve_chiller_hour(const FacilityPlant& p, const RackResponseTable&
     return h;
   }
   // the secant cp: m cp (T_r - T_set) = m (h(T_r) - h(T_set)), the racks' duty, exactly
-  const double cp = (coolant_enthalpy(p.water, t_r) - coolant_enthalpy(p.water, t_set)) / (t_r - t_set);
+  const double cp =
+      (coolant_enthalpy(p.water, t_r) - coolant_enthalpy(p.water, t_set)) / (t_r - t_set);
   const EconomizerExchanger hx{p.towers.exchanger_ua_W_K, cp};
   const double m_t = p.towers.water_flow_kg_s();
   const double c_t = m_t * p.towers.tower.design.water_cp_J_kgK;

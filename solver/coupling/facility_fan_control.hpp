@@ -35,8 +35,10 @@ double bisect(G g, double lo, double hi, double tol) {
   double g_lo = g(lo);
   for (int n = 0; n < 200 && hi - lo > tol; ++n) {
     const double mid = 0.5 * (lo + hi), g_mid = g(mid);
-    if ((g_mid > 0) == (g_lo > 0)) lo = mid, g_lo = g_mid;
-    else hi = mid;
+    if ((g_mid > 0) == (g_lo > 0))
+      lo = mid, g_lo = g_mid;
+    else
+      hi = mid;
   }
   return 0.5 * (lo + hi);
 }
@@ -75,7 +77,8 @@ FanControl hold_supply(Outlet outlet, Flow flow, Inlet inlet, const CoolantPrope
     const double m = flow(setpoint_K), t_in = inlet(setpoint_K);
     const double h_set = coolant_enthalpy(water, setpoint_K), h_in = coolant_enthalpy(water, t_in);
     const auto mixed = [&](double b) {
-      return (1 - b) * coolant_enthalpy(water, outlet((1 - b) * m, t_in, f.speed)) + b * h_in - h_set;
+      return (1 - b) * coolant_enthalpy(water, outlet((1 - b) * m, t_in, f.speed)) + b * h_in -
+             h_set;
     };
     double lo = 0, hi = 1;  // mixed(0) < 0 (overcooled), mixed(1) = h_in - h_set > 0
     for (int n = 0; n < 100 && hi - lo > 1e-14; ++n) {

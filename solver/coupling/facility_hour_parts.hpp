@@ -42,10 +42,12 @@ struct TowerLoopPoint {
 /// Facility water at m [kg/s] entering the plate exchanger at t_in [K], the towers' fans at s:
 ///   Q = eps(UA/C_min, C_min/C_max) C_min (t_in - T_c) (counterflow), T_c by tower_cold_water_K
 ///   with heat Q, h(T_out) = h(t_in) - Q/m.
-TowerLoopPoint tower_loop(const FacilityPlant& p, const TowerAir& air, double m, double t_in, double s);
+TowerLoopPoint tower_loop(const FacilityPlant& p, const TowerAir& air, double m, double t_in,
+                          double s);
 
 /// Fills h's towers (one tower's state at fan speed s with its water returning at hot_K), fans,
 /// condenser pumps, water use; adds the towers' heat to h.to_ambient_W.
-void add_towers(const FacilityPlant& p, const TowerAir& air, double hot_K, double s, FacilityHour& h);
+void add_towers(const FacilityPlant& p, const TowerAir& air, double hot_K, double s,
+                FacilityHour& h);
 
 }  // namespace kelvin

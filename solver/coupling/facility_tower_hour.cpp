@@ -34,7 +34,8 @@ double exchanger_ua_W_K(double q_d, double dt_f, double c_t, double approach_K) 
     return effectiveness_ntu(ExchangerArrangement::Counterflow, eps, c_min / c_max) * c_min;
   } catch (const std::invalid_argument& e) {
     throw SetupError(std::string("facility.plate_exchanger: its approach cannot be reached at the "
-                                 "design duty with the towers' water flow: ") + e.what());
+                                 "design duty with the towers' water flow: ") +
+                     e.what());
   }
 }
 
@@ -55,7 +56,9 @@ TowerPlant tower_plant(const Case& c, double pressure_Pa) {
   d.cycles_of_concentration = f.tower_cycles_of_concentration;
   // h_s(T) = h(T, W_s(T, p)), W_s(T, p) at the site's pressure
   const SaturatedAir air{
-      [pressure_Pa](double t) { return moist_air_enthalpy_J_kg(t, saturation_humidity_ratio(t, pressure_Pa)); },
+      [pressure_Pa](double t) {
+        return moist_air_enthalpy_J_kg(t, saturation_humidity_ratio(t, pressure_Pa));
+      },
       [pressure_Pa](double t) { return saturation_humidity_ratio(t, pressure_Pa); }};
   TowerPlant t;
   try {
@@ -67,8 +70,9 @@ TowerPlant tower_plant(const Case& c, double pressure_Pa) {
   t.min_fan_speed = f.tower_min_fan_speed;
   t.pump_head_m = f.tower_pump_head_m;
   t.pump_efficiency = f.pump_efficiency;
-  t.exchanger_ua_W_K = exchanger_ua_W_K(f.racks * c.loop->cdu_rated_heat_W, c.loop->facility_delta_T_K,
-                                        t.water_flow_kg_s() * d.water_cp_J_kgK, f.exchanger_approach_K);
+  t.exchanger_ua_W_K =
+      exchanger_ua_W_K(f.racks * c.loop->cdu_rated_heat_W, c.loop->facility_delta_T_K,
+                       t.water_flow_kg_s() * d.water_cp_J_kgK, f.exchanger_approach_K);
   return t;
 }
 
@@ -86,8 +90,8 @@ double tower_cold_water_K(const TowerPlant& t, const TowerAir& air, double s,
   // Me needed falls from +inf (T_c at the wet bulb) as T_c rises; above `me`: T_c is too cold.
   const auto too_cold = [&](double t_c) {
     const double t_h = t_c + std::max(0.0, heat(t_c)) / c_w;
-    return merkel_number(t.tower.air.enthalpy_J_kg, t_h, t_c, air.enthalpy_J_kg, lg, d.water_cp_J_kgK,
-                         d.rule, d.simpson_intervals) > me;
+    return merkel_number(t.tower.air.enthalpy_J_kg, t_h, t_c, air.enthalpy_J_kg, lg,
+                         d.water_cp_J_kgK, d.rule, d.simpson_intervals) > me;
   };
   double lo = air.wet_bulb_K, hi = std::max(hi_K, lo);
   while (hi - lo > 1e-10) {
@@ -97,7 +101,8 @@ double tower_cold_water_K(const TowerPlant& t, const TowerAir& air, double s,
   return 0.5 * (lo + hi);
 }
 
-TowerLoopPoint tower_loop(const FacilityPlant& p, const TowerAir& air, double m, double t_in, double s) {
+TowerLoopPoint tower_loop(const FacilityPlant& p, const TowerAir& air, double m, double t_in,
+                          double s) {
   TowerLoopPoint x{t_in, 0, t_in};
   if (!(m > 0)) return x;
   const TowerPlant& t = p.towers;
@@ -108,11 +113,13 @@ TowerLoopPoint tower_loop(const FacilityPlant& p, const TowerAir& air, double m,
   const auto q = [&](double t_c) { return eps * c_min * std::max(0.0, t_in - t_c); };
   x.cold_K = tower_cold_water_K(t, air, s, q, t_in);
   x.exchanger_W = q(x.cold_K);
-  x.outlet_K = coolant_temperature(p.water, coolant_enthalpy(p.water, t_in) - x.exchanger_W / m, t_in);
+  x.outlet_K =
+      coolant_temperature(p.water, coolant_enthalpy(p.water, t_in) - x.exchanger_W / m, t_in);
   return x;
 }
 
-void add_towers(const FacilityPlant& p, const TowerAir& air, double hot_K, double s, FacilityHour& h) {
+void add_towers(const FacilityPlant& p, const TowerAir& air, double hot_K, double s,
+                FacilityHour& h) {
   const TowerPlant& t = p.towers;
   h.tower = cooling_tower_operate(t.tower, t.tower.design.rating.water_flow_kg_s, hot_K, air, s);
   h.tower_supply_K = h.tower.water_outlet_K;
@@ -131,13 +138,16 @@ FacilityHour solve_tower_hour(const FacilityPlant& p, const RackResponseTable& t
   const TowerAir air = tower_air(p.towers, ambient);
   const auto flow = [&](double t) { return p.racks * table.at(t).facility_flow_kg_s; };
   const auto inlet = [&](double t) { return rack_return_K(p, table.at(t), t); };
-  const auto outlet = [&](double m, double t_in, double s) { return tower_loop(p, air, m, t_in, s).outlet_K; };
+  const auto outlet = [&](double m, double t_in, double s) {
+    return tower_loop(p, air, m, t_in, s).outlet_K;
+  };
   const FanControl fc = hold_supply(outlet, flow, inlet, p.water, p.setpoint_K,
                                     p.towers.min_fan_speed, table.highest_K());
   FacilityHour h = facility_hour_at(p, table, fc);
   const double m = (1 - fc.bypass_fraction) * h.facility_flow_kg_s;
   const TowerLoopPoint x = tower_loop(p, air, m, h.facility_return_K, fc.speed);
-  h.rejected_W = m * (coolant_enthalpy(p.water, h.facility_return_K) - coolant_enthalpy(p.water, x.outlet_K));
+  h.rejected_W =
+      m * (coolant_enthalpy(p.water, h.facility_return_K) - coolant_enthalpy(p.water, x.outlet_K));
   const double c_t = p.towers.water_flow_kg_s() * p.towers.tower.design.water_cp_J_kgK;
   h.to_ambient_W = rack_room_heat_W(p, h) + h.facility_pumps_W;
   add_towers(p, air, x.cold_K + x.exchanger_W / c_t, fc.speed, h);  // T_h = T_c + Q/(L cp_w)
