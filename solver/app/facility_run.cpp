@@ -161,6 +161,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
                  "rack); --resume runs it from the beginning");
   const PlateFit fit = fit_case_plate(c, progress);
   progress.log(plate_fit_line(fit));
+  const double fit_s = seconds_since(t_start);
   const double dp = rack_dp_setpoint(c, model, fit.plate.dp_law, fit.design_flow_m3_s);
   const RackResponseTable table =
       tabulate_rack(c, model, fit.plate, dp, phase, plant.setpoint_K,
@@ -169,6 +170,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   const int last = c.facility->hours > 0
                        ? std::min<int>(first + c.facility->hours, static_cast<int>(weather.hours.size()))
                        : static_cast<int>(weather.hours.size());
+  const double table_s = seconds_since(t_start) - fit_s;
   Year year;
   std::vector<std::vector<double>> rows;
   for (int k = first; k < last; ++k) {
@@ -182,6 +184,9 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
                       static_cast<double>(k - first) / (last - first));
   }
   progress.finish();
+  // where the run's time went: the plate's 3-D fit, the rack table, the hours
+  const json timing = {{"fit_s", fit_s}, {"table_s", table_s},
+                       {"hours_s", seconds_since(t_start) - fit_s - table_s}};
   json summary = summary_header(c, run_id);
   json points = json::array();
   for (const RackResponse& r : table.points())
@@ -198,6 +203,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   summary["facility"]["tower_fan_energy_MWh"] =
       plant.heat_rejection == HeatRejection::DryCooler ? 0.0 : year.fans_J / 3.6e9;
   summary["facility"]["supply_setpoint_K"] = plant.setpoint_K;
+  summary["facility"]["wall_time"] = timing;
   summary["facility"]["ambient_offset_K"] = c.facility->ambient_offset_K;
   summary["facility"]["weather"] = {{"file", weather.path}, {"format", weather.format},
                                     {"station", weather.station.name}};
