@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "case_diagnostics.hpp"
+#include "rack_case_fixture.hpp"
 
 using kelvin::Case;
 using kelvin::Diagnostic;
@@ -19,31 +20,14 @@ using kelvin_test::find;
 namespace {
 
 /// The real TMY3 year shipped with Kelvin (data/weather/README.md).
-const std::string kWeather = std::string(KELVIN_SOURCE_DIR) + "/data/weather/723170TYA.CSV";
+const std::string kWeather = kelvin_test::kWeatherYear;
 
 // A steady lid under a generated cold plate with four GPUs on a two-tray loop (line numbers
 // matter below: the loop starts on line 18, facility on 21, its weather on 22).
-const std::string kBase = R"(name: rack
-mesh: {max_cell_size: 3 mm}
-materials:
-  cu: {conductivity: 400, density: 8900, specific_heat: 385}
-boxes:
-  - {name: lid, material: cu, min: [0, 0, -2 mm], max: [55 mm, 55 mm, 0]}
-sources:
-  - {name: die, box: lid, power: 500 W}
-coolant: PG25
-coldplate:
-  material: cu
-  footprint: {min: [0, 0], max: "55 55 mm"}
-  base: 0 mm
-  fins: {type: straight}
-  flow_rate: 1 L/min
-  inlet_temperature: 40 degC
-gpus: {count: 4, die_source: die}
-)";
-const std::string kLoop = "loop:\n  trays: 2\n  gpus_per_tray: 2\n";
+const std::string kBase = kelvin_test::kLidUnderPlate + kelvin_test::kFourGpus;
+const std::string kLoop = kelvin_test::kTwoTrays;
 // The facility with only its required key; the cases below add keys from line 23 on.
-const std::string kFacility = "facility:\n  weather: \"" + kWeather + "\"\n";
+const std::string kFacility = kelvin_test::facility_with_weather();
 
 // Every key of the section (the README's example, ai-factory-drycooler's numbers).
 const std::string kFull = kFacility + R"(  racks: 10

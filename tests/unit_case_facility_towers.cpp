@@ -6,6 +6,7 @@
 #include <string>
 
 #include "case_diagnostics.hpp"
+#include "rack_case_fixture.hpp"
 
 using kelvin::Case;
 using kelvin::Diagnostic;
@@ -16,32 +17,9 @@ using kelvin_test::find;
 
 namespace {
 
-const std::string kWeather = std::string(KELVIN_SOURCE_DIR) + "/data/weather/723170TYA.CSV";
-
 // As unit_case_facility.cpp: a two-tray loop; facility on line 21, its own keys from line 23.
-const std::string kBase = R"(name: rack
-mesh: {max_cell_size: 3 mm}
-materials:
-  cu: {conductivity: 400, density: 8900, specific_heat: 385}
-boxes:
-  - {name: lid, material: cu, min: [0, 0, -2 mm], max: [55 mm, 55 mm, 0]}
-sources:
-  - {name: die, box: lid, power: 500 W}
-coolant: PG25
-coldplate:
-  material: cu
-  footprint: {min: [0, 0], max: "55 55 mm"}
-  base: 0 mm
-  fins: {type: straight}
-  flow_rate: 1 L/min
-  inlet_temperature: 40 degC
-gpus: {count: 4, die_source: die}
-loop:
-  trays: 2
-  gpus_per_tray: 2
-facility:
-  weather: ")" + kWeather +
-                          "\"\n";
+const std::string kBase = kelvin_test::kLidUnderPlate + kelvin_test::kFourGpus + kelvin_test::kTwoTrays +
+                          kelvin_test::facility_with_weather();
 
 // ai-factory-chiller's plant.
 const std::string kChiller = R"(  heat_rejection: chiller

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "case_diagnostics.hpp"
+#include "rack_case_fixture.hpp"
 
 using kelvin::Case;
 using kelvin::Diagnostic;
@@ -19,27 +20,10 @@ namespace {
 
 // A lid under a generated cold plate (line numbers matter below: 17 lines, then gpus on 18
 // and loop on 19).
-const std::string kBase = R"(name: rack
-mesh: {max_cell_size: 3 mm}
-materials:
-  cu: {conductivity: 400, density: 8900, specific_heat: 385}
-boxes:
-  - {name: lid, material: cu, min: [0, 0, -2 mm], max: [55 mm, 55 mm, 0]}
-sources:
-  - {name: die, box: lid, power: 500 W}
-coolant: PG25
-coldplate:
-  material: cu
-  footprint: {min: [0, 0], max: "55 55 mm"}
-  base: 0 mm
-  fins: {type: straight}
-  flow_rate: 1 L/min
-  inlet_temperature: 40 degC
-transient: {end_time: 20 s, time_step: 50 ms}
-)";
-const std::string kGpus = "gpus: {count: 4, die_source: die}\n";
+const std::string kBase = kelvin_test::kLidUnderPlate + "transient: {end_time: 20 s, time_step: 50 ms}\n";
+const std::string kGpus = kelvin_test::kFourGpus;
 // Two trays of two GPUs; the cases below add keys from line 22 on.
-const std::string kLoop = "loop:\n  trays: 2\n  gpus_per_tray: 2\n";
+const std::string kLoop = kelvin_test::kTwoTrays;
 
 // Every key of the section, on a GB200 NVL72-like rack (the README's example).
 const std::string kFull = R"(gpus: {count: 72, die_source: die}
@@ -259,6 +243,17 @@ TEST(LoopCase, EventsNeedATransient) {
   EXPECT_EQ(d->to_string().rfind("case.yaml:21:3: ", 0), 0u) << d->to_string();
 }
 
+// 3-D plates run inside a transient loop too (rack_thermal_3d.hpp), events and all.
+TEST(LoopCase, ThreeDPlatesTakeATransient) {
+  Case c;
+  const auto diags = diagnose(kBase + kGpus + kLoop + "  plate_model: 3d\n" +
+                                  "  events:\n    - {type: trip_all_pumps, time: 1 s}\n",
+                              &c);
+  ASSERT_TRUE(diags.empty()) << dump(diags);
+  EXPECT_EQ(c.loop->plate_model, "3d");
+  EXPECT_TRUE(c.transient.enabled);
+}
+
 TEST(LoopCase, EventAfterTheEndIsAWarning) {
   std::vector<Diagnostic> diags;
   const Case c = kelvin::parse_case(
@@ -307,10 +302,6 @@ INSTANTIATE_TEST_SUITE_P(
                 "loop: gpus has 4 GPUs, but trays x gpus_per_tray is 3 x 2 = 6", 20},
         BadLoop{"gpus_per_tray_zero", "loop:\n  trays: 2\n  gpus_per_tray: 0\n",
                 "loop: gpus_per_tray must be at least 1, got 0", 21},
-        BadLoop{"plate_model_3d", "  plate_model: 3d\n",
-                "loop: plate_model 3d solves the rack steady only (3-D plates inside a transient "
-                "loop are not built); use reduced for a transient",
-                22},
         BadLoop{"key_typo", "  tray_plumbin: series\n",
                 "unknown key \"tray_plumbin\" in loop; did you mean \"tray_plumbing\"?", 22},
         BadLoop{"nested_key_typo", "  cdu: {suply_temperature: 40 degC}\n",
