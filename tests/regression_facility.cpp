@@ -19,6 +19,7 @@ TEST(FacilityCases, DryCoolerYearAddsUpHourByHour) {
   const json& f = s["facility"];
   ASSERT_EQ(f["hours"].get<int>(), 8760);
   EXPECT_LT(f["worst_hourly_energy_balance"].get<double>(), 1e-9);
+  EXPECT_LT(f["worst_hourly_ambient_balance"].get<double>(), 1e-9);  // IT + pumps + fans
   EXPECT_LT(s["rack_table"]["interpolation_error"].get<double>(), 1e-3);  // IT power, CDU duty
   EXPECT_EQ(f["hours_outside_table"].get<int>(), 0);
   auto c = read_series(out / "hourly.csv");
