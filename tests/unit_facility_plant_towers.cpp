@@ -174,3 +174,20 @@ TEST(FacilityDryCoolers, BooksCloseToTheAmbient) {
     EXPECT_EQ(h.mode, 0);
   }
 }
+
+TEST(FacilityTowers, SixteenSimpsonIntervalsMatchSixtyFour) {
+  // facility runs integrate Merkel's number with 16 intervals (facility_tower_hour.cpp): at the
+  // CTI rating and at a hot, wide-range point the answer is that of 64 intervals to 1e-7
+  // (4.3e-8 and 9.3e-8)
+  const double lg = 1.2, h_in = kSaturated.enthalpy_J_kg(kC + 25.556);
+  for (const auto& [t_h, t_c] :
+       {std::pair{kC + 35.0, kC + 29.444}, std::pair{kC + 45.0, kC + 30.0}}) {
+    const double m16 =
+        merkel_number(kSaturated.enthalpy_J_kg, t_h, t_c, h_in, lg, 4186, MerkelRule::Simpson, 16);
+    const double m64 =
+        merkel_number(kSaturated.enthalpy_J_kg, t_h, t_c, h_in, lg, 4186, MerkelRule::Simpson, 64);
+    std::printf("Merkel %.3f -> %.3f degC: 16 intervals %.12f, 64 %.12f, relative %.1e\n", t_h - kC,
+                t_c - kC, m16, m64, std::abs(m16 / m64 - 1));
+    EXPECT_LT(std::abs(m16 / m64 - 1), 1e-7);
+  }
+}
