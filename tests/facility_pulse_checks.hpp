@@ -39,12 +39,13 @@ inline void expect_pulse_adds_up(const fs::path& out, const json& s, double gpu_
     }
     EXPECT_NEAR(c["it_W"][k], racks * gpus + it_fixed_W, 1e-9 * c["it_W"][k]) << k;
     EXPECT_NEAR(c["cdu_pumps_W"][k], racks * pumps, 1e-9 * c["cdu_pumps_W"][k] + 1e-9) << k;
-    const double total = c["it_W"][k] + c["cdu_pumps_W"][k] + c["facility_pumps_W"][k] + c["fans_W"][k];
+    const double total = c["it_W"][k] + c["cdu_pumps_W"][k] + c["plant_W"][k];
+    EXPECT_EQ(c["plant_W"][k], p["plant_W"].get<double>());  // held at the hour's
     EXPECT_NEAR(c["facility_W"][k], total, 1e-9 * total) << k;
     lo = std::min(lo, total), hi = std::max(hi, total), sum += total;
     if (k > 0) {
-      const double rate = (total - (c["it_W"][k - 1] + c["cdu_pumps_W"][k - 1] + c["facility_pumps_W"][k - 1] +
-                                    c["fans_W"][k - 1])) / (c["time_s"][k] - c["time_s"][k - 1]);
+      const double rate = (total - (c["it_W"][k - 1] + c["cdu_pumps_W"][k - 1] + c["plant_W"][k - 1])) /
+                          (c["time_s"][k] - c["time_s"][k - 1]);
       rise = std::max(rise, rate), fall = std::min(fall, rate);
     }
   }

@@ -96,23 +96,25 @@ json run_facility_pulse(const Case& c, const FacilityPlant& plant, const RackRes
   const auto pump_power = columns(series.header, "pump", "_electrical_W");
   const double switch_W = h.rack.it_W - h.rack.gpu_W;  // the rack's fixed IT heat
   const double racks = plant.racks;
+  // the plant's side held at the hour's: facility and condenser pumps, fans, compressors
+  const double plant_W = h.cooling_W() - h.cdu_pumps_W;
   std::vector<std::vector<double>> rows;
   double sum = 0, lo = 1e300, hi = -1e300, rise = 0, fall = 0;
   for (std::size_t k = 0; k < series.rows.size(); ++k) {
     const std::vector<double>& r = series.rows[k];
     const double it = racks * (sum_of(r, gpu_power) + switch_W);
     const double cdu_pumps = racks * sum_of(r, pump_power);
-    const double total = it + cdu_pumps + h.facility_pumps_W + h.fans_W;
-    rows.push_back({r[0], it, cdu_pumps, h.facility_pumps_W, h.fans_W, total});
+    const double total = it + cdu_pumps + plant_W;
+    rows.push_back({r[0], it, cdu_pumps, plant_W, total});
     sum += total, lo = std::min(lo, total), hi = std::max(hi, total);
     if (k > 0) {
       const double dt = r[0] - rows[k - 1][0];
-      const double rate = (total - rows[k - 1][5]) / dt;
+      const double rate = (total - rows[k - 1][4]) / dt;
       rise = std::max(rise, rate), fall = std::min(fall, rate);
     }
   }
   write_file_atomic(options.output_dir + "/pulse.csv",
-                    format_csv({"time_s", "it_W", "cdu_pumps_W", "facility_pumps_W", "fans_W", "facility_W"}, rows));
+                    format_csv({"time_s", "it_W", "cdu_pumps_W", "plant_W", "facility_W"}, rows));
   const double mean = rows.empty() ? 0.0 : sum / static_cast<double>(rows.size());
   return {{"hour_of_year", hour},
           {"dry_bulb_K", w.dry_bulb_K + c.facility->ambient_offset_K},
@@ -121,7 +123,8 @@ json run_facility_pulse(const Case& c, const FacilityPlant& plant, const RackRes
           {"control_interval_s", c.gpus->control_interval_s},
           {"plate_model", c.loop->plate_model},
           {"racks_in_phase", plant.racks},
-          {"steady_hour_facility_W", h.it_W + h.cdu_pumps_W + h.facility_pumps_W + h.fans_W},
+          {"steady_hour_facility_W", h.it_W + h.cooling_W()},
+          {"plant_W", plant_W},
           {"mean_facility_W", mean},
           {"min_facility_W", lo},
           {"max_facility_W", hi},

@@ -7,10 +7,10 @@
 /// communication phases at pulse.communication_activity. Every rack of the facility runs in
 /// phase (synchronous training across the facility, the worst case for the grid), so
 ///
-///   P_facility(t) = racks (sum_GPUs P(t) + switch trays + CDU pumps(t)) + facility pumps + fans,
+///   P_facility(t) = racks (sum_GPUs P(t) + switch trays + CDU pumps(t)) + P_plant,
 ///
-/// the facility pumps and the coolers' fans held at the hour's values (their controls act over
-/// minutes; the pulse's swings last seconds). Reported: mean, minimum and maximum, the swing
+/// P_plant the heat-rejection plant's power held at the hour's value: facility and condenser
+/// pumps, fans, compressors (their controls act over minutes; the pulse's swings last seconds). Reported: mean, minimum and maximum, the swing
 /// max - min, and the steepest rise and fall between control intervals (MW/s; a ramp faster
 /// than one interval reads as one interval's).
 #include <string>

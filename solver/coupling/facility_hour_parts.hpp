@@ -20,9 +20,6 @@ FacilityHour facility_hour_at(const FacilityPlant& p, const RackResponseTable& t
 /// IT + CDU pumps - the CDUs' duty [W], all racks: heat the racks give the room, not the water.
 double rack_room_heat_W(const FacilityPlant& p, const FacilityHour& h);
 
-/// c's cooling towers, plate exchanger and condenser pumps (facility_tower_hour.cpp).
-TowerPlant tower_plant(const Case& c, double site_pressure_Pa);
-
 /// The air entering a tower: its wet bulb, h_s(wet bulb) (Merkel's air state) and W.
 TowerAir tower_air(const TowerPlant& t, const AmbientAir& air);
 

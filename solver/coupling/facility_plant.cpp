@@ -5,8 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "solver/coupling/facility_fan_control.hpp"
-#include "solver/coupling/facility_hour_parts.hpp"
 #include "solver/coupling/rack_steady.hpp"
 #include "solver/loop/components.hpp"
 #include "solver/loop/enthalpy.hpp"
@@ -136,63 +134,6 @@ FacilityPlant facility_plant(const Case& c, double site_pressure_Pa) {
     p.chillers = f.chillers;
   }
   return p;
-}
-
-FacilityHour solve_facility_hour(const FacilityPlant& p, const RackResponseTable& table,
-                                 const AmbientAir& air) {
-  if (p.heat_rejection == HeatRejection::CoolingTower) return solve_tower_hour(p, table, air);
-  if (p.heat_rejection == HeatRejection::Chiller) return solve_chiller_hour(p, table, air);
-  // At a facility supply t: each cooler's flow and inlet (the racks' mixed return).
-  const auto flow = [&](double t) { return p.racks * table.at(t).facility_flow_kg_s / p.coolers; };
-  const auto inlet = [&](double t) { return rack_return_K(p, table.at(t), t); };
-  const auto outlet = [&](double m, double t_in, double s) {
-    return outlet_temperature(p.cooler, m, t_in, air, s);
-  };
-  const FanControl fc =
-      hold_supply(outlet, flow, inlet, p.water, p.setpoint_K, p.min_fan_speed, table.highest_K());
-  const double t = fc.supply_K;
-  FacilityHour h = facility_hour_at(p, table, fc);
-  h.cooler = dry_cooler_operate(p.cooler, (1 - h.bypass_fraction) * flow(t), h.facility_return_K,
-                                air, fc.speed);
-  h.fans_W = p.coolers * h.cooler.fan_power_W;
-  h.water_kg_s = h.evaporation_kg_s = p.coolers * h.cooler.water_evaporated_kg_s;
-  // what the water gives up, m (h(T_r) - h(T_out)): the cooler's own Q carries cp at the mean
-  // liquid temperature (1e-5 of this over 8 K of water)
-  h.rejected_W = p.coolers * (1 - h.bypass_fraction) * flow(t) *
-                 (coolant_enthalpy(p.water, h.facility_return_K) -
-                  coolant_enthalpy(p.water, h.cooler.liquid_outlet_K));
-  h.to_ambient_W = h.rejected_W + rack_room_heat_W(p, h) + h.fans_W + h.facility_pumps_W;
-  return h;
-}
-
-double rack_return_K(const FacilityPlant& p, const RackResponse& r, double t) {
-  if (!(r.facility_flow_kg_s > 0)) return t;
-  // h(T_r) = h(T_f) + Q/m
-  return coolant_temperature(p.water, coolant_enthalpy(p.water, t) + r.duty_W / r.facility_flow_kg_s, t);
-}
-
-FacilityHour facility_hour_at(const FacilityPlant& p, const RackResponseTable& table,
-                              const FanControl& fc) {
-  FacilityHour h;
-  h.fan_speed = fc.speed;
-  h.bypass_fraction = fc.bypass_fraction;
-  h.above_setpoint = fc.above_setpoint;
-  h.outside_table = fc.outside_table;
-  h.rack = table.at(fc.supply_K);
-  h.facility_supply_K = fc.supply_K;
-  h.facility_return_K = rack_return_K(p, h.rack, fc.supply_K);
-  h.facility_flow_kg_s = p.racks * h.rack.facility_flow_kg_s;
-  h.it_W = p.racks * h.rack.it_W;
-  h.cdu_pumps_W = p.racks * h.rack.cdu_pumps_W;
-  // P = g H m / eta
-  h.facility_pumps_W = kStandardGravity * p.pump_head_m * h.facility_flow_kg_s / p.pump_efficiency;
-  return h;
-}
-
-double rack_room_heat_W(const FacilityPlant& p, const FacilityHour& h) {
-  // IT and CDU pumps end as heat; what the CDUs do not carry to the facility water leaves the
-  // racks to the room (pipe losses) and, through the room, to the ambient
-  return h.it_W + h.cdu_pumps_W - p.racks * h.rack.duty_W;
 }
 
 }  // namespace kelvin

@@ -110,6 +110,9 @@ struct FacilityPlant {
 /// water); towers' saturated air at site_pressure_Pa.
 FacilityPlant facility_plant(const Case& c, double site_pressure_Pa = 101325.0);
 
+/// c's cooling towers, plate exchanger and condenser pumps (facility_tower_hour.cpp).
+TowerPlant tower_plant(const Case& c, double site_pressure_Pa);
+
 /// One hour.
 struct FacilityHour {
   double facility_supply_K = 0, facility_return_K = 0;
