@@ -37,3 +37,13 @@ TEST(FacilityCrahCoil, HeatByHand) {
   EXPECT_NEAR(crah_coil_heat_W(coil(), 38, 12, 18, 4), eps * 12084 * 20, 1e-6);
   EXPECT_NEAR(crah_coil_heat_W(coil(), 18, 12, 18, 4), 0, 1e-9);
 }
+
+TEST(FacilityCrahCoil, ValveHoldsTheSupplySetpoint) {
+  // 38 C return air at 12 kg/s, 14 C chilled water: the settled flow leaves the air at 24 C.
+  const double w = crah_water_flow_for_supply_kg_s(coil(), 38, 12, 14, 24, 20);
+  ASSERT_GT(w, 0);
+  ASSERT_LT(w, 20);
+  EXPECT_NEAR(crah_coil_heat_W(coil(), 38, 12, 14, w), 12 * 1007 * (38 - 24), 1e-3);
+  EXPECT_EQ(crah_water_flow_for_supply_kg_s(coil(), 20, 12, 14, 24, 20), 0);
+  EXPECT_EQ(crah_water_flow_for_supply_kg_s(coil(), 38, 12, 14, 15, 20), 20);  // out of reach
+}

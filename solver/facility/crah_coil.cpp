@@ -54,4 +54,22 @@ double crah_coil_heat_W(const CrahCoil& c, double air_in_C, double air, double w
   return eps * c_min * (air_in_C - water_in_C);
 }
 
+// Q(m_w) = m_air c_p (T_in - T_supply), Q rising in m_w: bisection to 1e-12 relative.
+double crah_water_flow_for_supply_kg_s(const CrahCoil& c, double air_in_C, double air,
+                                       double water_in_C, double supply_C, double max_water) {
+  require(positive(max_water), "max water flow", max_water, "> 0");
+  const double duty = air * c.air_cp_J_kgK * (air_in_C - supply_C);
+  if (duty <= 0) return 0;
+  const auto short_of = [&](double w) {
+    return crah_coil_heat_W(c, air_in_C, air, water_in_C, w) < duty;
+  };
+  if (short_of(max_water)) return max_water;
+  double lo = 0, hi = max_water;
+  while (hi - lo > 1e-12 * max_water) {
+    const double mid = 0.5 * (lo + hi);
+    (short_of(mid) ? lo : hi) = mid;
+  }
+  return hi;
+}
+
 }  // namespace kelvin

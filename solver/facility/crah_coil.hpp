@@ -30,4 +30,11 @@ double crah_coil_ua_W_K(const CrahCoil& coil, double air_kg_s, double water_kg_s
 double crah_coil_heat_W(const CrahCoil& coil, double air_in_C, double air_kg_s, double water_in_C,
                         double water_kg_s);
 
+/// Chilled-water flow [kg/s] that holds the air leaving at supply_C (the CRAH's supply-air
+/// setpoint, its valve's settled position): Q(m_w) rises with m_w, so bisection on
+/// Q(m_w) = m_air c_p (T_air,in - T_supply) in (0, max_water_kg_s]; max_water_kg_s when even
+/// that flow cannot reach the setpoint, 0 when the air is already at or below it.
+double crah_water_flow_for_supply_kg_s(const CrahCoil& coil, double air_in_C, double air_kg_s,
+                                       double water_in_C, double supply_C, double max_water_kg_s);
+
 }  // namespace kelvin
