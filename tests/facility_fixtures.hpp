@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "solver/facility/heat_sink.hpp"
 #include "solver/facility/psychrometrics.hpp"
 
 namespace kelvin::facility_test {
@@ -27,6 +28,21 @@ void expect_refused(F f, const std::string& field) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
   }
+}
+
+/// 40 copper fins 60 mm tall, 0.5 mm thick, 2 mm apart, 100 mm long: the size of an HGX H100
+/// 4U server's GPU sink (about 100 x 98 mm frontal; an assumption, not a datasheet).
+inline PlateFinHeatSink example_sink() {
+  PlateFinHeatSink s;
+  s.fin_count = 40;
+  s.fin_height_m = 0.06;
+  s.fin_thickness_m = 0.0005;
+  s.fin_spacing_m = 0.002;
+  s.length_m = 0.10;
+  s.fin_conductivity_W_mK = 390;
+  s.junction_to_case_K_W = 0.02;
+  s.interface_K_W = 0.01;
+  return s;
 }
 
 }  // namespace kelvin::facility_test

@@ -6,28 +6,11 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "facility_fixtures.hpp"
 #include "solver/facility/heat_sink.hpp"
 
 using namespace kelvin;
-
-namespace {
-
-// 40 copper fins 60 mm tall, 0.5 mm thick, 2 mm apart, 100 mm long: the size of an HGX H100
-// 4U server's GPU sink (about 100 x 98 mm frontal; an assumption, not a datasheet).
-PlateFinHeatSink example_sink() {
-  PlateFinHeatSink s;
-  s.fin_count = 40;
-  s.fin_height_m = 0.06;
-  s.fin_thickness_m = 0.0005;
-  s.fin_spacing_m = 0.002;
-  s.length_m = 0.10;
-  s.fin_conductivity_W_mK = 390;
-  s.junction_to_case_K_W = 0.02;
-  s.interface_K_W = 0.01;
-  return s;
-}
-
-}  // namespace
+using kelvin::facility_test::example_sink;
 
 TEST(FacilityHeatSink, NusseltMeetsItsAsymptotes) {
   // Far below Re* ~ 1 the channel is fully developed, Nu -> Re* Pr / 2; far above, the

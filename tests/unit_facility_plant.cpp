@@ -10,6 +10,7 @@
 #include "solver/coupling/facility_plant.hpp"
 #include "solver/facility/psychrometrics.hpp"
 #include "solver/loop/enthalpy.hpp"
+#include "rack_table_fixture.hpp"
 
 using namespace kelvin;
 
@@ -17,21 +18,8 @@ namespace {
 
 constexpr double kC = 273.15;
 
-/// A rack that takes 100 kW at any facility temperature; its CDU valve gives it 3 kg/s of water
-/// below 30 degC and opens 5 % a kelvin above (a warmer supply needs more flow).
-RackResponseTable synthetic_table() {
-  std::vector<RackResponse> p;
-  for (double t = 15; t <= 55 + 1e-9; t += 1.0) {
-    RackResponse r;
-    r.facility_inlet_K = kC + t;
-    r.it_W = r.gpu_W = r.duty_W = 1e5;
-    r.facility_flow_kg_s = 3.0 * (1 + 0.05 * std::max(0.0, t - 30));
-    r.cdu_pumps_W = 250;
-    r.tokens_per_s = r.unthrottled_tokens_per_s = 1e5;
-    p.push_back(r);
-  }
-  return RackResponseTable(p);
-}
+/// The shared synthetic rack: 100 kW, all of it into the facility water.
+RackResponseTable synthetic_table() { return kelvin_test::synthetic_rack_table(); }
 
 FacilityPlant plant(double pad) {
   FacilityPlant p;

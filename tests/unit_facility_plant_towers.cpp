@@ -12,6 +12,7 @@
 #include "solver/coupling/facility_hour_parts.hpp"
 #include "solver/facility/psychrometrics.hpp"
 #include "solver/loop/enthalpy.hpp"
+#include "rack_table_fixture.hpp"
 
 using namespace kelvin;
 
@@ -19,21 +20,8 @@ namespace {
 
 constexpr double kC = 273.15;
 
-/// 100 kW a rack at any facility temperature, 3 kg/s below 30 degC and 5 % more a kelvin above.
-RackResponseTable synthetic_table() {
-  std::vector<RackResponse> p;
-  for (double t = 15; t <= 55 + 1e-9; t += 1.0) {
-    RackResponse r;
-    r.facility_inlet_K = kC + t;
-    r.it_W = r.gpu_W = 1e5;
-    r.duty_W = 0.99e5;  // 1 kW a rack to the room
-    r.facility_flow_kg_s = 3.0 * (1 + 0.05 * std::max(0.0, t - 30));
-    r.cdu_pumps_W = 250;
-    r.tokens_per_s = r.unthrottled_tokens_per_s = 1e5;
-    p.push_back(r);
-  }
-  return RackResponseTable(p);
-}
+/// The shared synthetic rack, 1 kW of it to the room.
+RackResponseTable synthetic_table() { return kelvin_test::synthetic_rack_table(0.99e5); }
 
 const SaturatedAir kSaturated{
     [](double t) { return moist_air_enthalpy_J_kg(t, saturation_humidity_ratio(t, 101325.0)); },

@@ -3,24 +3,12 @@
 // air's rise is Q / (rho c_p V).
 #include <gtest/gtest.h>
 
+#include "facility_fixtures.hpp"
 #include "solver/facility/server_fans.hpp"
 
 using namespace kelvin;
 
 namespace {
-
-PlateFinHeatSink sink() {
-  PlateFinHeatSink s;
-  s.fin_count = 40;
-  s.fin_height_m = 0.06;
-  s.fin_thickness_m = 0.0005;
-  s.fin_spacing_m = 0.002;
-  s.length_m = 0.10;
-  s.fin_conductivity_W_mK = 390;
-  s.junction_to_case_K_W = 0.02;
-  s.interface_K_W = 0.01;
-  return s;
-}
 
 // A 4U 8-GPU server's fan wall: 0.5 m^3/s (~1060 CFM) at 400 Pa, 1.2 kW at full speed (an
 // assumption of the order of DGX H100's fan power, for the test only).
@@ -36,16 +24,16 @@ ServerFans fans() {
 
 TEST(FacilityServerFans, SettledSpeedHoldsTheTarget) {
   const AirProperties air;
-  const double s = server_fan_speed(fans(), sink(), air, 27, 700, 100);
+  const double s = server_fan_speed(fans(), kelvin::facility_test::example_sink(), air, 27, 700, 100);
   ASSERT_GT(s, fans().min_speed);
   ASSERT_LT(s, 1.0);
-  EXPECT_NEAR(server_gpu_junction_C(fans(), sink(), air, s, 27, 700), 100, 1e-6);
+  EXPECT_NEAR(server_gpu_junction_C(fans(), kelvin::facility_test::example_sink(), air, s, 27, 700), 100, 1e-6);
 }
 
 TEST(FacilityServerFans, FloorWhenCoolFullSpeedWhenHot) {
   const AirProperties air;
-  EXPECT_EQ(server_fan_speed(fans(), sink(), air, 18, 200, 80), fans().min_speed);
-  EXPECT_EQ(server_fan_speed(fans(), sink(), air, 45, 700, 80), 1.0);
+  EXPECT_EQ(server_fan_speed(fans(), kelvin::facility_test::example_sink(), air, 18, 200, 80), fans().min_speed);
+  EXPECT_EQ(server_fan_speed(fans(), kelvin::facility_test::example_sink(), air, 45, 700, 80), 1.0);
 }
 
 TEST(FacilityServerFans, AirRise) {
