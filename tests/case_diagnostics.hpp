@@ -1,5 +1,7 @@
 #pragma once
 // Parsing and checking case text in tests, as load_case would see it.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -30,6 +32,16 @@ inline const kelvin::Diagnostic* find(const std::vector<kelvin::Diagnostic>& dia
     return d.message.find(text) != std::string::npos;
   });
   return it == diags.end() ? nullptr : &*it;
+}
+
+/// Expects a diagnostic whose message contains `message`, reported at `line` of case.yaml.
+inline void expect_reported_at(const std::vector<kelvin::Diagnostic>& diags, const std::string& message,
+                               int line) {
+  const kelvin::Diagnostic* d = find(diags, message);
+  ASSERT_NE(d, nullptr) << "expected \"" << message << "\" among:\n" << dump(diags);
+  EXPECT_EQ(d->line, line) << d->to_string();
+  EXPECT_EQ(d->file, "case.yaml");
+  EXPECT_EQ(d->to_string().rfind("case.yaml:" + std::to_string(line) + ":", 0), 0u) << d->to_string();
 }
 
 }  // namespace kelvin_test

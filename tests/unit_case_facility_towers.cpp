@@ -111,10 +111,7 @@ class BadTowerInput : public ::testing::TestWithParam<BadTower> {};
 TEST_P(BadTowerInput, IsReportedAtTheKeysLine) {
   const BadTower& bad = GetParam();
   const auto diags = diagnose(kBase + "  heat_rejection: cooling_tower\n" + bad.tail);
-  const Diagnostic* d = find(diags, bad.message);
-  ASSERT_NE(d, nullptr) << "expected \"" << bad.message << "\" among:\n" << dump(diags);
-  EXPECT_EQ(d->line, bad.line) << d->to_string();
-  EXPECT_EQ(d->file, "case.yaml");
+  kelvin_test::expect_reported_at(diags, bad.message, bad.line);
 }
 
 INSTANTIATE_TEST_SUITE_P(
