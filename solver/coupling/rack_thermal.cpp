@@ -18,14 +18,16 @@ double RackThermal::flow_m3_s(int i) const {
 void RackThermal::set_power(int i, double power_W, double hbm_fraction) {
   m_power[static_cast<std::size_t>(i)] = power_W;
   plate_power(i, power_W, hbm_fraction);
-  m_loop.set_plate_heat(i, coolant_heat_W(i));
+  // q at the interval's start, held: the loop gets it, and the books use the same number
+  m_heat[static_cast<std::size_t>(i)] = coolant_heat_W(i);
+  m_loop.set_plate_heat(i, m_heat[static_cast<std::size_t>(i)]);
 }
 
 AdvanceStats RackThermal::advance(int i, double t_s) {
   if (m_loop.time() < t_s - 1e-12) {
     m_dt = t_s - m_loop.time();
     for (int g = 0; g < size(); ++g)
-      m_stored_J += (m_power[static_cast<std::size_t>(g)] - coolant_heat_W(g)) * m_dt;
+      m_stored_J += (m_power[static_cast<std::size_t>(g)] - m_heat[static_cast<std::size_t>(g)]) * m_dt;
     m_loop.step(m_dt);
     loop_stepped();
   }

@@ -21,7 +21,8 @@ namespace kelvin {
 class RackThermal : public GpuThermal {
  public:
   /// GPUs 0 .. gpus-1 are loop.setup().plates[0 .. gpus-1].
-  RackThermal(LoopTransient& loop, int gpus) : m_loop(loop), m_power(static_cast<std::size_t>(gpus), 0.0) {}
+  RackThermal(LoopTransient& loop, int gpus)
+      : m_loop(loop), m_power(static_cast<std::size_t>(gpus), 0.0), m_heat(m_power) {}
   int size() const override { return static_cast<int>(m_power.size()); }
   void set_power(int i, double power_W, double hbm_fraction) override;
   AdvanceStats advance(int i, double t_s) override;
@@ -42,6 +43,7 @@ class RackThermal : public GpuThermal {
   virtual AdvanceStats advance_plate(int i, double t_s, double dt) = 0;
   LoopTransient& m_loop;
   std::vector<double> m_power;
+  std::vector<double> m_heat;  ///< each plate's q as set on the loop this interval
 
  private:
   double m_dt = 0, m_stored_J = 0;
