@@ -321,6 +321,36 @@ struct FacilityCase {
   double pulse_iteration_time_s = 2.0;
   double pulse_compute_fraction = 0.85;
   double pulse_communication_activity = 0.1;
+  // The hall (hall: liquid | air_cooled). liquid: the loop's racks on CDUs (everything above).
+  // air_cooled (air_cooling: mapping): racks of air-cooled servers whose GPUs are the gpus
+  // section's (gpus.count per server) in a hall of chilled-water CRAHs; the chilled water comes
+  // from the chiller plant (heat_rejection: chiller) at supply_setpoint. See
+  // solver/coupling/air_hall.hpp for the model; every default below is documented there.
+  std::string hall = "liquid";
+  int air_servers_per_rack = 4;
+  int air_gpu_rows = 2;                      ///< rows of GPU sinks in series along the server's air
+  double air_server_power_W = 2500;          ///< a server's power but its GPUs' and fans'
+  double air_supply_K = 297.15;              ///< the CRAHs' supply-air setpoint (24 degC)
+  double air_recirculation = 0.05;           ///< share of the servers' intake that is their exhaust
+  double air_bypass = 0.10;                  ///< share of the CRAHs' air that misses the servers
+  double air_target_junction_K = 355.15;     ///< the BMC's GPU temperature target (82 degC)
+  // air_cooling.heat_sink: one GPU's plate-fin sink (solver/facility/heat_sink.hpp)
+  int air_sink_fins = 40;
+  double air_sink_fin_height_m = 0.1, air_sink_fin_thickness_m = 5e-4;
+  double air_sink_fin_spacing_m = 2e-3, air_sink_length_m = 0.1;
+  double air_sink_conductivity_W_mK = 390;
+  double air_junction_to_case_K_W = 0.02, air_sink_interface_K_W = 0.01;
+  // air_cooling.server_fans: a server's fan wall at full speed (solver/facility/server_fans.hpp)
+  double air_fan_flow_m3_s = 0.47, air_fan_pressure_Pa = 600, air_fan_shutoff_Pa = 1000;
+  double air_fan_power_W = 1000, air_fan_min_speed = 0.3;
+  double air_gpu_flow_share = 0.175;  ///< share of the server's air through one column of sinks
+  // air_cooling.crah: the hall's CRAHs, each rated at one point (solver/facility/crah_coil.hpp)
+  int air_crahs = 0;  ///< required for hall: air_cooled
+  double air_crah_rated_heat_W = 200e3;
+  double air_crah_air_flow_kg_s = 13.2, air_crah_water_flow_kg_s = 4.77;
+  double air_crah_rated_air_inlet_K = 311.15, air_crah_rated_water_inlet_K = 288.15;
+  double air_crah_fan_power_W = 7500;  ///< one CRAH's fans at full speed
+  double air_crah_air_side_share = 0.6;
   SourceMark mark;
 };
 
