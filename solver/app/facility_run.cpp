@@ -11,6 +11,7 @@
 #include "kernels/backend.hpp"
 #include "solver/app/facility_pulse.hpp"
 #include "solver/app/rack_outputs.hpp"
+#include "solver/coupling/air_hall.hpp"
 #include "solver/coupling/ambient.hpp"
 #include "solver/base/errors.hpp"
 #include "solver/case/case_parser.hpp"
@@ -41,7 +42,7 @@ const std::vector<std::string>& hourly_header() {
       "unthrottled_tokens_per_s", "thermally_throttled_gpus", "max_junction_K",
       "secondary_supply_K", "condenser_pumps_W", "compressor_W", "evaporation_kg_s", "drift_kg_s",
       "blowdown_kg_s", "tower_supply_K", "economizer_W", "chiller_load_W", "chillers_on", "mode",
-      "to_ambient_W"};
+      "to_ambient_W", "server_fans_W", "crah_fans_W", "server_fan_speed", "supply_air_K"};
   return h;
 }
 
@@ -54,6 +55,7 @@ struct Year {
   double compressor_J = 0, condenser_pumps_J = 0, evaporation_kg = 0, drift_kg = 0, blowdown_kg = 0;
   double worst_ambient_balance = 0;
   int hours_by_mode[3] = {0, 0, 0};
+  double server_fans_J = 0, crah_fans_J = 0, max_supply_air_K = 0;  ///< air-cooled hall
 };
 
 /// |heat to the ambient - (IT + pumps + fans + compressors)| / the latter: every watt drawn
@@ -77,8 +79,10 @@ void add_hour(Year& y, const FacilityHour& h, int racks) {
   y.blowdown_kg += h.blowdown_kg_s * 3600;
   y.worst_ambient_balance = std::max(y.worst_ambient_balance, ambient_balance(h));
   ++y.hours_by_mode[h.mode];
+  y.server_fans_J += h.server_fans_W * 3600, y.crah_fans_J += h.crah_fans_W * 3600;
+  y.max_supply_air_K = std::max(y.max_supply_air_K, h.rack.supply_air_K);
   y.it_J += h.it_W * 3600, y.gpu_J += racks * h.rack.gpu_W * 3600, y.cooling_J += cooling * 3600;
-  y.fans_J += h.fans_W * 3600, y.pumps_J += (h.cdu_pumps_W + h.facility_pumps_W + h.condenser_pumps_W) * 3600;
+  y.fans_J += (h.fans_W + h.crah_fans_W) * 3600, y.pumps_J += (h.cdu_pumps_W + h.facility_pumps_W + h.condenser_pumps_W) * 3600;
   y.water_kg += h.water_kg_s * 3600;
   y.tokens += racks * h.rack.tokens_per_s * 3600;
   y.unthrottled += racks * h.rack.unthrottled_tokens_per_s * 3600;
@@ -127,6 +131,43 @@ json year_json(const Year& y) {
           {"worst_hourly_ambient_balance", y.worst_ambient_balance}};
 }
 
+/// The air-cooled hall's own figures: its fans, and PUE with the server fans counted as
+/// cooling (they are metered as IT; the usual PUE flatters an air-cooled hall by them).
+json air_hall_json(const Year& y, const AirHall& hall, const FacilityCase& f) {
+  const double total_J = y.it_J + y.cooling_J;
+  return {{"servers_per_rack", hall.servers},
+          {"gpus_per_server", static_cast<int>(hall.server.gpu_caps_W.size())},
+          {"crahs", f.air_crahs},
+          {"supply_air_setpoint_K", hall.supply_air_K},
+          {"max_supply_air_K", y.max_supply_air_K},
+          {"server_fan_energy_MWh", y.server_fans_J / 3.6e9},
+          {"crah_fan_energy_MWh", y.crah_fans_J / 3.6e9},
+          {"pue_server_fans_as_cooling", total_J / (y.it_J - y.server_fans_J)}};
+}
+
+/// The racks' table over the facility (or chilled) water: a liquid rack's steady states on its
+/// reduced plate fitted from 3-D runs, or an air-cooled hall's rack. Fills summary's
+/// "reduced_plate", "dp_setpoint_Pa" and "fit_s" (the fit's seconds) for a liquid rack.
+RackResponseTable facility_table(const Case& c, const GpuModel& model, const WorkloadPhase& phase,
+                                 const FacilityPlant& plant, Progress& progress, json& summary,
+                                 PlateFit* fit_out) {
+  const double low = plant.setpoint_K, high = plant.setpoint_K + c.facility->table_span_K;
+  if (c.facility->hall == "air_cooled") {
+    const AirHall hall = air_hall(c, model);
+    return tabulate_response(
+        [&](double t) { return air_hall_response(hall, model, phase, t); }, low, high,
+        kTableStepK, progress);
+  }
+  const auto t0 = Clock::now();
+  *fit_out = fit_case_plate(c, progress);
+  summary["fit_s"] = seconds_since(t0);
+  progress.log(plate_fit_line(*fit_out));
+  summary["reduced_plate"] = plate_fit_json(*fit_out);
+  const double dp = rack_dp_setpoint(c, model, fit_out->plate.dp_law, fit_out->design_flow_m3_s);
+  summary["dp_setpoint_Pa"] = dp;
+  return tabulate_rack(c, model, fit_out->plate, dp, phase, low, high, kTableStepK, progress);
+}
+
 std::vector<double> hour_row(const WeatherHour& w, const AmbientAir& air, const FacilityHour& h,
                              int racks) {
   return {static_cast<double>(w.hour_of_year), air.dry_bulb_K, air.wet_bulb_K, air.humidity_ratio,
@@ -137,7 +178,8 @@ std::vector<double> hour_row(const WeatherHour& w, const AmbientAir& air, const 
           h.rack.max_junction_K, h.rack.secondary_supply_K, h.condenser_pumps_W, h.compressor_W,
           h.evaporation_kg_s, h.drift_kg_s, h.blowdown_kg_s, h.tower_supply_K, h.economizer_W,
           h.chiller.evaporator_W, static_cast<double>(h.chillers_on), static_cast<double>(h.mode),
-          h.to_ambient_W};
+          h.to_ambient_W, h.server_fans_W, h.crah_fans_W, h.rack.server_fan_speed,
+          h.rack.supply_air_K};
 }
 
 }  // namespace
@@ -159,13 +201,10 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   if (opt.resume)
     progress.log("kelvin: a facility run keeps no checkpoint (its year runs on a table of the "
                  "rack); --resume runs it from the beginning");
-  const PlateFit fit = fit_case_plate(c, progress);
-  progress.log(plate_fit_line(fit));
-  const double fit_s = seconds_since(t_start);
-  const double dp = rack_dp_setpoint(c, model, fit.plate.dp_law, fit.design_flow_m3_s);
-  const RackResponseTable table =
-      tabulate_rack(c, model, fit.plate, dp, phase, plant.setpoint_K,
-                    plant.setpoint_K + c.facility->table_span_K, kTableStepK, progress);
+  json parts = json::object();
+  PlateFit fit;
+  const RackResponseTable table = facility_table(c, model, phase, plant, progress, parts, &fit);
+  const double fit_s = parts.value("fit_s", 0.0);
   const int first = c.facility->first_hour;
   const int last = c.facility->hours > 0
                        ? std::min<int>(first + c.facility->hours, static_cast<int>(weather.hours.size()))
@@ -201,16 +240,21 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   summary["facility"]["cooling_towers"] = plant.heat_rejection == HeatRejection::DryCooler ? 0 : plant.towers.towers;
   summary["facility"]["chillers"] = plant.chillers;
   summary["facility"]["tower_fan_energy_MWh"] =
-      plant.heat_rejection == HeatRejection::DryCooler ? 0.0 : year.fans_J / 3.6e9;
+      plant.heat_rejection == HeatRejection::DryCooler ? 0.0 : (year.fans_J - year.crah_fans_J) / 3.6e9;
+  summary["facility"]["hall"] = c.facility->hall;
+  if (c.facility->hall == "air_cooled")
+    summary["facility"]["air_hall"] = air_hall_json(year, air_hall(c, model), *c.facility);
   summary["facility"]["supply_setpoint_K"] = plant.setpoint_K;
   summary["facility"]["wall_time"] = timing;
   summary["facility"]["ambient_offset_K"] = c.facility->ambient_offset_K;
   summary["facility"]["weather"] = {{"file", weather.path}, {"format", weather.format},
                                     {"station", weather.station.name}};
   summary["rack_table"] = {{"points", points}, {"interpolation_error", table.interpolation_error()},
-                           {"flow_interpolation_error", table.flow_interpolation_error()},
-                           {"dp_setpoint_Pa", dp}};
-  summary["reduced_plate"] = plate_fit_json(fit);
+                           {"flow_interpolation_error", table.flow_interpolation_error()}};
+  if (parts.contains("reduced_plate")) {
+    summary["rack_table"]["dp_setpoint_Pa"] = parts["dp_setpoint_Pa"];
+    summary["reduced_plate"] = parts["reduced_plate"];
+  }
   summary["converged"] = year.hours_outside_table == 0;
   if (c.facility->pulse_duration_s > 0) {
     const int hour = pulse_hour(c, plant, table, weather, first, last);
@@ -250,9 +294,10 @@ std::string equipment_text(const json& f) {
 
 std::string format_facility_report(const json& s, const std::string& dir) {
   const json& f = s["facility"];
-  std::string r = fmt::format("Case {}: {} racks on {}, {} hours of {} ({}), {:.1f} s\n",
+  const bool air = f.value("hall", std::string("liquid")) == "air_cooled";
+  std::string r = fmt::format("Case {}: {} {}racks on {}, {} hours of {} ({}), {:.1f} s\n",
                               s["case"].get<std::string>(), f["racks"].get<int>(),
-                              equipment_text(f), f["hours"].get<int>(),
+                              air ? "air-cooled " : "", equipment_text(f), f["hours"].get<int>(),
                               f["weather"]["station"].get<std::string>(),
                               f["weather"]["format"].get<std::string>(), s["wall_time_s"].get<double>());
   r += fmt::format("PUE {:.4f}, WUE {:.4f} L/kWh ({:.1f} m3 of water), IT {:.1f} MWh, cooling {:.1f} MWh "
@@ -267,6 +312,17 @@ std::string format_facility_report(const json& s, const std::string& dir) {
                    f["max_facility_supply_K"].get<double>() - 273.15, f["hours_throttled"].get<int>(),
                    100 * f["tokens_lost_fraction"].get<double>(), f["tokens_per_J_gpu"].get<double>(),
                    f["tokens_per_J_facility"].get<double>());
+  if (f.contains("air_hall")) {
+    const json& a = f["air_hall"];
+    r += fmt::format("Air-cooled hall: {} servers of {} GPUs a rack, {} CRAHs; server fans {:.1f} MWh "
+                     "(in IT), CRAH fans {:.1f} MWh; supply air up to {:.2f} degC (setpoint {:.1f}); "
+                     "PUE with the server fans as cooling {:.4f}\n",
+                     a["servers_per_rack"].get<int>(), a["gpus_per_server"].get<int>(),
+                     a["crahs"].get<int>(), a["server_fan_energy_MWh"].get<double>(),
+                     a["crah_fan_energy_MWh"].get<double>(), a["max_supply_air_K"].get<double>() - 273.15,
+                     a["supply_air_setpoint_K"].get<double>() - 273.15,
+                     a["pue_server_fans_as_cooling"].get<double>());
+  }
   if (f.contains("pulse")) {
     const json& p = f["pulse"];
     r += fmt::format("Pulse (hour {}, {:.1f} degC facility water, {} racks in phase): {:.3f} .. {:.3f} MW "

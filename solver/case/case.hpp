@@ -335,11 +335,11 @@ struct FacilityCase {
   double air_bypass = 0.10;                  ///< share of the CRAHs' air that misses the servers
   double air_target_junction_K = 355.15;     ///< the BMC's GPU temperature target (82 degC)
   // air_cooling.heat_sink: one GPU's plate-fin sink (solver/facility/heat_sink.hpp)
-  int air_sink_fins = 40;
-  double air_sink_fin_height_m = 0.1, air_sink_fin_thickness_m = 5e-4;
-  double air_sink_fin_spacing_m = 2e-3, air_sink_length_m = 0.1;
+  int air_sink_fins = 50;
+  double air_sink_fin_height_m = 0.09, air_sink_fin_thickness_m = 6e-4;
+  double air_sink_fin_spacing_m = 1.4e-3, air_sink_length_m = 0.12;
   double air_sink_conductivity_W_mK = 390;
-  double air_junction_to_case_K_W = 0.02, air_sink_interface_K_W = 0.01;
+  double air_junction_to_case_K_W = 0.015, air_sink_interface_K_W = 0.008;
   // air_cooling.server_fans: a server's fan wall at full speed (solver/facility/server_fans.hpp)
   double air_fan_flow_m3_s = 0.47, air_fan_pressure_Pa = 600, air_fan_shutoff_Pa = 1000;
   double air_fan_power_W = 1000, air_fan_min_speed = 0.3;

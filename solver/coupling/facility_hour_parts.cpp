@@ -25,15 +25,18 @@ FacilityHour facility_hour_at(const FacilityPlant& p, const RackResponseTable& t
   h.facility_flow_kg_s = p.racks * h.rack.facility_flow_kg_s;
   h.it_W = p.racks * h.rack.it_W;
   h.cdu_pumps_W = p.racks * h.rack.cdu_pumps_W;
+  h.crah_fans_W = p.racks * h.rack.crah_fans_W;
+  h.server_fans_W = p.racks * h.rack.server_fans_W;
   // P = g H m / eta
   h.facility_pumps_W = kStandardGravity * p.pump_head_m * h.facility_flow_kg_s / p.pump_efficiency;
   return h;
 }
 
 double rack_room_heat_W(const FacilityPlant& p, const FacilityHour& h) {
-  // IT and CDU pumps end as heat; what the CDUs do not carry to the facility water leaves the
-  // racks to the room (pipe losses) and, through the room, to the ambient
-  return h.it_W + h.cdu_pumps_W - p.racks * h.rack.duty_W;
+  // IT, CDU pumps and CRAH fans end as heat; what the CDUs (or CRAH coils) do not carry to the
+  // facility water leaves the racks to the room (pipe losses) and, through the room, to the
+  // ambient
+  return h.it_W + h.cdu_pumps_W + h.crah_fans_W - p.racks * h.rack.duty_W;
 }
 
 }  // namespace kelvin

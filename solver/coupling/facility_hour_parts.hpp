@@ -17,7 +17,8 @@ double rack_return_K(const FacilityPlant& p, const RackResponse& r, double t);
 FacilityHour facility_hour_at(const FacilityPlant& p, const RackResponseTable& table,
                               const FanControl& fc);
 
-/// IT + CDU pumps - the CDUs' duty [W], all racks: heat the racks give the room, not the water.
+/// IT + CDU pumps + CRAH fans - the racks' duty [W], all racks: heat the racks give the room,
+/// not the water.
 double rack_room_heat_W(const FacilityPlant& p, const FacilityHour& h);
 
 /// The air entering a tower: its wet bulb, h_s(wet bulb) (Merkel's air state) and W.

@@ -16,18 +16,17 @@ namespace {
 /// a and b mixed linearly at facility inlet t between theirs.
 RackResponse interpolate(const RackResponse& a, const RackResponse& b, double t) {
   const double w = (t - a.facility_inlet_K) / (b.facility_inlet_K - a.facility_inlet_K);
-  const auto mix = [&](double x, double y) { return x + w * (y - x); };
-  return {t,
-          mix(a.it_W, b.it_W),
-          mix(a.gpu_W, b.gpu_W),
-          mix(a.tokens_per_s, b.tokens_per_s),
-          mix(a.unthrottled_tokens_per_s, b.unthrottled_tokens_per_s),
-          mix(a.thermally_throttled, b.thermally_throttled),
-          mix(a.max_junction_K, b.max_junction_K),
-          mix(a.duty_W, b.duty_W),
-          mix(a.facility_flow_kg_s, b.facility_flow_kg_s),
-          mix(a.cdu_pumps_W, b.cdu_pumps_W),
-          mix(a.secondary_supply_K, b.secondary_supply_K)};
+  RackResponse r = a;
+  for (auto f : {&RackResponse::it_W, &RackResponse::gpu_W, &RackResponse::tokens_per_s,
+                 &RackResponse::unthrottled_tokens_per_s, &RackResponse::thermally_throttled,
+                 &RackResponse::max_junction_K, &RackResponse::duty_W,
+                 &RackResponse::facility_flow_kg_s, &RackResponse::cdu_pumps_W,
+                 &RackResponse::secondary_supply_K, &RackResponse::server_fans_W,
+                 &RackResponse::crah_fans_W, &RackResponse::server_fan_speed,
+                 &RackResponse::supply_air_K})
+    r.*f = a.*f + w * (b.*f - a.*f);
+  r.facility_inlet_K = t;
+  return r;
 }
 
 }  // namespace
@@ -75,16 +74,14 @@ double interpolation_miss(const RackResponse& lin, const RackResponse& exact) {
 
 }  // namespace
 
-RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedPlate& plate,
-                                double dp, const WorkloadPhase& phase, double low_K,
-                                double high_K, double step_K, ProgressSink& progress,
-                                double tolerance) {
+RackResponseTable tabulate_response(const RackAnswer& answer, double low_K, double high_K,
+                                    double step_K, ProgressSink& progress, double tolerance) {
   std::vector<RackResponse> points;
   const int n = static_cast<int>(std::ceil((high_K - low_K) / step_K - 1e-9));
   const auto solve = [&](double t) {
     progress.update(fmt::format("facility: rack at {:.3f} degC facility water ({} solved)",
                                 t - 273.15, points.size() + 1));
-    return rack_response(c, m, plate, dp, phase, t);
+    return answer(t);
   };
   for (int k = 0; k <= n; ++k) points.push_back(solve(std::min(high_K, low_K + k * step_K)));
   double worst = 0, flow_worst = 0;
@@ -98,11 +95,21 @@ RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedP
       continue;  // check the left half next
     }
     worst = std::max(worst, miss);
-    flow_worst = std::max(flow_worst, std::abs(lin.facility_flow_kg_s / mid.facility_flow_kg_s - 1));
+    if (mid.facility_flow_kg_s > 0)
+      flow_worst = std::max(flow_worst, std::abs(lin.facility_flow_kg_s / mid.facility_flow_kg_s - 1));
     ++i;
   }
   progress.finish();
   return RackResponseTable(std::move(points), worst, flow_worst);
+}
+
+RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedPlate& plate,
+                                double dp, const WorkloadPhase& phase, double low_K,
+                                double high_K, double step_K, ProgressSink& progress,
+                                double tolerance) {
+  return tabulate_response(
+      [&](double t) { return rack_response(c, m, plate, dp, phase, t); }, low_K, high_K, step_K,
+      progress, tolerance);
 }
 
 FacilityPlant facility_plant(const Case& c, double site_pressure_Pa) {

@@ -15,6 +15,7 @@
 /// (bisection on T_f within the table); at minimum speed and still too cold, a three-way valve
 /// sends part of the flow around the coolers so that the mix holds the setpoint (the usual
 /// dry-cooler control in winter). Facility pumps: g H (racks m) / eta.
+#include <functional>
 #include <vector>
 
 #include "solver/base/progress_sink.hpp"
@@ -38,7 +39,12 @@ struct RackResponse {
   double duty_W = 0;               ///< the CDU exchanger's
   double facility_flow_kg_s = 0;
   double cdu_pumps_W = 0;          ///< electrical
-  double secondary_supply_K = 0;
+  double secondary_supply_K = 0;  ///< the CDU's; an air-cooled hall: the servers' intake air
+  // An air-cooled hall's (air_hall.hpp); 0 for a liquid rack.
+  double server_fans_W = 0;     ///< part of it_W (metered with the servers)
+  double crah_fans_W = 0;       ///< the rack's share of the CRAHs' fans
+  double server_fan_speed = 0;  ///< relative
+  double supply_air_K = 0;      ///< the CRAHs' supply air
 };
 
 /// A rack's answers over facility inlet temperatures, linear between them.
@@ -68,9 +74,16 @@ RackResponse rack_response(const Case& c, const GpuModel& m, const ReducedPlate&
                            double dp_setpoint_Pa, const WorkloadPhase& phase,
                            double facility_inlet_K);
 
-/// rack_response every step_K from low_K to high_K, then every interval checked at its midpoint
-/// and halved where the linear interpolation of IT power, CDU duty or facility flow misses the
-/// rack in IT power or CDU duty by more than `tolerance` (relative), down to step_K / 8.
+/// A rack's answer to facility water at a temperature [K].
+using RackAnswer = std::function<RackResponse(double facility_inlet_K)>;
+
+/// answer every step_K from low_K to high_K, then every interval checked at its midpoint and
+/// halved where the linear interpolation of IT power, duty or facility flow misses the rack in
+/// IT power or duty by more than `tolerance` (relative), down to step_K / 8.
+RackResponseTable tabulate_response(const RackAnswer& answer, double low_K, double high_K,
+                                    double step_K, ProgressSink& progress, double tolerance = 1e-3);
+
+/// tabulate_response of rack_response.
 RackResponseTable tabulate_rack(const Case& c, const GpuModel& m, const ReducedPlate& plate,
                                 double dp_setpoint_Pa, const WorkloadPhase& phase, double low_K,
                                 double high_K, double step_K, ProgressSink& progress,
@@ -122,6 +135,8 @@ struct FacilityHour {
   DryCoolerState cooler;          ///< one cooler, on the flow through it
   RackResponse rack;              ///< one rack
   double it_W = 0, cdu_pumps_W = 0, facility_pumps_W = 0, fans_W = 0;
+  double crah_fans_W = 0;         ///< air-cooled hall: the CRAHs' fans, all racks'
+  double server_fans_W = 0;       ///< air-cooled hall: part of it_W
   double condenser_pumps_W = 0;   ///< tower water pumps (towers, chillers)
   double compressor_W = 0;        ///< chillers, electrical
   double water_kg_s = 0;          ///< water used: the pads' evaporation, or the towers' make-up
@@ -140,7 +155,7 @@ struct FacilityHour {
   bool outside_table = false;     ///< the answer lies beyond the table (clamped to its edge)
   /// Every electrical load but IT.
   double cooling_W() const {
-    return cdu_pumps_W + facility_pumps_W + fans_W + condenser_pumps_W + compressor_W;
+    return cdu_pumps_W + facility_pumps_W + fans_W + crah_fans_W + condenser_pumps_W + compressor_W;
   }
   double pue() const { return (it_W + cooling_W()) / it_W; }
 };

@@ -71,9 +71,13 @@ TowerPlant tower_plant(const Case& c, double pressure_Pa) {
   t.min_fan_speed = f.tower_min_fan_speed;
   t.pump_head_m = f.tower_pump_head_m;
   t.pump_efficiency = f.pump_efficiency;
-  t.exchanger_ua_W_K =
-      exchanger_ua_W_K(f.racks * c.loop->cdu_rated_heat_W, c.loop->facility_delta_T_K,
-                       t.water_flow_kg_s() * d.water_cp_J_kgK, f.exchanger_approach_K);
+  // design duty and facility-side rise: the CDUs' ratings, or the air-cooled hall's CRAHs'
+  const bool air_hall = f.hall == "air_cooled";
+  const double q_d = air_hall ? f.air_crahs * f.air_crah_rated_heat_W : f.racks * c.loop->cdu_rated_heat_W;
+  const double dt_f = air_hall ? f.air_crah_rated_heat_W / (f.air_crah_water_flow_kg_s * d.water_cp_J_kgK)
+                          : c.loop->facility_delta_T_K;
+  t.exchanger_ua_W_K = exchanger_ua_W_K(q_d, dt_f, t.water_flow_kg_s() * d.water_cp_J_kgK,
+                                        f.exchanger_approach_K);
   return t;
 }
 
