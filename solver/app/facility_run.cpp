@@ -232,7 +232,9 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
     points.push_back({{"facility_inlet_K", r.facility_inlet_K}, {"it_W", r.it_W},
                       {"duty_W", r.duty_W}, {"facility_flow_kg_s", r.facility_flow_kg_s},
                       {"tokens_per_s", r.tokens_per_s}, {"thermally_throttled", r.thermally_throttled},
-                      {"max_junction_K", r.max_junction_K}, {"secondary_supply_K", r.secondary_supply_K}});
+                      {"max_junction_K", r.max_junction_K}, {"secondary_supply_K", r.secondary_supply_K},
+                      {"server_fans_W", r.server_fans_W}, {"crah_fans_W", r.crah_fans_W},
+                      {"supply_air_K", r.supply_air_K}});
   summary["facility"] = year_json(year);
   summary["facility"]["racks"] = plant.racks;
   summary["facility"]["dry_coolers"] = plant.coolers;
