@@ -84,6 +84,8 @@ TEST(Units, FlowTimeAndPressure) {
   EXPECT_DOUBLE_EQ(to_si("20 kPa", Dimension::Pressure), 2e4);
   EXPECT_DOUBLE_EQ(to_si("1980 MHz", Dimension::Frequency), 1.98e9);
   EXPECT_DOUBLE_EQ(to_si("0.02 K-1", Dimension::InverseTemperature), 0.02);
+  EXPECT_DOUBLE_EQ(to_si("0.02 K/W", Dimension::ThermalResistance), 0.02);
+  EXPECT_THROW(to_si("0.02 K*m^2/W", Dimension::ThermalResistance), kelvin::UnitError);
   EXPECT_DOUBLE_EQ(to_si("50 %", Dimension::Dimensionless), 0.5);
 }
 
@@ -141,7 +143,7 @@ TEST(Units, SiUnitNames) {
   EXPECT_STREQ(kelvin::dimension_name(Dimension::HeatFlux), "a heat flux");
   // Every SI unit string must itself convert with a factor of exactly one ("1", the unit of
   // Dimensionless, would read as a second number).
-  for (int d = 0; d <= static_cast<int>(Dimension::InverseTemperature); ++d) {
+  for (int d = 0; d <= static_cast<int>(Dimension::ThermalResistance); ++d) {
     const auto dim = static_cast<Dimension>(d);
     if (dim == Dimension::Dimensionless) continue;
     EXPECT_DOUBLE_EQ(to_si(std::string("2 ") + kelvin::si_unit(dim), dim), 2.0)

@@ -38,6 +38,14 @@ int cmd_validate(const std::string& path) {
   try {
     const kelvin::Case c = kelvin::load_case(path);
     for (const auto& w : c.warnings) fmt::print(stderr, "{}\n", w);
+    if (c.facility && c.facility->hall == "air_cooled") {
+      // An air-cooled hall has no geometry: its GPUs sit in modelled servers, nothing is meshed.
+      const kelvin::FacilityCase& f = *c.facility;
+      fmt::print("{}: ok: air-cooled hall of {} racks x {} servers x {} GPUs, {} CRAHs\n", path,
+                 f.racks, f.air_servers_per_rack, c.gpus ? c.gpus->instances.size() : 0,
+                 f.air_crahs);
+      return 0;
+    }
     // Sizes from the 1-D axes: nothing per cell is allocated before the run is known to fit.
     const kelvin::RunSize size = kelvin::estimate_run_size(c);
     const std::size_t avail = kelvin::backend_memory_available();

@@ -51,6 +51,7 @@ DimensionInfo info(Dimension d) {
     case Dimension::Frequency: return {"Hz", "a frequency", "MHz or GHz"};
     case Dimension::InverseTemperature: return {"K-1", "a temperature coefficient", "K-1 (per kelvin)"};
     case Dimension::DynamicViscosity: return {"Pa*s", "a dynamic viscosity", "Pa*s, mPa*s or centipoise (cP is not a symbol udunits2 knows)"};
+    case Dimension::ThermalResistance: return {"K/W", "a thermal resistance", "K/W"};
   }
   return {"1", "a quantity", "SI units"};
 }

@@ -30,6 +30,7 @@ enum class Dimension {
   Frequency,                ///< Hz ("1980 MHz")
   InverseTemperature,       ///< K-1 (a temperature coefficient such as leakage growth)
   DynamicViscosity,         ///< Pa s ("0.9 mPa*s", "0.9 centipoise")
+  ThermalResistance,        ///< K/W (a lumped resistance: junction to case, a sink's interface)
 };
 
 /// A quantity that cannot be read or converted; what() is a complete sentence for the user.

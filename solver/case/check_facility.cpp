@@ -31,10 +31,12 @@ void Checker::check_facility() {
   const FacilityCase& f = *m_case.facility;
   check_facility_needs(f);
   check_facility_values(f);
+  check_air_cooling(f);
 }
 
 void Checker::check_facility_needs(const FacilityCase& f) {
-  if (!m_case.loop)
+  // An air-cooled hall's racks are its servers: check_air_cooling() wants no loop.
+  if (!m_case.loop && !air_hall() && !failed("facility.hall"))
     report("facility",
            "facility: it cools the racks of the case's loop, but the case has no \"loop\" section "
            "(a facility run needs loop and gpus)");

@@ -192,7 +192,9 @@ void Checker::check_gpus() {
     for (const auto& s : m_case.sources) names.push_back(s.name);
     report("gpus.die_source", "gpus: die_source " + in_quotes(g.die_source) +
                                   " is not one of the sources" + did_you_mean(g.die_source, names));
-  } else if (!named && m_case.sources.size() != 1) {
+  } else if (!named && m_case.sources.size() != 1 &&
+             !(geometry_optional() && m_case.sources.empty())) {
+    // (an air-cooled hall's GPUs heat its modelled sinks: it needs no source)
     report("gpus",
            "gpus: name the heat source that carries the die power (die_source); the "
            "case has " +

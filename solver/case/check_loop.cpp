@@ -28,7 +28,8 @@ std::string kelvin_text(double T) { return num(T) + " K (" + num(T - 273.15) + "
 }  // namespace
 
 void Checker::check_loop() {
-  if (!m_case.loop) return;
+  // An air-cooled hall has no loop: check_air_cooling() says so, once.
+  if (!m_case.loop || air_hall()) return;
   const LoopCase& l = *m_case.loop;
   check_loop_needs(l);
   check_loop_values(l);

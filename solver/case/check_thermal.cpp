@@ -129,7 +129,7 @@ void Checker::check_material_ref(const std::string& name, const std::string& pat
 }
 
 void Checker::check_materials() {
-  if (m_case.materials.empty())
+  if (m_case.materials.empty() && !geometry_optional())
     report("materials", "the case defines no materials; add at least one under \"materials\"");
   std::set<std::string> seen;
   for (std::size_t i = 0; i < m_case.materials.size(); ++i) {
@@ -194,7 +194,7 @@ void Checker::check_domain() {
 }
 
 void Checker::check_boxes() {
-  if (m_case.boxes.empty() && !m_case.coldplate)
+  if (m_case.boxes.empty() && !m_case.coldplate && !geometry_optional())
     report("boxes", "the case defines no boxes; add at least one under \"boxes\"");
   std::set<std::string> seen;
   for (std::size_t i = 0; i < m_case.boxes.size(); ++i) {
@@ -337,7 +337,7 @@ void Checker::check_boundaries() {
   // With flow, the inlet temperature fixes the level: the coolant carries the heat out. (A
   // flow without its coolant is reported as that.)
   const bool flow = m_case.coldplate.has_value() || !m_case.ports.empty();
-  if (!m_case.transient.enabled && !has_fixed && !type_unknown && !flow)
+  if (!m_case.transient.enabled && !has_fixed && !type_unknown && !flow && !geometry_optional())
     report("boundaries",
            "a steady case needs at least one boundary of type temperature or convection: with "
            "only adiabatic and heat_flux faces the steady temperature is not unique (add one, or "

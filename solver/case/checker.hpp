@@ -1,8 +1,9 @@
 #pragma once
 /// Private to solver/case/: the Checker behind check_case(). Its thermal checks live in
 /// check_thermal.cpp, the coolant, cold plate and flow checks in check_flow.cpp, the GPU checks
-/// in check_gpus.cpp, the coolant loop's in check_loop.cpp, the facility's in check_facility.cpp,
-/// and the mesh's size and quality in check_mesh.cpp.
+/// in check_gpus.cpp, the coolant loop's in check_loop.cpp, the facility's in check_facility.cpp
+/// (an air-cooled hall's in check_air_cooling.cpp), and the mesh's size and quality in
+/// check_mesh.cpp.
 #include <array>
 #include <optional>
 #include <string>
@@ -111,6 +112,16 @@ class Checker {
   void check_facility_towers(const FacilityCase& f);
   /// The pulse mapping's hour, duration and training cycle (check_facility_pulse.cpp).
   void check_facility_pulse(const FacilityCase& f);
+  /// An air-cooled hall (check_air_cooling.cpp): a chiller plant, gpus and no loop, no pulse, a
+  /// supply_setpoint below the supply air, the air_cooling values in range; air_cooling given
+  /// only with hall: air_cooled.
+  void check_air_cooling(const FacilityCase& f);
+  /// Whether the case is an air-cooled hall (facility.hall: air_cooled): its GPUs sit in
+  /// modelled servers, so it needs no materials, boxes, sources or boundaries.
+  bool air_hall() const { return m_case.facility && m_case.facility->hall == "air_cooled"; }
+  /// Whether a case without materials, boxes, sources or boundaries is not to be reported as
+  /// such: an air-cooled hall, or a facility whose hall could not be read (that error says it).
+  bool geometry_optional() const { return air_hall() || failed("facility.hall"); }
   /// A region on face (BoundaryCondition and FlowPort regions): min < max along both
   /// tangential axes, inside the face. path is the owner's ("boundaries[0]").
   void check_region(const std::string& path, const SourceMark& mark, const std::string& who,

@@ -1,5 +1,6 @@
 // The facility section: a case's racks on one facility water loop cooled by dry coolers, run
-// hour by hour over a weather year. Values are checked in check_facility.cpp.
+// hour by hour over a weather year. Values are checked in check_facility.cpp. The air-cooled
+// hall's air_cooling mapping is read in parse_air_cooling.cpp.
 #include <algorithm>
 #include <filesystem>
 
@@ -86,7 +87,7 @@ void Parser::parse_facility(const YAML::Node& n) {
   const Context ctx{"facility", "facility"};
   FacilityCase f;
   f.mark = mark(n);
-  std::vector<std::string> keys{"weather", "heat_rejection"};
+  std::vector<std::string> keys{"weather", "heat_rejection", "hall", "air_cooling"};
   for (const auto& field : facility_fields())
     if (!*field.section) keys.push_back(field.key);
   keys.insert(keys.end(), facility_sections().begin(), facility_sections().end());
@@ -113,9 +114,21 @@ void Parser::parse_facility(const YAML::Node& n) {
                      did_you_mean(*s, {"dry_cooler", "cooling_tower", "chiller"}));
         fail(ctx.key_path(k));
       }
+    } else if (k == "hall") {
+      const auto s = text(v, k, ctx);
+      if (!s) return;
+      if (*s == "liquid" || *s == "air_cooled") {
+        f.hall = *s;
+      } else {
+        error(v, ctx.key_desc(k) + ": " + in_quotes(*s) + ": expected liquid or air_cooled" +
+                     did_you_mean(*s, {"liquid", "air_cooled"}));
+        fail(ctx.key_path(k));
+      }
+    } else if (k == "air_cooling") {
+      parse_air_cooling(v, f);
     } else if (std::find(facility_sections().begin(), facility_sections().end(), k) !=
                facility_sections().end()) {
-      parse_facility_section(v, k, f);
+      parse_facility_section(v, k, facility_fields(), f);
     } else {
       for (const auto& field : facility_fields())
         if (!*field.section && k == field.key) read_facility_field(field, v, ctx, f);
@@ -126,13 +139,13 @@ void Parser::parse_facility(const YAML::Node& n) {
 }
 
 void Parser::parse_facility_section(const YAML::Node& n, const std::string& section,
-                                    FacilityCase& f) {
+                                    const std::vector<FacilityField>& fields, FacilityCase& f) {
   const Context ctx{"facility." + section, "facility." + section};
   std::vector<std::string> keys;
-  for (const auto& field : facility_fields())
+  for (const auto& field : fields)
     if (section == field.section) keys.push_back(field.key);
   walk(n, ctx, keys, [&](const std::string& k, const YAML::Node& v) {
-    for (const auto& field : facility_fields())
+    for (const auto& field : fields)
       if (section == field.section && k == field.key) read_facility_field(field, v, ctx, f);
   });
 }

@@ -116,6 +116,15 @@ const std::vector<FacilityField>& facility_fields();
 /// The mappings under facility ("dry_coolers", "pump", "hours"), in order.
 const std::vector<std::string>& facility_sections();
 
+/// Every FacilityCase field of an air-cooled hall (facility.air_cooling), in the order resolved
+/// cases write them: air_cooling's own keys (section "air_cooling"), then those of its mappings
+/// (section "air_cooling.heat_sink", ...). Read in parse_air_cooling.cpp.
+const std::vector<FacilityField>& air_cooling_fields();
+
+/// The mappings under facility.air_cooling as air_cooling_fields() names their sections
+/// ("air_cooling.heat_sink", "air_cooling.server_fans", "air_cooling.crah"), in order.
+const std::vector<std::string>& air_cooling_sections();
+
 /// Where a mapping sits: desc names it in messages ("material \"copper\""; empty at the top
 /// level), path prefixes its keys in Case::key_marks ("materials[0]"; empty at the top level).
 struct Context {
@@ -136,8 +145,8 @@ struct Context {
 
 /// Reads one case file's YAML into a Case, appending a Diagnostic per problem. The generic
 /// readers (walk, quantity, ...) and run() live in parse_support.cpp; the sections in
-/// parse_thermal.cpp, parse_power_map.cpp, parse_flow.cpp, parse_gpus.cpp, parse_loop.cpp and
-/// parse_facility.cpp.
+/// parse_thermal.cpp, parse_power_map.cpp, parse_flow.cpp, parse_gpus.cpp, parse_loop.cpp,
+/// parse_facility.cpp and parse_air_cooling.cpp.
 class Parser {
  public:
   /// file names the case in diagnostics and must outlive the parser; diags receives problems.
@@ -292,8 +301,13 @@ class Parser {
   // The facility around the racks (parse_facility.cpp).
   /// facility: weather, racks, heat rejection, dry coolers, pumps and the hours run.
   void parse_facility(const YAML::Node& n);
-  /// One mapping under facility (section is one of facility_sections()).
-  void parse_facility_section(const YAML::Node& n, const std::string& section, FacilityCase& f);
+  /// One mapping under facility: section is one of facility_sections() with fields
+  /// facility_fields(), or one of air_cooling_sections() with fields air_cooling_fields().
+  void parse_facility_section(const YAML::Node& n, const std::string& section,
+                              const std::vector<FacilityField>& fields, FacilityCase& f);
+  /// facility.air_cooling: the air-cooled hall's servers, heat sinks, fans and CRAHs
+  /// (parse_air_cooling.cpp).
+  void parse_air_cooling(const YAML::Node& n, FacilityCase& f);
   /// One facility_fields() value into f.
   void read_facility_field(const FacilityField& field, const YAML::Node& v, const Context& ctx,
                            FacilityCase& f);

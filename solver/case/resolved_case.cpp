@@ -498,8 +498,9 @@ void emit_loop(YAML::Emitter& out, const Case& c) {
   out << YAML::EndMap;
 }
 
-/// The facility: weather (absolute), heat rejection, its own numbers, then each of its mappings;
-/// a zero that means "the model's default" is left out, as it was absent (a given 0 is an error).
+/// The facility: weather (absolute), heat rejection, its own numbers, then each of its mappings,
+/// then an air-cooled hall's hall and air_cooling; a zero that means "the model's default" is
+/// left out, as it was absent (a given 0 is an error).
 void emit_facility(YAML::Emitter& out, const Case& c) {
   if (!c.facility) return;
   const FacilityCase& f = *c.facility;
@@ -512,17 +513,30 @@ void emit_facility(YAML::Emitter& out, const Case& c) {
     else
       emit_num(out, field.key, f.*field.number);  // SI; a bare mass flow reads as kg/s
   };
-  const auto& fields = parse_detail::facility_fields();
+  // A mapping's fields, each mapping under it written by its last name ("crah").
+  const auto emit_sections = [&](const std::vector<parse_detail::FacilityField>& fields,
+                                 const std::string& own, const std::vector<std::string>& sections) {
+    for (const auto& field : fields)
+      if (own == field.section) emit_field(field);
+    for (const auto& section : sections) {
+      const std::string key = own.empty() ? section : section.substr(own.size() + 1);
+      out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
+      for (const auto& field : fields)
+        if (section == field.section) emit_field(field);
+      out << YAML::EndMap;
+    }
+  };
   out << YAML::Key << "facility" << YAML::Value << YAML::BeginMap;
   if (!f.weather_file.empty())
     emit_str(out, "weather", std::filesystem::absolute(f.weather_file).lexically_normal().string());
   emit_str(out, "heat_rejection", f.heat_rejection);
-  for (const auto& field : fields)
-    if (!*field.section) emit_field(field);
-  for (const auto& section : parse_detail::facility_sections()) {
-    out << YAML::Key << section << YAML::Value << YAML::Flow << YAML::BeginMap;
-    for (const auto& field : fields)
-      if (section == field.section) emit_field(field);
+  emit_sections(parse_detail::facility_fields(), "", parse_detail::facility_sections());
+  // A liquid hall (the default) is written as it was before halls: no hall, no air_cooling.
+  if (f.hall != "liquid") {
+    emit_str(out, "hall", f.hall);
+    out << YAML::Key << "air_cooling" << YAML::Value << YAML::BeginMap;
+    emit_sections(parse_detail::air_cooling_fields(), "air_cooling",
+                  parse_detail::air_cooling_sections());
     out << YAML::EndMap;
   }
   out << YAML::EndMap;
