@@ -28,7 +28,8 @@ import numpy as np  # noqa: E402
 
 KELVIN_TO_C = 273.15
 # hourly.csv columns that are not cooling power: IT, heat rejected, tokens, rates
-NOT_COOLING_W = {"it_W", "rejected_W"}
+# heat flows, and the server fans an air-cooled hall meters with its servers as IT
+NOT_COOLING_W = {"it_W", "rejected_W", "to_ambient_W", "economizer_W", "chiller_load_W", "server_fans_W"}
 # cooling power columns every facility run writes, with their legend names
 COOLING_W = {"cdu_pumps_W": "CDU pumps", "facility_pumps_W": "facility pumps", "fans_W": "fans"}
 # water columns in kg/s that a heat-rejection option may write besides the pads' water_kg_s
@@ -99,7 +100,7 @@ def water_columns(header):
 
 def cooling_power_columns(header):
     """The cooling power columns (W) of hourly.csv: pumps and fans first, then any other `*_W`
-    column but IT and heat rejected (a chiller's compressor, an air-cooled hall's server fans)."""
+    column but IT and heat flows (a chiller's compressor, an air-cooled hall's CRAH fans)."""
     known = [c for c in COOLING_W if c in header]
     return known + [c for c in header if c.endswith("_W") and c not in COOLING_W and c not in NOT_COOLING_W]
 

@@ -93,11 +93,11 @@ class PlotFacility(unittest.TestCase):
                          ["cdu_pumps_W", "facility_pumps_W", "fans_W"])
         self.assertEqual(plot_facility.water_columns(header), ["water_kg_s"])
         # a chiller's, a tower's and an air-cooled hall's columns, as their names would read
-        other = header + ["compressor_W", "tower_fans_W", "server_fans_W", "makeup_water_kg_s",
-                          "blowdown_kg_s", "tower_flow_kg_s"]
+        other = header + ["compressor_W", "tower_fans_W", "crah_fans_W", "server_fans_W", "to_ambient_W",
+                          "economizer_W", "makeup_water_kg_s", "blowdown_kg_s", "tower_flow_kg_s"]
         self.assertEqual(plot_facility.cooling_power_columns(other),
                          ["cdu_pumps_W", "facility_pumps_W", "fans_W", "compressor_W", "tower_fans_W",
-                          "server_fans_W"])
+                          "crah_fans_W"])
         self.assertEqual(plot_facility.water_columns(other),
                          ["water_kg_s", "makeup_water_kg_s", "blowdown_kg_s"])
 
