@@ -1,4 +1,4 @@
-// The kelvin command line: run, validate, info.
+// The kelvin command line: run, validate, info, sweep.
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -12,6 +12,7 @@
 #include "solver/coupling/problem_setup.hpp"
 #include "solver/app/convergence.hpp"
 #include "solver/app/run.hpp"
+#include "solver/app/sweep_cli.hpp"
 #include "solver/base/format_bytes.hpp"
 #include "solver/coupling/run_size.hpp"
 
@@ -166,6 +167,8 @@ int main(int argc, char** argv) {
   auto* info = app.add_subcommand("info", "Show the backend, threads and GPU");
   info->add_option("--threads", threads, "CPU threads")->check(CLI::PositiveNumber);
 
+  const auto sweep = kelvin::add_sweep_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -186,6 +189,7 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(run_case, run_out, quiet, resume, overwrite);
     if (*validate) return cmd_validate(validate_case);
     if (*info) return cmd_info();
+    if (*sweep->sweep) return kelvin::run_sweep_command(*sweep, argv[0]);
   } catch (const std::exception& e) {
     fmt::print(stderr, "kelvin: error: {}\n", e.what());
     return 1;

@@ -34,6 +34,9 @@ ALLOWED = {
     "io": _MODELS | {"power", "loop", "facility", "case", "io"},
     # Case -> problems and assembled models (grids, fields, GPU fleets); never writes files.
     "coupling": _MODELS | {"power", "loop", "facility", "case", "coupling"},
+    # Parametric sweeps: the sweep file, its points as case files, the sweep folder. Runs each
+    # point as a child `kelvin run`, so it needs none of the solving layers.
+    "sweep": _MODELS | {"case", "io", "sweep"},
     "app": None,  # the top: may include everything
 }
 
