@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "kernels/backend.hpp"
 #include "solver/app/facility_run.hpp"
@@ -45,9 +46,21 @@ OutputLock take_output_folder(const RunOptions& o) {
   return lock;
 }
 
+/// --resume with no checkpoint yet (a steady case, which writes none, or a transient stopped
+/// before its first): start from the beginning, replacing what the earlier try left, and say
+/// so. A job that a batch system requeues with --resume must not fail for being early.
+RunOptions start_over_without_checkpoint(RunOptions o) {
+  if (!o.resume || std::filesystem::exists(std::filesystem::path(o.output_dir) / "checkpoint.h5")) return o;
+  fmt::print(stderr, "kelvin: --resume: no checkpoint in {} yet; starting from the beginning\n", o.output_dir);
+  o.resume = false;
+  o.overwrite = true;
+  return o;
+}
+
 }  // namespace
 
-nlohmann::json run_case(const Case& c, const RunOptions& options) {
+nlohmann::json run_case(const Case& c, const RunOptions& requested) {
+  const RunOptions options = start_over_without_checkpoint(requested);
   // before any per-cell array exists (an air-cooled hall has no cells)
   const bool meshless = c.facility && c.facility->hall == "air_cooled";
   if (!meshless) check_run_fits(c, backend_memory_available());
