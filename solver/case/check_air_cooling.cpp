@@ -11,15 +11,6 @@
 namespace kelvin::parse_detail {
 namespace {
 
-/// "facility.air_cooling.crah: count" of "facility.air_cooling.crah.count".
-std::string owner_key(const std::string& path) {
-  const auto dot = path.rfind('.');
-  return path.substr(0, dot) + ": " + path.substr(dot + 1);
-}
-
-/// "308.15 K (35 degC)".
-std::string kelvin_text(double T) { return num(T) + " K (" + num(T - 273.15) + " degC)"; }
-
 const std::string kAir = "facility.air_cooling";
 
 }  // namespace
@@ -60,33 +51,13 @@ void Checker::check_air_cooling(const FacilityCase& f) {
                          kelvin_text(f.air_supply_K) + "): the CRAHs' coils need an approach");
 
   // The ranges of its values.
-  const auto positive = [&](const std::string& path, double v, const char* unit) {
-    if (!(v > 0 && std::isfinite(v)))
-      report(path, owner_key(path) + " must be positive, got " + num(v) + " " + unit);
-  };
-  const auto non_negative = [&](const std::string& path, double v, const char* unit) {
-    if (!(v >= 0 && std::isfinite(v)))
-      report(path, owner_key(path) + " must not be negative, got " + num(v) + " " + unit);
-  };
-  // A fraction: 0 and 1 each allowed or not.
-  const auto in_range = [&](const std::string& path, double v, bool zero_allowed,
-                            bool one_allowed) {
-    if (!((zero_allowed ? v >= 0 : v > 0) && (one_allowed ? v <= 1 : v < 1)))
-      report(path, owner_key(path) + " must lie in " + (zero_allowed ? "[0, " : "(0, ") +
-                       (one_allowed ? "1]" : "1)") + ", got " + num(v));
-  };
-  const auto at_least = [&](const std::string& path, int v, int lo) {
-    if (v < lo)
-      report(path, owner_key(path) + " must be at least " + std::to_string(lo) + ", got " +
-                       std::to_string(v));
-  };
-  at_least(kAir + ".servers_per_rack", f.air_servers_per_rack, 1);
-  at_least(kAir + ".gpu_rows", f.air_gpu_rows, 1);
-  non_negative(kAir + ".server_power", f.air_server_power_W, "W");
-  positive(kAir + ".supply_air_temperature", f.air_supply_K, "K");
-  in_range(kAir + ".recirculation", f.air_recirculation, true, false);
-  in_range(kAir + ".bypass", f.air_bypass, true, false);
-  positive(kAir + ".target_junction", f.air_target_junction_K, "K");
+  require_at_least(kAir + ".servers_per_rack", f.air_servers_per_rack, 1);
+  require_at_least(kAir + ".gpu_rows", f.air_gpu_rows, 1);
+  require_non_negative(kAir + ".server_power", f.air_server_power_W, "W");
+  require_positive(kAir + ".supply_air_temperature", f.air_supply_K, "K");
+  require_fraction(kAir + ".recirculation", f.air_recirculation, true, false);
+  require_fraction(kAir + ".bypass", f.air_bypass, true, false);
+  require_positive(kAir + ".target_junction", f.air_target_junction_K, "K");
   if (f.air_supply_K > 0 && f.air_target_junction_K > 0 &&
       !(f.air_target_junction_K > f.air_supply_K))
     report(kAir + ".target_junction",
@@ -108,47 +79,47 @@ void Checker::check_air_cooling(const FacilityCase& f) {
   }
 
   const std::string sink = kAir + ".heat_sink";
-  at_least(sink + ".fins", f.air_sink_fins, 2);
-  positive(sink + ".fin_height", f.air_sink_fin_height_m, "m");
-  positive(sink + ".fin_thickness", f.air_sink_fin_thickness_m, "m");
-  positive(sink + ".fin_spacing", f.air_sink_fin_spacing_m, "m");
-  positive(sink + ".length", f.air_sink_length_m, "m");
-  positive(sink + ".conductivity", f.air_sink_conductivity_W_mK, "W/m/K");
-  non_negative(sink + ".junction_to_case", f.air_junction_to_case_K_W, "K/W");
-  non_negative(sink + ".interface", f.air_sink_interface_K_W, "K/W");
+  require_at_least(sink + ".fins", f.air_sink_fins, 2);
+  require_positive(sink + ".fin_height", f.air_sink_fin_height_m, "m");
+  require_positive(sink + ".fin_thickness", f.air_sink_fin_thickness_m, "m");
+  require_positive(sink + ".fin_spacing", f.air_sink_fin_spacing_m, "m");
+  require_positive(sink + ".length", f.air_sink_length_m, "m");
+  require_positive(sink + ".conductivity", f.air_sink_conductivity_W_mK, "W/m/K");
+  require_non_negative(sink + ".junction_to_case", f.air_junction_to_case_K_W, "K/W");
+  require_non_negative(sink + ".interface", f.air_sink_interface_K_W, "K/W");
 
   const std::string fans = kAir + ".server_fans";
-  positive(fans + ".flow", f.air_fan_flow_m3_s, "m^3/s");
-  positive(fans + ".pressure", f.air_fan_pressure_Pa, "Pa");
-  positive(fans + ".shutoff_pressure", f.air_fan_shutoff_Pa, "Pa");
+  require_positive(fans + ".flow", f.air_fan_flow_m3_s, "m^3/s");
+  require_positive(fans + ".pressure", f.air_fan_pressure_Pa, "Pa");
+  require_positive(fans + ".shutoff_pressure", f.air_fan_shutoff_Pa, "Pa");
   if (f.air_fan_pressure_Pa > 0 && f.air_fan_shutoff_Pa > 0 &&
       !(f.air_fan_pressure_Pa < f.air_fan_shutoff_Pa))
     report(fans + ".pressure", fans + ": pressure (" + num(f.air_fan_pressure_Pa) +
                                    " Pa, at full flow) must be below shutoff_pressure (" +
                                    num(f.air_fan_shutoff_Pa) + " Pa)");
-  non_negative(fans + ".power", f.air_fan_power_W, "W");
-  in_range(fans + ".min_speed", f.air_fan_min_speed, false, true);
-  in_range(fans + ".gpu_flow_share", f.air_gpu_flow_share, false, true);
+  require_non_negative(fans + ".power", f.air_fan_power_W, "W");
+  require_fraction(fans + ".min_speed", f.air_fan_min_speed, false, true);
+  require_fraction(fans + ".gpu_flow_share", f.air_gpu_flow_share, false, true);
 
   const std::string crah = kAir + ".crah";
   if (f.air_crahs == 0 && !m_case.key_marks.count(crah + ".count"))
     report(crah + ".count",
            crah + ": count is required for an air-cooled hall (the hall's CRAHs, e.g. 12)");
   else
-    at_least(crah + ".count", f.air_crahs, 1);
-  positive(crah + ".rated_heat", f.air_crah_rated_heat_W, "W");
-  positive(crah + ".air_flow", f.air_crah_air_flow_kg_s, "kg/s");
-  positive(crah + ".water_flow", f.air_crah_water_flow_kg_s, "kg/s");
-  positive(crah + ".rated_air_inlet", f.air_crah_rated_air_inlet_K, "K");
-  positive(crah + ".rated_water_inlet", f.air_crah_rated_water_inlet_K, "K");
+    require_at_least(crah + ".count", f.air_crahs, 1);
+  require_positive(crah + ".rated_heat", f.air_crah_rated_heat_W, "W");
+  require_positive(crah + ".air_flow", f.air_crah_air_flow_kg_s, "kg/s");
+  require_positive(crah + ".water_flow", f.air_crah_water_flow_kg_s, "kg/s");
+  require_positive(crah + ".rated_air_inlet", f.air_crah_rated_air_inlet_K, "K");
+  require_positive(crah + ".rated_water_inlet", f.air_crah_rated_water_inlet_K, "K");
   if (f.air_crah_rated_water_inlet_K > 0 && f.air_crah_rated_air_inlet_K > 0 &&
       !(f.air_crah_rated_water_inlet_K < f.air_crah_rated_air_inlet_K))
     report(crah + ".rated_water_inlet", crah + ": rated_water_inlet (" +
                                             kelvin_text(f.air_crah_rated_water_inlet_K) +
                                             ") must be below rated_air_inlet (" +
                                             kelvin_text(f.air_crah_rated_air_inlet_K) + ")");
-  positive(crah + ".fan_power", f.air_crah_fan_power_W, "W");
-  in_range(crah + ".air_side_share", f.air_crah_air_side_share, false, false);
+  require_positive(crah + ".fan_power", f.air_crah_fan_power_W, "W");
+  require_fraction(crah + ".air_side_share", f.air_crah_air_side_share, false, false);
 }
 
 }  // namespace kelvin::parse_detail

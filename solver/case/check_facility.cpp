@@ -15,15 +15,6 @@ namespace {
 /// Hours a weather year may hold: 8760, or 8784 in a leap year's EPW.
 constexpr int kMaxYearHours = 8784;
 
-/// "facility.pump: head" of "facility.pump.head", "facility: racks" of "facility.racks".
-std::string owner_key(const std::string& path) {
-  const auto dot = path.rfind('.');
-  return path.substr(0, dot) + ": " + path.substr(dot + 1);
-}
-
-/// "308.15 K (35 degC)".
-std::string kelvin_text(double T) { return num(T) + " K (" + num(T - 273.15) + " degC)"; }
-
 }  // namespace
 
 void Checker::check_facility() {
@@ -59,23 +50,9 @@ void Checker::check_facility_values(const FacilityCase& f) {
   const auto given = [&](const std::string& path, double v) {
     return v != 0 || m_case.key_marks.count(path) > 0;
   };
-  const auto positive = [&](const std::string& path, double v, const char* unit) {
-    if (!(v > 0 && std::isfinite(v)))
-      report(path, owner_key(path) + " must be positive, got " + num(v) + " " + unit);
-  };
-  const auto fraction = [&](const std::string& path, double v, bool zero_allowed) {
-    if (!((zero_allowed ? v >= 0 : v > 0) && v <= 1))
-      report(path, owner_key(path) + " must lie in " + (zero_allowed ? "[0, 1]" : "(0, 1]") +
-                       ", got " + num(v));
-  };
-  const auto at_least = [&](const std::string& path, int v, int lo) {
-    if (v < lo)
-      report(path, owner_key(path) + " must be at least " + std::to_string(lo) + ", got " +
-                       std::to_string(v));
-  };
-  at_least("facility.racks", f.racks, 1);
+  require_at_least("facility.racks", f.racks, 1);
   if (given("facility.supply_setpoint", f.supply_setpoint_K)) {
-    positive("facility.supply_setpoint", f.supply_setpoint_K, "K");
+    require_positive("facility.supply_setpoint", f.supply_setpoint_K, "K");
     // The CDUs need an approach: facility water colder than the secondary supply it cools.
     const LoopCase* l = m_case.loop ? &*m_case.loop : nullptr;
     if (f.supply_setpoint_K > 0 && l && !failed("loop.cdu.supply_temperature") &&
@@ -85,20 +62,20 @@ void Checker::check_facility_values(const FacilityCase& f) {
                  ") must be below loop.cdu: supply_temperature (" + kelvin_text(l->cdu_supply_K) +
                  "): the CDUs need an approach");
   }
-  at_least("facility.dry_coolers.count", f.dry_coolers, 1);
+  require_at_least("facility.dry_coolers.count", f.dry_coolers, 1);
   if (given("facility.dry_coolers.rated_heat", f.dry_cooler_rated_heat_W))
-    positive("facility.dry_coolers.rated_heat", f.dry_cooler_rated_heat_W, "W");
+    require_positive("facility.dry_coolers.rated_heat", f.dry_cooler_rated_heat_W, "W");
   if (given("facility.dry_coolers.air_flow", f.dry_cooler_air_flow_kg_s))
-    positive("facility.dry_coolers.air_flow", f.dry_cooler_air_flow_kg_s, "kg/s");
+    require_positive("facility.dry_coolers.air_flow", f.dry_cooler_air_flow_kg_s, "kg/s");
   if (given("facility.dry_coolers.fans", f.dry_cooler_fans))
-    at_least("facility.dry_coolers.fans", f.dry_cooler_fans, 1);
+    require_at_least("facility.dry_coolers.fans", f.dry_cooler_fans, 1);
   if (given("facility.dry_coolers.fan_power", f.dry_cooler_fan_power_W))
-    positive("facility.dry_coolers.fan_power", f.dry_cooler_fan_power_W, "W");
-  fraction("facility.dry_coolers.pad_effectiveness", f.pad_effectiveness, true);
-  positive("facility.dry_coolers.pad_threshold", f.pad_threshold_K, "K");
-  fraction("facility.dry_coolers.min_fan_speed", f.min_fan_speed, true);
-  positive("facility.pump.head", f.pump_head_m, "m");
-  fraction("facility.pump.efficiency", f.pump_efficiency, false);
+    require_positive("facility.dry_coolers.fan_power", f.dry_cooler_fan_power_W, "W");
+  require_fraction("facility.dry_coolers.pad_effectiveness", f.pad_effectiveness, true);
+  require_positive("facility.dry_coolers.pad_threshold", f.pad_threshold_K, "K");
+  require_fraction("facility.dry_coolers.min_fan_speed", f.min_fan_speed, true);
+  require_positive("facility.pump.head", f.pump_head_m, "m");
+  require_fraction("facility.pump.efficiency", f.pump_efficiency, false);
   check_facility_towers(f);
   if (f.first_hour < 0 || f.first_hour >= kMaxYearHours)
     report("facility.hours.first", "facility.hours: first must lie in 0 .. " +
@@ -108,7 +85,7 @@ void Checker::check_facility_values(const FacilityCase& f) {
                                        std::to_string(f.first_hour));
   check_facility_pulse(f);
   if (given("facility.hours.count", f.hours)) {
-    at_least("facility.hours.count", f.hours, 1);
+    require_at_least("facility.hours.count", f.hours, 1);
     if (f.hours >= 1 && f.first_hour >= 0 && f.first_hour < kMaxYearHours &&
         f.hours > kMaxYearHours - f.first_hour)
       report("facility.hours.count", "facility.hours: first + count must not exceed " +

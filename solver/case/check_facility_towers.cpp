@@ -8,13 +8,6 @@
 
 namespace kelvin::parse_detail {
 
-namespace {
-
-/// "308.15 K (35 degC)".
-std::string kelvin_text(double T) { return num(T) + " K (" + num(T - 273.15) + " degC)"; }
-
-}  // namespace
-
 void Checker::check_facility_towers(const FacilityCase& f) {
   const auto given = [&](const std::string& path, double v) {
     return v != 0 || m_case.key_marks.count(path) > 0;

@@ -16,15 +16,6 @@ namespace {
 constexpr int kMaxSwitchTrays = 4096;
 constexpr std::size_t kMaxFitFlows = 16;
 
-/// "loop.cdu: delta_T" of "loop.cdu.delta_T": the owner and the key, for messages.
-std::string owner_key(const std::string& path) {
-  const auto dot = path.rfind('.');
-  return path.substr(0, dot) + ": " + path.substr(dot + 1);
-}
-
-/// "313.15 K (40 degC)".
-std::string kelvin_text(double T) { return num(T) + " K (" + num(T - 273.15) + " degC)"; }
-
 }  // namespace
 
 void Checker::check_loop() {
@@ -72,46 +63,33 @@ void Checker::check_loop_needs(const LoopCase& l) {
 }
 
 void Checker::check_loop_values(const LoopCase& l) {
-  const auto positive = [&](const std::string& path, double v, const char* unit) {
-    if (!(v > 0 && std::isfinite(v)))
-      report(path, owner_key(path) + " must be positive, got " + num(v) + " " + unit);
-  };
-  const auto non_negative = [&](const std::string& path, double v, const char* unit) {
-    if (!(v >= 0 && std::isfinite(v)))
-      report(path, owner_key(path) + " must not be negative, got " + num(v) + " " + unit);
-  };
-  const auto at_least = [&](const std::string& path, int v, int lo) {
-    if (v < lo)
-      report(path, owner_key(path) + " must be at least " + std::to_string(lo) + ", got " +
-                       std::to_string(v));
-  };
-  at_least("loop.trays", l.trays, 1);
-  at_least("loop.gpus_per_tray", l.gpus_per_tray, 1);
+  require_at_least("loop.trays", l.trays, 1);
+  require_at_least("loop.gpus_per_tray", l.gpus_per_tray, 1);
   if (l.switch_trays < 0 || l.switch_trays > kMaxSwitchTrays)
     report("loop.switch_trays.count", "loop.switch_trays: count must lie in 0 .. " +
                                           std::to_string(kMaxSwitchTrays) + ", got " +
                                           std::to_string(l.switch_trays));
-  non_negative("loop.switch_trays.heat", l.switch_tray_heat_W, "W");
-  positive("loop.switch_trays.kv", l.switch_tray_kv_m3_h, "m^3/h");
+  require_non_negative("loop.switch_trays.heat", l.switch_tray_heat_W, "W");
+  require_positive("loop.switch_trays.kv", l.switch_tray_kv_m3_h, "m^3/h");
   if (l.switch_after_tray < 0 || (l.trays >= 1 && l.switch_after_tray > l.trays))
     report("loop.switch_trays.after_tray",
            "loop.switch_trays: after_tray must lie in 0 .. trays (" + std::to_string(l.trays) +
                "; 0: after half the compute trays), got " + std::to_string(l.switch_after_tray));
-  positive("loop.manifold.diameter", l.manifold_diameter_m, "m");
-  non_negative("loop.manifold.roughness", l.manifold_roughness_m, "m");
-  positive("loop.manifold.tray_pitch", l.tray_pitch_m, "m");
-  positive("loop.hose.length", l.hose_length_m, "m");
-  positive("loop.hose.diameter", l.hose_diameter_m, "m");
-  positive("loop.quick_disconnect.kv", l.quick_disconnect_kv_m3_h, "m^3/h");
-  positive("loop.pipes.length", l.pipe_length_m, "m");
-  positive("loop.pipes.diameter", l.pipe_diameter_m, "m");
-  non_negative("loop.pipes.roughness", l.pipe_roughness_m, "m");
-  non_negative("loop.pipes.heat_loss", l.pipe_heat_loss_W_K, "W/K");
-  positive("loop.pipes.ambient", l.ambient_K, "K");
-  positive("loop.cdu.rated_heat", l.cdu_rated_heat_W, "W");
-  positive("loop.cdu.supply_temperature", l.cdu_supply_K, "K");
-  positive("loop.cdu.delta_T", l.cdu_delta_T_K, "K");
-  positive("loop.cdu.facility_delta_T", l.facility_delta_T_K, "K");
+  require_positive("loop.manifold.diameter", l.manifold_diameter_m, "m");
+  require_non_negative("loop.manifold.roughness", l.manifold_roughness_m, "m");
+  require_positive("loop.manifold.tray_pitch", l.tray_pitch_m, "m");
+  require_positive("loop.hose.length", l.hose_length_m, "m");
+  require_positive("loop.hose.diameter", l.hose_diameter_m, "m");
+  require_positive("loop.quick_disconnect.kv", l.quick_disconnect_kv_m3_h, "m^3/h");
+  require_positive("loop.pipes.length", l.pipe_length_m, "m");
+  require_positive("loop.pipes.diameter", l.pipe_diameter_m, "m");
+  require_non_negative("loop.pipes.roughness", l.pipe_roughness_m, "m");
+  require_non_negative("loop.pipes.heat_loss", l.pipe_heat_loss_W_K, "W/K");
+  require_positive("loop.pipes.ambient", l.ambient_K, "K");
+  require_positive("loop.cdu.rated_heat", l.cdu_rated_heat_W, "W");
+  require_positive("loop.cdu.supply_temperature", l.cdu_supply_K, "K");
+  require_positive("loop.cdu.delta_T", l.cdu_delta_T_K, "K");
+  require_positive("loop.cdu.facility_delta_T", l.facility_delta_T_K, "K");
   // The CDU's approach (secondary supply - facility supply) drives its heat exchanger.
   if (!(l.facility_supply_K < l.cdu_supply_K))
     report("loop.cdu.facility_supply_temperature",
@@ -125,10 +103,10 @@ void Checker::check_loop_values(const LoopCase& l) {
       report("loop.cdu.supply_temperature", e.what());
     }
   }
-  at_least("loop.cdu.duty_pumps", l.duty_pumps, 1);
-  at_least("loop.cdu.standby_pumps", l.standby_pumps, 0);
-  positive("loop.cdu.pump_shutoff_head", l.pump_shutoff_head_m, "m");
-  positive("loop.cdu.pump_rated_head", l.pump_rated_head_m, "m");
+  require_at_least("loop.cdu.duty_pumps", l.duty_pumps, 1);
+  require_at_least("loop.cdu.standby_pumps", l.standby_pumps, 0);
+  require_positive("loop.cdu.pump_shutoff_head", l.pump_shutoff_head_m, "m");
+  require_positive("loop.cdu.pump_rated_head", l.pump_rated_head_m, "m");
   if (l.pump_rated_head_m > 0 && !(l.pump_rated_head_m < l.pump_shutoff_head_m))
     report("loop.cdu.pump_rated_head", "loop.cdu: pump_rated_head (" + num(l.pump_rated_head_m) +
                                            " m) must be below pump_shutoff_head (" +
@@ -136,7 +114,7 @@ void Checker::check_loop_values(const LoopCase& l) {
                                            " m): a pump's head falls as its flow rises");
   // absent: 0, the setpoint that gives the GPU plates their design flow rate on average
   if (l.dp_setpoint_Pa != 0 || m_case.key_marks.count("loop.cdu.dp_setpoint"))
-    positive("loop.cdu.dp_setpoint", l.dp_setpoint_Pa, "Pa");
+    require_positive("loop.cdu.dp_setpoint", l.dp_setpoint_Pa, "Pa");
 }
 
 void Checker::check_loop_fit(const LoopCase& l) {

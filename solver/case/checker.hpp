@@ -17,6 +17,12 @@ namespace kelvin::parse_detail {
 /// "[a, b, c] unit" with six significant digits, for messages.
 std::string vec_text(const std::array<double, 3>& a, const char* unit);
 
+/// "loop.cdu: delta_T" of "loop.cdu.delta_T": the owner and the key, for messages
+/// (check_ranges.cpp).
+std::string owner_key(const std::string& path);
+/// "313.15 K (40 degC)".
+std::string kelvin_text(double T);
+
 /// Reports problems at the place a key was written: the key's own mark when the parser
 /// recorded one, else the mark of the thing it belongs to, else just the file.
 class Checker {
@@ -47,6 +53,14 @@ class Checker {
   /// Runs every check, in an order where each one finds what it needs (materials, the cold
   /// plate and the domain first).
   void run();
+
+  // Range checks of one value at a dotted key path (check_ranges.cpp), reported as
+  // "owner: key must ..., got v unit" ("loop.cdu: delta_T must be positive, got 0 K").
+  void require_positive(const std::string& path, double v, const char* unit);
+  void require_non_negative(const std::string& path, double v, const char* unit);
+  /// v in [0, 1] or (0, 1] (zero_allowed), with 1 allowed or not (one_allowed).
+  void require_fraction(const std::string& path, double v, bool zero_allowed, bool one_allowed = true);
+  void require_at_least(const std::string& path, int v, int lo);
 
  private:
   /// An axis-aligned box in m.
