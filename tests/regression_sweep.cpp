@@ -19,18 +19,25 @@ const std::string kKey = "boundaries[0].temperature";
 /// A grid sweep of composite-wall-ci over the hot face's temperature.
 std::string write_sweep(const fs::path& dir, const std::string& values) {
   return write_case(dir,
-                    "base: " + std::string(KELVIN_SOURCE_DIR) + "/cases/composite-wall-ci/case.yaml\n"
-                    "design: grid\n"
-                    "parameters:\n"
-                    "  - key: " + kKey + "\n"
-                    "    values: [" + values + "]\n"
-                    "outputs: [max_temperature_K]\n",
+                    "base: " + std::string(KELVIN_SOURCE_DIR) +
+                        "/cases/composite-wall-ci/case.yaml\n"
+                        "design: grid\n"
+                        "parameters:\n"
+                        "  - key: " +
+                        kKey +
+                        "\n"
+                        "    values: [" +
+                        values +
+                        "]\n"
+                        "outputs: [max_temperature_K]\n",
                     "sweep.yaml");
 }
 
 std::string id_of(const std::string& value) { return kelvin::point_id({{kKey, value}}); }
 
-fs::path point_dir(const fs::path& out, const std::string& value) { return out / "points" / id_of(value); }
+fs::path point_dir(const fs::path& out, const std::string& value) {
+  return out / "points" / id_of(value);
+}
 
 Ended sweep(const std::vector<std::string>& args, const fs::path& dir) {
   return run_kelvin_args(args, dir / "sweep.log", 120);
@@ -131,14 +138,14 @@ TEST(Sweep, RunsResumesRecordsAFailureAndGathersThePointsNumbers) {
 
 TEST(Sweep, BadSweepFileExits2WithFileLineAndColumn) {
   const fs::path dir = scratch_dir("sweep-bad");
-  const std::string file =
-      write_case(dir,
-                 "base: " + std::string(KELVIN_SOURCE_DIR) + "/cases/composite-wall-ci/case.yaml\n"
-                 "design: gird\n"
-                 "parameters:\n"
-                 "  - key: boundaries[0].temperature\n"
-                 "    valeus: [90 degC]\n",
-                 "sweep.yaml");
+  const std::string file = write_case(dir,
+                                      "base: " + std::string(KELVIN_SOURCE_DIR) +
+                                          "/cases/composite-wall-ci/case.yaml\n"
+                                          "design: gird\n"
+                                          "parameters:\n"
+                                          "  - key: boundaries[0].temperature\n"
+                                          "    valeus: [90 degC]\n",
+                                      "sweep.yaml");
   const Ended e = sweep({"sweep", file, "-o", (dir / "out").string()}, dir);
   EXPECT_EQ(e.exit_code(), 2) << e.log;
   EXPECT_TRUE(e.says(file + ":2:9: unknown design \"gird\"")) << e.log;
@@ -153,27 +160,29 @@ TEST(Sweep, EveryPointIsValidatedBeforeAnyRuns) {
   // The second point's conductivity is negative: the first must not run either.
   const std::string file =
       write_case(dir,
-                 "base: " + std::string(KELVIN_SOURCE_DIR) + "/cases/composite-wall-ci/case.yaml\n"
-                 "design: zip\n"
-                 "parameters:\n"
-                 "  - {key: materials.polymer.conductivity, values: [0.5 W/m/K, -1 W/m/K]}\n"
-                 "  - key: boundaries[1].temperature\n"
-                 "    values: [20 degC, 25 degC]\n",
+                 "base: " + std::string(KELVIN_SOURCE_DIR) +
+                     "/cases/composite-wall-ci/case.yaml\n"
+                     "design: zip\n"
+                     "parameters:\n"
+                     "  - {key: materials.polymer.conductivity, values: [0.5 W/m/K, -1 W/m/K]}\n"
+                     "  - key: boundaries[1].temperature\n"
+                     "    values: [20 degC, 25 degC]\n",
                  "sweep.yaml");
   Ended e = sweep({"sweep", file, "-o", out.string()}, dir);
   EXPECT_EQ(e.exit_code(), 2) << e.log;
   EXPECT_TRUE(e.says("conductivity must be positive")) << e.log;
   EXPECT_TRUE(e.says("point 1 (id ")) << e.log;
-  for (const auto& p : fs::directory_iterator(out / "points")) EXPECT_FALSE(fs::exists(p.path() / "out")) << p.path();
+  for (const auto& p : fs::directory_iterator(out / "points"))
+    EXPECT_FALSE(fs::exists(p.path() / "out")) << p.path();
 
   // A list index past the end of the base case's list: the sweep file's line.
-  const std::string bad_index =
-      write_case(dir,
-                 "base: " + std::string(KELVIN_SOURCE_DIR) + "/cases/composite-wall-ci/case.yaml\n"
-                 "parameters:\n"
-                 "  - key: boundaries[7].temperature\n"
-                 "    values: [20 degC]\n",
-                 "index.yaml");
+  const std::string bad_index = write_case(dir,
+                                           "base: " + std::string(KELVIN_SOURCE_DIR) +
+                                               "/cases/composite-wall-ci/case.yaml\n"
+                                               "parameters:\n"
+                                               "  - key: boundaries[7].temperature\n"
+                                               "    values: [20 degC]\n",
+                                           "index.yaml");
   e = sweep({"sweep", bad_index, "-o", out.string()}, dir);
   EXPECT_EQ(e.exit_code(), 2) << e.log;
   EXPECT_TRUE(e.says(bad_index + ":3:10:")) << e.log;
@@ -185,7 +194,8 @@ TEST(Sweep, ResumeWithoutACheckpointStartsFromTheBeginning) {
   const std::string out = (dir / "out").string();
   const std::string c = std::string(KELVIN_SOURCE_DIR) + "/cases/composite-wall-ci/case.yaml";
   for (int attempt = 0; attempt < 2; ++attempt) {  // a fresh folder, then one with a finished run
-    const Ended e = run_kelvin_args({"run", c, "-o", out, "--quiet", "--resume"}, dir / "run.log", 120);
+    const Ended e =
+        run_kelvin_args({"run", c, "-o", out, "--quiet", "--resume"}, dir / "run.log", 120);
     EXPECT_EQ(e.exit_code(), 0) << e.log;
     EXPECT_TRUE(e.says("no checkpoint in " + out + " yet; starting from the beginning")) << e.log;
     EXPECT_TRUE(fs::exists(dir / "out" / "summary.json"));

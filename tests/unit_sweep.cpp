@@ -45,13 +45,15 @@ TEST(SweepDesign, GridHasTheProductOfTheListLengthsAndEveryCombinationOnce) {
   const auto pts = expand_design(s, {});
   ASSERT_EQ(pts.size(), 12u);
   std::set<std::string> combos;
-  for (const auto& p : pts) combos.insert(p.values[0].second + p.values[1].second + p.values[2].second);
+  for (const auto& p : pts)
+    combos.insert(p.values[0].second + p.values[1].second + p.values[2].second);
   EXPECT_EQ(combos.size(), 12u);
   for (std::size_t i = 0; i < pts.size(); ++i) EXPECT_EQ(pts[i].index, static_cast<int>(i));
 }
 
 TEST(SweepDesign, ZipPairsTheIthValuesAndRefusesUnequalLengths) {
-  const auto pts = expand_design(spec(SweepDesign::Zip, {param("a", {"1", "2"}), param("b", {"x", "y"})}), {});
+  const auto pts =
+      expand_design(spec(SweepDesign::Zip, {param("a", {"1", "2"}), param("b", {"x", "y"})}), {});
   ASSERT_EQ(pts.size(), 2u);
   EXPECT_EQ(pts[1].values[0].second, "2");
   EXPECT_EQ(pts[1].values[1].second, "y");
@@ -69,7 +71,8 @@ TEST(SweepDesign, ZipPairsTheIthValuesAndRefusesUnequalLengths) {
 }
 
 TEST(SweepDesign, LatinHypercubeHitsEachStratumOfEachParameterOnce) {
-  auto s = spec(SweepDesign::LatinHypercube, {param("a", {}), param("b", {}), param("c", {"1", "2", "3", "4", "5"})});
+  auto s = spec(SweepDesign::LatinHypercube,
+                {param("a", {}), param("b", {}), param("c", {"1", "2", "3", "4", "5"})});
   s.samples = 5, s.seed = 7;
   s.parameters[0].uniform = UniformRange{500, 700, "W"};
   s.parameters[1].uniform = UniformRange{30, 45, "degC"};
@@ -111,18 +114,22 @@ TEST(SweepDesign, LatinHypercubeSameSeedSamePointsOtherSeedOtherPoints) {
 }
 
 TEST(SweepDesign, OneAtATimeIsTheBasePlusEachOtherValueOfEachParameter) {
-  const auto s = spec(SweepDesign::OneAtATime, {param("a", {"1", "2", "3"}), param("b", {"10 W", "20 W"}),
-                                                param("c", {"5 degC", "6 degC", "7 degC", "8 degC"})});
+  const auto s =
+      spec(SweepDesign::OneAtATime, {param("a", {"1", "2", "3"}), param("b", {"10 W", "20 W"}),
+                                     param("c", {"5 degC", "6 degC", "7 degC", "8 degC"})});
   // The base values are among the lists (b's written in other units): 1 + 2 + 1 + 3 points.
-  const auto pts = expand_design(s, {std::string("2"), std::string("0.01 kW"), std::string("5 degC")});
+  const auto pts =
+      expand_design(s, {std::string("2"), std::string("0.01 kW"), std::string("5 degC")});
   ASSERT_EQ(pts.size(), 1u + 2u + 1u + 3u);
   EXPECT_EQ(pts[0].values[0].second, "2");
   for (std::size_t i = 1; i < pts.size(); ++i) {
     int changed = 0;
-    for (std::size_t j = 0; j < 3; ++j) changed += pts[i].values[j].second != pts[0].values[j].second;
+    for (std::size_t j = 0; j < 3; ++j)
+      changed += pts[i].values[j].second != pts[0].values[j].second;
     EXPECT_EQ(changed, 1) << "point " << i;
   }
-  EXPECT_THROW(expand_design(s, {std::string("2"), std::nullopt, std::string("5 degC")}), SweepError);
+  EXPECT_THROW(expand_design(s, {std::string("2"), std::nullopt, std::string("5 degC")}),
+               SweepError);
 }
 
 TEST(SweepIds, SamePointSameIdWhateverTheDesignOrOrder) {
@@ -132,11 +139,14 @@ TEST(SweepIds, SamePointSameIdWhateverTheDesignOrOrder) {
   EXPECT_NE(point_id(ab), point_id({{"a", "1.5 L/min"}, {"b", "30 degC"}}));
   EXPECT_NE(point_id(ab), point_id({{"a", "30 degC"}, {"b", "1 L/min"}}));
 
-  const auto grid = expand_design(spec(SweepDesign::Grid, {param("a", {"1", "2"}), param("b", {"x", "y"})}), {});
-  const auto zip = expand_design(spec(SweepDesign::Zip, {param("b", {"y", "x"}), param("a", {"2", "1"})}), {});
+  const auto grid =
+      expand_design(spec(SweepDesign::Grid, {param("a", {"1", "2"}), param("b", {"x", "y"})}), {});
+  const auto zip =
+      expand_design(spec(SweepDesign::Zip, {param("b", {"y", "x"}), param("a", {"2", "1"})}), {});
   std::set<std::string> grid_ids;
   for (const auto& p : grid) grid_ids.insert(p.id);
-  for (const auto& p : zip) EXPECT_TRUE(grid_ids.count(p.id)) << p.values[0].second << p.values[1].second;
+  for (const auto& p : zip)
+    EXPECT_TRUE(grid_ids.count(p.id)) << p.values[0].second << p.values[1].second;
 }
 
 TEST(SweepKeyPath, SetsNestedKeysListItemsAndNewKeys) {
@@ -159,7 +169,8 @@ TEST(SweepKeyPath, RefusesIndicesOutOfRangeScalarsAsParentsAndBadPaths) {
   EXPECT_THROW(set_key_path(root, "a.b", "2"), KeyPathError);
   EXPECT_THROW(set_key_path(root, "a[0]", "2"), KeyPathError);
   EXPECT_THROW(set_key_path(root, "missing[0].t", "2"), KeyPathError);
-  for (const char* bad : {"", "a..b", "a[x]", "a[-1]", "a[1", "a[1]b", ".a"}) EXPECT_THROW(parse_key_path(bad), KeyPathError) << bad;
+  for (const char* bad : {"", "a..b", "a[x]", "a[-1]", "a[1", "a[1]b", ".a"})
+    EXPECT_THROW(parse_key_path(bad), KeyPathError) << bad;
   try {
     set_key_path(root, "list[3].t", "2");
   } catch (const KeyPathError& e) {
@@ -172,11 +183,13 @@ TEST(SweepKeyPath, RefusesIndicesOutOfRangeScalarsAsParentsAndBadPaths) {
 
 TEST(SweepFile, RangesExpandLinearlyInTheWrittenUnit) {
   std::vector<Diagnostic> diags;
-  const auto s = parse_sweep(std::string(kBase) +
-                                 "parameters:\n  - key: a.b\n    range: {from: 30 degC, to: 45 degC, count: 4}\n",
-                             "sweep.yaml", diags);
+  const auto s = parse_sweep(
+      std::string(kBase) +
+          "parameters:\n  - key: a.b\n    range: {from: 30 degC, to: 45 degC, count: 4}\n",
+      "sweep.yaml", diags);
   ASSERT_TRUE(diags.empty()) << diags[0].to_string();
-  EXPECT_EQ(s.parameters[0].values, (std::vector<std::string>{"30 degC", "35 degC", "40 degC", "45 degC"}));
+  EXPECT_EQ(s.parameters[0].values,
+            (std::vector<std::string>{"30 degC", "35 degC", "40 degC", "45 degC"}));
 }
 
 TEST(SweepFile, ErrorsNameTheLineColumnAndKey) {
@@ -190,7 +203,8 @@ TEST(SweepFile, ErrorsNameTheLineColumnAndKey) {
       {"parameters:\n  - key: a\n    vals: [1]\n", 4, "did you mean \"values\""},
       {"parameters:\n  - key: a\n    range: {from: 1 W, to: 2 kW, count: 3}\n", 4, "same unit"},
       {"parameters:\n  - key: a\n    range: {from: 1 W, to: 2 W, count: 0}\n", 4, "whole number"},
-      {"design: grid\nparameters:\n  - key: a\n    distribution: {uniform: [1, 2]}\n", 5, "needs design: lhs"},
+      {"design: grid\nparameters:\n  - key: a\n    distribution: {uniform: [1, 2]}\n", 5,
+       "needs design: lhs"},
       {"design: lhs\nparameters:\n  - {key: a, values: [1]}\n", 1, "samples"},
       {"parameters:\n  - key: a[x]\n    values: [1]\n", 3, "list index"},
       {"parameters:\n  - {key: a, values: [1]}\n  - {key: a, values: [2]}\n", 4, "twice"},
@@ -203,7 +217,8 @@ TEST(SweepFile, ErrorsNameTheLineColumnAndKey) {
     EXPECT_EQ(diags[0].line, b.line) << b.text << "\n" << diags[0].to_string();
     EXPECT_NE(diags[0].message.find(b.says), std::string::npos) << diags[0].to_string();
   }
-  const auto missing = parse_errors("base: no-such-case.yaml\nparameters:\n  - {key: a, values: [1]}\n");
+  const auto missing =
+      parse_errors("base: no-such-case.yaml\nparameters:\n  - {key: a, values: [1]}\n");
   ASSERT_FALSE(missing.empty());
   EXPECT_EQ(missing[0].line, 1);
 }

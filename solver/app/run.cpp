@@ -50,8 +50,10 @@ OutputLock take_output_folder(const RunOptions& o) {
 /// before its first): start from the beginning, replacing what the earlier try left, and say
 /// so. A job that a batch system requeues with --resume must not fail for being early.
 RunOptions start_over_without_checkpoint(RunOptions o) {
-  if (!o.resume || std::filesystem::exists(std::filesystem::path(o.output_dir) / "checkpoint.h5")) return o;
-  fmt::print(stderr, "kelvin: --resume: no checkpoint in {} yet; starting from the beginning\n", o.output_dir);
+  namespace fs = std::filesystem;
+  if (!o.resume || fs::exists(fs::path(o.output_dir) / "checkpoint.h5")) return o;
+  fmt::print(stderr, "kelvin: --resume: no checkpoint in {} yet; starting from the beginning\n",
+             o.output_dir);
   o.resume = false;
   o.overwrite = true;
   return o;

@@ -1,12 +1,11 @@
 #include "solver/app/sweep_cli.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "solver/case/case_parser.hpp"
 #include "solver/io/output_error.hpp"
@@ -34,14 +33,15 @@ void print_diagnostics(const std::vector<Diagnostic>& diags, const std::string& 
 }
 
 int print_counts(const std::string& out, const SweepCounts& c) {
-  fmt::print("{}: {} points: {} done, {} failed, {} pending, {} running\n", out, c.total(), c.done, c.failed,
-             c.pending, c.running);
+  fmt::print("{}: {} points: {} done, {} failed, {} pending, {} running\n", out, c.total(), c.done,
+             c.failed, c.pending, c.running);
   return 0;
 }
 
 int cmd_sweep_run(const SweepCommand& cmd, const char* argv0) {
   if (cmd.file.empty()) {
-    fmt::print(stderr, "kelvin sweep: give a sweep file: kelvin sweep SWEEP.yaml -o OUT (see --help)\n");
+    fmt::print(stderr,
+               "kelvin sweep: give a sweep file: kelvin sweep SWEEP.yaml -o OUT (see --help)\n");
     return kBadInput;
   }
   const SweepSpec spec = read_sweep_file(cmd.file);
@@ -57,10 +57,12 @@ int cmd_sweep_run(const SweepCommand& cmd, const char* argv0) {
   int signal = 0;
   const SweepCounts c = run_points_locally(cmd.out, points, o, &signal);
   gather_sweep(cmd.out);
-  fmt::print(stderr, "sweep: {} done, {} failed, {} pending of {}; results in {}/sweep.csv and sweep.h5\n", c.done,
-             c.failed, c.pending + c.running, c.total(), cmd.out);
+  fmt::print(stderr,
+             "sweep: {} done, {} failed, {} pending of {}; results in {}/sweep.csv and sweep.h5\n",
+             c.done, c.failed, c.pending + c.running, c.total(), cmd.out);
   if (signal) {
-    fmt::print(stderr, "sweep: stopped by signal {}; run the same command again to continue\n", signal);
+    fmt::print(stderr, "sweep: stopped by signal {}; run the same command again to continue\n",
+               signal);
     return 128 + signal;
   }
   return c.failed > 0 ? 1 : 0;
@@ -71,14 +73,15 @@ int cmd_sweep_status(const SweepCommand& cmd) {
   const SweepCounts c = count_states(cmd.folder, rec.points);
   for (const auto& p : rec.points)
     if (point_state(cmd.folder, p.id) == PointState::Failed)
-      fmt::print("failed: point {} ({}): see {}/status.json\n", p.index, p.id, point_folder(cmd.folder, p.id));
+      fmt::print("failed: point {} ({}): see {}/status.json\n", p.index, p.id,
+                 point_folder(cmd.folder, p.id));
   return print_counts(cmd.folder, c);
 }
 
 int cmd_sweep_gather(const SweepCommand& cmd) {
   const SweepTable t = gather_sweep(cmd.folder);
-  fmt::print("{}: wrote sweep.csv and sweep.h5: {} points, {} parameters, {} summary numbers\n", cmd.folder,
-             t.rows.size(), t.parameters.size(), t.outputs.size());
+  fmt::print("{}: wrote sweep.csv and sweep.h5: {} points, {} parameters, {} summary numbers\n",
+             cmd.folder, t.rows.size(), t.parameters.size(), t.outputs.size());
   return 0;
 }
 
@@ -87,20 +90,25 @@ int cmd_sweep_gather(const SweepCommand& cmd) {
 std::unique_ptr<SweepCommand> add_sweep_command(CLI::App& app) {
   auto cmd = std::make_unique<SweepCommand>();
   SweepCommand& c = *cmd;
-  c.sweep = app.add_subcommand("sweep", "Run a parametric sweep of a case (run, status, gather); exit 1 if a point failed");
+  c.sweep = app.add_subcommand(
+      "sweep", "Run a parametric sweep of a case (run, status, gather); exit 1 if a point failed");
   c.sweep->require_subcommand(0, 1);
   const auto add_run_options = [&c](CLI::App* a) {
     a->add_option("sweep_file", c.file, "Sweep file (YAML): base case, design, parameters");
     a->add_option("-o,--output", c.out, "Sweep folder (created if missing; a rerun resumes it)");
-    a->add_option("-j,--jobs", c.jobs, "Points run at a time (default 1)")->check(CLI::PositiveNumber);
-    a->add_option("--threads", c.threads, "CPU threads per point (default: cores / jobs)")->check(CLI::PositiveNumber);
+    a->add_option("-j,--jobs", c.jobs, "Points run at a time (default 1)")
+        ->check(CLI::PositiveNumber);
+    a->add_option("--threads", c.threads, "CPU threads per point (default: cores / jobs)")
+        ->check(CLI::PositiveNumber);
   };
   add_run_options(c.sweep);
   c.run = c.sweep->add_subcommand("run", "Run the points not yet done (the default)");
   add_run_options(c.run);
-  c.status = c.sweep->add_subcommand("status", "Count done, failed, pending and running points of a sweep folder");
+  c.status = c.sweep->add_subcommand(
+      "status", "Count done, failed, pending and running points of a sweep folder");
   c.status->add_option("folder", c.folder, "Sweep folder")->required();
-  c.gather = c.sweep->add_subcommand("gather", "Write OUT/sweep.csv and OUT/sweep.h5 from a sweep folder");
+  c.gather =
+      c.sweep->add_subcommand("gather", "Write OUT/sweep.csv and OUT/sweep.h5 from a sweep folder");
   c.gather->add_option("folder", c.folder, "Sweep folder")->required();
   return cmd;
 }

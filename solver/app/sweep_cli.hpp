@@ -18,11 +18,11 @@ struct SweepCommand {
   CLI::App* run = nullptr;
   CLI::App* status = nullptr;
   CLI::App* gather = nullptr;
-  std::string file;       ///< the sweep file
+  std::string file;  ///< the sweep file
   std::string out = "sweep-out";
-  int jobs = 1;           ///< points at a time
-  int threads = 0;        ///< threads per point; 0: the hardware threads / jobs
-  std::string folder;     ///< OUT of status and gather
+  int jobs = 1;        ///< points at a time
+  int threads = 0;     ///< threads per point; 0: the hardware threads / jobs
+  std::string folder;  ///< OUT of status and gather
 };
 
 /// Adds the `sweep` subcommand (with run, status, gather) to app. The returned object is what

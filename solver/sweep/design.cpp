@@ -36,9 +36,10 @@ std::vector<Assignment> zip(const SweepSpec& s) {
   std::vector<Diagnostic> bad;
   for (const auto& p : s.parameters)
     if (p.values.size() != n)
-      bad.push_back(at(s, p, "design zip: \"" + p.key + "\" has " + std::to_string(p.values.size()) +
-                                 " values, \"" + s.parameters.front().key + "\" has " + std::to_string(n) +
-                                 " (zipped lists must have equal lengths)"));
+      bad.push_back(at(s, p,
+                       "design zip: \"" + p.key + "\" has " + std::to_string(p.values.size()) +
+                           " values, \"" + s.parameters.front().key + "\" has " +
+                           std::to_string(n) + " (zipped lists must have equal lengths)"));
   if (!bad.empty()) throw SweepError(bad);
   std::vector<Assignment> out(n);
   for (std::size_t i = 0; i < n; ++i)
@@ -55,7 +56,8 @@ std::vector<Assignment> lhs(const SweepSpec& s) {
       std::string v;
       if (p.uniform) {
         // Eight digits: a value written back lands in the stratum it was drawn in.
-        v = format_quantity(p.uniform->from + t[j][i] * (p.uniform->to - p.uniform->from), p.uniform->unit, 8);
+        v = format_quantity(p.uniform->from + t[j][i] * (p.uniform->to - p.uniform->from),
+                            p.uniform->unit, 8);
       } else {
         const std::size_t m = p.values.size();
         v = p.values[std::min(m - 1, static_cast<std::size_t>(t[j][i] * static_cast<double>(m)))];
@@ -70,17 +72,20 @@ std::vector<Assignment> lhs(const SweepSpec& s) {
 bool same_value(const std::string& a, const std::string& b) {
   if (normalize_value_text(a) == normalize_value_text(b)) return true;
   const auto x = to_si_any(a), y = to_si_any(b);
-  return x && y && x->unit == y->unit && std::abs(x->value - y->value) <= 1e-12 * std::max(std::abs(x->value), 1.0);
+  return x && y && x->unit == y->unit &&
+         std::abs(x->value - y->value) <= 1e-12 * std::max(std::abs(x->value), 1.0);
 }
 
-std::vector<Assignment> one_at_a_time(const SweepSpec& s, const std::vector<std::optional<std::string>>& base) {
+std::vector<Assignment> one_at_a_time(const SweepSpec& s,
+                                      const std::vector<std::optional<std::string>>& base) {
   std::vector<Diagnostic> bad;
   Assignment centre;
   for (std::size_t j = 0; j < s.parameters.size(); ++j) {
     const auto& p = s.parameters[j];
     if (j >= base.size() || !base[j])
-      bad.push_back(at(s, p, "design oat: the base case has no value at \"" + p.key +
-                                 "\" to sweep around (set it in the base case)"));
+      bad.push_back(at(s, p,
+                       "design oat: the base case has no value at \"" + p.key +
+                           "\" to sweep around (set it in the base case)"));
     else
       centre.emplace_back(p.key, normalize_value_text(*base[j]));
   }
@@ -97,7 +102,8 @@ std::vector<Assignment> one_at_a_time(const SweepSpec& s, const std::vector<std:
 
 }  // namespace
 
-std::vector<std::vector<double>> latin_hypercube(std::size_t parameters, int samples, std::uint64_t seed) {
+std::vector<std::vector<double>> latin_hypercube(std::size_t parameters, int samples,
+                                                 std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   const auto uniform01 = [&] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
   const std::size_t n = static_cast<std::size_t>(samples);
@@ -105,7 +111,8 @@ std::vector<std::vector<double>> latin_hypercube(std::size_t parameters, int sam
   for (std::size_t j = 0; j < parameters; ++j) {
     std::vector<std::size_t> stratum(n);
     std::iota(stratum.begin(), stratum.end(), 0);
-    for (std::size_t i = n; i > 1; --i) std::swap(stratum[i - 1], stratum[rng() % i]);  // Fisher-Yates
+    for (std::size_t i = n; i > 1; --i)
+      std::swap(stratum[i - 1], stratum[rng() % i]);  // Fisher-Yates
     for (std::size_t i = 0; i < n; ++i)
       t[j][i] = (static_cast<double>(stratum[i]) + uniform01()) / static_cast<double>(n);
   }
@@ -117,10 +124,18 @@ std::vector<SweepPoint> expand_design(const SweepSpec& s,
   if (s.parameters.empty()) return {};
   std::vector<Assignment> all;
   switch (s.design) {
-    case SweepDesign::Grid: all = grid(s); break;
-    case SweepDesign::Zip: all = zip(s); break;
-    case SweepDesign::LatinHypercube: all = lhs(s); break;
-    case SweepDesign::OneAtATime: all = one_at_a_time(s, base_values); break;
+    case SweepDesign::Grid:
+      all = grid(s);
+      break;
+    case SweepDesign::Zip:
+      all = zip(s);
+      break;
+    case SweepDesign::LatinHypercube:
+      all = lhs(s);
+      break;
+    case SweepDesign::OneAtATime:
+      all = one_at_a_time(s, base_values);
+      break;
   }
   std::vector<SweepPoint> points;
   std::set<std::string> seen;

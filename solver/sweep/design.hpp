@@ -23,6 +23,7 @@ std::vector<SweepPoint> expand_design(const SweepSpec& s,
 /// points with every standard library. For each parameter in order: a permutation of the n
 /// strata, then one uniform offset per sample inside its stratum. Returns t in [0, 1) per
 /// [parameter][sample]: stratum floor(t * n) is hit once by each parameter.
-std::vector<std::vector<double>> latin_hypercube(std::size_t parameters, int samples, std::uint64_t seed);
+std::vector<std::vector<double>> latin_hypercube(std::size_t parameters, int samples,
+                                                 std::uint64_t seed);
 
 }  // namespace kelvin

@@ -1,13 +1,13 @@
 #include "solver/sweep/gather.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "solver/io/atomic_file.hpp"
 #include "solver/io/hdf5.hpp"
@@ -21,13 +21,15 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-void flatten_into(const json& j, const std::string& name, std::vector<std::pair<std::string, double>>& out) {
+void flatten_into(const json& j, const std::string& name,
+                  std::vector<std::pair<std::string, double>>& out) {
   if (j.is_number()) {
     out.emplace_back(name, j.get<double>());
   } else if (j.is_object()) {
     for (const auto& [k, v] : j.items()) flatten_into(v, name.empty() ? k : name + "." + k, out);
   } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i) flatten_into(j[i], name + "[" + std::to_string(i) + "]", out);
+    for (std::size_t i = 0; i < j.size(); ++i)
+      flatten_into(j[i], name + "[" + std::to_string(i) + "]", out);
   }
 }
 
@@ -59,7 +61,8 @@ std::string csv_text(const SweepTable& t) {
   s += "\n";
   for (const auto& r : t.rows) {
     s += r.id + "," + std::to_string(r.index) + "," + r.status;
-    for (std::size_t j = 0; j < r.text.size(); ++j) s += "," + csv_number(r.si[j]) + "," + csv_field(r.text[j]);
+    for (std::size_t j = 0; j < r.text.size(); ++j)
+      s += "," + csv_number(r.si[j]) + "," + csv_field(r.text[j]);
     for (double v : r.values) s += "," + csv_number(v);
     s += "\n";
   }
@@ -73,7 +76,8 @@ std::string h5_name(std::string s) {
   return s;
 }
 
-std::string joined(const std::vector<SweepTable::Row>& rows, const std::function<std::string(const SweepTable::Row&)>& f) {
+std::string joined(const std::vector<SweepTable::Row>& rows,
+                   const std::function<std::string(const SweepTable::Row&)>& f) {
   std::string s;
   for (const auto& r : rows) s += (s.empty() ? "" : "\n") + f(r);
   return s;
@@ -99,7 +103,8 @@ void write_h5(const std::string& out, const SweepTable& t) {
   h5.write_string("text/id", joined(t.rows, [](const auto& r) { return r.id; }));
   h5.write_string("text/status", joined(t.rows, [](const auto& r) { return r.status; }));
   for (std::size_t j = 0; j < t.parameters.size(); ++j)
-    h5.write_string("text/" + h5_name(t.parameters[j]), joined(t.rows, [j](const auto& r) { return r.text[j]; }));
+    h5.write_string("text/" + h5_name(t.parameters[j]),
+                    joined(t.rows, [j](const auto& r) { return r.text[j]; }));
   std::ifstream in(fs::path(out) / "sweep.json");
   std::stringstream ss;
   ss << in.rdbuf();
@@ -132,7 +137,8 @@ SweepTable gather_table(const std::string& out) {
       if (si && t.si_units[j].empty()) t.si_units[j] = si->unit;
     }
     // Only a finished point's numbers count: a failed one may have left a partial summary.
-    leaves.push_back(r.status == "done" ? flatten_numbers(read_summary(out, p.id)) : decltype(leaves)::value_type{});
+    leaves.push_back(r.status == "done" ? flatten_numbers(read_summary(out, p.id))
+                                        : decltype(leaves)::value_type{});
     for (const auto& [name, v] : leaves.back())
       if (column.emplace(name, t.outputs.size()).second) t.outputs.push_back(name);
     t.rows.push_back(std::move(r));

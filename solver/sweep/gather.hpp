@@ -1,10 +1,9 @@
 #pragma once
 /// Gathering a sweep's results: one row per point with its parameters (text and SI) and every
 /// number of its summary.json, as OUT/sweep.csv and OUT/sweep.h5.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "solver/sweep/sweep_folder.hpp"
 
@@ -16,16 +15,16 @@ std::vector<std::pair<std::string, double>> flatten_numbers(const nlohmann::json
 
 /// The gathered table.
 struct SweepTable {
-  std::vector<std::string> parameters;   ///< key paths
-  std::vector<std::string> si_units;     ///< per parameter: SI unit of its values ("" if none)
-  std::vector<std::string> outputs;      ///< summary.json leaf names, first seen first
+  std::vector<std::string> parameters;  ///< key paths
+  std::vector<std::string> si_units;    ///< per parameter: SI unit of its values ("" if none)
+  std::vector<std::string> outputs;     ///< summary.json leaf names, first seen first
   struct Row {
     std::string id;
     int index = 0;
-    std::string status;                  ///< done, failed, pending, running
-    std::vector<std::string> text;       ///< per parameter, as written
-    std::vector<double> si;              ///< per parameter, NaN when not a quantity
-    std::vector<double> values;          ///< per output, NaN where the point has none
+    std::string status;             ///< done, failed, pending, running
+    std::vector<std::string> text;  ///< per parameter, as written
+    std::vector<double> si;         ///< per parameter, NaN when not a quantity
+    std::vector<double> values;     ///< per output, NaN where the point has none
   };
   std::vector<Row> rows;
 };

@@ -16,7 +16,8 @@ void read_indices(const std::string& path, std::size_t& i, KeyStep& step) {
       throw KeyPathError("key path \"" + path + "\": \"[\" without \"]\"");
     const std::string digits = path.substr(i + 1, close - i - 1);
     if (digits.empty() || digits.size() > 9 ||
-        !std::all_of(digits.begin(), digits.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        !std::all_of(digits.begin(), digits.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
       throw KeyPathError("key path \"" + path + "\": list index \"" + digits +
                          "\" is not a whole number >= 0");
     step.indices.push_back(std::stoi(digits));
@@ -42,8 +43,9 @@ YAML::Node list_item(const YAML::Node& node, int index, const std::string& where
     throw KeyPathError("\"" + where + "\" is not a list, so it has no item [" +
                        std::to_string(index) + "]");
   if (static_cast<std::size_t>(index) >= node.size())
-    throw KeyPathError("\"" + where + "[" + std::to_string(index) + "]\": index out of range (the list has " +
-                       std::to_string(node.size()) + " items)");
+    throw KeyPathError("\"" + where + "[" + std::to_string(index) +
+                       "]\": index out of range (the list has " + std::to_string(node.size()) +
+                       " items)");
   return node[static_cast<std::size_t>(index)];
 }
 
@@ -88,7 +90,8 @@ void set_key_path(YAML::Node root, const std::string& path, const std::string& v
     YAML::Node child = node[step.name];
     if (!child.IsDefined() || child.IsNull()) {
       if (!step.indices.empty())
-        throw KeyPathError("\"" + prefix(steps, k, 0) + "\" is not in the base case, so it has no item [" +
+        throw KeyPathError("\"" + prefix(steps, k, 0) +
+                           "\" is not in the base case, so it has no item [" +
                            std::to_string(step.indices.front()) + "]");
       node[step.name] = YAML::Node(YAML::NodeType::Map);
     }

@@ -1,12 +1,12 @@
 #pragma once
 /// Case key paths ("coldplate.flow_rate", "gpus.instances[3].inlet_temperature") and setting
 /// one in a parsed case file: how a sweep point becomes a case.
+#include <yaml-cpp/yaml.h>
+
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 namespace kelvin {
 

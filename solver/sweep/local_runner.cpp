@@ -1,24 +1,23 @@
 #include "solver/sweep/local_runner.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "solver/sweep/point_cases.hpp"
 
@@ -56,7 +55,8 @@ class SignalGuard {
   SignalGuard& operator=(const SignalGuard&) = delete;
 
  private:
-  struct sigaction m_int {}, m_term {};
+  struct sigaction m_int {
+  }, m_term{};
 };
 
 /// The last n lines of a file.
@@ -73,11 +73,14 @@ std::vector<std::string> tail_lines(const fs::path& file, std::size_t n) {
 /// The arguments of a point's `kelvin run`.
 std::vector<std::string> run_arguments(const std::string& out, const SweepPoint& p, int threads) {
   const fs::path dir = point_folder(out, p.id);
-  std::vector<std::string> args{"run", (dir / "case.yaml").string(), "-o", (dir / "out").string(), "--quiet",
-                                "--threads", std::to_string(threads)};
+  std::vector<std::string> args{
+      "run",       (dir / "case.yaml").string(), "-o", (dir / "out").string(), "--quiet",
+      "--threads", std::to_string(threads)};
   std::error_code ec;
-  if (fs::exists(dir / "out" / "checkpoint.h5", ec)) args.push_back("--resume");
-  else if (fs::is_directory(dir / "out", ec) && !fs::is_empty(dir / "out", ec)) args.push_back("--overwrite");
+  if (fs::exists(dir / "out" / "checkpoint.h5", ec))
+    args.push_back("--resume");
+  else if (fs::is_directory(dir / "out", ec) && !fs::is_empty(dir / "out", ec))
+    args.push_back("--overwrite");
   return args;
 }
 
@@ -85,7 +88,9 @@ std::vector<std::string> run_arguments(const std::string& out, const SweepPoint&
 /// Ctrl-C on the terminal reaches the sweep only, which passes it on once). Returns the pid.
 pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const fs::path& log) {
   const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("cannot start a point: fork failed: ") + std::strerror(errno));
+  if (pid < 0)
+    throw std::runtime_error(std::string("cannot start a point: fork failed: ") +
+                             std::strerror(errno));
   if (pid == 0) {
     ::setpgid(0, 0);
     ::signal(SIGINT, SIG_DFL);
@@ -111,7 +116,8 @@ pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const 
 std::string format_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   if (s < 60) return fmt::format("{:.0f}s", s);
-  if (s < 3600) return fmt::format("{}m{:02d}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  if (s < 3600)
+    return fmt::format("{}m{:02d}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
   return fmt::format("{}h{:02d}m", static_cast<int>(s) / 3600, (static_cast<int>(s) % 3600) / 60);
 }
 
@@ -121,7 +127,8 @@ class Runner {
   Runner(const std::string& out, const LocalRunOptions& o, std::size_t todo, SweepCounts before)
       : m_out(out), m_opt(o), m_todo(todo), m_counts(before) {
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    m_threads = o.threads_per_point > 0 ? o.threads_per_point : std::max(1, hw / std::max(1, o.jobs));
+    m_threads =
+        o.threads_per_point > 0 ? o.threads_per_point : std::max(1, hw / std::max(1, o.jobs));
   }
 
   void start(const SweepPoint& p) {
@@ -144,7 +151,8 @@ class Runner {
     }
     const auto it = m_running.find(pid);
     if (it == m_running.end()) return true;
-    finish(*it->second.point, status, std::chrono::duration<double>(Clock::now() - it->second.started).count());
+    finish(*it->second.point, status,
+           std::chrono::duration<double>(Clock::now() - it->second.started).count());
     m_running.erase(it);
     return true;
   }
@@ -184,9 +192,12 @@ class Runner {
     write_point_status(m_out, st);
     clear_line();
     const std::string why = st.log_tail.empty() ? "" : ": " + st.log_tail.back();
-    fmt::print(stderr, "sweep: point {} ({}) {} in {:.1f} s{} [{}/{} done, {} failed]\n", p.index, p.id,
-               stopped ? "stopped" : code == 0 ? "done" : fmt::format("FAILED (exit {})", code), seconds, why,
-               m_counts.done, m_counts.total(), m_counts.failed);
+    fmt::print(stderr, "sweep: point {} ({}) {} in {:.1f} s{} [{}/{} done, {} failed]\n", p.index,
+               p.id,
+               stopped     ? "stopped"
+               : code == 0 ? "done"
+                           : fmt::format("FAILED (exit {})", code),
+               seconds, why, m_counts.done, m_counts.total(), m_counts.failed);
     --m_todo;
     progress();
   }
@@ -198,9 +209,11 @@ class Runner {
   void progress() const {
     if (!m_opt.terminal) return;
     const double per = m_finished ? m_seconds / m_finished : NAN;
-    const double eta = per * static_cast<double>(m_todo) / static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(m_todo, m_opt.jobs)));
-    fmt::print(stderr, "\r\033[Ksweep: {}/{} done, {} failed, {} running, ETA {}", m_counts.done, m_counts.total(),
-               m_counts.failed, m_counts.running, format_duration(eta));
+    const double eta =
+        per * static_cast<double>(m_todo) /
+        static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(m_todo, m_opt.jobs)));
+    fmt::print(stderr, "\r\033[Ksweep: {}/{} done, {} failed, {} running, ETA {}", m_counts.done,
+               m_counts.total(), m_counts.failed, m_counts.running, format_duration(eta));
     std::fflush(stderr);
   }
 
@@ -222,13 +235,16 @@ SweepCounts run_points_locally(const std::string& out, const std::vector<SweepPo
   std::deque<const SweepPoint*> queue;
   for (const auto& p : points) {
     const PointState s = point_state(out, p.id);
-    if (s == PointState::Done) ++before.done;
-    else if (s == PointState::Running) ++before.running;
-    else queue.push_back(&p), ++before.pending;
+    if (s == PointState::Done)
+      ++before.done;
+    else if (s == PointState::Running)
+      ++before.running;
+    else
+      queue.push_back(&p), ++before.pending;
   }
   if (before.done + before.running > 0)
-    fmt::print(stderr, "sweep: {} of {} points already done, {} running elsewhere: skipped\n", before.done,
-               points.size(), before.running);
+    fmt::print(stderr, "sweep: {} of {} points already done, {} running elsewhere: skipped\n",
+               before.done, points.size(), before.running);
   // Points running in another process are not this run's: count them apart.
   SweepCounts mine = before;
   mine.running = 0;
@@ -236,7 +252,8 @@ SweepCounts run_points_locally(const std::string& out, const std::vector<SweepPo
   Runner runner(out, options, queue.size(), mine);
   int forwarded = 0;
   while (true) {
-    while (!g_signal && !queue.empty() && runner.running() < static_cast<std::size_t>(std::max(1, options.jobs))) {
+    while (!g_signal && !queue.empty() &&
+           runner.running() < static_cast<std::size_t>(std::max(1, options.jobs))) {
       const SweepPoint* p = queue.front();
       queue.pop_front();
       runner.start(*p);

@@ -77,8 +77,8 @@ std::string point_case_text(const std::string& base_yaml_text, const std::string
   }
   YAML::Emitter em;
   em << root;
-  return "# Sweep point " + std::to_string(point.index) + " (id " + point.id + ") of " + sweep_file +
-         ": " + describe_point(point) + "\n" + em.c_str() + "\n";
+  return "# Sweep point " + std::to_string(point.index) + " (id " + point.id + ") of " +
+         sweep_file + ": " + describe_point(point) + "\n" + em.c_str() + "\n";
 }
 
 std::vector<SweepPoint> prepare_points(const SweepSpec& s, const std::string& sweep_out) {
@@ -100,8 +100,9 @@ std::vector<SweepPoint> prepare_points(const SweepSpec& s, const std::string& sw
       const SweepParameter* param = nullptr;
       for (const auto& q : s.parameters)
         if (std::string(e.what()).rfind("\"" + q.key + "\": ", 0) == 0) param = &q;
-      bad.push_back({s.file, param ? param->line : 0, param ? param->column : 0,
-                     "point " + std::to_string(p.index) + " (" + describe_point(p) + "): " + e.what()});
+      bad.push_back(
+          {s.file, param ? param->line : 0, param ? param->column : 0,
+           "point " + std::to_string(p.index) + " (" + describe_point(p) + "): " + e.what()});
       continue;
     }
     const std::string file = (fs::path(point_folder(sweep_out, p.id)) / "case.yaml").string();
@@ -112,8 +113,9 @@ std::vector<SweepPoint> prepare_points(const SweepSpec& s, const std::string& sw
     try {
       load_case(file);
     } catch (const CaseLoadError& e) {
-      bad.push_back({s.file, 0, 0, "point " + std::to_string(p->index) + " (id " + p->id + ": " +
-                                       describe_point(*p) + ") is not a valid case:"});
+      bad.push_back({s.file, 0, 0,
+                     "point " + std::to_string(p->index) + " (id " + p->id + ": " +
+                         describe_point(*p) + ") is not a valid case:"});
       bad.insert(bad.end(), e.diagnostics.begin(), e.diagnostics.end());
     }
   }

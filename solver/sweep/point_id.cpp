@@ -1,11 +1,10 @@
 #include "solver/sweep/point_id.hpp"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "solver/sweep/quantity_text.hpp"
 

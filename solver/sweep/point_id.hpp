@@ -11,8 +11,8 @@ using Assignment = std::vector<std::pair<std::string, std::string>>;
 
 /// One point of a sweep.
 struct SweepPoint {
-  int index = 0;          ///< 0-based position in the design
-  std::string id;         ///< point_id(values)
+  int index = 0;   ///< 0-based position in the design
+  std::string id;  ///< point_id(values)
   Assignment values;
 };
 

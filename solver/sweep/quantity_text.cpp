@@ -25,13 +25,23 @@ std::optional<SiValue> to_si_any(const std::string& text) {
   if (!q) return std::nullopt;
   if (q->unit.empty()) return SiValue{q->number, ""};
   // Every dimension whose unit a case may carry, absolute temperature first.
-  static constexpr Dimension kOrder[] = {
-      Dimension::Temperature,    Dimension::Length,          Dimension::Power,
-      Dimension::VolumeFlowRate, Dimension::Pressure,        Dimension::Time,
-      Dimension::Frequency,      Dimension::HeatFlux,        Dimension::PowerDensity,
-      Dimension::HeatTransferCoefficient, Dimension::Conductivity, Dimension::Density,
-      Dimension::SpecificHeat,   Dimension::ContactResistance, Dimension::DynamicViscosity,
-      Dimension::InverseTemperature, Dimension::Dimensionless};
+  static constexpr Dimension kOrder[] = {Dimension::Temperature,
+                                         Dimension::Length,
+                                         Dimension::Power,
+                                         Dimension::VolumeFlowRate,
+                                         Dimension::Pressure,
+                                         Dimension::Time,
+                                         Dimension::Frequency,
+                                         Dimension::HeatFlux,
+                                         Dimension::PowerDensity,
+                                         Dimension::HeatTransferCoefficient,
+                                         Dimension::Conductivity,
+                                         Dimension::Density,
+                                         Dimension::SpecificHeat,
+                                         Dimension::ContactResistance,
+                                         Dimension::DynamicViscosity,
+                                         Dimension::InverseTemperature,
+                                         Dimension::Dimensionless};
   for (const Dimension d : kOrder) {
     try {
       return SiValue{to_si(text, d), si_unit(d)};

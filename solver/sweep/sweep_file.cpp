@@ -53,7 +53,8 @@ std::string join(const std::vector<std::string>& words) {
 /// Collects diagnostics against one file.
 class Reader {
  public:
-  Reader(std::string file, std::vector<Diagnostic>& diags) : m_file(std::move(file)), m_diags(diags) {}
+  Reader(std::string file, std::vector<Diagnostic>& diags)
+      : m_file(std::move(file)), m_diags(diags) {}
 
   void error(const YAML::Mark& at, const std::string& message) {
     m_diags.push_back({m_file, at.line + 1, at.column + 1, message});
@@ -61,7 +62,8 @@ class Reader {
   void error(const YAML::Node& at, const std::string& message) { error(at.Mark(), message); }
 
   /// Reports keys of map not in allowed (with a did-you-mean); false when map is no mapping.
-  bool check_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) {
+  bool check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                  const std::string& where) {
     if (!map.IsMap()) {
       error(map, where + ": expected a mapping");
       return false;
@@ -88,7 +90,8 @@ class Reader {
     if (!s) return std::nullopt;
     const auto v = parse_number(*s);
     if (!v || *v != static_cast<double>(static_cast<long long>(*v)) || *v < lo || *v > 1e9) {
-      error(n, "\"" + key + "\": expected a whole number >= " + std::to_string(lo) + ", got \"" + *s + "\"");
+      error(n, "\"" + key + "\": expected a whole number >= " + std::to_string(lo) + ", got \"" +
+                   *s + "\"");
       return std::nullopt;
     }
     return static_cast<long long>(*v);
@@ -98,7 +101,9 @@ class Reader {
     const auto s = scalar(n, key);
     if (!s) return std::nullopt;
     const auto q = split_quantity(*s);
-    if (!q) error(n, "\"" + key + "\": expected a number with an optional unit (\"30 degC\"), got \"" + *s + "\"");
+    if (!q)
+      error(n, "\"" + key + "\": expected a number with an optional unit (\"30 degC\"), got \"" +
+                   *s + "\"");
     return q;
   }
 
@@ -122,8 +127,8 @@ std::optional<UniformRange> read_ends(Reader& r, const YAML::Node& a, const YAML
   const auto qa = r.quantity(a, what), qb = r.quantity(b, what);
   if (!qa || !qb) return std::nullopt;
   if (qa->unit != qb->unit) {
-    r.error(where, "\"" + what + "\": both ends must be written in the same unit, got \"" + qa->unit +
-                       "\" and \"" + qb->unit + "\"");
+    r.error(where, "\"" + what + "\": both ends must be written in the same unit, got \"" +
+                       qa->unit + "\" and \"" + qb->unit + "\"");
     return std::nullopt;
   }
   return UniformRange{qa->number, qb->number, qa->unit};
@@ -174,7 +179,8 @@ SweepParameter read_parameter(Reader& r, const YAML::Node& n, SweepDesign design
   }
   const int given = !!n["values"] + !!n["range"] + !!n["distribution"];
   if (given != 1) {
-    r.error(n["key"], "parameter \"" + p.key + "\": give exactly one of values, range, distribution");
+    r.error(n["key"],
+            "parameter \"" + p.key + "\": give exactly one of values, range, distribution");
     return p;
   }
   if (n["values"]) read_values(r, n["values"], p);
@@ -198,15 +204,18 @@ std::optional<SweepDesign> design_of(const std::string& s) {
 void read_header(Reader& r, const YAML::Node& root, SweepSpec& s) {
   if (const YAML::Node d = root["design"]) {
     if (auto t = r.scalar(d, "design")) {
-      if (auto des = design_of(*t)) s.design = *des;
-      else r.error(d, "unknown design \"" + *t + "\" (grid, zip, lhs, oat)" +
-                          did_you_mean(*t, {"grid", "zip", "lhs", "oat"}));
+      if (auto des = design_of(*t))
+        s.design = *des;
+      else
+        r.error(d, "unknown design \"" + *t + "\" (grid, zip, lhs, oat)" +
+                       did_you_mean(*t, {"grid", "zip", "lhs", "oat"}));
     }
   }
   const bool lhs = s.design == SweepDesign::LatinHypercube;
   for (const char* k : {"samples", "seed"})
     if (root[k] && !lhs) r.error(root[k], std::string("\"") + k + "\" is for design: lhs only");
-  if (lhs && !root["samples"]) r.error(root, "design lhs: missing \"samples\" (the number of points)");
+  if (lhs && !root["samples"])
+    r.error(root, "design lhs: missing \"samples\" (the number of points)");
   if (lhs && root["samples"])
     if (auto n = r.integer(root["samples"], "samples", 1)) s.samples = static_cast<int>(*n);
   if (lhs && root["seed"])
@@ -218,7 +227,8 @@ void read_header(Reader& r, const YAML::Node& root, SweepSpec& s) {
     if (p.is_relative()) p = fs::path(s.file).parent_path() / p;
     s.base_case = p.lexically_normal().string();
     std::error_code ec;
-    if (!fs::is_regular_file(p, ec)) r.error(root["base"], "base case \"" + s.base_case + "\" is not a readable file");
+    if (!fs::is_regular_file(p, ec))
+      r.error(root["base"], "base case \"" + s.base_case + "\" is not a readable file");
   }
 }
 
@@ -235,10 +245,14 @@ void read_outputs(Reader& r, const YAML::Node& o, SweepSpec& s) {
 
 const char* design_name(SweepDesign d) {
   switch (d) {
-    case SweepDesign::Grid: return "grid";
-    case SweepDesign::Zip: return "zip";
-    case SweepDesign::LatinHypercube: return "lhs";
-    case SweepDesign::OneAtATime: return "oat";
+    case SweepDesign::Grid:
+      return "grid";
+    case SweepDesign::Zip:
+      return "zip";
+    case SweepDesign::LatinHypercube:
+      return "lhs";
+    case SweepDesign::OneAtATime:
+      return "oat";
   }
   return "?";
 }
@@ -263,11 +277,13 @@ SweepSpec parse_sweep(const std::string& yaml_text, const std::string& file_name
     r.error(e.mark, "YAML syntax error: " + e.msg);
     return s;
   }
-  if (!r.check_keys(root, {"base", "design", "samples", "seed", "parameters", "outputs"}, "")) return s;
+  if (!r.check_keys(root, {"base", "design", "samples", "seed", "parameters", "outputs"}, ""))
+    return s;
   read_header(r, root, s);
   const YAML::Node params = root["parameters"];
   if (!params || !params.IsSequence() || params.size() == 0) {
-    r.error(params ? params : root, "\"parameters\": expected a non-empty list of {key, values|range|distribution}");
+    r.error(params ? params : root,
+            "\"parameters\": expected a non-empty list of {key, values|range|distribution}");
   } else {
     std::set<std::string> seen;
     for (const auto& n : params) {

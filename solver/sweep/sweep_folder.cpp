@@ -6,9 +6,8 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "solver/io/atomic_file.hpp"
 #include "solver/sweep/point_cases.hpp"
@@ -45,11 +44,13 @@ bool process_alive(const json& st) {
 
 }  // namespace
 
-void write_sweep_json(const std::string& out, const SweepSpec& s, const std::vector<SweepPoint>& points) {
+void write_sweep_json(const std::string& out, const SweepSpec& s,
+                      const std::vector<SweepPoint>& points) {
   json params = json::array();
   for (const auto& p : s.parameters) {
     json j{{"key", p.key}, {"values", p.values}};
-    if (p.uniform) j["uniform"] = {{"from", p.uniform->from}, {"to", p.uniform->to}, {"unit", p.uniform->unit}};
+    if (p.uniform)
+      j["uniform"] = {{"from", p.uniform->from}, {"to", p.uniform->to}, {"unit", p.uniform->unit}};
     params.push_back(j);
   }
   json pts = json::array();
@@ -85,7 +86,8 @@ SweepRecord read_sweep_json(const std::string& out) {
       SweepPoint pt;
       pt.index = p.at("index");
       pt.id = p.at("id");
-      for (const auto& key : r.parameters) pt.values.emplace_back(key, p.at("values").at(key).get<std::string>());
+      for (const auto& key : r.parameters)
+        pt.values.emplace_back(key, p.at("values").at(key).get<std::string>());
       r.points.push_back(std::move(pt));
     }
     return r;
@@ -96,10 +98,14 @@ SweepRecord read_sweep_json(const std::string& out) {
 
 const char* state_name(PointState s) {
   switch (s) {
-    case PointState::Pending: return "pending";
-    case PointState::Running: return "running";
-    case PointState::Done: return "done";
-    case PointState::Failed: return "failed";
+    case PointState::Pending:
+      return "pending";
+    case PointState::Running:
+      return "running";
+    case PointState::Done:
+      return "done";
+    case PointState::Failed:
+      return "failed";
   }
   return "?";
 }
@@ -110,7 +116,8 @@ PointState point_state(const std::string& out, const std::string& id) {
   if (recorded == "running" && process_alive(st)) return PointState::Running;
   if (recorded == "failed") return PointState::Failed;
   std::error_code ec;
-  if (fs::is_regular_file(fs::path(point_folder(out, id)) / "out" / "summary.json", ec)) return PointState::Done;
+  if (fs::is_regular_file(fs::path(point_folder(out, id)) / "out" / "summary.json", ec))
+    return PointState::Done;
   return PointState::Pending;
 }
 
@@ -124,17 +131,26 @@ void write_point_status(const std::string& out, const PointStatus& st) {
     j["seconds"] = st.seconds;
   }
   if (!st.log_tail.empty()) j["log_tail"] = st.log_tail;
-  write_file_atomic((fs::path(point_folder(out, st.id)) / "status.json").string(), j.dump(2) + "\n");
+  write_file_atomic((fs::path(point_folder(out, st.id)) / "status.json").string(),
+                    j.dump(2) + "\n");
 }
 
 SweepCounts count_states(const std::string& out, const std::vector<SweepPoint>& points) {
   SweepCounts c;
   for (const auto& p : points) {
     switch (point_state(out, p.id)) {
-      case PointState::Pending: ++c.pending; break;
-      case PointState::Running: ++c.running; break;
-      case PointState::Done: ++c.done; break;
-      case PointState::Failed: ++c.failed; break;
+      case PointState::Pending:
+        ++c.pending;
+        break;
+      case PointState::Running:
+        ++c.running;
+        break;
+      case PointState::Done:
+        ++c.done;
+        break;
+      case PointState::Failed:
+        ++c.failed;
+        break;
     }
   }
   return c;

@@ -21,7 +21,8 @@ struct SweepRecord {
 };
 
 /// Writes OUT/sweep.json (atomically) for s and its points.
-void write_sweep_json(const std::string& out, const SweepSpec& s, const std::vector<SweepPoint>& points);
+void write_sweep_json(const std::string& out, const SweepSpec& s,
+                      const std::vector<SweepPoint>& points);
 
 /// Reads OUT/sweep.json. Throws std::runtime_error naming the file when it is missing or damaged.
 SweepRecord read_sweep_json(const std::string& out);
@@ -45,8 +46,8 @@ struct PointStatus {
   std::string id;
   PointState state = PointState::Pending;
   int exit_code = 0;
-  double seconds = 0;                  ///< wall time of the run
-  std::vector<std::string> log_tail;   ///< last lines of the run's output (failures)
+  double seconds = 0;                 ///< wall time of the run
+  std::vector<std::string> log_tail;  ///< last lines of the run's output (failures)
 };
 
 /// Writes OUT/points/<id>/status.json atomically (with this process's pid and host for Running).

@@ -14,10 +14,10 @@ namespace kelvin {
 
 /// How the parameters' values combine into points.
 enum class SweepDesign {
-  Grid,         ///< every combination (the product of the list lengths)
-  Zip,          ///< the i-th value of every parameter together (lists of equal length)
+  Grid,            ///< every combination (the product of the list lengths)
+  Zip,             ///< the i-th value of every parameter together (lists of equal length)
   LatinHypercube,  ///< `samples` points, each parameter's strata hit once each (seeded)
-  OneAtATime,   ///< the base case, then each parameter through its values with the others at base
+  OneAtATime,  ///< the base case, then each parameter through its values with the others at base
 };
 
 /// A continuous range of a parameter for Latin hypercube sampling: numbers in one written unit.
@@ -44,8 +44,8 @@ struct SweepSpec {
   std::string file;       ///< the sweep file as given
   std::string base_case;  ///< the base case file, resolved against the sweep file's folder
   SweepDesign design = SweepDesign::Grid;
-  int samples = 0;        ///< Latin hypercube points
-  std::uint64_t seed = 0; ///< Latin hypercube seed
+  int samples = 0;         ///< Latin hypercube points
+  std::uint64_t seed = 0;  ///< Latin hypercube seed
   std::vector<SweepParameter> parameters;
   std::vector<std::string> outputs;  ///< summary.json keys (dotted) to plot; may be empty
 };
