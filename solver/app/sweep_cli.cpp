@@ -48,11 +48,13 @@ int cmd_sweep_run(const SweepCommand& cmd, const char* argv0) {
   const std::vector<SweepPoint> points = prepare_points(spec, cmd.out);
   write_sweep_json(cmd.out, spec, points);
   fmt::print(stderr, "sweep: {} points ({} design) of {}, {} at a time, in {}/\n", points.size(),
-             design_name(spec.design), spec.base_case, cmd.jobs, cmd.out);
+             design_name(spec.design), spec.base_case,
+             cmd.gpus.empty() ? cmd.jobs : static_cast<int>(cmd.gpus.size()), cmd.out);
   LocalRunOptions o;
   o.executable = self_executable(argv0);
   o.jobs = cmd.jobs;
   o.threads_per_point = cmd.threads;
+  o.gpus = cmd.gpus;
   o.terminal = ::isatty(2) != 0;
   int signal = 0;
   const SweepCounts c = run_points_locally(cmd.out, points, o, &signal);
@@ -98,6 +100,10 @@ std::unique_ptr<SweepCommand> add_sweep_command(CLI::App& app) {
     a->add_option("-o,--output", c.out, "Sweep folder (created if missing; a rerun resumes it)");
     a->add_option("-j,--jobs", c.jobs, "Points run at a time (default 1)")
         ->check(CLI::PositiveNumber);
+    a->add_option("--gpus", c.gpus,
+                  "One point per GPU, each seeing only its own (CUDA_VISIBLE_DEVICES): "
+                  "--gpus 0,1,2,3 runs four at a time")
+        ->delimiter(',');
     a->add_option("--threads", c.threads, "CPU threads per point (default: cores / jobs)")
         ->check(CLI::PositiveNumber);
   };

@@ -1,10 +1,11 @@
 #pragma once
 /// `kelvin sweep`: the command line of parametric sweeps (README "Parametric sweeps").
-///   kelvin sweep [run] SWEEP.yaml -o OUT [--jobs N] [--threads T]
+///   kelvin sweep [run] SWEEP.yaml -o OUT [--jobs N | --gpus 0,1,...] [--threads T]
 ///   kelvin sweep status OUT
 ///   kelvin sweep gather OUT
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -20,9 +21,10 @@ struct SweepCommand {
   CLI::App* gather = nullptr;
   std::string file;  ///< the sweep file
   std::string out = "sweep-out";
-  int jobs = 1;        ///< points at a time
-  int threads = 0;     ///< threads per point; 0: the hardware threads / jobs
-  std::string folder;  ///< OUT of status and gather
+  int jobs = 1;                   ///< points at a time
+  std::vector<std::string> gpus;  ///< one point per GPU (CUDA_VISIBLE_DEVICES)
+  int threads = 0;                ///< threads per point; 0: the hardware threads / jobs
+  std::string folder;             ///< OUT of status and gather
 };
 
 /// Adds the `sweep` subcommand (with run, status, gather) to app. The returned object is what

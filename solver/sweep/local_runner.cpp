@@ -85,8 +85,10 @@ std::vector<std::string> run_arguments(const std::string& out, const SweepPoint&
 }
 
 /// Starts `exe args` with stdout and stderr to log, in a process group of its own (so that a
-/// Ctrl-C on the terminal reaches the sweep only, which passes it on once). Returns the pid.
-pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const fs::path& log) {
+/// Ctrl-C on the terminal reaches the sweep only, which passes it on once), seeing only gpu
+/// (CUDA_VISIBLE_DEVICES) when gpu is not empty. Returns the pid.
+pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const fs::path& log,
+            const std::string& gpu) {
   const pid_t pid = ::fork();
   if (pid < 0)
     throw std::runtime_error(std::string("cannot start a point: fork failed: ") +
@@ -95,6 +97,7 @@ pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const 
     ::setpgid(0, 0);
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    if (!gpu.empty()) ::setenv("CUDA_VISIBLE_DEVICES", gpu.c_str(), 1);
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
@@ -129,13 +132,17 @@ class Runner {
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     m_threads =
         o.threads_per_point > 0 ? o.threads_per_point : std::max(1, hw / std::max(1, o.jobs));
+    m_free_gpus.assign(o.gpus.begin(), o.gpus.end());
   }
 
   void start(const SweepPoint& p) {
     const fs::path dir = point_folder(m_out, p.id);
     write_point_status(m_out, {p.id, PointState::Running, 0, 0, {}});
-    const pid_t pid = spawn(m_opt.executable, run_arguments(m_out, p, m_threads), dir / "run.log");
-    m_running[pid] = {&p, Clock::now()};
+    std::string gpu;
+    if (!m_free_gpus.empty()) gpu = m_free_gpus.front(), m_free_gpus.pop_front();
+    const pid_t pid =
+        spawn(m_opt.executable, run_arguments(m_out, p, m_threads), dir / "run.log", gpu);
+    m_running[pid] = {&p, Clock::now(), gpu};
     ++m_counts.running, --m_counts.pending;
     progress();
   }
@@ -153,6 +160,7 @@ class Runner {
     if (it == m_running.end()) return true;
     finish(*it->second.point, status,
            std::chrono::duration<double>(Clock::now() - it->second.started).count());
+    if (!it->second.gpu.empty()) m_free_gpus.push_back(it->second.gpu);
     m_running.erase(it);
     return true;
   }
@@ -171,6 +179,7 @@ class Runner {
   struct Running {
     const SweepPoint* point;
     Clock::time_point started;
+    std::string gpu;  ///< its CUDA_VISIBLE_DEVICES, "" without --gpus
   };
 
   void finish(const SweepPoint& p, int status, double seconds) {
@@ -223,6 +232,7 @@ class Runner {
   SweepCounts m_counts;
   int m_threads = 1;
   std::map<pid_t, Running> m_running;
+  std::deque<std::string> m_free_gpus;
   double m_seconds = 0;
   int m_finished = 0;
 };
@@ -230,7 +240,10 @@ class Runner {
 }  // namespace
 
 SweepCounts run_points_locally(const std::string& out, const std::vector<SweepPoint>& points,
-                               const LocalRunOptions& options, int* interrupted) {
+                               const LocalRunOptions& requested, int* interrupted) {
+  LocalRunOptions options = requested;
+  if (!options.gpus.empty()) options.jobs = static_cast<int>(options.gpus.size());
+  options.jobs = std::max(1, options.jobs);
   SweepCounts before;
   std::deque<const SweepPoint*> queue;
   for (const auto& p : points) {
@@ -253,7 +266,7 @@ SweepCounts run_points_locally(const std::string& out, const std::vector<SweepPo
   int forwarded = 0;
   while (true) {
     while (!g_signal && !queue.empty() &&
-           runner.running() < static_cast<std::size_t>(std::max(1, options.jobs))) {
+           runner.running() < static_cast<std::size_t>(options.jobs)) {
       const SweepPoint* p = queue.front();
       queue.pop_front();
       runner.start(*p);

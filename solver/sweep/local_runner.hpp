@@ -15,6 +15,9 @@ struct LocalRunOptions {
   int jobs = 1;               ///< points at a time
   int threads_per_point = 0;  ///< --threads of each child; 0: the hardware threads / jobs
   bool terminal = false;      ///< a live progress line (stderr is a terminal)
+  /// One point per GPU: each child sees only its own (CUDA_VISIBLE_DEVICES set to one of
+  /// these), and as many points run at a time as there are GPUs (jobs is ignored).
+  std::vector<std::string> gpus;
 };
 
 /// Runs every point of points under OUT that is not done (out/summary.json present and no
