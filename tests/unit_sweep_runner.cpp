@@ -2,6 +2,8 @@
 // script that records its arguments and CUDA_VISIBLE_DEVICES in the summary.json it writes, so
 // that what each child was given can be checked without solving anything.
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "solver/sweep/local_runner.hpp"
 #include "solver/sweep/point_cases.hpp"
@@ -22,10 +25,12 @@ using json = nlohmann::json;
 using namespace kelvin;
 
 /// Arguments: run CASE -o OUT --quiet --threads T [--resume | --overwrite]. Two children with
-/// the same GPU at once would both hold SHARED/gpu-N (mkdir is atomic): that is recorded.
+/// the same GPU at once would both hold SHARED/gpu-N (mkdir is atomic): that is recorded. While
+/// SHARED/slow exists it waits for SIGTERM and exits 143, as kelvin run does when stopped.
 constexpr const char* kFakeKelvin = R"SH(#!/bin/sh
 out="$4"
-shared="$(dirname "$(dirname "$(dirname "$out")")")/shared"
+shared="$(dirname "$(dirname "$(dirname "$(dirname "$out")")")")/shared"
+if [ -e "$shared/slow" ]; then trap 'exit 143' TERM; sleep 5 & wait; exit 0; fi
 case "$2" in *fail*) echo "starting" >&2; echo "boom: this point fails" >&2; exit 3;; esac
 if [ -n "$CUDA_VISIBLE_DEVICES" ]; then
   mkdir "$shared/gpu-$CUDA_VISIBLE_DEVICES" 2>/dev/null || echo clash >> "$shared/clashes"
@@ -125,6 +130,35 @@ TEST(SweepRunner, ResumesFromACheckpointOverwritesLeftoversAndRecordsFailures) {
   EXPECT_EQ(again.done, 3);
   EXPECT_EQ(again.failed, 1);
   EXPECT_EQ(fs::last_write_time(out_of(0) / "summary.json"), stamp);
+}
+
+TEST(SweepRunner, SigtermStopsTheRunningPointsWhichStayPendingAndResumeLater) {
+  Fixture f = make("sigterm", 3);
+  std::ofstream(f.dir / "shared" / "slow") << "";
+  LocalRunOptions o;
+  o.executable = f.exe.string();
+  o.jobs = 2;
+  // The signal is sent from a thread that blocks it, so that this (the runner's) thread takes
+  // it in waitpid, as the sweep's only thread would.
+  std::thread sender([&] {
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, nullptr);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::kill(::getpid(), SIGTERM);
+  });
+  int signal = 0;
+  const SweepCounts c = run_points_locally(f.out.string(), f.points, o, &signal);
+  sender.join();
+  EXPECT_EQ(signal, SIGTERM);
+  EXPECT_EQ(c.pending, 3);  // two stopped, one never started
+  EXPECT_EQ(c.failed, 0);
+
+  fs::remove(f.dir / "shared" / "slow");
+  const SweepCounts again = run_points_locally(f.out.string(), f.points, o, &signal);
+  EXPECT_EQ(signal, 0);
+  EXPECT_EQ(again.done, 3);
 }
 
 TEST(SweepRunner, StatusCountsFromTheFolderAlone) {
