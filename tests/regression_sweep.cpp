@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <regex>
 
 #include "kelvin_process.hpp"
 #include "solver/sweep/point_id.hpp"
@@ -134,6 +135,38 @@ TEST(Sweep, RunsResumesRecordsAFailureAndGathersThePointsNumbers) {
     EXPECT_DOUBLE_EQ(std::stod(row[column(h, "energy_balance.boundary_in_W")]),
                      summary.at("energy_balance").at("boundary_in_W").get<double>());
   }
+}
+
+TEST(Sweep, APointWhoseBaseCaseChangedRunsAgain) {
+  const fs::path dir = scratch_dir("sweep-base-edit");
+  const std::string base =
+      read_text(std::string(KELVIN_SOURCE_DIR) + "/cases/composite-wall-ci/case.yaml");
+  write_case(dir, base);
+  const std::string file = write_case(dir,
+                                      "base: case.yaml\n"
+                                      "parameters:\n"
+                                      "  - key: " +
+                                          kKey +
+                                          "\n"
+                                          "    values: [90 degC]\n",
+                                      "sweep.yaml");
+  const fs::path out = dir / "out";
+  Ended e = sweep({"sweep", file, "-o", out.string()}, dir);
+  ASSERT_EQ(e.exit_code(), 0) << e.log;
+  const json first = read_json(point_dir(out, "90 degC") / "out" / "summary.json");
+
+  // The same point of an edited base case: same id, but not the same case any more.
+  const std::string edited =
+      std::regex_replace(base, std::regex("conductivity: 400 W/m/K"), "conductivity: 40 W/m/K");
+  ASSERT_NE(edited, base);
+  write_case(dir, edited);
+  e = sweep({"sweep", file, "-o", out.string()}, dir);
+  ASSERT_EQ(e.exit_code(), 0) << e.log;
+  EXPECT_TRUE(e.says("its case changed since it ran")) << e.log;
+  EXPECT_TRUE(e.says("(" + id_of("90 degC") + ") done in")) << e.log;
+  const json second = read_json(point_dir(out, "90 degC") / "out" / "summary.json");
+  EXPECT_NE(first.at("energy_balance").at("boundary_in_W"),
+            second.at("energy_balance").at("boundary_in_W"));
 }
 
 TEST(Sweep, BadSweepFileExits2WithFileLineAndColumn) {

@@ -1,5 +1,6 @@
 #include "solver/sweep/point_cases.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -50,12 +51,33 @@ std::string describe_point(const SweepPoint& p) {
   return s;
 }
 
-/// Writes text to path unless path already holds exactly text.
-void write_if_changed(const std::string& path, const std::string& text) {
+/// text without its first line (the header comment, which names the sweep file and index).
+std::string body(const std::string& text) {
+  const auto nl = text.find('\n');
+  return nl == std::string::npos ? "" : text.substr(nl + 1);
+}
+
+/// Writes a point's case file unless it already holds text. When the case itself changed (the
+/// base case was edited since the point ran), the point's results, checkpoint and status are
+/// removed, so that it runs again instead of keeping an answer to another case.
+void write_point_case(const fs::path& folder, const std::string& text, int index) {
+  const fs::path file = folder / "case.yaml";
   std::error_code ec;
-  if (fs::is_regular_file(path, ec) && read_all(path) == text) return;
-  fs::create_directories(fs::path(path).parent_path());
-  write_file_atomic(path, text);
+  const bool existed = fs::is_regular_file(file, ec);
+  const std::string old = existed ? read_all(file.string()) : "";
+  if (existed && old == text) return;
+  fs::create_directories(folder);
+  write_file_atomic(file.string(), text);
+  if (!existed || body(old) == body(text)) return;
+  bool had_results = false;
+  for (const fs::path& f :
+       {folder / "out" / "summary.json", folder / "out" / "checkpoint.h5", folder / "status.json"})
+    had_results = fs::remove(f, ec) || had_results;
+  if (had_results)
+    fmt::print(stderr,
+               "sweep: point {} ({}): its case changed since it ran (base case edited?); "
+               "it runs again\n",
+               index, folder.filename().string());
 }
 
 }  // namespace
@@ -89,13 +111,13 @@ std::vector<SweepPoint> prepare_points(const SweepSpec& s, const std::string& sw
   for (const auto& p : s.parameters) base_values.push_back(get_key_path(base, p.key));
   std::vector<SweepPoint> points = expand_design(s, base_values);
 
-  const fs::path folder = fs::absolute(fs::path(s.base_case)).parent_path();
+  const fs::path base_folder = fs::absolute(fs::path(s.base_case)).parent_path();
   std::vector<Diagnostic> bad;
   std::vector<std::pair<const SweepPoint*, std::string>> files;
   for (const auto& p : points) {
     std::string text;
     try {
-      text = point_case_text(base_text, folder.string(), p, s.file);
+      text = point_case_text(base_text, base_folder.string(), p, s.file);
     } catch (const KeyPathError& e) {
       const SweepParameter* param = nullptr;
       for (const auto& q : s.parameters)
@@ -105,9 +127,9 @@ std::vector<SweepPoint> prepare_points(const SweepSpec& s, const std::string& sw
            "point " + std::to_string(p.index) + " (" + describe_point(p) + "): " + e.what()});
       continue;
     }
-    const std::string file = (fs::path(point_folder(sweep_out, p.id)) / "case.yaml").string();
-    write_if_changed(file, text);
-    files.emplace_back(&p, file);
+    const fs::path folder = point_folder(sweep_out, p.id);
+    write_point_case(folder, text, p.index);
+    files.emplace_back(&p, (folder / "case.yaml").string());
   }
   for (const auto& [p, file] : files) {
     try {
