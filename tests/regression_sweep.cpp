@@ -9,7 +9,9 @@
 #include <regex>
 
 #include "kelvin_process.hpp"
+#include "solver/sweep/point_cases.hpp"
 #include "solver/sweep/point_id.hpp"
+#include "solver/sweep/sweep_file.hpp"
 
 namespace {
 
@@ -167,6 +169,26 @@ TEST(Sweep, APointWhoseBaseCaseChangedRunsAgain) {
   const json second = read_json(point_dir(out, "90 degC") / "out" / "summary.json");
   EXPECT_NE(first.at("energy_balance").at("boundary_in_W"),
             second.at("energy_balance").at("boundary_in_W"));
+}
+
+// Every shipped sweep file (cases/*/sweep-*.yaml) reads and all its points validate.
+TEST(Sweep, ShippedSweepFilesValidate) {
+  int files = 0;
+  for (const auto& dir : fs::directory_iterator(std::string(KELVIN_SOURCE_DIR) + "/cases")) {
+    for (const auto& f : fs::directory_iterator(dir.path())) {
+      const std::string name = f.path().filename().string();
+      if (name.rfind("sweep-", 0) != 0 || f.path().extension() != ".yaml") continue;
+      ++files;
+      const fs::path out = scratch_dir("sweep-shipped-" + std::to_string(files));
+      try {
+        const kelvin::SweepSpec spec = kelvin::read_sweep_file(f.path().string());
+        EXPECT_GE(kelvin::prepare_points(spec, out.string()).size(), 2u) << f.path();
+      } catch (const kelvin::SweepError& e) {
+        ADD_FAILURE() << f.path() << ":\n" << e.what();
+      }
+    }
+  }
+  EXPECT_GE(files, 2);
 }
 
 TEST(Sweep, BadSweepFileExits2WithFileLineAndColumn) {
