@@ -12,6 +12,7 @@
 #include "solver/sweep/gather.hpp"
 #include "solver/sweep/local_runner.hpp"
 #include "solver/sweep/point_cases.hpp"
+#include "solver/sweep/slurm.hpp"
 #include "solver/sweep/sweep_file.hpp"
 #include "solver/sweep/sweep_folder.hpp"
 
@@ -47,6 +48,8 @@ int cmd_sweep_run(const SweepCommand& cmd, const char* argv0) {
   const SweepSpec spec = read_sweep_file(cmd.file);
   const std::vector<SweepPoint> points = prepare_points(spec, cmd.out);
   write_sweep_json(cmd.out, spec, points);
+  if (cmd.slurm.enabled)
+    return submit_sweep_to_slurm(cmd.out, points, cmd.slurm, cmd.threads, self_executable(argv0));
   fmt::print(stderr, "sweep: {} points ({} design) of {}, {} at a time, in {}/\n", points.size(),
              design_name(spec.design), spec.base_case,
              cmd.gpus.empty() ? cmd.jobs : static_cast<int>(cmd.gpus.size()), cmd.out);
@@ -77,7 +80,9 @@ int cmd_sweep_status(const SweepCommand& cmd) {
     if (point_state(cmd.folder, p.id) == PointState::Failed)
       fmt::print("failed: point {} ({}): see {}/status.json\n", p.index, p.id,
                  point_folder(cmd.folder, p.id));
-  return print_counts(cmd.folder, c);
+  print_counts(cmd.folder, c);
+  for (const auto& line : slurm_status_lines(cmd.folder)) fmt::print("{}\n", line);
+  return 0;
 }
 
 int cmd_sweep_gather(const SweepCommand& cmd) {
@@ -106,6 +111,7 @@ std::unique_ptr<SweepCommand> add_sweep_command(CLI::App& app) {
         ->delimiter(',');
     a->add_option("--threads", c.threads, "CPU threads per point (default: cores / jobs)")
         ->check(CLI::PositiveNumber);
+    add_slurm_options(a, c.slurm);
   };
   add_run_options(c.sweep);
   c.run = c.sweep->add_subcommand("run", "Run the points not yet done (the default)");
@@ -116,6 +122,7 @@ std::unique_ptr<SweepCommand> add_sweep_command(CLI::App& app) {
   c.gather =
       c.sweep->add_subcommand("gather", "Write OUT/sweep.csv and OUT/sweep.h5 from a sweep folder");
   c.gather->add_option("folder", c.folder, "Sweep folder")->required();
+  c.points = add_points_subcommand(c.sweep, c.slurm);
   return cmd;
 }
 
@@ -123,6 +130,7 @@ int run_sweep_command(const SweepCommand& cmd, const char* argv0) {
   try {
     if (*cmd.status) return cmd_sweep_status(cmd);
     if (*cmd.gather) return cmd_sweep_gather(cmd);
+    if (*cmd.points) return run_sweep_points(cmd.slurm, self_executable(argv0));
     return cmd_sweep_run(cmd, argv0);
   } catch (const SweepError& e) {
     print_diagnostics(e.diagnostics, e.what());

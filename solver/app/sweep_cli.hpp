@@ -3,9 +3,12 @@
 ///   kelvin sweep [run] SWEEP.yaml -o OUT [--jobs N | --gpus 0,1,...] [--threads T]
 ///   kelvin sweep status OUT
 ///   kelvin sweep gather OUT
+///   kelvin sweep SWEEP.yaml -o OUT --slurm [...]   (solver/app/sweep_slurm.hpp)
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "solver/app/sweep_slurm.hpp"
 
 namespace CLI {
 class App;
@@ -25,6 +28,8 @@ struct SweepCommand {
   std::vector<std::string> gpus;  ///< one point per GPU (CUDA_VISIBLE_DEVICES)
   int threads = 0;                ///< threads per point; 0: the hardware threads / jobs
   std::string folder;             ///< OUT of status and gather
+  CLI::App* points = nullptr;     ///< `kelvin sweep points` (one Slurm array task)
+  SweepSlurmOptions slurm;        ///< --slurm and its options, and `points`
 };
 
 /// Adds the `sweep` subcommand (with run, status, gather) to app. The returned object is what
