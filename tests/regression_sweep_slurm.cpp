@@ -124,6 +124,67 @@ bool bookkeeping(const std::string& column) {
          column.rfind("wall_", 0) == 0;
 }
 
+/// A grid sweep of composite-wall-ci (well under a second a point) over the hot face.
+std::string small_sweep(const fs::path& dir) {
+  return write_case(dir,
+                    "base: " + std::string(KELVIN_SOURCE_DIR) +
+                        "/cases/composite-wall-ci/case.yaml\n"
+                        "parameters:\n"
+                        "  - key: boundaries[0].temperature\n"
+                        "    values: [80 degC, 90 degC, 100 degC]\n",
+                    "sweep.yaml");
+}
+
+// Without Slurm: --dry-run writes both scripts (chunks of two points, throttle, memory from
+// the points' estimate, the absolute kelvin and folder) and submits nothing.
+TEST(SweepSlurm, DryRunWritesTheScriptsOnly) {
+  const fs::path dir = scratch_dir("sweep-slurm-dry");
+  const fs::path out = dir / "out";
+  const Ended e = run_kelvin_args(
+      {"sweep", small_sweep(dir), "-o", out.string(), "--slurm", "--dry-run", "--points-per-task",
+       "2", "--array-max", "5", "--partition", "short", "--account", "cooling"},
+      dir / "dry.log", 60);
+  ASSERT_EQ(e.exit_code(), 0) << e.log;
+  EXPECT_TRUE(e.says("dry run")) << e.log;
+  EXPECT_FALSE(fs::exists(out / "slurm" / "jobs.json"));
+  const std::string a = read_text(out / "slurm" / "array.sbatch");
+  for (const std::string& line : std::vector<std::string>{
+           "#SBATCH --array=0-1%5\n", "#SBATCH --partition=short\n", "#SBATCH --account=cooling\n",
+           "#SBATCH --mem=256M\n", "#SBATCH --time=2:00:00\n", "#SBATCH --requeue\n",
+           "#SBATCH --output=" + out.string() + "/slurm/logs/task-%a.out\n",
+           "sweep points '" + out.string() + "' $points"})
+    EXPECT_NE(a.find(line), std::string::npos) << line << "\n" << a;
+  const json rec = read_json(out / "sweep.json");
+  const std::string id0 = rec.at("points").at(0).at("id"), id1 = rec.at("points").at(1).at("id"),
+                    id2 = rec.at("points").at(2).at("id");
+  EXPECT_NE(a.find("0) points=\"" + id0 + " " + id1 + "\""), std::string::npos) << a;
+  EXPECT_NE(a.find("1) points=\"" + id2 + "\""), std::string::npos) << a;
+  const std::string g = read_text(out / "slurm" / "gather.sbatch");
+  EXPECT_NE(g.find("sweep gather '" + out.string() + "'"), std::string::npos) << g;
+  EXPECT_EQ(g.find("#SBATCH --dependency"), std::string::npos) << g;
+  fs::remove_all(dir);
+}
+
+// Without sbatch on PATH, or with a bad --time: one clear line and exit 2, nothing submitted.
+TEST(SweepSlurm, NoSbatchOrBadTimeIsOneLineAndExit2) {
+  const fs::path dir = scratch_dir("sweep-slurm-nosbatch");
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", (dir / "nothing-here").c_str(), 1);
+  const Ended e =
+      run_kelvin_args({"sweep", small_sweep(dir), "-o", (dir / "out").string(), "--slurm"},
+                      dir / "nosbatch.log", 60);
+  ::setenv("PATH", path.c_str(), 1);
+  EXPECT_EQ(e.exit_code(), 2) << e.log;
+  EXPECT_TRUE(e.says("kelvin sweep: cannot run sbatch")) << e.log;
+  EXPECT_FALSE(fs::exists(dir / "out" / "slurm" / "jobs.json"));
+  const Ended t = run_kelvin_args(
+      {"sweep", small_sweep(dir), "-o", (dir / "out").string(), "--slurm", "--time", "an hour"},
+      dir / "time.log", 60);
+  EXPECT_EQ(t.exit_code(), 2) << t.log;
+  EXPECT_TRUE(t.says("--time an hour: expected")) << t.log;
+  fs::remove_all(dir);
+}
+
 TEST(SweepSlurm, RequeuedTaskResumesAndGatheredNumbersEqualALocalSweep) {
   if (!installed("slurmctld") || !installed("slurmd") || !installed("sbatch") ||
       !installed("munged"))
