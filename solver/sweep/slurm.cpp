@@ -265,6 +265,14 @@ std::vector<std::string> slurm_status_lines(const std::string& out) {
     lines.push_back("slurm: squeue not found: queue states unknown from this machine");
     return lines;
   }
+  if (c.exit_code != 0) {
+    const std::string why = last_line(c.err.empty() ? c.out : c.err);
+    // A job id squeue no longer knows (ended longer than MinJobAge ago) is an error to it.
+    lines.push_back(why.find("Invalid job id") != std::string::npos
+                        ? "slurm: the jobs are no longer in the queue (ended)"
+                        : "slurm: squeue failed: " + why);
+    return lines;
+  }
   std::map<std::string, int> array_states;
   std::string gather_state;
   std::istringstream in(c.out);
