@@ -80,23 +80,30 @@ long long parse_memory_MiB(const std::string& text) {
 }
 
 void add_slurm_options(CLI::App* a, SweepSlurmOptions& o) {
-  a->add_flag("--slurm", o.enabled,
-              "Submit the points as a Slurm job array and a gather job (needs sbatch) instead of "
-              "running them here");
-  a->add_option("--partition", o.partition, "--slurm: the partition (default: the cluster's)");
-  a->add_option("--account", o.account, "--slurm: the account to charge");
+  CLI::Option* slurm = a->add_flag(
+      "--slurm", o.enabled,
+      "Submit the points as a Slurm job array and a gather job (needs sbatch) instead of "
+      "running them here");
+  a->add_option("--partition", o.partition, "--slurm: the partition (default: the cluster's)")
+      ->needs(slurm);
+  a->add_option("--account", o.account, "--slurm: the account to charge")->needs(slurm);
   a->add_option("--time", o.time,
                 "--slurm: time limit per array task, as sbatch takes it (default: one hour per "
-                "point of a task)");
+                "point of a task)")
+      ->needs(slurm);
   a->add_option("--mem", o.memory,
-                "--slurm: memory per task (4G, 500M; default: the largest point's own estimate "
-                "plus a margin)");
+                "--slurm: memory per task (4G, 500M), default: the largest point's own "
+                "estimate plus a margin")
+      ->needs(slurm);
   a->add_option("--array-max", o.array_max, "--slurm: at most this many tasks at once (%M)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->needs(slurm);
   a->add_option("--points-per-task", o.points_per_task,
                 "--slurm: points each array task runs, one after another (default 1)")
-      ->check(CLI::PositiveNumber);
-  a->add_flag("--dry-run", o.dry_run, "--slurm: write OUT/slurm/*.sbatch without submitting");
+      ->check(CLI::PositiveNumber)
+      ->needs(slurm);
+  a->add_flag("--dry-run", o.dry_run, "--slurm: write OUT/slurm/*.sbatch without submitting")
+      ->needs(slurm);
 }
 
 CLI::App* add_points_subcommand(CLI::App* sweep, SweepSlurmOptions& o) {
