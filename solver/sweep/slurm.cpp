@@ -69,15 +69,16 @@ Captured capture(const std::vector<std::string>& argv) {
     c.start_error = std::strerror(errno);
     return c;
   }
+  // The argument array before fork: the child only calls async-signal-safe functions.
+  std::vector<std::string> args = argv;
+  std::vector<char*> a;
+  for (auto& s : args) a.push_back(s.data());
+  a.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], exec_pipe[0]}) ::close(fd);
-    std::vector<std::string> args = argv;
-    std::vector<char*> a;
-    for (auto& s : args) a.push_back(s.data());
-    a.push_back(nullptr);
     ::execvp(a[0], a.data());
     const int e = errno;
     (void)!::write(exec_pipe[1], &e, sizeof e);
