@@ -190,6 +190,9 @@ TEST(SweepSlurm, RequeuedTaskResumesAndGatheredNumbersEqualALocalSweep) {
       !installed("munged"))
     GTEST_SKIP() << "Slurm is not installed (slurmctld, slurmd, slurm-client, munge; "
                     "scripts/install-deps installs them): the real-cluster test is skipped";
+  if (::geteuid() != 0)
+    GTEST_SKIP() << "slurmd needs root to start jobs (CI runs as root): the real-cluster "
+                    "test is skipped";
   const fs::path dir = scratch_dir("sweep-slurm");
   // Arrange: a lumped-GPU transient of about 2 s of wall time per point (1500 s simulated,
   // checkpoints every simulated second), so that a task can be caught running.
