@@ -152,7 +152,7 @@ RackResponseTable facility_table(const Case& c, const GpuModel& model, const Wor
                                  const FacilityPlant& plant, Progress& progress, json& summary,
                                  PlateFit* fit_out) {
   const double low = plant.setpoint_K, high = plant.setpoint_K + c.facility->table_span_K;
-  if (c.facility->hall == "air_cooled") {
+  if (c.facility->air_cooled()) {
     const AirHall hall = air_hall(c, model);
     return tabulate_response(
         [&](double t) { return air_hall_response(hall, model, phase, t); }, low, high,
@@ -244,7 +244,7 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   summary["facility"]["tower_fan_energy_MWh"] =
       plant.heat_rejection == HeatRejection::DryCooler ? 0.0 : (year.fans_J - year.crah_fans_J) / 3.6e9;
   summary["facility"]["hall"] = c.facility->hall;
-  if (c.facility->hall == "air_cooled")
+  if (c.facility->air_cooled())
     summary["facility"]["air_hall"] = air_hall_json(year, air_hall(c, model), *c.facility);
   summary["facility"]["supply_setpoint_K"] = plant.setpoint_K;
   summary["facility"]["wall_time"] = timing;

@@ -39,7 +39,7 @@ int cmd_validate(const std::string& path) {
   try {
     const kelvin::Case c = kelvin::load_case(path);
     for (const auto& w : c.warnings) fmt::print(stderr, "{}\n", w);
-    if (c.facility && c.facility->hall == "air_cooled") {
+    if (c.meshless()) {
       // An air-cooled hall has no geometry: its GPUs sit in modelled servers, nothing is meshed.
       const kelvin::FacilityCase& f = *c.facility;
       fmt::print("{}: ok: air-cooled hall of {} racks x {} servers x {} GPUs, {} CRAHs\n", path,

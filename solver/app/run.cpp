@@ -63,9 +63,7 @@ RunOptions start_over_without_checkpoint(RunOptions o) {
 
 nlohmann::json run_case(const Case& c, const RunOptions& requested) {
   const RunOptions options = start_over_without_checkpoint(requested);
-  // before any per-cell array exists (an air-cooled hall has no cells)
-  const bool meshless = c.facility && c.facility->hall == "air_cooled";
-  if (!meshless) check_run_fits(c, backend_memory_available());
+  check_run_fits(c, backend_memory_available());  // before any per-cell array exists
   const OutputLock lock = take_output_folder(options);
   if (c.facility) return run_facility_case(c, options);
   if (c.loop) return run_rack_case(c, options);

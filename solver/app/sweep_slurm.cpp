@@ -28,11 +28,10 @@ namespace fs = std::filesystem;
 constexpr double kMiB = 1024.0 * 1024.0;
 
 /// Peak memory of a point's run by Kelvin's own estimate (coupling/run_size), 0 when the case
-/// has no mesh (the air-cooled hall) or cannot be sized.
+/// cannot be sized.
 double point_bytes(const std::string& case_file) {
   try {
     const Case c = load_case(case_file);
-    if (c.facility && c.facility->hall == "air_cooled") return kRunBaseBytes;
     return estimate_run_size(c).bytes;
   } catch (const std::exception&) {
     return 0;

@@ -327,6 +327,7 @@ struct FacilityCase {
   // from the chiller plant (heat_rejection: chiller) at supply_setpoint. See
   // solver/coupling/air_hall.hpp for the model; every default below is documented there.
   std::string hall = "liquid";
+  bool air_cooled() const { return hall == "air_cooled"; }
   int air_servers_per_rack = 4;
   int air_gpu_rows = 2;                      ///< rows of GPU sinks in series along the server's air
   double air_server_power_W = 2500;          ///< a server's power but its GPUs' and fans'
@@ -378,6 +379,8 @@ struct Case {
   WorkloadCase workload;
   std::optional<LoopCase> loop;              // coolant loop, CDU and rack around the GPUs
   std::optional<FacilityCase> facility;      // racks on dry coolers over a weather year
+  /// Nothing to mesh: an air-cooled hall's GPUs sit in modelled servers.
+  bool meshless() const { return facility && facility->air_cooled(); }
   /// The GPU model gpus uses: the case's definition, else the catalogue's (nullptr if none).
   const GpuModel* gpu_model() const {
     if (!gpus) return nullptr;

@@ -132,7 +132,7 @@ class Checker {
   void check_air_cooling(const FacilityCase& f);
   /// Whether the case is an air-cooled hall (facility.hall: air_cooled): its GPUs sit in
   /// modelled servers, so it needs no materials, boxes, sources or boundaries.
-  bool air_hall() const { return m_case.facility && m_case.facility->hall == "air_cooled"; }
+  bool air_hall() const { return m_case.meshless(); }
   /// Whether a case without materials, boxes, sources or boundaries is not to be reported as
   /// such: an air-cooled hall, or a facility whose hall could not be read (that error says it).
   bool geometry_optional() const { return air_hall() || failed("facility.hall"); }

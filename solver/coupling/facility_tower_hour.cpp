@@ -72,7 +72,7 @@ TowerPlant tower_plant(const Case& c, double pressure_Pa) {
   t.pump_head_m = f.tower_pump_head_m;
   t.pump_efficiency = f.pump_efficiency;
   // design duty and facility-side rise: the CDUs' ratings, or the air-cooled hall's CRAHs'
-  const bool air_hall = f.hall == "air_cooled";
+  const bool air_hall = f.air_cooled();
   const double q_d = air_hall ? f.air_crahs * f.air_crah_rated_heat_W : f.racks * c.loop->cdu_rated_heat_W;
   const double dt_f = air_hall ? f.air_crah_rated_heat_W / (f.air_crah_water_flow_kg_s * d.water_cp_J_kgK)
                           : c.loop->facility_delta_T_K;

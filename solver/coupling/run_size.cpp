@@ -51,6 +51,10 @@ long long coolant_window_cells(const Case& c, const GridAxes& axes) {
 
 RunSize estimate_run_size(const Case& c, double coarsening) {
   RunSize r;
+  if (c.meshless()) {  // no cells: the run's base alone
+    r.bytes = kRunBaseBytes;
+    return r;
+  }
   const GridAxes axes = case_grid_axes(c, coarsening);
   for (int d = 0; d < 3; ++d) r.n[d] = static_cast<long long>(axes[d].size()) - 1;
   r.cells = r.n[0] * r.n[1] * r.n[2];
