@@ -42,6 +42,10 @@ void set_backend_threads(int n);
 /// Hardware threads this process may run on (OpenMP's processor count, which honours the CPU
 /// affinity mask); at least 1.
 int hardware_threads();
+/// The accelerator a process that is local_rank-th of its node's ranks uses: device
+/// local_rank modulo the devices it sees (each rank its own GPU while there are enough).
+/// Returns the device, or -1 on the CPU backend. Call before any other backend call.
+int use_device(int local_rank);
 /// One-line description of the accelerator, or "none".
 std::string device_description();
 /// Bytes the backend can still allocate: on CUDA the device's free memory, on the CPU the

@@ -43,6 +43,13 @@ std::size_t backend_memory_available() {
   KELVIN_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
   return free_bytes;
 }
+int use_device(int local_rank) {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || count <= 0) return -1;
+  const int dev = local_rank % count;
+  KELVIN_CUDA_CHECK(cudaSetDevice(dev));
+  return dev;
+}
 std::string device_description() {
   int dev = 0;
   cudaDeviceProp prop{};
@@ -80,6 +87,7 @@ void backend_copy_from_host(void* backend, const void* host, std::size_t bytes) 
 }
 void synchronize() {}
 std::string device_description() { return "none"; }
+int use_device(int) { return -1; }
 std::size_t backend_memory_available() { return host_memory_available(); }
 #endif
 

@@ -12,6 +12,7 @@
 #include "solver/coupling/ambient.hpp"
 #include "solver/io/atomic_file.hpp"
 #include "solver/io/timeseries_csv.hpp"
+#include "solver/parallel/ranks.hpp"
 
 namespace kelvin {
 
@@ -113,8 +114,8 @@ json run_facility_pulse(const Case& c, const FacilityPlant& plant, const RackRes
       rise = std::max(rise, rate), fall = std::min(fall, rate);
     }
   }
-  write_file_atomic(options.output_dir + "/pulse.csv",
-                    format_csv({"time_s", "it_W", "cdu_pumps_W", "plant_W", "facility_W"}, rows));
+  if (Ranks::world().root())  // over several ranks, the root writes the outputs
+    write_file_atomic(options.output_dir + "/pulse.csv", format_csv({"time_s", "it_W", "cdu_pumps_W", "plant_W", "facility_W"}, rows));
   const double mean = rows.empty() ? 0.0 : sum / static_cast<double>(rows.size());
   return {{"hour_of_year", hour},
           {"dry_bulb_K", w.dry_bulb_K + c.facility->ambient_offset_K},

@@ -24,6 +24,7 @@
 #include "solver/io/atomic_file.hpp"
 #include "solver/io/hdf5.hpp"
 #include "solver/io/progress.hpp"
+#include "solver/parallel/ranks.hpp"
 #include "solver/io/timeseries_csv.hpp"
 
 namespace kelvin {
@@ -188,7 +189,8 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
   const auto t_start = Clock::now();
   const RunIdentity run_id = identify_run(c, opt.resume);
   Progress progress(opt.quiet);
-  std::filesystem::create_directories(opt.output_dir);
+  const bool writes = Ranks::world().root();  // over several ranks, the root writes the outputs
+  if (writes) std::filesystem::create_directories(opt.output_dir);
   const std::string dir = opt.output_dir;
   const GpuModel& model = case_gpu_model(c);
   const WorkloadSpec spec = case_workload(c, model);
@@ -264,6 +266,8 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
                              hour, c.facility->pulse_duration_s));
     summary["facility"]["pulse"] = run_facility_pulse(c, plant, table, weather, hour, fit, opt);
   }
+  summary["wall_time_s"] = seconds_since(t_start);
+  if (!writes) return summary;
   write_file_atomic(dir + "/hourly.csv", format_csv(hourly_header(), rows));
   {
     H5Writer h5(dir + "/results.h5");
@@ -275,7 +279,6 @@ json run_facility_case(const Case& c, const RunOptions& opt) {
     h5.write_attribute("/", "backend", std::string(backend_name()));
     h5.close();
   }
-  summary["wall_time_s"] = seconds_since(t_start);
   write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
   return summary;
 }

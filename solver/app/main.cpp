@@ -1,5 +1,8 @@
 // The kelvin command line: run, validate, info, sweep.
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
+#include <thread>
 #include <cstdio>
 #include <iostream>
 
@@ -15,6 +18,7 @@
 #include "solver/app/sweep_cli.hpp"
 #include "solver/base/format_bytes.hpp"
 #include "solver/coupling/run_size.hpp"
+#include "solver/parallel/ranks.hpp"
 
 namespace {
 
@@ -86,24 +90,10 @@ int cmd_validate(const std::string& path) {
   }
 }
 
-int cmd_run(const std::string& path, const std::string& out, bool quiet, bool resume, bool overwrite) {
+/// The exit status of an error in `kelvin run`, its message printed.
+int report_run_error(const std::string& path) {
   try {
-    const kelvin::Case c = kelvin::load_case(path);
-    for (const auto& w : c.warnings) fmt::print(stderr, "{}\n", w);  // even with --quiet
-    kelvin::RunOptions opt;
-    opt.output_dir = out;
-    opt.quiet = quiet;
-    opt.resume = resume;
-    opt.overwrite = overwrite;
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
-    const auto summary = kelvin::run_case(c, opt);
-    if (!quiet) fmt::print("{}", kelvin::format_report(summary, out));
-    std::fflush(stdout);
-    if (summary.value("converged", false)) return 0;
-    fmt::print(stderr, "{}kelvin: {}: NOT CONVERGED; results written to {}/ (summary.json \"not_converged\")\n",
-               kelvin::format_not_converged(summary), path, out);
-    return kSolverFailed;
+    throw;
   } catch (const kelvin::CaseLoadError& e) {
     return report_case_errors(e);
   } catch (const kelvin::SetupError& e) {
@@ -133,15 +123,65 @@ int cmd_run(const std::string& path, const std::string& out, bool quiet, bool re
   }
 }
 
+int cmd_run(const std::string& path, const std::string& out, bool quiet, bool resume, bool overwrite) {
+  const kelvin::Ranks& ranks = kelvin::Ranks::world();
+  kelvin::Case c;
+  try {  // every rank reads the same case: its errors are every rank's, the root reports them
+    c = kelvin::load_case(path);
+  } catch (const kelvin::CaseLoadError&) {
+    return ranks.root() ? report_run_error(path) : kBadInput;
+  } catch (const kelvin::SetupError&) {
+    return ranks.root() ? report_run_error(path) : kBadInput;
+  }
+  try {
+    if (ranks.root())
+      for (const auto& w : c.warnings) fmt::print(stderr, "{}\n", w);  // even with --quiet
+    kelvin::RunOptions opt;
+    opt.output_dir = out;
+    opt.quiet = quiet || !ranks.root();
+    opt.resume = resume;
+    opt.overwrite = overwrite;
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    const auto summary = kelvin::run_case(c, opt);
+    if (!ranks.root()) return 0;
+    if (!quiet) fmt::print("{}", kelvin::format_report(summary, out));
+    std::fflush(stdout);
+    if (summary.value("converged", false)) return 0;
+    fmt::print(stderr, "{}kelvin: {}: NOT CONVERGED; results written to {}/ (summary.json \"not_converged\")\n",
+               kelvin::format_not_converged(summary), path, out);
+    return kSolverFailed;
+  } catch (...) {
+    // Over several ranks an error may be one rank's alone (its plates): the others would wait
+    // for it at their next exchange, so it stops them all.
+    const int code = report_run_error(ranks.prefix() + path);
+    if (ranks.size() > 1) ranks.abort(code);
+    return code;
+  }
+}
+
 int cmd_info() {
-  fmt::print("kelvin {}\nbackend: {}\nthreads: {}\ngpu: {}\n", kelvin::kelvin_version(), kelvin::backend_name(),
-             kelvin::backend_threads(), kelvin::device_description());
+  const kelvin::Ranks& r = kelvin::Ranks::world();
+  if (!r.root()) return 0;
+  fmt::print("kelvin {}\nbackend: {}\nthreads: {}\ngpu: {}\nranks: {} ({})\n", kelvin::kelvin_version(),
+             kelvin::backend_name(), kelvin::backend_threads(), kelvin::device_description(), r.size(),
+             kelvin::built_with_mpi() ? "built with MPI" : "built without MPI");
   return 0;
 }
 
-}  // namespace
+/// Threads for this rank when neither --threads nor OMP_NUM_THREADS says: all it may run on.
+/// Ranks that share a node without being bound to cores of their own (mpirun --oversubscribe)
+/// split the node's cores; a rank bound to its cores (mpirun's default up to one rank a core,
+/// srun) uses them. 0: the backend's default.
+int threads_per_rank(int hardware) {
+  const kelvin::Ranks& r = kelvin::Ranks::world();
+  if (r.local_size() <= 1 || std::getenv("OMP_NUM_THREADS")) return 0;
+  const int node = static_cast<int>(std::thread::hardware_concurrency());
+  if (hardware < node) return 0;  // bound: its own cores
+  return std::max(1, node / r.local_size());
+}
 
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   CLI::App app{"Kelvin: GPU-accelerated thermal-fluid solver for liquid-cooled AI hardware"};
   app.require_subcommand(1);
   int threads = 0;
@@ -178,6 +218,7 @@ int main(int argc, char** argv) {
     // More threads than the hardware has only slows a run down, and tens of thousands crash the
     // OpenMP runtime (--threads 100000 died of SIGSEGV in libgomp): clamp, and say so.
     const int hardware = kelvin::hardware_threads();
+    threads = threads > 0 ? threads : threads_per_rank(hardware);
     const int asked = threads > 0 ? threads : kelvin::backend_threads();
     if (asked > hardware) {
       fmt::print(stderr, "kelvin: {} {} threads, more than the {} hardware threads here; using {}\n",
@@ -195,4 +236,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kelvin::init_ranks(&argc, &argv);
+  if (kelvin::Ranks::world().size() > 1) kelvin::use_device(kelvin::Ranks::world().local_rank());
+  const int status = run_main(argc, argv);
+  kelvin::finalize_ranks();
+  return status;
 }

@@ -23,6 +23,7 @@
 #include "solver/io/hdf5.hpp"
 #include "solver/io/progress.hpp"
 #include "solver/io/timeseries_csv.hpp"
+#include "solver/parallel/ranks.hpp"
 
 namespace kelvin {
 
@@ -116,7 +117,8 @@ json run_rack_case(const Case& c, const RunOptions& opt, RackSeries* series, con
   const auto t_start = Clock::now();
   const RunIdentity run_id = identify_run(c, opt.resume);
   Progress progress(opt.quiet);
-  std::filesystem::create_directories(opt.output_dir);
+  const bool writes = Ranks::world().root();  // over several ranks, the root writes the outputs
+  if (writes) std::filesystem::create_directories(opt.output_dir);
   const std::string dir = opt.output_dir;
   const GpuModel& model = case_gpu_model(c);
   if (opt.resume)
@@ -154,9 +156,9 @@ json run_rack_case(const Case& c, const RunOptions& opt, RackSeries* series, con
   }
   std::unique_ptr<GpuFleet> fleet;  // 3-D plates in a transient
   if (c.loop->plate_model == "3d" && c.transient.enabled && steady.converged) {
-    progress.log("kelvin: 3-D plates in the transient: the design flow once, then every plate "
-                 "batched, settled at its steady state on the loop");
-    fleet = std::make_unique<GpuFleet>(c, progress);
+    progress.log("kelvin: 3-D plates in the transient: the design flow once, then each tray's "
+                 "plates batched, settled at their steady state on the loop");
+    fleet = std::make_unique<GpuFleet>(c, progress, true, tray_groups(c));
     const Rack3dStart start = settle_rack_3d(c, model, laws, dp_set, work.activity(0), steady, *fleet);
     steady = start.steady;
     converged_3d = converged_3d && start.converged;
@@ -200,6 +202,7 @@ json run_rack_case(const Case& c, const RunOptions& opt, RackSeries* series, con
     progress.log("kelvin: warning: " + w);
   }
   summary["reduced_plate"] = plate_fit_json(fit);
+  summary["ranks"] = Ranks::world().size();
   summary["steady"] = !c.transient.enabled;
   summary["workload"] = c.workload.type;
   summary["rack_steady_iterations"] = steady.iterations;
@@ -212,10 +215,12 @@ json run_rack_case(const Case& c, const RunOptions& opt, RackSeries* series, con
   if (!c.transient.enabled) {
     summary["gpus"] = steady_gpus_json(c, model, steady, loop.history().front(), spec);
     summary["loop"] = loop_json(rack, loop, steady.power_W);
-    write_rack_vtm(dir, c, rack, loop, summary["gpus"], "junction_temperature_K");
-    write_rack_h5(dir, c, {}, RunState{}, summary);
     summary["wall_time_s"] = seconds_since(t_start);
-    write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
+    if (writes) {
+      write_rack_vtm(dir, c, rack, loop, summary["gpus"], "junction_temperature_K");
+      write_rack_h5(dir, c, {}, RunState{}, summary);
+      write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
+    }
     return summary;
   }
   summary["start"] = {{"gpus", steady_gpus_json(c, model, steady, loop.history().front(), spec)},
@@ -302,15 +307,17 @@ json run_rack_case(const Case& c, const RunOptions& opt, RackSeries* series, con
   for (const auto& ev : c.loop->events)
     events.push_back({{"type", ev.type}, {"time_s", ev.time_s}});
   summary["events"] = events;
-  write_file_atomic(dir + "/timeseries.csv", format_csv(header, st.rows));
   if (series) *series = {header, st.rows};
-  write_rack_h5(dir, c, header, st, summary);
-  write_rack_vtm(dir, c, rack, loop, gpus, "max_junction_temperature_K");
+  if (writes) {
+    write_file_atomic(dir + "/timeseries.csv", format_csv(header, st.rows));
+    write_rack_h5(dir, c, header, st, summary);
+    write_rack_vtm(dir, c, rack, loop, gpus, "max_junction_temperature_K");
+  }
   summary["wall_time_s"] = seconds_since(t_start);
   summary["wall_s_per_simulated_s"] = summary["wall_time_s"].get<double>() / end;
   // the rack itself, without the reduced plate's 3-D fit and the steady start
   summary["loop_wall_s_per_simulated_s"] = (seconds_since(t_start) - loop_start_s) / end;
-  write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
+  if (writes) write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
   return summary;
 }
 

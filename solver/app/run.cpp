@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "kernels/backend.hpp"
 #include "solver/app/facility_run.hpp"
@@ -15,6 +16,7 @@
 #include "solver/io/output_dir.hpp"
 #include "solver/io/output_error.hpp"
 #include "solver/io/output_lock.hpp"
+#include "solver/parallel/ranks.hpp"
 
 namespace kelvin {
 namespace {
@@ -52,8 +54,9 @@ OutputLock take_output_folder(const RunOptions& o) {
 RunOptions start_over_without_checkpoint(RunOptions o) {
   namespace fs = std::filesystem;
   if (!o.resume || fs::exists(fs::path(o.output_dir) / "checkpoint.h5")) return o;
-  fmt::print(stderr, "kelvin: --resume: no checkpoint in {} yet; starting from the beginning\n",
-             o.output_dir);
+  if (Ranks::world().root())
+    fmt::print(stderr, "kelvin: --resume: no checkpoint in {} yet; starting from the beginning\n",
+               o.output_dir);
   o.resume = false;
   o.overwrite = true;
   return o;
@@ -62,9 +65,19 @@ RunOptions start_over_without_checkpoint(RunOptions o) {
 }  // namespace
 
 nlohmann::json run_case(const Case& c, const RunOptions& requested) {
+  const Ranks& ranks = Ranks::world();
+  // Over several ranks, a case of many plates (a rack, a facility's plate fit) gives each rank
+  // whole plates; any other case is one rank's, and the others have nothing to do.
+  if (ranks.size() > 1 && !c.loop) {
+    if (!ranks.root()) return nlohmann::json::object();
+    fmt::print(stderr, "kelvin: this case has no plates to spread over the {} ranks (only rack "
+                       "and facility cases do); rank 0 runs it alone\n", ranks.size());
+  }
   const RunOptions options = start_over_without_checkpoint(requested);
   check_run_fits(c, backend_memory_available());  // before any per-cell array exists
-  const OutputLock lock = take_output_folder(options);
+  // the root alone writes the outputs: the other ranks only solve their plates
+  std::optional<OutputLock> lock;
+  if (ranks.root()) lock.emplace(take_output_folder(options));
   if (c.facility) return run_facility_case(c, options);
   if (c.loop) return run_rack_case(c, options);
   return c.gpus ? run_gpu_case(c, options) : run_thermal_case(c, options);

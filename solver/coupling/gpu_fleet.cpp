@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "solver/numerics/multigrid.hpp"
 #include "solver/numerics/operator.hpp"
 #include "solver/coupling/problem_setup.hpp"
+#include "solver/parallel/ranks.hpp"
 
 namespace kelvin {
 
@@ -84,7 +86,15 @@ struct GpuFleet::Gpu {
   int batch = -1, slab = -1;  ///< transient: where its state lives (leaders only)
 };
 
-GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch) : m_case(c), m_batch(batch) {
+GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch, std::vector<int> groups)
+    : m_case(c), m_batch(batch), m_group(std::move(groups)) {
+  const int gpus = static_cast<int>(c.gpus->instances.size());
+  m_spread = !m_group.empty() && Ranks::world().size() > 1;  // a fleet without groups is this rank's
+  if (m_group.empty()) m_group.assign(static_cast<std::size_t>(gpus), 0);
+  if (static_cast<int>(m_group.size()) != gpus || !std::is_sorted(m_group.begin(), m_group.end()) ||
+      m_group.front() != 0)
+    throw std::invalid_argument("GpuFleet: groups must be one non-decreasing index a GPU, from 0");
+  m_groups = m_group.back() + 1;
   const ConductionProblem base = make_conduction_problem(gpu_variant(c, c.gpus->instances[0]));
   m_grid = base.grid;
   const std::string jm = !c.junction_material.empty() ? c.junction_material : "silicon";
@@ -125,7 +135,7 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch) : m_case(c
 
   const bool transient = c.transient.enabled;
   std::map<std::pair<double, double>, int> feed_of;  // feed key -> index in m_feeds
-  std::vector<int> first_of_feed;                    // feed -> its first GPU
+  std::map<std::pair<int, int>, int> first_of_feed;  // (feed, group) -> its first GPU
   std::array<bool, 3> stackable{true, true, true};
   int preferred = -1;
   for (const auto& inst : c.gpus->instances) {
@@ -135,7 +145,6 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch) : m_case(c
     const bool first = !feed_of.count(key);
     if (first) {
       feed_of[key] = static_cast<int>(m_feeds.size());
-      first_of_feed.push_back(size());
       auto f = std::make_unique<Feed>();
       f->variant = g->variant;
       f->inlet_K = key.first;
@@ -177,8 +186,9 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch) : m_case(c
       for (int d = 0; d < 3; ++d) stackable[d] = stackable[d] && stackable_along(f.plate(), d);
       g->solver.reset();
     }
-    // Same feed, same start: the same thermal state until their powers differ.
-    if (transient && !first) g->leader = first_of_feed[g->feed];
+    // Same feed, same start, same group: the same thermal state until their powers differ.
+    const auto lead = first_of_feed.emplace(std::make_pair(g->feed, m_group[size()]), size()).first;
+    if (transient && lead->second != size()) g->leader = lead->second;
     m_gpus.push_back(std::move(g));
   }
   if (!transient) return;
@@ -187,44 +197,64 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch) : m_case(c
   for (int d = 2; d >= 0 && m_batch && m_stack_axis < 0; --d)
     if (stackable[d]) m_stack_axis = d;
   build_batches({});
+  if (m_spread) exchange();
 }
 
 GpuFleet::~GpuFleet() = default;
 
-void GpuFleet::build_batches(const std::vector<TransientIntegrator::State>& states) {
-  std::vector<int> solved;
-  for (int i = 0; i < size(); ++i)
-    if (m_gpus[i]->leader < 0) solved.push_back(i);
-  std::vector<std::vector<int>> groups;  // GPUs per batch
-  if (m_stack_axis >= 0 && solved.size() > 1) groups.push_back(solved);
-  else
-    for (int i : solved) groups.push_back({i});
-  // Unstacked, a GPU that keeps its state keeps its batch as it is (bit for bit).
+void GpuFleet::build_batches(const std::vector<TransientIntegrator::State>& states,
+                             const std::vector<int>& only) {
+  // Unstacked, a GPU that keeps its state keeps its batch as it is (bit for bit); so do the
+  // groups not rebuilt.
   std::vector<std::unique_ptr<PlateBatch>> old = std::move(m_batches);
   m_batches.clear();
-  for (const auto& group : groups) {
-    Gpu& only = *m_gpus[group.front()];
-    if (states.empty() && group.size() == 1 && only.batch >= 0 && old[only.batch] &&
-        old[only.batch]->slabs() == 1) {
-      m_batches.push_back(std::move(old[only.batch]));
-      only.batch = static_cast<int>(m_batches.size()) - 1;
+  for (int grp = 0; grp < m_groups; ++grp) {
+    std::vector<int> solved;
+    for (int i = 0; i < size(); ++i)
+      if (m_group[i] == grp && m_gpus[i]->leader < 0 && owned(i)) solved.push_back(i);
+    if (!only.empty() && std::find(only.begin(), only.end(), grp) == only.end()) {
+      std::map<int, int> moved;  // old batch -> new
+      for (int i : solved) {
+        Gpu& g = *m_gpus[i];
+        if (!moved.count(g.batch)) {
+          moved[g.batch] = static_cast<int>(m_batches.size());
+          m_batches.push_back(std::move(old[g.batch]));
+        }
+        g.batch = moved[g.batch];
+      }
       continue;
     }
-    std::vector<PlateInput> inputs;
-    for (int i : group) inputs.push_back(m_feeds[m_gpus[i]->feed]->plate());
-    m_batches.push_back(std::make_unique<PlateBatch>(inputs, group.size() > 1 ? m_stack_axis : -1,
-                                                     m_case.transient, m_case.solver));
-    std::vector<TransientIntegrator::State> slab_states;
-    for (std::size_t s = 0; s < group.size(); ++s) {
-      Gpu& g = *m_gpus[group[s]];
-      g.batch = static_cast<int>(m_batches.size()) - 1;
-      g.slab = static_cast<int>(s);
-      if (!states.empty()) slab_states.push_back(states[group[s]]);
-      if (!std::isnan(g.power_W)) set_heat(g);
-      set_batch_feed(g);
-    }
-    if (!states.empty()) m_batches.back()->set_states(slab_states);
+    std::vector<std::vector<int>> groups;  // GPUs per batch
+    if (m_stack_axis >= 0 && solved.size() > 1) groups.push_back(solved);
+    else
+      for (int i : solved) groups.push_back({i});
+    for (const auto& group : groups) build_batch(group, states, old);
   }
+}
+
+void GpuFleet::build_batch(const std::vector<int>& group, const std::vector<TransientIntegrator::State>& states,
+                           std::vector<std::unique_ptr<PlateBatch>>& old) {
+  Gpu& only = *m_gpus[group.front()];
+  if (states.empty() && group.size() == 1 && only.batch >= 0 && old[only.batch] &&
+      old[only.batch]->slabs() == 1) {
+    m_batches.push_back(std::move(old[only.batch]));
+    only.batch = static_cast<int>(m_batches.size()) - 1;
+    return;
+  }
+  std::vector<PlateInput> inputs;
+  for (int i : group) inputs.push_back(m_feeds[m_gpus[i]->feed]->plate());
+  m_batches.push_back(std::make_unique<PlateBatch>(inputs, group.size() > 1 ? m_stack_axis : -1,
+                                                   m_case.transient, m_case.solver));
+  std::vector<TransientIntegrator::State> slab_states;
+  for (std::size_t s = 0; s < group.size(); ++s) {
+    Gpu& g = *m_gpus[group[s]];
+    g.batch = static_cast<int>(m_batches.size()) - 1;
+    g.slab = static_cast<int>(s);
+    if (!states.empty()) slab_states.push_back(states[group[s]]);
+    if (!std::isnan(g.power_W)) set_heat(g);
+    set_batch_feed(g);
+  }
+  if (!states.empty()) m_batches.back()->set_states(slab_states);
 }
 
 const GpuFleet::Gpu& GpuFleet::owner(int i) const {
@@ -238,7 +268,14 @@ int GpuFleet::thermal_solves() const {
   return n;
 }
 
+bool GpuFleet::owned(int i) const {
+  return !m_spread || Ranks::world().owns(m_group[static_cast<std::size_t>(i)], m_groups);
+}
+
+int GpuFleet::batches() const { return m_spread ? m_all_batches : static_cast<int>(m_batches.size()); }
+
 double GpuFleet::junction_K(int i) const {
+  if (!owned(i)) return m_tj[static_cast<std::size_t>(i)];
   const Gpu& o = owner(i);
   if (o.batch >= 0) return m_batches[o.batch]->material_max(o.slab, m_junction_material);
   return o.solver->material_max(o.T, m_junction_material);
@@ -246,6 +283,7 @@ double GpuFleet::junction_K(int i) const {
 
 double GpuFleet::hbm_K(int i) const {
   if (m_hbm_material < 0) return std::nan("");
+  if (!owned(i)) return m_th[static_cast<std::size_t>(i)];
   const Gpu& o = owner(i);
   if (o.batch >= 0) return m_batches[o.batch]->material_max(o.slab, m_hbm_material);
   return o.solver->material_max(o.T, m_hbm_material);
@@ -267,6 +305,7 @@ bool GpuFleet::twin_of_leader(const Gpu& g) const {
 void GpuFleet::set_power(int i, double power_W, double hbm_fraction) {
   Gpu& g = *m_gpus[i];
   g.power_W = power_W, g.hbm_fraction = hbm_fraction;
+  if (!owned(i)) return;  // its owner's to solve
   if (g.leader < 0) set_heat(g);
   else if (!twin_of_leader(g)) detach(i);  // else still the leader's twin: its solve serves both
 }
@@ -274,6 +313,7 @@ void GpuFleet::set_power(int i, double power_W, double hbm_fraction) {
 void GpuFleet::set_feed(int i, double inlet_K, double flow_m3_s) {
   Gpu& g = *m_gpus[i];
   g.inlet_K = inlet_K, g.flow_m3_s = flow_m3_s;
+  if (!owned(i)) return;
   if (g.leader < 0) set_batch_feed(g);
   else if (!twin_of_leader(g)) detach(i);
 }
@@ -292,15 +332,20 @@ void GpuFleet::detach(int i) {
 void GpuFleet::apply_detaches() {
   if (m_detaching.empty()) return;
   // Every GPU solved keeps its state; a detaching GPU takes its leader's. Unstacked, only the
-  // detaching GPUs need new batches; stacked, one new batch serves them all.
+  // detaching GPUs need new batches; stacked, one new batch serves each of their groups.
   std::vector<TransientIntegrator::State> states(size());
+  std::vector<int> touched;  // groups with a GPU detaching
+  for (int i : m_detaching)
+    if (std::find(touched.begin(), touched.end(), m_group[i]) == touched.end()) touched.push_back(m_group[i]);
   if (m_stack_axis >= 0)
     for (int k = 0; k < size(); ++k)
-      if (m_gpus[k]->leader < 0) states[k] = save_state(k);
+      if (m_gpus[k]->leader < 0 && owned(k) &&
+          std::find(touched.begin(), touched.end(), m_group[k]) != touched.end())
+        states[k] = save_state(k);
   for (int i : m_detaching) states[i] = save_state(i);
   for (int i : m_detaching) m_gpus[i]->leader = -1;
   if (m_stack_axis >= 0) {
-    build_batches(states);
+    build_batches(states, touched);
   } else {
     for (int i : m_detaching) {
       Gpu& g = *m_gpus[i];
@@ -317,6 +362,7 @@ void GpuFleet::apply_detaches() {
 }
 
 double GpuFleet::coolant_heat_W(int i) const {
+  if (!owned(i)) return m_q[static_cast<std::size_t>(i)];
   const Gpu& o = owner(i);
   if (o.batch >= 0) return m_batches[o.batch]->coolant_heat_W(o.slab);
   return o.solver && o.solver->advective() ? o.solver->advected_heat(o.T) : 0.0;
@@ -324,7 +370,24 @@ double GpuFleet::coolant_heat_W(int i) const {
 
 double GpuFleet::stored_J() const {
   double sum = 0;
-  for (const auto& b : m_batches) sum += b->stored_J();
+  if (!m_spread)
+    for (const auto& b : m_batches) sum += b->stored_J();
+  else
+    for (double s : m_stored) sum += s;  // group by group, in order, on every rank
+  return sum;
+}
+
+double GpuFleet::group_stored_J(int grp) const {
+  double sum = 0;
+  std::vector<int> seen;
+  for (int i = 0; i < size(); ++i) {
+    const Gpu& g = *m_gpus[i];
+    if (m_group[i] != grp || g.leader >= 0 || !owned(i) ||
+        std::find(seen.begin(), seen.end(), g.batch) != seen.end())
+      continue;
+    seen.push_back(g.batch);
+    sum += m_batches[g.batch]->stored_J();
+  }
   return sum;
 }
 
@@ -332,11 +395,72 @@ int GpuFleet::settle() {
   apply_detaches();
   int worst = 0;
   for (const auto& b : m_batches) worst = std::max(worst, b->solve_steady());
-  return worst;
+  if (!m_spread) return worst;
+  exchange();
+  m_exchanged_s = -1;  // the integrators restart at time 0
+  return static_cast<int>(Ranks::world().max(worst));
 }
 
 AdvanceStats GpuFleet::advance(int i, double t_s) {
-  apply_detaches();
+  if (!m_spread) {
+    apply_detaches();
+    return advance_owned(i, t_s);
+  }
+  // Over several ranks, the interval's first advance advances every GPU this rank owns, in
+  // order, and then every rank has every GPU's numbers.
+  if (t_s > m_exchanged_s) {
+    apply_detaches();
+    for (int k = 0; k < size(); ++k)
+      if (owned(k)) m_stats[k] = advance_owned(k, t_s);
+    exchange();
+    m_exchanged_s = t_s;
+  }
+  return m_stats[static_cast<std::size_t>(i)];
+}
+
+void GpuFleet::exchange() {
+  // per GPU: T_j, T_hbm, q, and its stats; then per group: stored heat, batches
+  constexpr std::size_t kGpu = 9;
+  const std::size_t n = m_gpus.size(), groups = static_cast<std::size_t>(m_groups);
+  std::vector<double> v(kGpu * n + 2 * groups, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int k = static_cast<int>(i);
+    if (!owned(k)) continue;
+    const AdvanceStats& a = m_stats.empty() ? AdvanceStats{} : m_stats[i];
+    const double row[kGpu] = {junction_K(k), has_hbm() ? hbm_K(k) : 0.0, coolant_heat_W(k),
+                              a.max_relative_error, a.max_imbalance_W,
+                              static_cast<double>(a.linear_iterations), static_cast<double>(a.short_steps),
+                              static_cast<double>(a.worst_step.iterations), a.worst_step.relative_residual};
+    std::copy(row, row + kGpu, v.begin() + static_cast<long>(kGpu * i));
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    const int grp = static_cast<int>(g);
+    if (!Ranks::world().owns(grp, m_groups)) continue;
+    v[kGpu * n + g] = group_stored_J(grp);
+    std::vector<int> seen;
+    for (int i = 0; i < size(); ++i)
+      if (m_group[i] == grp && m_gpus[i]->leader < 0 &&
+          std::find(seen.begin(), seen.end(), m_gpus[i]->batch) == seen.end())
+        seen.push_back(m_gpus[i]->batch);
+    v[kGpu * n + groups + g] = static_cast<double>(seen.size());
+  }
+  Ranks::world().share(v);
+  m_tj.assign(n, 0), m_th.assign(n, std::nan("")), m_q.assign(n, 0), m_stats.assign(n, AdvanceStats{});
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* r = &v[kGpu * i];
+    m_tj[i] = r[0], m_q[i] = r[2];
+    if (has_hbm()) m_th[i] = r[1];
+    AdvanceStats& a = m_stats[i];
+    a.max_relative_error = r[3], a.max_imbalance_W = r[4];
+    a.linear_iterations = static_cast<long long>(r[5]), a.short_steps = static_cast<int>(r[6]);
+    a.worst_step.iterations = static_cast<int>(r[7]), a.worst_step.relative_residual = r[8];
+  }
+  m_stored.assign(v.begin() + static_cast<long>(kGpu * n), v.begin() + static_cast<long>(kGpu * n + groups));
+  m_all_batches = 0;
+  for (std::size_t g = 0; g < groups; ++g) m_all_batches += static_cast<int>(v[kGpu * n + groups + g]);
+}
+
+AdvanceStats GpuFleet::advance_owned(int i, double t_s) {
   Gpu& g = *m_gpus[i];
   if (g.leader >= 0) {  // the leader has just advanced: its solve is this GPU's
     AdvanceStats shared = m_gpus[g.leader]->last;
@@ -366,6 +490,7 @@ double GpuFleet::time(int i) const {
 }
 
 const Field<double>& GpuFleet::temperature(int i) const {
+  if (!owned(i)) throw std::logic_error("GpuFleet: GPU " + std::to_string(i) + " is another rank's");
   const Gpu& o = owner(i);
   if (o.batch < 0) return o.T;
   const Gpu& g = *m_gpus[i];
@@ -384,6 +509,7 @@ const Case& GpuFleet::variant(int i) const { return m_gpus[i]->variant; }
 const ChtResult& GpuFleet::flow_result(int i) const { return owner(i).cht; }
 
 TransientIntegrator::State GpuFleet::save_state(int i) const {
+  if (!owned(i)) throw std::logic_error("GpuFleet: GPU " + std::to_string(i) + " is another rank's");
   const Gpu& o = owner(i);
   return m_batches[o.batch]->state(o.slab);
 }

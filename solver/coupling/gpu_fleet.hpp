@@ -8,6 +8,12 @@
 /// solved once (see set_power), and the GPUs solved are stacked into one batched operator
 /// (PlateBatch) along the plates' line axis when its faces carry nothing; otherwise each is a
 /// batch of its own.
+///
+/// Groups (a rack's trays) split a fleet into parts that share nothing: a GPU shares only a
+/// GPU of its own group's solve, and each group's GPUs are batched apart. A fleet given groups
+/// is spread over the MPI ranks (solver/parallel/ranks.hpp): each rank owns whole groups, solves only those and, after every
+/// settle and advance, gets every other GPU's temperatures, coolant heat and stats from its
+/// owner; so every rank sees the whole fleet, and no answer depends on the number of ranks.
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,8 +38,9 @@ class GpuFleet : public GpuThermal {
   /// Builds every GPU's model and solves each distinct coolant flow once (steady at the initial
   /// temperature; GPU transients keep that flow field: the energy equation carries the
   /// coolant's heat, the velocities stay those of the start).
-  /// With batch false every GPU solved is a batch of its own (for comparisons).
-  GpuFleet(const Case& c, ProgressSink& progress, bool batch = true);
+  /// With batch false every GPU solved is a batch of its own (for comparisons). groups: GPU i's
+  /// group (0 .. groups-1, non-decreasing), or empty: one group of every GPU.
+  GpuFleet(const Case& c, ProgressSink& progress, bool batch = true, std::vector<int> groups = {});
   ~GpuFleet() override;
 
   int size() const override { return static_cast<int>(m_gpus.size()); }
@@ -75,8 +82,11 @@ class GpuFleet : public GpuThermal {
   }
   /// The thermal models solved now: GPUs that do not share another's solve.
   int thermal_solves() const;
-  /// The operators they are solved in: 1 when batched, else thermal_solves().
-  int batches() const { return static_cast<int>(m_batches.size()); }
+  /// The operators they are solved in, over every rank: one a group when batched, else
+  /// thermal_solves().
+  int batches() const;
+  /// Whether this rank solves GPU i (every GPU on one rank).
+  bool owned(int i) const;
   /// The axis the plates are stacked along in a batch (-1: not stackable, or steady).
   int batch_axis() const { return m_stack_axis; }
   /// Steady temperatures of GPU i at its current power (solve_steady_cht with flow: then
@@ -104,15 +114,29 @@ class GpuFleet : public GpuThermal {
   const Gpu& owner(int i) const;
   /// GPU i leaves its leader (at its next advance): a copy of the leader's state becomes its own.
   void detach(int i);
-  /// The detaches asked since the last advance, all at once (one new batch, not one per GPU).
+  /// The detaches asked since the last advance, all at once (one new batch a group, not one
+  /// per GPU).
   void apply_detaches();
+  /// GPU i's own advance to t_s (an owned GPU's; a follower takes its leader's stats).
+  AdvanceStats advance_owned(int i, double t_s);
+  /// Over several ranks: every GPU's junction, HBM and coolant heat and last stats, and every
+  /// group's stored heat, from their owners to every rank.
+  void exchange();
+  /// Heat stored in group g's batches, J (its owner's).
+  double group_stored_J(int g) const;
   /// Whether follower g still has its leader's inputs (power and feed).
   bool twin_of_leader(const Gpu& g) const;
   /// GPU g's feed into its batch slab.
   void set_batch_feed(const Gpu& g);
   /// Batches for the GPUs solved now, from their states (none: their feeds' starts), with the
   /// powers set so far.
-  void build_batches(const std::vector<TransientIntegrator::State>& states);
+  /// Only the groups in `only` when given.
+  void build_batches(const std::vector<TransientIntegrator::State>& states,
+                     const std::vector<int>& only = {});
+  /// One batch of the GPUs in `group` (their states from `states` when given), or the GPU's
+  /// batch of one moved over from `old` when it keeps it.
+  void build_batch(const std::vector<int>& group, const std::vector<TransientIntegrator::State>& states,
+                   std::vector<std::unique_ptr<PlateBatch>>& old);
   void set_heat(Gpu& g);
   const Case& m_case;
   bool m_batch = true;
@@ -125,6 +149,14 @@ class GpuFleet : public GpuThermal {
   std::vector<std::unique_ptr<PlateBatch>> m_batches;
   std::vector<TransientIntegrator::State> m_restored;  // per GPU, until the last is restored
   std::vector<int> m_detaching;  // GPUs leaving their leaders at the next advance
+  std::vector<int> m_group;      // per GPU
+  int m_groups = 1;
+  bool m_spread = false;  // over several ranks: others' numbers come from exchange()
+  // what exchange() brought: per GPU junction, HBM, coolant heat, last stats; per group stored heat
+  std::vector<double> m_tj, m_th, m_q, m_stored;
+  std::vector<AdvanceStats> m_stats;
+  int m_all_batches = 0;
+  double m_exchanged_s = -1;  // the time of the advance exchanged last
 };
 
 }  // namespace kelvin

@@ -6,6 +6,7 @@
 
 #include "solver/base/errors.hpp"
 #include "solver/coupling/gpu_fleet.hpp"
+#include "solver/parallel/ranks.hpp"
 
 namespace kelvin {
 
@@ -13,14 +14,15 @@ namespace {
 
 constexpr double kHeldOutWarmerK = 5.0;
 
-/// c as a GPU case of one GPU per (flow, inlet) pair, without its loop.
-Case runs_case(const Case& c, const std::vector<std::pair<double, double>>& feeds) {
+/// c as a GPU case of one GPU per (flow, inlet) pair, without its loop; GPU i is named
+/// fit_{first + i}.
+Case runs_case(const Case& c, const std::vector<std::pair<double, double>>& feeds, int first = 0) {
   Case v = c;
   v.loop.reset();
   v.gpus->instances.clear();
   for (std::size_t i = 0; i < feeds.size(); ++i) {
     GpuInstance g;
-    g.name = fmt::format("fit_{}", i);
+    g.name = fmt::format("fit_{}", first + static_cast<int>(i));
     g.flow_rate_m3_s = feeds[i].first;
     g.inlet_temperature_K = feeds[i].second;
     v.gpus->instances.push_back(g);
@@ -28,29 +30,50 @@ Case runs_case(const Case& c, const std::vector<std::pair<double, double>>& feed
   return v;
 }
 
-/// Steady runs of c's plate at each (flow, inlet), power_W in.
+/// Steady runs of c's plate at each (flow, inlet), power_W in. Over several ranks each rank
+/// runs a contiguous share of the feeds and every rank gets every run (each run is one plate's
+/// own solve, so the answers do not depend on the ranks).
 std::vector<PlateRun> steady_runs(const Case& c, const std::vector<std::pair<double, double>>& feeds,
                                   double power_W, double hbm_fraction, ProgressSink& progress) {
-  Case v = runs_case(c, feeds);
-  v.transient.enabled = false;
-  GpuFleet fleet(v, progress);
+  const Ranks& ranks = Ranks::world();
+  const int n = static_cast<int>(feeds.size());
+  int first = 0;
+  while (first < n && !ranks.owns(first, n)) ++first;
+  int end = first;
+  while (end < n && ranks.owns(end, n)) ++end;
+  constexpr int kNumbers = 4;  // T_j, T_hbm, pressure drop, converged
+  std::vector<double> shared(static_cast<std::size_t>(kNumbers * n), 0.0);
+  if (end > first) {
+    Case v = runs_case(c, {feeds.begin() + first, feeds.begin() + end}, first);
+    v.transient.enabled = false;
+    GpuFleet fleet(v, progress);
+    for (int k = 0; k < fleet.size(); ++k) {
+      const int i = first + k;
+      progress.update(fmt::format("reduced plate: 3-D run {} of {} ({:.3g} L/min, {:.2f} degC inlet)",
+                                  i + 1, n, feeds[i].first * 6e4, feeds[i].second - 273.15));
+      fleet.set_power(k, power_W, hbm_fraction);
+      fleet.solve_steady(k, progress);
+      const FlowSolver& f = *fleet.flow(k);
+      double* out = &shared[static_cast<std::size_t>(kNumbers * i)];
+      out[0] = fleet.junction_K(k);
+      out[1] = fleet.has_hbm() ? fleet.hbm_K(k) : 0.0;
+      out[2] = f.inlet_pressure() - f.outlet_pressure();
+      out[3] = fleet.flow_result(k).converged ? 1.0 : 0.0;
+    }
+    progress.finish();
+  }
+  ranks.share(shared);
+  const CoolantProperties coolant = coolant_properties(*c.coolant);
   std::vector<PlateRun> runs;
-  for (int i = 0; i < fleet.size(); ++i) {
-    progress.update(fmt::format("reduced plate: 3-D run {} of {} ({:.3g} L/min, {:.2f} degC inlet)",
-                                i + 1, fleet.size(), feeds[i].first * 6e4, feeds[i].second - 273.15));
-    fleet.set_power(i, power_W, hbm_fraction);
-    fleet.solve_steady(i, progress);
-    if (!fleet.flow_result(i).converged)
+  for (int i = 0; i < n; ++i) {
+    const double* r = &shared[static_cast<std::size_t>(kNumbers * i)];
+    if (r[3] != 1.0)
       throw SetupError(fmt::format("loop: the 3-D plate run at {:.3g} L/min did not converge; the "
                                    "reduced plate cannot be fitted (check flow.tolerance)",
                                    feeds[i].first * 6e4));
-    const FlowSolver& f = *fleet.flow(i);
-    const CoolantProperties coolant = coolant_properties(*c.coolant);
-    runs.push_back({feeds[i].first, feeds[i].second, power_W, fleet.junction_K(i),
-                    fleet.has_hbm() ? fleet.hbm_K(i) : 0.0, f.inlet_pressure() - f.outlet_pressure(),
+    runs.push_back({feeds[i].first, feeds[i].second, power_W, r[0], r[1], r[2],
                     FluidState{coolant.density(feeds[i].second), coolant.viscosity(feeds[i].second)}});
   }
-  progress.finish();
   return runs;
 }
 
@@ -70,8 +93,13 @@ PlateFit fit_case_plate(const Case& c, ProgressSink& progress, const PlateFit* s
     std::vector<std::pair<double, double>> feeds, held;
     for (double f : l.fit_flows) feeds.push_back({f * fit.design_flow_m3_s, t_in});
     for (double f : {0.75, 1.25}) held.push_back({f * fit.design_flow_m3_s, t_in + kHeldOutWarmerK});
-    fit.runs = steady_runs(c, feeds, fit.power_W, hbm, progress);
-    fit.held_out = steady_runs(c, held, fit.power_W, hbm, progress);
+    // the fit's runs and the held-out ones together, so that ranks share all of them
+    std::vector<std::pair<double, double>> all = feeds;
+    all.insert(all.end(), held.begin(), held.end());
+    std::vector<PlateRun> runs = steady_runs(c, all, fit.power_W, hbm, progress);
+    fit.held_out.assign(runs.begin() + static_cast<long>(feeds.size()), runs.end());
+    runs.resize(feeds.size());
+    fit.runs = runs;
     fit.thermal_solves = static_cast<int>(feeds.size() + held.size());
     fit.plate = fit_reduced_plate(fit.runs, fit.runs.front().hbm_K > 0, fit.design_flow_m3_s);
     fit.held_out_error = reduced_plate_errors(fit.plate, fit.held_out);

@@ -19,6 +19,14 @@ int settle_at(GpuFleet& fleet, const RackSteady& st, double hbm_fraction) {
 
 }  // namespace
 
+std::vector<int> tray_groups(const Case& c) {
+  const int n = static_cast<int>(c.gpus->instances.size());
+  const int per = std::max(1, c.loop->gpus_per_tray);
+  std::vector<int> g(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) g[static_cast<std::size_t>(i)] = i / per;
+  return g;
+}
+
 Rack3dStart settle_rack_3d(const Case& c, const GpuModel& m, const std::vector<PlateBranch>& laws,
                            double dp_setpoint_Pa, double activity, const RackSteady& first,
                            GpuFleet& fleet) {

@@ -14,6 +14,10 @@
 
 namespace kelvin {
 
+/// GPU i's compute tray (i / gpus_per_tray): the groups of a rack's GpuFleet, so that over MPI
+/// ranks each rank owns whole trays.
+std::vector<int> tray_groups(const Case& c);
+
 /// How the 3-D plates' start was found (settle_rack_3d).
 struct Rack3dStart {
   RackSteady steady;          ///< the operating points the transient starts from

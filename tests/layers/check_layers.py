@@ -20,6 +20,8 @@ _MODELS = _BELOW_PHYSICS | {"physics"}
 ALLOWED = {
     "kernels": {"kernels"},
     "base": {"base"},
+    # MPI ranks: who owns which plates, and sharing their numbers. Used by coupling and app.
+    "parallel": {"parallel", "base"},
     "meshes": {"meshes", "kernels", "base"},
     "numerics": {"numerics", "kernels", "meshes", "base"},
     "physics": _MODELS,
@@ -33,7 +35,7 @@ ALLOWED = {
     # Files: VTK, HDF5, CSV, checkpoints, locks, the terminal. Used by the application only.
     "io": _MODELS | {"power", "loop", "facility", "case", "io"},
     # Case -> problems and assembled models (grids, fields, GPU fleets); never writes files.
-    "coupling": _MODELS | {"power", "loop", "facility", "case", "coupling"},
+    "coupling": _MODELS | {"power", "loop", "facility", "case", "coupling", "parallel"},
     # Parametric sweeps: the sweep file, its points as case files, the sweep folder. Runs each
     # point as a child `kelvin run`, so it needs none of the solving layers.
     "sweep": _MODELS | {"case", "io", "sweep"},
