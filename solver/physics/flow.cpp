@@ -10,16 +10,11 @@
 #include "kernels/reduce.hpp"
 #include "solver/numerics/anderson.hpp"
 #include "solver/base/interrupt.hpp"
+#include "solver/physics/flow_links.hpp"
 
 namespace kelvin {
 
 namespace {
-
-// Face states. Rows of kActive and kOutlet faces are unknowns; kFixed (walls, faces touching a
-// solid) and kInlet faces hold their value.
-constexpr std::int32_t kFixed = 0, kActive = 1, kInlet = 2, kOutlet = 3;
-
-KELVIN_HD inline bool unknown(std::int32_t s) { return s == kActive || s == kOutlet; }
 
 /// A residual for messages: "1.23e-04".
 std::string scientific(double v) {
@@ -46,121 +41,7 @@ constexpr double kMinRelaxation = 0.2;
 
 }  // namespace
 
-/// Geometry and fields a flow kernel reads, captured by value.
-struct FlowView {
-  const double* w[3];  // cell widths
-  int n[3];
-  FieldView<const double> u[3], rho, mu, p;
-  FieldView<const std::int32_t> state[3];
-  double p_out;
-  int slip[6];  // domain faces that are symmetry planes
-};
-
-namespace {
-
-/// Cell c shifted by s along axis a.
-KELVIN_HD inline void shifted(const int c[3], int a, int s, int out[3]) {
-  out[0] = c[0] + (a == 0 ? s : 0);
-  out[1] = c[1] + (a == 1 ? s : 0);
-  out[2] = c[2] + (a == 2 ? s : 0);
-}
-
-KELVIN_HD inline double at(const FieldView<const double>& f, const int c[3]) { return f(c[0], c[1], c[2]); }
-KELVIN_HD inline std::int32_t at_state(const FieldView<const std::int32_t>& f, const int c[3]) {
-  return f(c[0], c[1], c[2]);
-}
-
-/// The two axes other than d.
-KELVIN_HD inline void others(int d, int& t1, int& t2) {
-  t1 = d == 0 ? 1 : 0;
-  t2 = d == 2 ? 1 : 2;
-}
-
-/// Area of face c normal to d.
-KELVIN_HD inline double face_area(const FlowView& v, int d, const int c[3]) {
-  int t1, t2;
-  others(d, t1, t2);
-  return v.w[t1][c[t1]] * v.w[t2][c[t2]];
-}
-
-/// Length along d of the momentum control volume of face c: half of each adjacent cell.
-KELVIN_HD inline double cv_length(const FlowView& v, int d, const int c[3]) {
-  double h = 0;
-  if (c[d] > 0) h += 0.5 * v.w[d][c[d] - 1];
-  if (c[d] < v.n[d]) h += 0.5 * v.w[d][c[d]];
-  return h;
-}
-
-/// Mean viscosity of the cells whose centres bound face c's control volume along d (one at
-/// the domain's edge, two inside): the viscosity of a wall next to that control volume.
-KELVIN_HD inline double row_viscosity(const FlowView& v, int d, const int c[3]) {
-  int lo[3];
-  shifted(c, d, -1, lo);
-  const bool has_lo = c[d] > 0, has_hi = c[d] < v.n[d];
-  return ((has_lo ? at(v.mu, lo) : 0.0) + (has_hi ? at(v.mu, c) : 0.0)) / ((has_lo ? 1 : 0) + (has_hi ? 1 : 0));
-}
-
-/// Calls fn(cell, other) for each cell along d (one at the domain's edge, two inside) that face
-/// c's control volume (component d) overlaps, `other` being the cell across its a-face towards
-/// c + e_a (a != d).
-template <class Fn>
-KELVIN_HD inline void for_half_cells(const FlowView& v, int d, const int c[3], int a, Fn fn) {
-  for (int side = -1; side <= 0; ++side) {
-    int cell[3] = {c[0], c[1], c[2]};
-    cell[d] += side;
-    if (cell[d] < 0 || cell[d] >= v.n[d]) continue;
-    int other[3] = {cell[0], cell[1], cell[2]};
-    other[a] += 1;
-    fn(cell, other);
-  }
-}
-
-/// Diffusion conductance of the link from face c (component d) to c + e_a, inside the domain.
-///   a = d: through the centre of the cell between them,  mu A / w_d;
-///   a != d: through the a-face between cell rows c_a and c_a + 1,  mu_4 L_d w_t / ((w_a + w_a') / 2)
-/// with L_d the control volume's length (cv_length) and mu_4 the mean over the (up to four)
-/// cells around the link.
-KELVIN_HD inline double link_conductance(const FlowView& v, int d, const int c[3], int a) {
-  if (a == d) return at(v.mu, c) * face_area(v, d, c) / v.w[d][c[d]];
-  const int t = 3 - d - a;
-  double mu = 0;
-  int n = 0;
-  for_half_cells(v, d, c, a, [&](const int* cell, const int* other) {
-    mu += at(v.mu, cell) + at(v.mu, other);
-    n += 2;
-  });
-  return mu / n * cv_length(v, d, c) * v.w[t][c[t]] / (0.5 * (v.w[a][c[a]] + v.w[a][c[a] + 1]));
-}
-
-/// Wall conductance of face c (component d) towards a no-slip wall at either of its a-faces
-/// (a != d), half a cell away:  mu_row L_d w_t / (w_a / 2).
-KELVIN_HD inline double wall_conductance(const FlowView& v, int d, const int c[3], int a) {
-  const int t = 3 - d - a;
-  return row_viscosity(v, d, c) * cv_length(v, d, c) * v.w[t][c[t]] / (0.5 * v.w[a][c[a]]);
-}
-
-/// Mass flux leaving face c's control volume (component d) towards c + e_a, inside the domain:
-///   a = d: rho A (u_c + u_{c+e_d}) / 2 through the centre of the cell between them;
-///   a != d: rho u_a (w_d / 2) w_t through the a-face of each half cell along d, rho the mean
-///   of the two cells across that face.
-KELVIN_HD inline double link_flux(const FlowView& v, int d, const int c[3], int a) {
-  if (a == d) {
-    int nb[3];
-    shifted(c, d, 1, nb);
-    return at(v.rho, c) * face_area(v, d, c) * 0.5 * (at(v.u[d], c) + at(v.u[d], nb));
-  }
-  const int t = 3 - d - a;
-  double f = 0;
-  for_half_cells(v, d, c, a, [&](const int* cell, const int* other) {
-    f += 0.5 * (at(v.rho, cell) + at(v.rho, other)) * at(v.u[a], other) * 0.5 * v.w[d][cell[d]] * v.w[t][c[t]];
-  });
-  return f;
-}
-
-/// Upwind coefficient of a link:  D + max(-F_out, 0)  (inflow carries the neighbour's value).
-KELVIN_HD inline double upwind(double D, double F_out) { return D + (F_out < 0 ? -F_out : 0.0); }
-
-}  // namespace
+using namespace flow_kernels;
 
 FlowWindow fluid_window(const FlowProblem& p) { return flagged_window(p.grid, p.fluid); }
 
@@ -203,6 +84,10 @@ void FlowSolver::build(const FlowProblem& p) {
     std::vector<double> w(m_n[d]);
     for (int i = 0; i < m_n[d]; ++i) w[i] = g.width(d, i);
     m_w[d] = Array<double>(w);
+    std::vector<double> hlo(m_n[d] + 1, 0.0), hhi(m_n[d] + 1, 0.0);
+    for (int i = 0; i < m_n[d]; ++i) hhi[i] = hlo[i + 1] = 0.5 * w[i];
+    m_hlo[d] = Array<double>(hlo);
+    m_hhi[d] = Array<double>(hhi);
   }
   m_fluid = Field<std::int32_t>(m_n[0], m_n[1], m_n[2]);
   m_fluid.from_host(std::vector<std::int32_t>(p.fluid.begin(), p.fluid.end()));
@@ -257,13 +142,33 @@ void FlowSolver::build(const FlowProblem& p) {
   m_inflow_kg_s = m_inflow_m3_s * m_coolant.density(m_ref_T);
   for (auto* f : {&m_p, &m_pc, &m_rho, &m_mu, &m_pb}) *f = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_pres = Stencil7(m_n[0], m_n[1], m_n[2]);
-  for (auto& f : m_flux) f = Field<double>(m_n[0] + 1, m_n[1] + 1, m_n[2] + 1);
-  for (int d = 0; d < 3; ++d)
-    for (int a = 0; a < 3; ++a) {
-      const int fn[3] = {m_n[0] + (d == 0), m_n[1] + (d == 1), m_n[2] + (d == 2)};
-      m_cond[d][a] = Field<double>(fn[0], fn[1], fn[2]);
-      if (a != d) m_wall[d][a] = Field<double>(fn[0], fn[1], fn[2]);
-    }
+  for (int d = 0; d < 3; ++d) {
+    m_links[d] = Field<std::int32_t>(m_u[d].nx(), m_u[d].ny(), m_u[d].nz());
+    for (auto* f : {&m_kdiag[d], &m_kfree[d], &m_cond[d]})
+      *f = Field<double>(m_u[d].nx(), m_u[d].ny(), m_u[d].nz());
+  }
+  // Pressure-correction bits per cell, fixed with the face states: coolant, and which of its
+  // faces are active (coupled to a neighbour) or outlets.
+  std::vector<std::int32_t> cells(static_cast<std::size_t>(m_n[0]) * m_n[1] * m_n[2]);
+  for (int k = 0; k < m_n[2]; ++k)
+    for (int j = 0; j < m_n[1]; ++j)
+      for (int i = 0; i < m_n[0]; ++i) {
+        std::int32_t bits = fluid(i, j, k) ? kCellFluid : 0;
+        for (int a = 0; a < 3; ++a)
+          for (int side = 0; side < 2; ++side) {
+            const int fi = i + (a == 0 && side), fj = j + (a == 1 && side),
+                      fk = k + (a == 2 && side);
+            const int fn0 = m_n[0] + (a == 0), fn1 = m_n[1] + (a == 1);
+            const std::int32_t st =
+                m_state_host[a][fi + static_cast<std::size_t>(fn0) *
+                                         (fj + static_cast<std::size_t>(fn1) * fk)];
+            if (st == kActive) bits |= face_active(a, side);
+            if (st == kOutlet) bits |= face_outlet(a, side);
+          }
+        cells[g.index(i, j, k)] = bits;
+      }
+  m_pres_cells = Field<std::int32_t>(m_n[0], m_n[1], m_n[2]);
+  m_pres_cells.from_host(cells);
 }
 
 FlowSolver::~FlowSolver() = default;
@@ -358,6 +263,8 @@ FlowView FlowSolver::flow_view() const {
   FlowView v{};
   for (int a = 0; a < 3; ++a) {
     v.w[a] = m_w[a].data();
+    v.hlo[a] = m_hlo[a].data();
+    v.hhi[a] = m_hhi[a].data();
     v.n[a] = m_n[a];
     v.u[a] = m_u[a].cview();
     v.state[a] = m_state[a].cview();
@@ -371,185 +278,87 @@ FlowView FlowSolver::flow_view() const {
 }
 
 void FlowSolver::update_conductances() {
-  // What the momentum equations take from geometry and viscosity alone, once per property
-  // update instead of once per outer iteration: each link's diffusion conductance (stored at
-  // its lower face) and each face's wall conductances.
+  // What the momentum equations take from the geometry, the face states and the viscosity
+  // alone, once per property update instead of once per outer iteration (flow_links.hpp).
   const FlowView v = flow_view();
+  const double mu0 = m_coolant.viscosity(m_ref_T);
   for (int d = 0; d < 3; ++d) {
-    const FieldView<double> cond[3] = {m_cond[d][0].view(), m_cond[d][1].view(), m_cond[d][2].view()};
-    const FieldView<double> wall[3] = {m_wall[d][0].view(), m_wall[d][1].view(), m_wall[d][2].view()};
-    const Box faces = m_u[d].cells();
+    Stencil7& S = m_mom[d];
+    const MomentumLinks L{m_links[d].view(),
+                          m_kdiag[d].view(),
+                          m_kfree[d].view(),
+                          m_cond[d].view(),
+                          {S.ax.view(), S.ay.view(), S.az.view()},
+                          {S.bx.view(), S.by.view(), S.bz.view()}};
     const int dd = d;
-    parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
-      const int c[3] = {i, j, k};
-      for (int a = 0; a < 3; ++a) {
-        cond[a](i, j, k) = c[a] + 1 < faces.hi[a] ? link_conductance(v, dd, c, a) : 0.0;
-        if (a != dd) wall[a](i, j, k) = wall_conductance(v, dd, c, a);
-      }
-    });
+    parallel_for(
+        m_u[d].cells(),
+        KELVIN_LAMBDA(int i, int j, int k) { momentum_links_face(i, j, k, dd, v, mu0, L); });
   }
 }
 
 void FlowSolver::assemble_momentum(int d, double dt) {
+  // Rows of component d in one pass: link fluxes from the current velocities, upwind extras,
+  // the pressure force, relaxation; a_a and the wall sums b_a (a != d) were set by
+  // update_conductances.
   const FlowView v = flow_view();
-  const int dd = d;
   Stencil7& S = m_mom[d];
-  const FieldView<double> ax[3] = {S.ax.view(), S.ay.view(), S.az.view()};
-  const FieldView<double> up[3] = {S.up[0].view(), S.up[1].view(), S.up[2].view()};
-  const FieldView<double> lo[3] = {S.lo[0].view(), S.lo[1].view(), S.lo[2].view()};
+  const MomentumLinks L{
+      m_links[d].view(), m_kdiag[d].view(), m_kfree[d].view(), m_cond[d].view(), {}, {}};
   const FieldView<double> bt[3] = {S.bx.view(), S.by.view(), S.bz.view()};
-  const FieldView<const double> cond[3] = {m_cond[d][0].cview(), m_cond[d][1].cview(), m_cond[d][2].cview()};
-  const FieldView<const double> wall[3] = {m_wall[d][0].cview(), m_wall[d][1].cview(), m_wall[d][2].cview()};
-  const FieldView<double> flux[3] = {m_flux[0].view(), m_flux[1].view(), m_flux[2].view()};
-  const auto st = m_state[d].cview();
-  const Box faces = m_u[d].cells();
-  // Each link's mass flux once, at its lower face (the link seen from the upper face has the
-  // same conductance and the opposite flux). Couplings between two unknown rows go into the
-  // matrix: symmetric diffusion plus upwind extras.
-  parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
-    const int c[3] = {i, j, k};
-    const bool free_c = unknown(st(i, j, k));
-    for (int a = 0; a < 3; ++a) {
-      const bool inside = c[a] + 1 < faces.hi[a];
-      const double F = inside ? link_flux(v, dd, c, a) : 0.0;
-      flux[a](i, j, k) = F;
-      const bool link = inside && free_c && unknown(st(i + (a == 0), j + (a == 1), k + (a == 2)));
-      ax[a](i, j, k) = link ? cond[a](i, j, k) : 0.0;
-      up[a](i, j, k) = link && F < 0 ? -F : 0.0;
-      lo[a](i, j, k) = link && F > 0 ? F : 0.0;
-    }
-  });
-  // Rows: diagonal, fixed neighbours, pressure gradient, transient term, relaxation; d = A / (a_P/alpha - sum a_nb).
+  const MomentumRow r{{S.up[0].view(), S.up[1].view(), S.up[2].view()},
+                      {S.lo[0].view(), S.lo[1].view(), S.lo[2].view()},
+                      S.ap.view(),
+                      m_mb[d].view(),
+                      bt[d],
+                      m_d[d].view()};
+  // steady: the transient term is zero, and u_d (streamed anyway) stands in for u_old
+  const auto uold = dt > 0 ? m_u_old[d].cview() : m_u[d].cview();
   const double alpha = m_set.velocity_relaxation;
-  const auto ap = S.ap.view();
-  const auto b = m_mb[d].view();
-  const auto dcoef = m_d[d].view();
-  const auto uold = m_u_old[d].cview();
-  const double mu0 = m_coolant.viscosity(m_ref_T);
-  parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
-    const int c[3] = {i, j, k};
-    const double u_c = v.u[dd](i, j, k);
-    const double A = face_area(v, dd, c);
-    if (!unknown(st(i, j, k))) {
-      // fixed row: x = u_c (a tiny diagonal keeps coarse multigrid levels unaffected)
-      const double tiny = 1e-9 * mu0 * A / cv_length(v, dd, c);
-      ap(i, j, k) = tiny;
-      b(i, j, k) = tiny * u_c;
-      for (int a = 0; a < 3; ++a) bt[a](i, j, k) = a == dd ? tiny : 0.0;
-      dcoef(i, j, k) = 0;
-      return;
-    }
-    double diag = 0, unknown_sum = 0, rhs = 0, bsum[3] = {0, 0, 0};
-    for (int a = 0; a < 3; ++a)
-      for (int s = -1; s <= 1; s += 2) {
-        int nb[3];
-        shifted(c, a, s, nb);
-        const bool inside = s > 0 ? c[a] + 1 < faces.hi[a] : c[a] > 0;
-        const int* low = s > 0 ? c : nb;  // the link's lower face, where it is stored
-        const double D = inside ? at(cond[a], low) : 0.0;
-        const double F = inside ? s * at(flux[a], low) : 0.0;  // leaving c's control volume
-        const bool free_nb = inside && unknown(at_state(v.state[dd], nb));
-        if (a == dd) {
-          if (!inside) continue;
-          const double coef = upwind(D, F);
-          diag += coef;
-          if (free_nb) {
-            unknown_sum += coef;
-          } else {
-            rhs += coef * v.u[dd](nb[0], nb[1], nb[2]);
-            bsum[a] += coef;
-          }
-        } else if (free_nb) {
-          const double coef = upwind(D, F);
-          diag += coef;
-          unknown_sum += coef;
-        } else {  // no-slip wall at the a-face; none on a symmetry plane of the domain
-          const bool slip = !inside && v.slip[2 * a + (s > 0 ? 1 : 0)];
-          const double Dh = slip ? 0.0 : wall[a](i, j, k);
-          diag += Dh;
-          bsum[a] += Dh;
-        }
-      }
-    // pressure force (p_low - p_high) A; outside the domain the pressure is the outlet's
-    int lowc[3];
-    shifted(c, dd, -1, lowc);
-    const double p_low = c[dd] > 0 ? at(v.p, lowc) : v.p_out;
-    const double p_high = c[dd] < v.n[dd] ? at(v.p, c) : v.p_out;
-    rhs += (p_low - p_high) * A;
-    if (dt > 0) {
-      double r = 0;
-      int n = 0;
-      if (c[dd] > 0) { r += at(v.rho, lowc); ++n; }
-      if (c[dd] < v.n[dd]) { r += at(v.rho, c); ++n; }
-      const double m = r / n * A * cv_length(v, dd, c) / dt;
-      diag += m;
-      rhs += m * uold(i, j, k);
-    }
-    const double apr = diag / alpha;
-    rhs += (apr - diag) * u_c;
-    ap(i, j, k) = apr;
-    b(i, j, k) = rhs;
-    for (int a = 0; a < 3; ++a) bt[a](i, j, k) = bsum[a];
-    dcoef(i, j, k) = A / (apr - unknown_sum);
-  });
+  const double transient = dt > 0 ? 1.0 : 0.0, dt_div = dt > 0 ? dt : 1.0;  // factors, not branches
+  // one kernel per component, its axes fixed at compile time
+  const Box faces = m_u[d].cells();
+  if (d == 0)
+    parallel_for(
+        faces, KELVIN_LAMBDA(int i, int j, int k) {
+          momentum_face<0>(i, j, k, v, L, alpha, transient, dt_div, uold, r);
+        });
+  if (d == 1)
+    parallel_for(
+        faces, KELVIN_LAMBDA(int i, int j, int k) {
+          momentum_face<1>(i, j, k, v, L, alpha, transient, dt_div, uold, r);
+        });
+  if (d == 2)
+    parallel_for(
+        faces, KELVIN_LAMBDA(int i, int j, int k) {
+          momentum_face<2>(i, j, k, v, L, alpha, transient, dt_div, uold, r);
+        });
 }
 
 void FlowSolver::assemble_pressure() {
   // Pressure correction on cells:  sum_f rho_f d_f A_f (p'_P - p'_N) = net mass inflow,
   // p' = 0 beyond outlet faces; solid cells are decoupled (p' = 0).
-  const double* w0 = m_w[0].data();
-  const double* w1 = m_w[1].data();
-  const double* w2 = m_w[2].data();
-  const FieldView<const double> dc[3] = {m_d[0].cview(), m_d[1].cview(), m_d[2].cview()};
-  const FieldView<const double> m[3] = {m_m[0].cview(), m_m[1].cview(), m_m[2].cview()};
-  const FieldView<const std::int32_t> st[3] = {m_state[0].cview(), m_state[1].cview(), m_state[2].cview()};
-  const auto rho = m_rho.cview();
-  const auto fl = m_fluid.cview();
-  const FieldView<double> ax[3] = {m_pres.ax.view(), m_pres.ay.view(), m_pres.az.view()};
-  const FieldView<double> bt[3] = {m_pres.bx.view(), m_pres.by.view(), m_pres.bz.view()};
+  const PressureCell P{{m_w[0].data(), m_w[1].data(), m_w[2].data()},
+                       m_pres_cells.cview(),
+                       m_rho.cview(),
+                       {m_d[0].cview(), m_d[1].cview(), m_d[2].cview()},
+                       {m_m[0].cview(), m_m[1].cview(), m_m[2].cview()},
+                       {m_pres.ax.view(), m_pres.ay.view(), m_pres.az.view()},
+                       {m_pres.bx.view(), m_pres.by.view(), m_pres.bz.view()},
+                       m_pres.ap.view(),
+                       m_pb.view()};
+  parallel_for(
+      m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) { pressure_cell(i, j, k, P); });
+  // Solid cells (and coolant cells with no coupling) get a tiny diagonal: their p' stays 0.
   const auto ap = m_pres.ap.view();
-  const auto b = m_pb.view();
-  parallel_for(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const int c[3] = {i, j, k};
-    const double* wd[3] = {w0, w1, w2};
-    double diag = 0, rhs = 0;
-    for (int a = 0; a < 3; ++a) {
-      int t1, t2;
-      others(a, t1, t2);
-      const double A = wd[t1][c[t1]] * wd[t2][c[t2]];
-      int hi[3] = {i, j, k};
-      hi[a] += 1;
-      // coupling to the +a neighbour through face hi (an active interior face)
-      const bool active = st[a](hi[0], hi[1], hi[2]) == kActive;
-      ax[a](i, j, k) =
-          active ? 0.5 * (rho(i, j, k) + rho(hi[0], hi[1], hi[2])) * dc[a](hi[0], hi[1], hi[2]) * A : 0.0;
-      double bsum = 0;
-      for (int s = 0; s < 2; ++s) {
-        int f[3] = {i, j, k};
-        f[a] += s;  // low (s = 0) and high (s = 1) face
-        const std::int32_t sf = st[a](f[0], f[1], f[2]);
-        if (sf == kOutlet) bsum += rho(i, j, k) * dc[a](f[0], f[1], f[2]) * A;
-        rhs += (s == 0 ? 1.0 : -1.0) * m[a](f[0], f[1], f[2]);
-      }
-      bt[a](i, j, k) = bsum;
-      diag += bsum;
-    }
-    if (!fl(i, j, k)) rhs = 0;
-    ap(i, j, k) = diag;
-    b(i, j, k) = rhs;
-  });
-  // Diagonal: sum of couplings; solid cells get a tiny one (their p' stays 0).
-  const auto axv = m_pres.ax.cview(), ayv = m_pres.ay.cview(), azv = m_pres.az.cview();
-  parallel_for(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    ap(i, j, k) += axv(i, j, k) + axv(i - 1, j, k) + ayv(i, j, k) + ayv(i, j - 1, k) +
-                   azv(i, j, k) + azv(i, j, k - 1);
-  });
-  const auto apc = m_pres.ap.cview();
-  const double apmax = reduce_max(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) { return apc(i, j, k); });
+  const auto bits = m_pres_cells.cview();
+  const double apmax = reduce_max(
+      m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) { return ap(i, j, k); });
   const double tiny = apmax > 0 ? 1e-9 * apmax : 1.0;
-  parallel_for(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    if (!fl(i, j, k) || ap(i, j, k) <= 0) ap(i, j, k) = tiny;
-  });
+  parallel_for(
+      m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        if (!(bits(i, j, k) & kCellFluid) || ap(i, j, k) <= 0) ap(i, j, k) = tiny;
+      });
 }
 
 void FlowSolver::correct(double alpha_p) {
@@ -750,7 +559,7 @@ double FlowSolver::inlet_pressure() const {
     const auto st = m_state[d].cview();
     const auto p = m_p.cview();
     FlowView v{};
-    for (int a = 0; a < 3; ++a) v.w[a] = m_w[a].data(), v.n[a] = m_n[a];
+    for (int a = 0; a < 3; ++a) v.w[a] = m_w[a].data(), v.n[a] = m_n[a];  // face_area reads only these
     const int dd = d, nd = m_n[d];
     for (int weighted = 0; weighted < 2; ++weighted) {
       const double sum = reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {

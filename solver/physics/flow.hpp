@@ -185,7 +185,8 @@ class FlowSolver {
   // private member functions or constructors.
   void initialise();
   void assemble_momentum(int d, double dt);
-  /// Recomputes the momentum conductances from the geometry and the viscosity.
+  /// Recomputes what the momentum rows take from the geometry, the face states and the
+  /// viscosity alone: link bits, conductances, walls, and the matrix entries they fix.
   void update_conductances();
   void assemble_pressure();
   void correct(double alpha_p);
@@ -206,16 +207,19 @@ class FlowSolver {
   Field<double> m_T_window;               // temperatures of the window cells
   double m_inflow_kg_s = 0, m_inflow_m3_s = 0;
   std::array<Array<double>, 3> m_w;           // cell widths per axis
+  std::array<Array<double>, 3> m_hlo, m_hhi;  // per face index: half cell below / above
   Field<std::int32_t> m_fluid;                 // per cell
   std::array<Field<std::int32_t>, 3> m_state;  // per face: kFixed, kActive, kInlet, kOutlet
   std::array<Field<double>, 3> m_u, m_u_old, m_d, m_m;
   Field<double> m_p, m_pc, m_rho, m_mu, m_pb;
   std::array<Stencil7, 3> m_mom;
   std::array<Field<double>, 3> m_mb;
-  /// Momentum diffusion conductances per component d and link axis a, at the link's lower
-  /// face (update_conductances), and wall conductances per face (a != d only).
-  std::array<std::array<Field<double>, 3>, 3> m_cond, m_wall;
-  std::array<Field<double>, 3> m_flux;  // momentum link mass fluxes per axis (scratch)
+  /// Per component, what the momentum rows keep between property updates
+  /// (update_conductances, flow_links.hpp): link bits per face, the constant part of a_P, the
+  /// diffusion of the links to unknown rows, and the d-link's conductance at its lower face.
+  std::array<Field<std::int32_t>, 3> m_links;
+  std::array<Field<double>, 3> m_kdiag, m_kfree, m_cond;
+  Field<std::int32_t> m_pres_cells;  // pressure-correction bits per cell (flow_links.hpp)
   std::array<std::unique_ptr<Multigrid>, 3> m_mom_mg;
   Stencil7 m_pres;
   std::unique_ptr<Multigrid> m_pres_mg;
