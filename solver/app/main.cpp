@@ -153,7 +153,15 @@ int cmd_run(const std::string& path, const std::string& out, bool quiet, bool re
     return kSolverFailed;
   } catch (...) {
     // Over several ranks an error may be one rank's alone (its plates): the others would wait
-    // for it at their next exchange, so it stops them all.
+    // for it at their next exchange, so it stops them all. A signal to a rank other than the
+    // root is the launcher stopping the run (after another rank's error, or Ctrl-C): the root,
+    // or the rank that failed, says why.
+    if (ranks.size() > 1 && !ranks.root()) try {
+        throw;
+      } catch (const kelvin::Interrupted& e) {
+        ranks.abort(128 + e.signal_number);
+      } catch (...) {
+      }
     const int code = report_run_error(ranks.prefix() + path);
     if (ranks.size() > 1) ranks.abort(code);
     return code;
