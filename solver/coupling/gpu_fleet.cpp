@@ -377,18 +377,14 @@ double GpuFleet::stored_J() const {
   return sum;
 }
 
-double GpuFleet::group_stored_J(int grp) const {
-  double sum = 0;
-  std::vector<int> seen;
+std::vector<int> GpuFleet::group_batches(int grp) const {
+  std::vector<int> out;
   for (int i = 0; i < size(); ++i) {
     const Gpu& g = *m_gpus[i];
-    if (m_group[i] != grp || g.leader >= 0 || !owned(i) ||
-        std::find(seen.begin(), seen.end(), g.batch) != seen.end())
-      continue;
-    seen.push_back(g.batch);
-    sum += m_batches[g.batch]->stored_J();
+    if (m_group[i] == grp && g.leader < 0 && owned(i) && std::find(out.begin(), out.end(), g.batch) == out.end())
+      out.push_back(g.batch);
   }
-  return sum;
+  return out;
 }
 
 int GpuFleet::settle() {
@@ -436,13 +432,9 @@ void GpuFleet::exchange() {
   for (std::size_t g = 0; g < groups; ++g) {
     const int grp = static_cast<int>(g);
     if (!Ranks::world().owns(grp, m_groups)) continue;
-    v[kGpu * n + g] = group_stored_J(grp);
-    std::vector<int> seen;
-    for (int i = 0; i < size(); ++i)
-      if (m_group[i] == grp && m_gpus[i]->leader < 0 &&
-          std::find(seen.begin(), seen.end(), m_gpus[i]->batch) == seen.end())
-        seen.push_back(m_gpus[i]->batch);
-    v[kGpu * n + groups + g] = static_cast<double>(seen.size());
+    const std::vector<int> batches = group_batches(grp);
+    for (int b : batches) v[kGpu * n + g] += m_batches[b]->stored_J();
+    v[kGpu * n + groups + g] = static_cast<double>(batches.size());
   }
   Ranks::world().share(v);
   m_tj.assign(n, 0), m_th.assign(n, std::nan("")), m_q.assign(n, 0), m_stats.assign(n, AdvanceStats{});

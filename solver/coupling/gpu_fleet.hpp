@@ -122,8 +122,8 @@ class GpuFleet : public GpuThermal {
   /// Over several ranks: every GPU's junction, HBM and coolant heat and last stats, and every
   /// group's stored heat, from their owners to every rank.
   void exchange();
-  /// Heat stored in group g's batches, J (its owner's).
-  double group_stored_J(int g) const;
+  /// The batches of group g's GPUs (on the rank that owns it).
+  std::vector<int> group_batches(int g) const;
   /// Whether follower g still has its leader's inputs (power and feed).
   bool twin_of_leader(const Gpu& g) const;
   /// GPU g's feed into its batch slab.
