@@ -1,19 +1,23 @@
 // `kelvin sweep --slurm` on a real one-node Slurm cluster started by scripts/slurm-cluster
 // (skipped where slurmctld is not installed; CI installs it): a sweep of three transient points
 // as a job array, one task killed while it runs and requeued, the gather job after the array,
-// and the gathered numbers equal to a local sweep of the same file.
+// and the gathered numbers equal to a local sweep of the same file; and a rack case over two MPI
+// ranks started by `srun --mpi=pmix` giving the one-rank numbers.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <thread>
 
 #include "kelvin_process.hpp"
 #include "small_cases.hpp"
+#include "solver/parallel/ranks.hpp"
 
 namespace {
 
@@ -124,6 +128,34 @@ bool bookkeeping(const std::string& column) {
          column.rfind("wall_", 0) == 0;
 }
 
+/// Why the real-cluster tests cannot run here ("" when they can): Slurm not installed, or not
+/// root (slurmd starts jobs as root; CI is root).
+std::string no_real_cluster() {
+  if (!installed("slurmctld") || !installed("slurmd") || !installed("sbatch") ||
+      !installed("srun") || !installed("munged"))
+    return "Slurm is not installed (slurmctld, slurmd, slurm-client, munge; "
+           "scripts/install-deps installs them): the real-cluster test is skipped";
+  if (::geteuid() != 0)
+    return "slurmd needs root to start jobs (CI runs as root): the real-cluster test is skipped";
+  return "";
+}
+
+/// Every number of a JSON document, by its path ("/gpus[3]/peak_junction_K").
+void numbers(const json& j, const std::string& path, std::map<std::string, double>& out) {
+  if (j.is_object())
+    for (const auto& [k, v] : j.items()) numbers(v, path + "/" + k, out);
+  else if (j.is_array())
+    for (std::size_t i = 0; i < j.size(); ++i)
+      numbers(j[i], path + "[" + std::to_string(i) + "]", out);
+  else if (j.is_number())
+    out[path] = j.get<double>();
+}
+
+double relative(double a, double b) {
+  if (a == b || (std::isnan(a) && std::isnan(b))) return 0;
+  return std::abs(a - b) / std::max(std::abs(a), std::abs(b));
+}
+
 /// A grid sweep of composite-wall-ci (well under a second a point) over the hot face.
 std::string small_sweep(const fs::path& dir) {
   return write_case(dir,
@@ -186,13 +218,8 @@ TEST(SweepSlurm, NoSbatchOrBadTimeIsOneLineAndExit2) {
 }
 
 TEST(SweepSlurm, RequeuedTaskResumesAndGatheredNumbersEqualALocalSweep) {
-  if (!installed("slurmctld") || !installed("slurmd") || !installed("sbatch") ||
-      !installed("munged"))
-    GTEST_SKIP() << "Slurm is not installed (slurmctld, slurmd, slurm-client, munge; "
-                    "scripts/install-deps installs them): the real-cluster test is skipped";
-  if (::geteuid() != 0)
-    GTEST_SKIP() << "slurmd needs root to start jobs (CI runs as root): the real-cluster "
-                    "test is skipped";
+  const std::string skip = no_real_cluster();
+  if (!skip.empty()) GTEST_SKIP() << skip;
   const fs::path dir = scratch_dir("sweep-slurm");
   // Arrange: a lumped-GPU transient of about 2 s of wall time per point (1500 s simulated,
   // checkpoints every simulated second), so that a task can be caught running.
@@ -295,6 +322,57 @@ TEST(SweepSlurm, RequeuedTaskResumesAndGatheredNumbersEqualALocalSweep) {
     }
   }
   EXPECT_GT(compared, 30);
+  cluster.stop();  // before its folder goes: the daemons' pid files are in it
+  fs::remove_all(dir);
+}
+
+// srun --mpi=pmix (PMIx, what Debian's Open MPI supports; pmi2 and none do not work) starts two
+// ranks of kelvin on the one-node cluster: both see the MPI world, and a rack case spread over
+// them writes the one-rank numbers (each rank solves whole plates; allowed 1e-12, measured 0).
+TEST(SweepSlurm, SrunPmixTwoRanksGiveTheOneRankNumbers) {
+  const std::string skip = no_real_cluster();
+  if (!skip.empty()) GTEST_SKIP() << skip;
+  if (!kelvin::built_with_mpi())
+    GTEST_SKIP() << "built without MPI (KELVIN_MPI): srun --mpi=pmix has nothing to start";
+  const fs::path dir = scratch_dir("sweep-slurm-srun");
+  Cluster cluster(dir / "cluster");
+  ASSERT_TRUE(cluster.started()) << cluster.log();
+  const std::string srun =
+      "OMP_WAIT_POLICY=passive timeout 300 srun --mpi=pmix -n 2 " + std::string(KELVIN_EXECUTABLE);
+
+  Shell s = sh(srun + " info");
+  ASSERT_EQ(s.code, 0) << s.out;
+  EXPECT_NE(s.out.find("ranks: 2"), std::string::npos) << s.out;
+
+  const std::string file = case_path("gb200-nvl72-rack-ci");
+  const fs::path two = dir / "two-ranks";
+  s = sh(srun + " run --quiet --threads 1 " + file + " -o " + two.string());
+  ASSERT_EQ(s.code, 0) << s.out;
+  const fs::path one = dir / "one-rank";
+  const Ended e = run_kelvin_args({"run", "--quiet", "--threads", "1", file, "-o", one.string()},
+                                  dir / "one-rank.log", 300);
+  ASSERT_EQ(e.exit_code(), 0) << e.log;
+
+  const json got = read_json(two / "summary.json");
+  EXPECT_EQ(got.at("ranks").get<int>(), 2);
+  std::map<std::string, double> a, b;
+  numbers(read_json(one / "summary.json"), "", a);
+  numbers(got, "", b);
+  double worst = 0;
+  std::string where;
+  int compared = 0;
+  for (const auto& [key, x] : a) {
+    if (key.find("wall") != std::string::npos || key.rfind("/run/", 0) == 0 || key == "/ranks")
+      continue;
+    ASSERT_EQ(b.count(key), 1u) << key;
+    const double d = relative(x, b.at(key));
+    if (d > worst) worst = d, where = key;
+    ++compared;
+  }
+  EXPECT_GT(compared, 100);
+  EXPECT_LE(worst, 1e-12) << where;
+  std::cout << "srun --mpi=pmix -n 2: " << compared
+            << " summary numbers, worst relative difference " << worst << "\n";
   cluster.stop();  // before its folder goes: the daemons' pid files are in it
   fs::remove_all(dir);
 }

@@ -1,5 +1,6 @@
 // The Slurm side of sweeps without a cluster: chunks of points, --mem sizes, the array script's
-// directives, and how sbatch's answers are read, with a stand-in sbatch on PATH.
+// directives (a GPU a task with --gpus), and how sbatch's answers are read, with a stand-in
+// sbatch on PATH.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,7 +8,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "solver/app/sweep_slurm.hpp"
@@ -107,6 +110,59 @@ TEST(SweepSlurmUnit, SbatchRefusalIsOneLineWithItsReason) {
 TEST(SweepSlurmUnit, SbatchWithoutAJobIdIsAnError) {
   const FakeSbatch fake("echo 'Submitted batch job'");
   EXPECT_THROW(kelvin::sbatch_submit("array.sbatch"), kelvin::SlurmError);
+}
+
+/// OUT/slurm/array.sbatch and gather.sbatch of a --dry-run submission of two points (not
+/// prepared: memory falls back to the floor) with o's options, array first.
+std::pair<std::string, std::string> dry_run_scripts(const std::string& tag,
+                                                    kelvin::SweepSlurmOptions o) {
+  const fs::path out = fs::temp_directory_path() /
+                       ("kelvin-unit-sweep-slurm-" + tag + "-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  std::vector<kelvin::SweepPoint> points(2);
+  points[0].id = "aaaaaaaaaaaa";
+  points[1].id = "bbbbbbbbbbbb", points[1].index = 1;
+  o.enabled = o.dry_run = true;
+  EXPECT_EQ(kelvin::submit_sweep_to_slurm(out.string(), points, o, 1, "/opt/kelvin"), 0);
+  std::stringstream a, g;
+  a << std::ifstream(out / "slurm" / "array.sbatch").rdbuf();
+  g << std::ifstream(out / "slurm" / "gather.sbatch").rdbuf();
+  fs::remove_all(out);
+  return {a.str(), g.str()};
+}
+
+TEST(SweepSlurmUnit, GpusAsksOneGpuATaskAndThrottlesToTheCount) {
+  kelvin::SweepSlurmOptions o;
+  o.gpus = kelvin::slurm_gpu_count({"3"}, o);
+  ASSERT_EQ(o.gpus, 3);
+  const auto [array, gather] = dry_run_scripts("gpus", o);
+  EXPECT_NE(array.find("#SBATCH --gres=gpu:1\n"), std::string::npos) << array;
+  EXPECT_NE(array.find("#SBATCH --array=0-1%3\n"), std::string::npos) << array;
+  EXPECT_EQ(gather.find("--gres"), std::string::npos) << gather;  // gathering needs no GPU
+
+  const auto [plain, plain_gather] = dry_run_scripts("no-gpus", kelvin::SweepSlurmOptions{});
+  EXPECT_EQ(plain.find("--gres"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("#SBATCH --array=0-1\n"), std::string::npos) << plain;
+}
+
+TEST(SweepSlurmUnit, GpusWithSlurmIsACountAndNotDeviceIdsOrAThrottleToo) {
+  kelvin::SweepSlurmOptions o;
+  EXPECT_EQ(kelvin::slurm_gpu_count({}, o), 0);
+  EXPECT_EQ(kelvin::slurm_gpu_count({"8"}, o), 8);
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"0", "1"}, {"0"}, {"four"}, {"-2"}, {"99999999999999999999"}}) {
+    try {
+      kelvin::slurm_gpu_count(bad, o);
+      ADD_FAILURE() << bad[0] << ": no error";
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("Slurm picks the devices; give how many GPUs at once"), std::string::npos)
+          << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+  }
+  o.array_max = 2;
+  EXPECT_THROW(kelvin::slurm_gpu_count({"4"}, o), std::runtime_error);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -45,17 +46,28 @@ int cmd_sweep_run(const SweepCommand& cmd, const char* argv0) {
                "kelvin sweep: give a sweep file: kelvin sweep SWEEP.yaml -o OUT (see --help)\n");
     return kBadInput;
   }
+  // Contradictions first, before the folder is prepared: one line and exit 2.
+  if (cmd.jobs > 0 && !cmd.gpus.empty())
+    throw std::runtime_error(
+        "--jobs and --gpus both set how many points run at once: give one (--gpus: one point "
+        "per GPU)");
+  if (cmd.jobs > 0 && cmd.slurm.enabled)
+    throw std::runtime_error(
+        "--jobs with --slurm: Slurm runs the array tasks; --array-max N limits them to N at once");
+  SweepSlurmOptions slurm = cmd.slurm;
+  if (slurm.enabled) slurm.gpus = slurm_gpu_count(cmd.gpus, slurm);
   const SweepSpec spec = read_sweep_file(cmd.file);
   const std::vector<SweepPoint> points = prepare_points(spec, cmd.out);
   write_sweep_json(cmd.out, spec, points);
-  if (cmd.slurm.enabled)
-    return submit_sweep_to_slurm(cmd.out, points, cmd.slurm, cmd.threads, self_executable(argv0));
+  if (slurm.enabled)
+    return submit_sweep_to_slurm(cmd.out, points, slurm, cmd.threads, self_executable(argv0));
+  const int jobs = std::max(1, cmd.jobs);
   fmt::print(stderr, "sweep: {} points ({} design) of {}, {} at a time, in {}/\n", points.size(),
              design_name(spec.design), spec.base_case,
-             cmd.gpus.empty() ? cmd.jobs : static_cast<int>(cmd.gpus.size()), cmd.out);
+             cmd.gpus.empty() ? jobs : static_cast<int>(cmd.gpus.size()), cmd.out);
   LocalRunOptions o;
   o.executable = self_executable(argv0);
-  o.jobs = cmd.jobs;
+  o.jobs = jobs;
   o.threads_per_point = cmd.threads;
   o.gpus = cmd.gpus;
   o.terminal = ::isatty(2) != 0;
@@ -107,7 +119,8 @@ std::unique_ptr<SweepCommand> add_sweep_command(CLI::App& app) {
         ->check(CLI::PositiveNumber);
     a->add_option("--gpus", c.gpus,
                   "One point per GPU, each seeing only its own (CUDA_VISIBLE_DEVICES): "
-                  "--gpus 0,1,2,3 runs four at a time")
+                  "--gpus 0,1,2,3 runs four at a time; with --slurm a count: --gpus 4 asks one "
+                  "GPU per array task (--gres=gpu:1), four tasks at once")
         ->delimiter(',');
     a->add_option("--threads", c.threads, "CPU threads per point (default: cores / jobs)")
         ->check(CLI::PositiveNumber);

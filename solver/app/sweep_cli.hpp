@@ -3,7 +3,7 @@
 ///   kelvin sweep [run] SWEEP.yaml -o OUT [--jobs N | --gpus 0,1,...] [--threads T]
 ///   kelvin sweep status OUT
 ///   kelvin sweep gather OUT
-///   kelvin sweep SWEEP.yaml -o OUT --slurm [...]   (solver/app/sweep_slurm.hpp)
+///   kelvin sweep SWEEP.yaml -o OUT --slurm [--gpus N] [...]   (solver/app/sweep_slurm.hpp)
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,8 +24,8 @@ struct SweepCommand {
   CLI::App* gather = nullptr;
   std::string file;  ///< the sweep file
   std::string out = "sweep-out";
-  int jobs = 1;                   ///< points at a time
-  std::vector<std::string> gpus;  ///< one point per GPU (CUDA_VISIBLE_DEVICES)
+  int jobs = 0;                   ///< points at a time; 0: not given (1)
+  std::vector<std::string> gpus;  ///< one point per GPU (CUDA_VISIBLE_DEVICES); --slurm: a count
   int threads = 0;                ///< threads per point; 0: the hardware threads / jobs
   std::string folder;             ///< OUT of status and gather
   CLI::App* points = nullptr;     ///< `kelvin sweep points` (one Slurm array task)

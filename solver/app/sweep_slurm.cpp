@@ -105,6 +105,23 @@ void add_slurm_options(CLI::App* a, SweepSlurmOptions& o) {
       ->needs(slurm);
 }
 
+int slurm_gpu_count(const std::vector<std::string>& gpus, const SweepSlurmOptions& o) {
+  if (gpus.empty()) return 0;
+  std::string given;
+  for (const auto& g : gpus) given += (given.empty() ? "" : ",") + g;
+  static const std::regex count(R"(^[0-9]+$)");
+  if (gpus.size() != 1 || gpus[0].size() > 6 || !std::regex_match(gpus[0], count) ||
+      std::stoi(gpus[0]) < 1)
+    throw std::runtime_error(
+        "--gpus " + given +
+        " with --slurm: Slurm picks the devices; give how many GPUs at once, e.g. --gpus 4 "
+        "(each array task asks for one)");
+  if (o.array_max > 0)
+    throw std::runtime_error("--gpus " + given + " and --array-max " + std::to_string(o.array_max) +
+                             " with --slurm: both set how many tasks run at once; give one");
+  return std::stoi(gpus[0]);
+}
+
 CLI::App* add_points_subcommand(CLI::App* sweep, SweepSlurmOptions& o) {
   CLI::App* p = sweep->add_subcommand(
       "points",
@@ -141,7 +158,8 @@ int submit_sweep_to_slurm(const std::string& out_given, const std::vector<SweepP
   r.account = o.account;
   r.points_per_task = std::max(1, o.points_per_task);
   r.cpus_per_task = threads > 0 ? threads : 1;
-  r.array_max = o.array_max;
+  r.array_max = o.gpus > 0 ? o.gpus : o.array_max;
+  r.gpus_per_task = o.gpus > 0 ? 1 : 0;
   r.time = o.time.empty() ? default_time(r.points_per_task) : o.time;
   r.memory_MiB = o.memory.empty() ? task_memory_MiB(out, todo) : parse_memory_MiB(o.memory);
   const auto chunks = chunk_points(ids, r.points_per_task);
@@ -152,10 +170,11 @@ int submit_sweep_to_slurm(const std::string& out_given, const std::vector<SweepP
   const std::string array_file = (dir / "array.sbatch").string();
   const std::string gather_file = (dir / "gather.sbatch").string();
   fmt::print(stderr,
-             "sweep: {} of {} points to run on Slurm: {} array tasks of {} point(s), {} CPU(s), "
+             "sweep: {} of {} points to run on Slurm: {} array tasks of {} point(s), {} CPU(s){}, "
              "{} MiB{} and {} each{}\n",
              todo.size(), points.size(), chunks.size(), r.points_per_task, r.cpus_per_task,
-             r.memory_MiB, o.memory.empty() ? " (the points' own estimate)" : "", r.time,
+             r.gpus_per_task > 0 ? fmt::format(", 1 GPU ({} at once)", o.gpus) : "", r.memory_MiB,
+             o.memory.empty() ? " (the points' own estimate)" : "", r.time,
              o.time.empty() ? " (Kelvin has no run-time estimate: set --time)" : "");
   write_file_atomic(array_file, array_script(out, name, chunks, r));
   if (o.dry_run) {

@@ -20,6 +20,7 @@ struct SweepSlurmOptions {
   std::string time;    ///< per task (sbatch's formats); "" : one hour per point of a task
   std::string memory;  ///< per task ("4G", "500M"); "" : the points' own estimate
   int array_max = 0;   ///< tasks at once; 0: no throttle
+  int gpus = 0;        ///< --gpus N: N tasks at once, each asking for one GPU; 0: no GPUs
   int points_per_task = 1;
   bool dry_run = false;
   // `kelvin sweep points OUT ID...`
@@ -32,12 +33,20 @@ struct SweepSlurmOptions {
 /// --dry-run to a (the `sweep` command or its `run`).
 void add_slurm_options(CLI::App* a, SweepSlurmOptions& o);
 
+/// The count N of `--slurm --gpus N` (GPUs in use at once: each array task asks for one,
+/// `--gres=gpu:1`, Slurm picks it and sets CUDA_VISIBLE_DEVICES; at most N tasks at once).
+/// gpus: --gpus's values as parsed, empty when not given (0 returned). Throws
+/// std::runtime_error, one line, for device ids (`0,1`: Slurm picks the devices), a value that
+/// is not a positive whole number, or --array-max given as well (both set the tasks at once).
+int slurm_gpu_count(const std::vector<std::string>& gpus, const SweepSlurmOptions& o);
+
 /// Adds `points FOLDER ID... [--threads T]` to the sweep command and returns it.
 CLI::App* add_points_subcommand(CLI::App* sweep, SweepSlurmOptions& o);
 
 /// Writes OUT/slurm/array.sbatch over the points of points not done yet (chunks of
 /// --points-per-task) and OUT/slurm/gather.sbatch, submits both (unless --dry-run), records
 /// the job ids in OUT/slurm/jobs.json and prints them. threads: CPUs per task (0: 1).
+/// o.gpus > 0: each task asks for one GPU and at most o.gpus tasks run at once.
 /// Exit status 0; throws SlurmError (sbatch missing or refusing) or std::runtime_error (bad
 /// option values), which `kelvin sweep` prints as one line and exits 2.
 int submit_sweep_to_slurm(const std::string& out, const std::vector<SweepPoint>& points,

@@ -153,6 +153,7 @@ std::string array_script(const std::string& out, const std::string& name,
   s += fmt::format("#SBATCH --time={}\n#SBATCH --mem={}M\n#SBATCH --cpus-per-task={}\n", r.time,
                    r.memory_MiB, r.cpus_per_task);
   s += "#SBATCH --ntasks=1\n";
+  if (r.gpus_per_task > 0) s += fmt::format("#SBATCH --gres=gpu:{}\n", r.gpus_per_task);
   s += common_directives(r);
   s += fmt::format(
       "# Written by `kelvin sweep --slurm`: {} points, {} per task. Each task runs its chunk\n"
@@ -166,6 +167,8 @@ std::string array_script(const std::string& out, const std::string& name,
         return n;
       }(),
       r.points_per_task);
+  if (r.gpus_per_task > 0)
+    s += "# --gpus: the points run on the GPU Slurm gives the task (CUDA_VISIBLE_DEVICES).\n";
   s += "set -u\ncase \"$SLURM_ARRAY_TASK_ID\" in\n";
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     std::string ids;
@@ -175,7 +178,10 @@ std::string array_script(const std::string& out, const std::string& name,
   s += "  *) echo \"kelvin sweep: no chunk for array task $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;\n";
   s += "esac\n";
   s += "echo \"$(date -u +%FT%TZ) task $SLURM_ARRAY_TASK_ID of job $SLURM_ARRAY_JOB_ID (try "
-       "$((${SLURM_RESTART_COUNT:-0} + 1))) on $(hostname): $points\"\n";
+       "$((${SLURM_RESTART_COUNT:-0} + 1))) on $(hostname)" +
+       std::string(r.gpus_per_task > 0 ? ", CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES:-unset}"
+                                       : "") +
+       ": $points\"\n";
   s += fmt::format("exec {} sweep points {} $points --threads \"${{SLURM_CPUS_PER_TASK:-{}}}\"\n",
                    quoted(r.executable), quoted(out), r.cpus_per_task);
   return s;

@@ -21,6 +21,7 @@ struct SlurmRequest {
   int cpus_per_task = 1;     ///< also each point's --threads
   int points_per_task = 1;   ///< chunk size K
   int array_max = 0;         ///< tasks running at once (`%M`); 0: no throttle
+  int gpus_per_task = 0;     ///< GPUs each task asks for (`--gres=gpu:N`); 0: none
   std::string gather_time = "00:30:00";
   long long gather_memory_MiB = 1024;
 };
@@ -31,9 +32,10 @@ std::vector<std::vector<std::string>> chunk_points(const std::vector<std::string
 
 /// The text of OUT/slurm/array.sbatch: `--array=0-(N-1)[%M]`, `--requeue`,
 /// `--open-mode=append`, per-task logs OUT/slurm/logs/task-%a.{out,err}, time, memory and
-/// CPUs per task; the task finds its chunk by SLURM_ARRAY_TASK_ID and runs
-/// `kelvin sweep points OUT ID...`, which skips finished points and resumes or restarts the
-/// others (so a requeued task picks up where it stopped). out must be absolute.
+/// CPUs per task, and `--gres=gpu:G` when r.gpus_per_task > 0 (Slurm then sets the task's
+/// CUDA_VISIBLE_DEVICES, which its points inherit); the task finds its chunk by SLURM_ARRAY_TASK_ID
+/// and runs `kelvin sweep points OUT ID...`, which skips finished points and resumes or restarts
+/// the others (so a requeued task picks up where it stopped). out must be absolute.
 std::string array_script(const std::string& out, const std::string& name,
                          const std::vector<std::vector<std::string>>& chunks,
                          const SlurmRequest& r);
