@@ -29,13 +29,12 @@ bool launched_by_mpi() {
 
 const Ranks& Ranks::world() { return world_ranks(); }
 
-int Ranks::owner(int i, int n) const {
-  // rank r owns [r n / size, (r+1) n / size): the last r with r n / size <= i
-  int r = static_cast<int>((static_cast<long long>(i) * m_size + m_size - 1) / n);
-  while (r > 0 && static_cast<long long>(r) * n / m_size > i) --r;
-  while (r + 1 < m_size && static_cast<long long>(r + 1) * n / m_size <= i) ++r;
-  return r;
+int block_owner(int i, int n, int ranks) {
+  // r owns i  <=>  floor(r n / R) <= i < floor((r+1) n / R)  <=>  r < (i+1) R / n <= r + 1
+  return static_cast<int>((static_cast<long long>(i + 1) * ranks - 1) / n);
 }
+
+int Ranks::owner(int i, int n) const { return block_owner(i, n, m_size); }
 
 std::string Ranks::prefix() const {
   return m_size > 1 && m_rank > 0 ? fmt::format("rank {} of {}: ", m_rank, m_size) : "";

@@ -48,6 +48,10 @@ class Ranks {
   int m_rank = 0, m_size = 1, m_local_rank = 0, m_local_size = 1;
 };
 
+/// The rank of `ranks` that owns item i of n in contiguous blocks: rank r owns
+/// [floor(r n / ranks), floor((r+1) n / ranks)).
+int block_owner(int i, int n, int ranks);
+
 /// Starts MPI when this process was started by an MPI launcher (mpirun, srun --mpi=pmix) and
 /// Kelvin was built with it; otherwise leaves one rank. Call once, first thing in main.
 void init_ranks(int* argc, char*** argv);
