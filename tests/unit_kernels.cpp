@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <vector>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include "kernels/line_sweep.hpp"
 #include "kernels/parallel_for.hpp"
@@ -111,6 +115,60 @@ TEST(LineSweep, VisitsEachLineOfTheColourInOrder) {
             ASSERT_EQ(h[i + NX * (j + NY * k)], want) << axis << " " << color << " " << i << " " << j << " " << k;
           }
     }
+}
+
+/// One zebra sweep of a line Gauss-Seidel-like update along axis: fwd mixes the cell with its
+/// four off-line neighbours (the other colour's) and the previous cell of the line, bwd adds a
+/// share of the next cell, so any change of order changes the result. With fused true it is
+/// zebra_sweep(first), otherwise line_sweep(first) then line_sweep(1 - first).
+void zebra_pattern(Field<double>& f, int axis, int first, bool fused) {
+  const auto v = f.view();
+  const int n[3] = {f.nx(), f.ny(), f.nz()};
+  Box starts = f.cells();
+  starts.hi[axis] = 1;
+  const int dx = axis == 0, dy = axis == 1, dz = axis == 2;
+  const auto fwd = KELVIN_LAMBDA(int i, int j, int k) {
+    const double side = v(i + dy + dz, j + dx, k) + v(i - dy - dz, j - dx, k) +
+                        v(i, j + dz, k + dx + dy) + v(i, j - dz, k - dx - dy);
+    v(i, j, k) = 0.5 * v(i, j, k) + 0.1 * side + 0.3 * v(i - dx, j - dy, k - dz);
+  };
+  const auto bwd = KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) += 0.2 * v(i + dx, j + dy, k + dz); };
+  if (fused) {
+    zebra_sweep(starts, axis, n[axis], first, fwd, bwd);
+  } else {
+    line_sweep(starts, axis, n[axis], first, fwd, bwd);
+    line_sweep(starts, axis, n[axis], 1 - first, fwd, bwd);
+  }
+}
+
+TEST(ZebraSweep, EqualsTheTwoColoursInTurnOnAnyThreadCount) {
+  // Odd sizes (rows split unevenly between threads), large enough for the parallel path.
+  const int nx = 41, ny = 29, nz = 23;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<double> start(static_cast<std::size_t>(nx) * ny * nz);
+  for (auto& s : start) s = u(rng);
+#if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
+  const int threads_before = omp_get_max_threads();
+#endif
+  for (int threads : {1, 2, 3, 5})
+    for (int axis = 0; axis < 3; ++axis)
+      for (int first = 0; first < 2; ++first) {
+#if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
+        omp_set_num_threads(threads);
+#endif
+        Field<double> fused(nx, ny, nz), turn(nx, ny, nz);
+        fused.from_host(start);
+        turn.from_host(start);
+        zebra_pattern(fused, axis, first, true);
+        zebra_pattern(turn, axis, first, false);
+        const auto a = fused.to_host(), b = turn.to_host();
+        for (std::size_t c = 0; c < a.size(); ++c)
+          ASSERT_EQ(a[c], b[c]) << "threads " << threads << " axis " << axis << " first " << first << " cell " << c;
+      }
+#if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
+  omp_set_num_threads(threads_before);
+#endif
 }
 
 TEST(ParallelFor, VisitsEveryCellOnceInBoxOrder) {

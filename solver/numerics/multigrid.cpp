@@ -285,15 +285,15 @@ void Multigrid::rebuild(bool coarse_levels) {
   }
 }
 
-/// One zebra half-sweep over the lines of one colour along AXIS (a template parameter so the
-/// off-line stencil is resolved at compile time): each line is solved exactly (Thomas) with the
-/// other colour's current values on the right-hand side.
+/// One zebra sweep along AXIS (a template parameter so the off-line stencil is resolved at
+/// compile time): the lines of colour `first`, then those of the other colour, each solved
+/// exactly (Thomas) with the other colour's current values on the right-hand side.
 template <int AXIS>
-void zebra_half_sweep(const int n[3], int color, const StencilView& A, FieldView<const double> inv,
+void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView<const double> inv,
                       FieldView<const double> cp, FieldView<const double> b, FieldView<double> x) {
   const long long st = offset(A.ap, AXIS);
-  line_sweep(
-      line_starts(n, AXIS), AXIS, n[AXIS], color,
+  zebra_sweep(
+      line_starts(n, AXIS), AXIS, n[AXIS], first,
       KELVIN_LAMBDA(int i, int j, int k) {
         // d'_m = (b_m + off-line sum + lower_{m-1} d'_{m-1}) inv_m, d' kept in x
         const long long p = A.ap.index(i, j, k);
@@ -314,15 +314,14 @@ void zebra_half_sweep(const int n[3], int color, const StencilView& A, FieldView
 void Multigrid::smooth(int l, int sweeps, bool reverse) {
   Level& lev = *m_levels[l];
   const auto A = lev.A->view();
-  for (int s = 0; s < sweeps; ++s)
-    for (int half = 0; half < 2; ++half) {
-      const int color = reverse ? 1 - half : half;
-      const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b->cview();
-      const auto x = lev.x->view();
-      if (m_axis == 0) zebra_half_sweep<0>(lev.n, color, A, inv, cp, b, x);
-      else if (m_axis == 1) zebra_half_sweep<1>(lev.n, color, A, inv, cp, b, x);
-      else zebra_half_sweep<2>(lev.n, color, A, inv, cp, b, x);
-    }
+  const int first = reverse ? 1 : 0;
+  const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b->cview();
+  const auto x = lev.x->view();
+  for (int s = 0; s < sweeps; ++s) {
+    if (m_axis == 0) zebra_line_sweep<0>(lev.n, first, A, inv, cp, b, x);
+    else if (m_axis == 1) zebra_line_sweep<1>(lev.n, first, A, inv, cp, b, x);
+    else zebra_line_sweep<2>(lev.n, first, A, inv, cp, b, x);
+  }
 }
 
 void Multigrid::vcycle(int l) {
@@ -335,7 +334,7 @@ void Multigrid::vcycle(int l) {
     return;
   }
   smooth(l, m_opt.pre_sweeps, false);
-  residual(*lev.A, *lev.x, *lev.b, lev.r);
+  residual_field(*lev.A, *lev.x, *lev.b, lev.r);
   Level& co = *m_levels[l + 1];
   const Transfer tr = transfer(l);
   {

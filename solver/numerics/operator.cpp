@@ -42,6 +42,17 @@ double residual(const Stencil7& A, const Field<double>& x, const Field<double>& 
   return std::sqrt(rr);
 }
 
+void residual_field(const Stencil7& A, const Field<double>& x, const Field<double>& b,
+                    Field<double>& r) {
+  const auto a = A.view();
+  const auto xv = x.view();
+  const auto bv = b.view();
+  const auto rv = r.view();
+  parallel_for(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    rv(i, j, k) = bv(i, j, k) - stencil_apply(i, j, k, a, xv);
+  });
+}
+
 double norm2(const Field<double>& x) { return std::sqrt(dot(x.view(), x.view())); }
 
 double max_abs(const Field<double>& x) {

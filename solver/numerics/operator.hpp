@@ -74,6 +74,9 @@ double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y);
 /// r = b - A x; returns ||r||_2.
 double residual(const Stencil7& A, const Field<double>& x, const Field<double>& b,
                 Field<double>& r);
+/// r = b - A x without the norm (multigrid's restriction): a plain streaming loop, no reduction.
+void residual_field(const Stencil7& A, const Field<double>& x, const Field<double>& b,
+                    Field<double>& r);
 /// ||x||_2.
 double norm2(const Field<double>& x);
 /// max |x| over every cell.

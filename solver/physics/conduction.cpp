@@ -552,7 +552,7 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
   const FieldView<double> lo[3] = {m_steady.lo[0].view(), m_steady.lo[1].view(), m_steady.lo[2].view()};
   const int n0 = m_n[0], n1 = m_n[1], n2 = m_n[2];
   const int ba = m_batch_axis, sn = m_slab_n;
-  parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+  parallel_for(m_adv_box.empty() ? m_steady.cells() : m_adv_box, KELVIN_LAMBDA(int i, int j, int k) {
     const int c[3] = {i, j, k};
     const int n[3] = {n0, n1, n2};
     const double* ti[6] = {tin0, tin1, tin2, tin3, tin4, tin5};
@@ -617,6 +617,15 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
     if (write_op) ap(i, j, k) += diag;
     b(i, j, k) += rhs;
   });
+}
+
+void ConductionSolver::limit_advection(const Box& flow_cells) {
+  // The flow cells and one layer around them: the cells whose rows an advective coupling can
+  // touch (a row's lower coupling is written by its upper neighbour).
+  for (int d = 0; d < 3; ++d) {
+    m_adv_box.lo[d] = std::max(flow_cells.lo[d] - 1, 0);
+    m_adv_box.hi[d] = std::min(flow_cells.hi[d] + 1, m_n[d]);
+  }
 }
 
 double ConductionSolver::advected_heat(const Field<double>& T, int slab) const {

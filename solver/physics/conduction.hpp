@@ -129,6 +129,9 @@ class ConductionSolver final : public ImplicitSystem {
   void set_advection(const std::array<const Field<double>*, 3>& mass_flux,
                      const std::vector<CoolantProperties>& coolants,
                      const std::array<std::vector<double>, 6>& inflow_temperature_K);
+  /// Declares that the mass fluxes vanish on every face not touching a cell of `flow_cells`
+  /// (the flow window): update_advection then visits only those cells and their neighbours.
+  void limit_advection(const Box& flow_cells);
   bool advective() const { return m_adv; }
   /// Rebuilds the operator around the current temperature T: diffusion, implicit upwind
   /// advection  sum_f m_f cp_f (T_P - T_upwind)  on the downstream cell, and the TVD (van Leer)
@@ -184,6 +187,7 @@ class ConductionSolver final : public ImplicitSystem {
   bool m_adv_built = false;  // update_advection() has built the couplings for the current flow
   Field<double> m_b_base;    // m_b before the advective terms (set by the last full update)
   std::array<const Field<double>*, 3> m_mflux{nullptr, nullptr, nullptr};
+  Box m_adv_box{{0, 0, 0}, {-1, -1, -1}};  // cells update_advection visits (empty: every cell)
   std::vector<CoolantProperties> m_coolants;  // one per slab
   Array<CoolantProperties> m_cool;
   std::array<Array<double>, 6> m_tin;
