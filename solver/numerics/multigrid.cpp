@@ -81,6 +81,21 @@ KELVIN_HD inline double lower(const StencilView& A, int a, long long p) {
   return s + (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
 }
 
+/// upper() and lower() with the advective part known at compile time (the line sweeps'
+/// inner loops: no branch per cell).
+template <bool ADV>
+KELVIN_HD inline double upper_t(const StencilView& A, int a, long long p) {
+  const double s = coupling(A, a).data[p];
+  if constexpr (ADV) return s + (a == 0 ? A.ux : (a == 1 ? A.uy : A.uz)).data[p];
+  return s;
+}
+template <bool ADV>
+KELVIN_HD inline double lower_t(const StencilView& A, int a, long long p) {
+  const double s = coupling(A, a).data[p];
+  if constexpr (ADV) return s + (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
+  return s;
+}
+
 /// Box of line starting cells: the full grid with extent 1 along the line axis.
 Box line_starts(const int n[3], int axis) {
   Box b = make_box(n[0], n[1], n[2]);
@@ -286,9 +301,9 @@ void Multigrid::rebuild(bool coarse_levels) {
 }
 
 /// One zebra sweep along AXIS (a template parameter so the off-line stencil is resolved at
-/// compile time): the lines of colour `first`, then those of the other colour, each solved
+/// compile time, like ADV, whether the operator has advective parts): the lines of colour `first`, then those of the other colour, each solved
 /// exactly (Thomas) with the other colour's current values on the right-hand side.
-template <int AXIS>
+template <int AXIS, bool ADV>
 void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView<const double> inv,
                       FieldView<const double> cp, FieldView<const double> b, FieldView<double> x) {
   const long long st = offset(A.ap, AXIS);
@@ -298,10 +313,10 @@ void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView
         // d'_m = (b_m + off-line sum + lower_{m-1} d'_{m-1}) inv_m, d' kept in x
         const long long p = A.ap.index(i, j, k);
         const long long sy = A.ap.sy, sz = A.ap.sz;
-        double d = b.data[p] + lower(A, AXIS, p - st) * x.data[p - st];
-        if (AXIS != 0) d += upper(A, 0, p) * x.data[p + 1] + lower(A, 0, p - 1) * x.data[p - 1];
-        if (AXIS != 1) d += upper(A, 1, p) * x.data[p + sy] + lower(A, 1, p - sy) * x.data[p - sy];
-        if (AXIS != 2) d += upper(A, 2, p) * x.data[p + sz] + lower(A, 2, p - sz) * x.data[p - sz];
+        double d = b.data[p] + lower_t<ADV>(A, AXIS, p - st) * x.data[p - st];
+        if (AXIS != 0) d += upper_t<ADV>(A, 0, p) * x.data[p + 1] + lower_t<ADV>(A, 0, p - 1) * x.data[p - 1];
+        if (AXIS != 1) d += upper_t<ADV>(A, 1, p) * x.data[p + sy] + lower_t<ADV>(A, 1, p - sy) * x.data[p - sy];
+        if (AXIS != 2) d += upper_t<ADV>(A, 2, p) * x.data[p + sz] + lower_t<ADV>(A, 2, p - sz) * x.data[p - sz];
         x.data[p] = d * inv.data[p];
       },
       KELVIN_LAMBDA(int i, int j, int k) {
@@ -318,9 +333,15 @@ void Multigrid::smooth(int l, int sweeps, bool reverse) {
   const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b->cview();
   const auto x = lev.x->view();
   for (int s = 0; s < sweeps; ++s) {
-    if (m_axis == 0) zebra_line_sweep<0>(lev.n, first, A, inv, cp, b, x);
-    else if (m_axis == 1) zebra_line_sweep<1>(lev.n, first, A, inv, cp, b, x);
-    else zebra_line_sweep<2>(lev.n, first, A, inv, cp, b, x);
+    if (A.adv) {
+      if (m_axis == 0) zebra_line_sweep<0, true>(lev.n, first, A, inv, cp, b, x);
+      else if (m_axis == 1) zebra_line_sweep<1, true>(lev.n, first, A, inv, cp, b, x);
+      else zebra_line_sweep<2, true>(lev.n, first, A, inv, cp, b, x);
+    } else {
+      if (m_axis == 0) zebra_line_sweep<0, false>(lev.n, first, A, inv, cp, b, x);
+      else if (m_axis == 1) zebra_line_sweep<1, false>(lev.n, first, A, inv, cp, b, x);
+      else zebra_line_sweep<2, false>(lev.n, first, A, inv, cp, b, x);
+    }
   }
 }
 
