@@ -197,6 +197,18 @@ PlateBatch::PlateBatch(const std::vector<PlateInput>& plates, int axis,
     }
     m_coolants = coolants;
     m_solver->set_advection({&m_mflux[0], &m_mflux[1], &m_mflux[2]}, coolants, m_inflow_base);
+    // Mass fluxes vanish outside the plates' flow windows (each in its slab's place).
+    Box flow_cells{{0, 0, 0}, {0, 0, 0}};
+    for (int s = 0; s < m_slabs; ++s) {
+      const FlowWindow& w = plates[s].flow->window();
+      for (int d = 0; d < 3; ++d) {
+        const int shift = d == ax ? s * m_plate_n[ax] : 0;
+        const int lo = w.lo[d] + shift, hi = w.lo[d] + w.n[d] + shift;
+        flow_cells.lo[d] = s == 0 ? lo : std::min(flow_cells.lo[d], lo);
+        flow_cells.hi[d] = s == 0 ? hi : std::max(flow_cells.hi[d], hi);
+      }
+    }
+    m_solver->limit_advection(flow_cells);
     m_solver->update_advection(T);
   }
   m_scale.assign(static_cast<std::size_t>(m_slabs), 1.0);
