@@ -27,16 +27,34 @@ double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y) {
   });
 }
 
+namespace {
+
+/// r = b - A x at one cell: writes r and returns it (residual, residual_field).
+template <class S, class V, class W>
+struct ResidualAt {
+  S a;
+  V x, b;
+  W r;
+  KELVIN_HD double operator()(int i, int j, int k) const {
+    const double v = b(i, j, k) - stencil_apply(i, j, k, a, x);
+    r(i, j, k) = v;
+    return v;
+  }
+};
+
+template <class S, class V, class W>
+ResidualAt<S, V, W> residual_at(S a, V x, V b, W r) {
+  return {a, x, b, r};
+}
+
+}  // namespace
+
 double residual(const Stencil7& A, const Field<double>& x, const Field<double>& b,
                 Field<double>& r) {
   // r = b - A x, fused with ||r||^2
-  const auto a = A.view();
-  const auto xv = x.view();
-  const auto bv = b.view();
-  const auto rv = r.view();
+  const auto at = residual_at(A.view(), x.view(), b.view(), r.view());
   const double rr = reduce_sum(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const double v = bv(i, j, k) - stencil_apply(i, j, k, a, xv);
-    rv(i, j, k) = v;
+    const double v = at(i, j, k);
     return v * v;
   });
   return std::sqrt(rr);
@@ -44,13 +62,7 @@ double residual(const Stencil7& A, const Field<double>& x, const Field<double>& 
 
 void residual_field(const Stencil7& A, const Field<double>& x, const Field<double>& b,
                     Field<double>& r) {
-  const auto a = A.view();
-  const auto xv = x.view();
-  const auto bv = b.view();
-  const auto rv = r.view();
-  parallel_for(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    rv(i, j, k) = bv(i, j, k) - stencil_apply(i, j, k, a, xv);
-  });
+  parallel_for(r.cells(), residual_at(A.view(), x.view(), b.view(), r.view()));
 }
 
 double norm2(const Field<double>& x) { return std::sqrt(dot(x.view(), x.view())); }
