@@ -95,15 +95,16 @@ void line_sweep(const Box& starts, int axis, int n, int color, F fwd, G bwd) {
     }
   }
 }
-/// The lines of one colour in row o of `starts` (o indexes `row_axis`, the perpendicular axis
-/// the CPU splits between threads), solved by fwd then bwd along `axis`. Lines along x are
-/// walked one at a time; along y or z, a row's lines (every i of the colour) advance together
-/// one cell at a time.
-/// Lines along x solved together by one thread (zebra_row): 2 halved a 128^3 V-cycle's line
-/// sweeps on the 2-core EPYC VM; 4 was slower than 1 at 128^3 (about 40 concurrent memory
+
+/// Lines along x solved together by one thread (zebra_row): 2 cut a 128^3 V-cycle from 81 to
+/// 62 ms on the 2-core EPYC VM; 4 was slower than 1 at 128^3 (about 40 concurrent memory
 /// streams, more than the prefetchers follow).
 constexpr int kLineGroup = 2;
 
+/// The lines of one colour in row o of `starts` (o indexes `row_axis`, the perpendicular axis
+/// the CPU splits between threads), solved by fwd then bwd along `axis`. Lines along x go
+/// kLineGroup at a time; along y or z, a row's lines (every i of the colour) advance together
+/// one cell at a time.
 template <class F, class G>
 inline void zebra_row(const Box& starts, int axis, int row_axis, int n, int color, int o, F& fwd, G& bwd) {
   if (axis == 0) {

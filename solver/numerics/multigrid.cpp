@@ -67,33 +67,30 @@ KELVIN_HD inline const FieldView<const double>& coupling(const StencilView& A, i
   return a == 0 ? A.ax : (a == 1 ? A.ay : A.az);
 }
 
-/// Total coupling of row p to its +1 neighbour along axis a (symmetric plus advective part).
-KELVIN_HD inline double upper(const StencilView& A, int a, long long p) {
-  const double s = coupling(A, a).data[p];
-  if (!A.adv) return s;
-  return s + (a == 0 ? A.ux : (a == 1 ? A.uy : A.uz)).data[p];
-}
-
-/// Total coupling of row p + st to cell p along axis a (st: the axis' index stride).
-KELVIN_HD inline double lower(const StencilView& A, int a, long long p) {
-  const double s = coupling(A, a).data[p];
-  if (!A.adv) return s;
-  return s + (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
-}
-
-/// upper() and lower() with the advective part known at compile time (the line sweeps'
-/// inner loops: no branch per cell).
+/// Total coupling of row p to its +1 neighbour along axis a (symmetric plus advective part);
+/// ADV: whether the operator has an advective part, known at compile time in the line sweeps'
+/// inner loops (no branch per cell).
 template <bool ADV>
 KELVIN_HD inline double upper_t(const StencilView& A, int a, long long p) {
   const double s = coupling(A, a).data[p];
   if constexpr (ADV) return s + (a == 0 ? A.ux : (a == 1 ? A.uy : A.uz)).data[p];
   return s;
 }
+
+/// Total coupling of row p + st to cell p along axis a (st: the axis' index stride).
 template <bool ADV>
 KELVIN_HD inline double lower_t(const StencilView& A, int a, long long p) {
   const double s = coupling(A, a).data[p];
   if constexpr (ADV) return s + (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
   return s;
+}
+
+/// upper_t and lower_t with the advective part decided at run time.
+KELVIN_HD inline double upper(const StencilView& A, int a, long long p) {
+  return A.adv ? upper_t<true>(A, a, p) : upper_t<false>(A, a, p);
+}
+KELVIN_HD inline double lower(const StencilView& A, int a, long long p) {
+  return A.adv ? lower_t<true>(A, a, p) : lower_t<false>(A, a, p);
 }
 
 /// Box of line starting cells: the full grid with extent 1 along the line axis.
@@ -301,8 +298,9 @@ void Multigrid::rebuild(bool coarse_levels) {
 }
 
 /// One zebra sweep along AXIS (a template parameter so the off-line stencil is resolved at
-/// compile time, like ADV, whether the operator has advective parts): the lines of colour `first`, then those of the other colour, each solved
-/// exactly (Thomas) with the other colour's current values on the right-hand side.
+/// compile time, like ADV, whether the operator has advective parts): the lines of colour
+/// `first`, then those of the other colour, each solved exactly (Thomas) with the other
+/// colour's current values on the right-hand side.
 template <int AXIS, bool ADV>
 void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView<const double> inv,
                       FieldView<const double> cp, FieldView<const double> b, FieldView<double> x) {
