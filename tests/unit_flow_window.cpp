@@ -151,8 +151,7 @@ TEST(FlowWindow, AdvectionVisitingOnlyTheWindowBuildsTheSameEnergyEquation) {
   }
   for (ConductionSolver* s : {&all, &window})
     s->set_advection({&flow.mass_flux(0), &flow.mass_flux(1), &flow.mass_flux(2)}, water, tin);
-  const FlowWindow& w = flow.window();
-  window.limit_advection(Box{{w.lo[0], w.lo[1], w.lo[2]}, {w.lo[0] + w.n[0], w.lo[1] + w.n[1], w.lo[2] + w.n[2]}});
+  window.limit_advection(flow.window().box());
   // A temperature field with gradients everywhere, so the TVD correction is active.
   Field<double> T(kN[0], kN[1], kN[2]);
   std::vector<double> t(static_cast<std::size_t>(kN[0]) * kN[1] * kN[2]);

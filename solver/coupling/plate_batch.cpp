@@ -198,14 +198,14 @@ PlateBatch::PlateBatch(const std::vector<PlateInput>& plates, int axis,
     m_coolants = coolants;
     m_solver->set_advection({&m_mflux[0], &m_mflux[1], &m_mflux[2]}, coolants, m_inflow_base);
     // Mass fluxes vanish outside the plates' flow windows (each in its slab's place).
-    Box flow_cells{{0, 0, 0}, {0, 0, 0}};
-    for (int s = 0; s < m_slabs; ++s) {
-      const FlowWindow& w = plates[s].flow->window();
+    Box flow_cells = plates[0].flow->window().box();
+    for (int s = 1; s < m_slabs; ++s) {
+      Box w = plates[s].flow->window().box();
+      w.lo[ax] += s * m_plate_n[ax];
+      w.hi[ax] += s * m_plate_n[ax];
       for (int d = 0; d < 3; ++d) {
-        const int shift = d == ax ? s * m_plate_n[ax] : 0;
-        const int lo = w.lo[d] + shift, hi = w.lo[d] + w.n[d] + shift;
-        flow_cells.lo[d] = s == 0 ? lo : std::min(flow_cells.lo[d], lo);
-        flow_cells.hi[d] = s == 0 ? hi : std::max(flow_cells.hi[d], hi);
+        flow_cells.lo[d] = std::min(flow_cells.lo[d], w.lo[d]);
+        flow_cells.hi[d] = std::max(flow_cells.hi[d], w.hi[d]);
       }
     }
     m_solver->limit_advection(flow_cells);

@@ -340,8 +340,7 @@ void couple_energy_to_flow(const Case& c, const Grid& g, const FlowSolver& flow,
   energy.set_advection({&flow.mass_flux(0), &flow.mass_flux(1), &flow.mass_flux(2)}, props,
                        inflow_temperatures(c, g));
   // Faces outside the flow window carry no mass flux.
-  const FlowWindow& w = flow.window();
-  energy.limit_advection(Box{{w.lo[0], w.lo[1], w.lo[2]}, {w.lo[0] + w.n[0], w.lo[1] + w.n[1], w.lo[2] + w.n[2]}});
+  energy.limit_advection(flow.window().box());
 }
 
 }  // namespace kelvin

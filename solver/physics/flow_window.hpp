@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/box.hpp"
 #include "kernels/field.hpp"
 #include "meshes/grid.hpp"
 
@@ -24,6 +25,8 @@ struct FlowWindow {
 
   bool whole() const { return n == full; }
   long long cells() const { return static_cast<long long>(n[0]) * n[1] * n[2]; }
+  /// The window's cells as a box of full-grid indices.
+  Box box() const { return Box{{lo[0], lo[1], lo[2]}, {lo[0] + n[0], lo[1] + n[1], lo[2] + n[2]}}; }
   /// Whether domain face f (xmin, xmax, ... zmax) is also a face of the window.
   bool on_domain_face(int f) const { return f % 2 == 0 ? lo[f / 2] == 0 : lo[f / 2] + n[f / 2] == full[f / 2]; }
 };
