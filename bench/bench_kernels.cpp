@@ -169,27 +169,6 @@ BENCHMARK(BM_SolveUniformCube)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMil
 void BM_SolvePackage(benchmark::State& state) { solve_bench(state, package_like(static_cast<int>(state.range(0)))); }
 BENCHMARK(BM_SolvePackage)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 
-/// n^3 cells of a finned channel array: coolant channels 3 cells wide between 1-cell fins
-/// along y, flow along x from an inlet on xmin to an outlet on xmax (water, 40 degC, ~0.5 m/s).
-FlowProblem channel_array(int n) {
-  Grid g(graded_faces(n, 0.02), graded_faces(n, n * 1e-4), graded_faces(n, 3e-3));
-  FlowProblem p = make_flow_problem(std::move(g), make_coolant("water", 0), 313.15);
-  const Grid& G = p.grid;
-  for (int k = 0; k < n; ++k)
-    for (int j = 0; j < n; ++j)
-      for (int i = 0; i < n; ++i) p.fluid[G.index(i, j, k)] = j % 4 != 3;
-  for (int f = 0; f < 2; ++f)
-    for (int k = 0; k < n; ++k)
-      for (int j = 0; j < n; ++j) {
-        const std::size_t c = j + static_cast<std::size_t>(n) * k;
-        if (j % 4 == 3) continue;
-        p.kind[f][c] =
-            static_cast<std::int32_t>(f == 0 ? FlowBoundaryKind::Inlet : FlowBoundaryKind::Outlet);
-        p.inflow_velocity_m_s[f][c] = f == 0 ? 0.5 : 0.0;
-      }
-  return p;
-}
-
 /// Momentum assembly (one component), one streaming pass (flow_links.hpp), 148 bytes per face
 /// counted as STREAM counts (each array once; neighbours come from cache):
 ///   read:  link bits (4), u_d, two lateral u, rho, p, constant a_P part, constant sum of the

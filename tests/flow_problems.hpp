@@ -48,4 +48,25 @@ inline void set_port(FlowProblem& p, int f, FlowBoundaryKind kind, double U = 0)
   }
 }
 
+/// n^3 cells of a finned channel array: coolant channels 3 cells wide between 1-cell fins
+/// along y, flow along x from an inlet on xmin to an outlet on xmax (water, 40 degC, ~0.5 m/s).
+inline FlowProblem channel_array(int n) {
+  Grid g(graded_faces(n, 0.02), graded_faces(n, n * 1e-4), graded_faces(n, 3e-3));
+  FlowProblem p = make_flow_problem(std::move(g), make_coolant("water", 0), 313.15);
+  const Grid& G = p.grid;
+  for (int k = 0; k < n; ++k)
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) p.fluid[G.index(i, j, k)] = j % 4 != 3;
+  for (int f = 0; f < 2; ++f)
+    for (int k = 0; k < n; ++k)
+      for (int j = 0; j < n; ++j) {
+        const std::size_t c = j + static_cast<std::size_t>(n) * k;
+        if (j % 4 == 3) continue;
+        p.kind[f][c] =
+            static_cast<std::int32_t>(f == 0 ? FlowBoundaryKind::Inlet : FlowBoundaryKind::Outlet);
+        p.inflow_velocity_m_s[f][c] = f == 0 ? 0.5 : 0.0;
+      }
+  return p;
+}
+
 }  // namespace kelvin::testing

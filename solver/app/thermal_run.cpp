@@ -430,6 +430,8 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
                        {"momentum_residual", cht.flow.momentum},
                        {"continuity_after_projection", cht.continuity_after_projection},
                        {"last_temperature_change_K", cht.last_change_K},
+                       {"pressure_line_axis", flow->pressure_line_axis()},
+                       {"pressure_axis_trial_factors", flow->pressure_axis_trial()},
                        {"warnings", cht.warnings}};
     for (const auto& w : cht.warnings) summary["warnings"].push_back(w);
     for (const auto& w : summary["reynolds"]["warnings"]) {

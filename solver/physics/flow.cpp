@@ -9,6 +9,7 @@
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
 #include "solver/numerics/anderson.hpp"
+#include "solver/numerics/line_axis_trial.hpp"
 #include "solver/base/interrupt.hpp"
 #include "solver/physics/flow_links.hpp"
 
@@ -423,12 +424,11 @@ FlowResiduals FlowSolver::iterate(double dt) {
   update_mass_flux();
   assemble_pressure();
   r.continuity = continuity_residual();
-  if (!m_pres_mg) m_pres_mg = std::make_unique<Multigrid>(m_pres);
-  else m_pres_mg->rebuild_if_changed();
+  Multigrid& pmg = pressure_multigrid(false);
   fill(m_pc, 0.0);
   SolveStats ps;
   try {
-    ps = pcg_solve(m_pres, *m_pres_mg, m_pb, m_pc, m_set.pressure_tolerance, 200, {}, &m_pcg);
+    ps = pcg_solve(m_pres, pmg, m_pb, m_pc, m_set.pressure_tolerance, 200, {}, &m_pcg);
   } catch (const SolverDiverged& e) {  // velocities far out of range: the flow's failure
     throw FlowDiverged(std::string("flow diverged: the pressure correction failed (") + e.what() + ")",
                        0, r.continuity, r.momentum, m_set.velocity_relaxation);
@@ -439,6 +439,22 @@ FlowResiduals FlowSolver::iterate(double dt) {
     throw FlowDiverged("flow diverged: the solution became NaN/Inf", 0, r.continuity, r.momentum,
                        m_set.velocity_relaxation);
   return r;
+}
+
+Multigrid& FlowSolver::pressure_multigrid(bool all_levels) {
+  if (m_pres_mg) {
+    if (all_levels) m_pres_mg->rebuild();
+    else m_pres_mg->rebuild_if_changed();
+  } else if (m_set.pressure_line_axis >= 0) {
+    MultigridOptions o;
+    o.line_axis = m_set.pressure_line_axis;
+    m_pres_mg = std::make_unique<Multigrid>(m_pres, o);
+  } else {
+    LineAxisTrial t = choose_line_axis(m_pres, MultigridOptions{});
+    m_pres_mg = std::move(t.multigrid);
+    m_pres_trial = t.factor;
+  }
+  return *m_pres_mg;
 }
 
 FlowResiduals FlowSolver::solve_steady(const std::function<void(int, const FlowResiduals&)>& cb) {
@@ -516,8 +532,7 @@ void FlowSolver::project(double tol) {
   // Exact-as-tol projection: with the momentum unchanged, solve the pressure correction to tol.
   update_mass_flux();
   assemble_pressure();
-  if (!m_pres_mg) m_pres_mg = std::make_unique<Multigrid>(m_pres);
-  else m_pres_mg->rebuild();
+  pressure_multigrid(true);
   for (int pass = 0; pass < 3; ++pass) {
     fill(m_pc, 0.0);
     pcg_solve(m_pres, *m_pres_mg, m_pb, m_pc, tol, 500, {}, &m_pcg);

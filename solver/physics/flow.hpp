@@ -52,6 +52,11 @@ struct FlowSettings {
   double velocity_relaxation = 0.7;
   double pressure_relaxation = 1.0;  // SIMPLEC needs none
   double pressure_tolerance = 1e-2;  // relative residual of each pressure-correction solve
+  /// Line axis of the pressure-correction multigrid: -1 chooses it by trial at the first
+  /// pressure solve (line_axis_trial.hpp). A 128^3 array of finned channels: lines along the
+  /// strongest axis (z, the thin cells) needed 9 PCG iterations per SIMPLEC iteration, lines
+  /// across the channels (y) 4; the B200 -ci plate's PCG went from 3.3 to 2.5 per iteration.
+  int pressure_line_axis = -1;
   int momentum_cycles = 1;           // multigrid V-cycles per momentum component
   /// Momentum hierarchy: two levels with two symmetric sweep pairs on the coarser. The outer
   /// SIMPLEC iteration, not the momentum solve, limits convergence: on h100-coldplate the
@@ -163,6 +168,11 @@ class FlowSolver {
   const Field<double>& density() const { return m_rho; }
   const Field<double>& viscosity() const { return m_mu; }
   const Field<std::int32_t>& fluid() const { return m_fluid; }
+  /// Line axis of the pressure-correction multigrid (-1 before the first pressure solve).
+  int pressure_line_axis() const { return m_pres_mg ? m_pres_mg->line_axis() : -1; }
+  /// The trial's PCG convergence factor per line axis (-1: not tried; all -1 when the axis was
+  /// fixed by the settings).
+  const std::array<double, 3>& pressure_axis_trial() const { return m_pres_trial; }
 
   /// Total inflow through inlets, kg/s and m^3/s.
   double inflow_mass_rate() const { return m_inflow_kg_s; }
@@ -223,6 +233,7 @@ class FlowSolver {
   std::array<std::unique_ptr<Multigrid>, 3> m_mom_mg;
   Stencil7 m_pres;
   std::unique_ptr<Multigrid> m_pres_mg;
+  std::array<double, 3> m_pres_trial{-1, -1, -1};  // PCG factor per line axis (-1: not tried)
   std::unique_ptr<AndersonMixer> m_mixer;  // outer-iteration acceleration, storage kept
   std::vector<Field<double>> m_before;     // (u, v, w, p) before the SIMPLEC step
   PcgWorkspace m_pcg;
@@ -235,6 +246,10 @@ class FlowSolver {
   void publish_fluxes();
   /// What a flow kernel reads, captured by value.
   FlowView flow_view() const;
+  /// The pressure-correction multigrid for the current m_pres: built on first use (the line
+  /// axis by trial unless the settings fix it), afterwards rebuilt, all levels when
+  /// `all_levels`, else only where the diagonal moved (Multigrid::rebuild_if_changed).
+  Multigrid& pressure_multigrid(bool all_levels);
   /// Sizes every field for the (cropped) problem p and sets the face states.
   void build(const FlowProblem& p);
 };
