@@ -169,11 +169,13 @@ BENCHMARK(BM_SolveUniformCube)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMil
 void BM_SolvePackage(benchmark::State& state) { solve_bench(state, package_like(static_cast<int>(state.range(0)))); }
 BENCHMARK(BM_SolvePackage)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 
-/// Momentum assembly (one component), one streaming pass (flow_links.hpp), 148 bytes per face
+/// Momentum assembly (one component), one streaming pass (flow_links.hpp), 172 bytes per face
 /// counted as STREAM counts (each array once; neighbours come from cache):
 ///   read:  link bits (4), u_d, two lateral u, rho, p, constant a_P part, constant sum of the
-///          unknown links' diffusion, the d-link's conductance (68);
-///   write: up and lo per axis, a_P, rhs, b_d and d (80).
+///          unknown links' diffusion, the d-link's conductance, the 3 diffusive couplings (92);
+///   write: the whole couplings up and lo per axis, a_P, rhs, b_d and d (80).
+/// (148 bytes until the couplings became whole ones: the line sweeps, residuals and
+/// factorisations then read 6 coupling fields instead of 9.)
 /// Before the link precomputation it was two passes and 288 bytes per face (links: state, u_d,
 /// two lateral u, rho, 3 conductances read, 3 link fluxes and the 9 off-diagonal fields
 /// written; rows: state, u_d, p, 3 conductances, 3 fluxes, 2 wall conductances read, a_P, rhs,
@@ -186,7 +188,7 @@ void BM_MomentumAssembly(benchmark::State& state) {
     s.assemble_momentum(0, 0.0);
     synchronize();
   }
-  bandwidth_counters(state, double(n) * n * n, 148);
+  bandwidth_counters(state, double(n) * n * n, 172);
 }
 BENCHMARK(BM_MomentumAssembly)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime();
 

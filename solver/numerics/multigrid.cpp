@@ -67,30 +67,15 @@ KELVIN_HD inline const FieldView<const double>& coupling(const StencilView& A, i
   return a == 0 ? A.ax : (a == 1 ? A.ay : A.az);
 }
 
-/// Total coupling of row p to its +1 neighbour along axis a (symmetric plus advective part);
-/// ADV: whether the operator has an advective part, known at compile time in the line sweeps'
-/// inner loops (no branch per cell).
-template <bool ADV>
-KELVIN_HD inline double upper_t(const StencilView& A, int a, long long p) {
-  const double s = coupling(A, a).data[p];
-  if constexpr (ADV) return s + (a == 0 ? A.ux : (a == 1 ? A.uy : A.uz)).data[p];
-  return s;
-}
-
-/// Total coupling of row p + st to cell p along axis a (st: the axis' index stride).
-template <bool ADV>
-KELVIN_HD inline double lower_t(const StencilView& A, int a, long long p) {
-  const double s = coupling(A, a).data[p];
-  if constexpr (ADV) return s + (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
-  return s;
-}
-
-/// upper_t and lower_t with the advective part decided at run time.
+/// Whole coupling of row p to its +1 neighbour along axis a (symmetric plus advective part;
+/// the symmetric coupling itself for an operator without advection, whose view aliases it).
 KELVIN_HD inline double upper(const StencilView& A, int a, long long p) {
-  return A.adv ? upper_t<true>(A, a, p) : upper_t<false>(A, a, p);
+  return (a == 0 ? A.ux : (a == 1 ? A.uy : A.uz)).data[p];
 }
+
+/// Whole coupling of row p + st to cell p along axis a (st: the axis' index stride).
 KELVIN_HD inline double lower(const StencilView& A, int a, long long p) {
-  return A.adv ? lower_t<true>(A, a, p) : lower_t<false>(A, a, p);
+  return (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
 }
 
 /// Box of line starting cells: the full grid with extent 1 along the line axis.
@@ -234,12 +219,9 @@ void Multigrid::rebuild(bool coarse_levels) {
             for (int i = lo[0]; i < hi[0]; ++i) {
               const int fc[3] = {i, j, k};
               const double b[3] = {fbx(i, j, k), fby(i, j, k), fbz(i, j, k)};
-              // storage part of ap: ap - couplings - boundary conductances
-              storage += f.ap(i, j, k) - f.ax(i, j, k) - f.ax(i - 1, j, k) - f.ay(i, j, k) -
-                         f.ay(i, j - 1, k) - f.az(i, j, k) - f.az(i, j, k - 1) - b[0] - b[1] - b[2];
-              if (adv)
-                storage -= f.ux(i, j, k) + f.lx(i - 1, j, k) + f.uy(i, j, k) + f.ly(i, j - 1, k) +
-                           f.uz(i, j, k) + f.lz(i, j, k - 1);
+              // storage part of ap: ap - whole couplings - boundary conductances
+              storage += f.ap(i, j, k) - f.ux(i, j, k) - f.lx(i - 1, j, k) - f.uy(i, j, k) -
+                         f.ly(i, j - 1, k) - f.uz(i, j, k) - f.lz(i, j, k - 1) - b[0] - b[1] - b[2];
               for (int d = 0; d < 3; ++d) {
                 bsum[d] += b[d];
                 if (fc[d] == hi[d] - 1) {
@@ -252,16 +234,17 @@ void Multigrid::rebuild(bool coarse_levels) {
                 }
               }
             }
-        // Advective couplings are mass fluxes: they add across a coarse face unscaled.
-        if (adv)
-          for (int d = 0; d < 3; ++d) {
-            cu[d](I, J, K) = usum[d];
-            cl[d](I, J, K) = lsum[d];
-          }
         // Storage adds exactly; couplings and boundary conductances through faces normal to a
         // coarsened axis span twice the distance, hence gamma.
         const double g0 = f0 == 2 ? gamma : 1.0, g1 = f1 == 2 ? gamma : 1.0;
         const double g2 = f2 == 2 ? gamma : 1.0;
+        const double g[3] = {g0, g1, g2};
+        // Advective parts are mass fluxes: they add across a coarse face unscaled.
+        if (adv)
+          for (int d = 0; d < 3; ++d) {
+            cu[d](I, J, K) = g[d] * sum[d] + usum[d];
+            cl[d](I, J, K) = g[d] * sum[d] + lsum[d];
+          }
         cax(I, J, K) = g0 * sum[0];
         cay(I, J, K) = g1 * sum[1];
         caz(I, J, K) = g2 * sum[2];
@@ -271,11 +254,8 @@ void Multigrid::rebuild(bool coarse_levels) {
         cap(I, J, K) = storage + g0 * bsum[0] + g1 * bsum[1] + g2 * bsum[2];
       });
       parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
-        cap(I, J, K) += cax(I, J, K) + cax(I - 1, J, K) + cay(I, J, K) + cay(I, J - 1, K) +
-                        caz(I, J, K) + caz(I, J, K - 1);
-        if (c.adv)
-          cap(I, J, K) += c.ux(I, J, K) + c.lx(I - 1, J, K) + c.uy(I, J, K) + c.ly(I, J - 1, K) +
-                          c.uz(I, J, K) + c.lz(I, J, K - 1);
+        cap(I, J, K) += c.ux(I, J, K) + c.lx(I - 1, J, K) + c.uy(I, J, K) + c.ly(I, J - 1, K) +
+                        c.uz(I, J, K) + c.lz(I, J, K - 1);
       });
     }
     // Thomas factorisation of every line along the axis (ghost couplings are zero, so the
@@ -298,10 +278,9 @@ void Multigrid::rebuild(bool coarse_levels) {
 }
 
 /// One zebra sweep along AXIS (a template parameter so the off-line stencil is resolved at
-/// compile time, like ADV, whether the operator has advective parts): the lines of colour
-/// `first`, then those of the other colour, each solved exactly (Thomas) with the other
-/// colour's current values on the right-hand side.
-template <int AXIS, bool ADV>
+/// compile time): the lines of colour `first`, then those of the other colour, each solved
+/// exactly (Thomas) with the other colour's current values on the right-hand side.
+template <int AXIS>
 void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView<const double> inv,
                       FieldView<const double> cp, FieldView<const double> b, FieldView<double> x) {
   const long long st = offset(A.ap, AXIS);
@@ -311,10 +290,10 @@ void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView
         // d'_m = (b_m + off-line sum + lower_{m-1} d'_{m-1}) inv_m, d' kept in x
         const long long p = A.ap.index(i, j, k);
         const long long sy = A.ap.sy, sz = A.ap.sz;
-        double d = b.data[p] + lower_t<ADV>(A, AXIS, p - st) * x.data[p - st];
-        if (AXIS != 0) d += upper_t<ADV>(A, 0, p) * x.data[p + 1] + lower_t<ADV>(A, 0, p - 1) * x.data[p - 1];
-        if (AXIS != 1) d += upper_t<ADV>(A, 1, p) * x.data[p + sy] + lower_t<ADV>(A, 1, p - sy) * x.data[p - sy];
-        if (AXIS != 2) d += upper_t<ADV>(A, 2, p) * x.data[p + sz] + lower_t<ADV>(A, 2, p - sz) * x.data[p - sz];
+        double d = b.data[p] + lower(A, AXIS, p - st) * x.data[p - st];
+        if (AXIS != 0) d += upper(A, 0, p) * x.data[p + 1] + lower(A, 0, p - 1) * x.data[p - 1];
+        if (AXIS != 1) d += upper(A, 1, p) * x.data[p + sy] + lower(A, 1, p - sy) * x.data[p - sy];
+        if (AXIS != 2) d += upper(A, 2, p) * x.data[p + sz] + lower(A, 2, p - sz) * x.data[p - sz];
         x.data[p] = d * inv.data[p];
       },
       KELVIN_LAMBDA(int i, int j, int k) {
@@ -331,15 +310,9 @@ void Multigrid::smooth(int l, int sweeps, bool reverse) {
   const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b->cview();
   const auto x = lev.x->view();
   for (int s = 0; s < sweeps; ++s) {
-    if (A.adv) {
-      if (m_axis == 0) zebra_line_sweep<0, true>(lev.n, first, A, inv, cp, b, x);
-      else if (m_axis == 1) zebra_line_sweep<1, true>(lev.n, first, A, inv, cp, b, x);
-      else zebra_line_sweep<2, true>(lev.n, first, A, inv, cp, b, x);
-    } else {
-      if (m_axis == 0) zebra_line_sweep<0, false>(lev.n, first, A, inv, cp, b, x);
-      else if (m_axis == 1) zebra_line_sweep<1, false>(lev.n, first, A, inv, cp, b, x);
-      else zebra_line_sweep<2, false>(lev.n, first, A, inv, cp, b, x);
-    }
+    if (m_axis == 0) zebra_line_sweep<0>(lev.n, first, A, inv, cp, b, x);
+    else if (m_axis == 1) zebra_line_sweep<1>(lev.n, first, A, inv, cp, b, x);
+    else zebra_line_sweep<2>(lev.n, first, A, inv, cp, b, x);
   }
 }
 

@@ -84,6 +84,26 @@ void axpy(double alpha, const Field<double>& x, Field<double>& y) {
   parallel_for(y.cells(), KELVIN_LAMBDA(int i, int j, int k) { yv(i, j, k) += alpha * xv(i, j, k); });
 }
 
+void Stencil7::enable_advection() {
+  if (advective()) return;
+  for (int d = 0; d < 3; ++d) {
+    up[d] = Field<double>(ap.nx(), ap.ny(), ap.nz());
+    lo[d] = Field<double>(ap.nx(), ap.ny(), ap.nz());
+  }
+  reset_advection();
+}
+
+void Stencil7::reset_advection() {
+  const auto a0 = ax.cview(), a1 = ay.cview(), a2 = az.cview();
+  const auto u0 = up[0].view(), u1 = up[1].view(), u2 = up[2].view();
+  const auto l0 = lo[0].view(), l1 = lo[1].view(), l2 = lo[2].view();
+  parallel_for(cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    u0(i, j, k) = l0(i, j, k) = a0(i, j, k);
+    u1(i, j, k) = l1(i, j, k) = a1(i, j, k);
+    u2(i, j, k) = l2(i, j, k) = a2(i, j, k);
+  });
+}
+
 void copy(const Field<double>& src, Field<double>& dst) {
   const auto s = src.view();
   const auto d = dst.view();

@@ -2,9 +2,12 @@
 /// 7-point finite-volume operator stored as coefficient fields:
 ///   (A x)_P = ap_P x_P - sum_nb a_nb x_nb,
 /// with a[d](i,j,k) the (symmetric, diffusive) coupling between cell (i,j,k) and its +1
-/// neighbour along axis d. Advection adds a non-symmetric part: u[d](i,j,k) is an extra coupling
-/// of row (i,j,k) to its +1 neighbour, l[d](i,j,k) an extra coupling of the +1 neighbour's row
-/// to (i,j,k) (upwind advection puts the face's heat-capacity flux on the downstream row).
+/// neighbour along axis d. Advection adds a non-symmetric part: up[d](i,j,k) holds the whole
+/// coupling of row (i,j,k) to its +1 neighbour (symmetric plus advective), lo[d](i,j,k) the whole
+/// coupling of the +1 neighbour's row to (i,j,k) (upwind advection puts the face's
+/// heat-capacity flux on the downstream row). Kernels read only ap, up and lo (7 fields, not
+/// 10); the symmetric part stays for multigrid's coarsening, which scales the two parts
+/// differently. A symmetric operator's view aliases up and lo to a.
 /// Couplings across the domain boundary are zero (boundary terms are folded into ap), and the
 /// ghost layer of every field is zero, so the stencil needs no branches.
 #include <array>
@@ -16,7 +19,7 @@ namespace kelvin {
 /// Read-only view of a Stencil7 passed to kernels.
 struct StencilView {
   FieldView<const double> ap, ax, ay, az;
-  FieldView<const double> ux, uy, uz, lx, ly, lz;  // advective extras, read only if adv
+  FieldView<const double> ux, uy, uz, lx, ly, lz;  // whole couplings (ax.. unless adv)
   bool adv = false;
 };
 
@@ -26,20 +29,18 @@ struct StencilView {
 /// storage-like (rho cp V / dt). Multigrid coarsens the two kinds differently.
 struct Stencil7 {
   Field<double> ap, ax, ay, az, bx, by, bz;
-  std::array<Field<double>, 3> up, lo;  // advective extras (empty unless advective())
+  std::array<Field<double>, 3> up, lo;  // whole couplings (empty unless advective())
   Stencil7() = default;
   Stencil7(int nx, int ny, int nz)
       : ap(nx, ny, nz), ax(nx, ny, nz), ay(nx, ny, nz), az(nx, ny, nz), bx(nx, ny, nz),
         by(nx, ny, nz), bz(nx, ny, nz) {}
   bool advective() const { return up[0].nx() > 0; }
-  /// Allocates the advective extras (zero) unless they exist.
-  void enable_advection() {
-    if (advective()) return;
-    for (int d = 0; d < 3; ++d) {
-      up[d] = Field<double>(ap.nx(), ap.ny(), ap.nz());
-      lo[d] = Field<double>(ap.nx(), ap.ny(), ap.nz());
-    }
-  }
+  /// Allocates up and lo unless they exist, as copies of the symmetric couplings (no
+  /// advection yet).
+  void enable_advection();
+  /// up[d] = lo[d] = a[d]: the whole couplings with the advective part removed, the start of
+  /// an advective assembly that adds its part.
+  void reset_advection();
   StencilView view() const {
     if (!advective())
       return {ap.view(), ax.view(), ay.view(), az.view(), ax.view(), ay.view(),
@@ -53,18 +54,13 @@ struct Stencil7 {
 /// True unless v is NaN or infinite (inf - inf and NaN - NaN are NaN).
 KELVIN_HD inline bool is_finite(double v) { return v - v == 0.0; }
 
-/// (A x) at one cell.
+/// (A x) at one cell, from the whole couplings (aliases of the symmetric ones unless adv).
 KELVIN_HD inline double stencil_apply(int i, int j, int k, const StencilView& A,
                                       const FieldView<const double>& x) {
-  double v = A.ap(i, j, k) * x(i, j, k) - A.ax(i, j, k) * x(i + 1, j, k) -
-             A.ax(i - 1, j, k) * x(i - 1, j, k) - A.ay(i, j, k) * x(i, j + 1, k) -
-             A.ay(i, j - 1, k) * x(i, j - 1, k) - A.az(i, j, k) * x(i, j, k + 1) -
-             A.az(i, j, k - 1) * x(i, j, k - 1);
-  if (A.adv)
-    v -= A.ux(i, j, k) * x(i + 1, j, k) + A.lx(i - 1, j, k) * x(i - 1, j, k) +
-         A.uy(i, j, k) * x(i, j + 1, k) + A.ly(i, j - 1, k) * x(i, j - 1, k) +
-         A.uz(i, j, k) * x(i, j, k + 1) + A.lz(i, j, k - 1) * x(i, j, k - 1);
-  return v;
+  return A.ap(i, j, k) * x(i, j, k) - A.ux(i, j, k) * x(i + 1, j, k) -
+         A.lx(i - 1, j, k) * x(i - 1, j, k) - A.uy(i, j, k) * x(i, j + 1, k) -
+         A.ly(i, j - 1, k) * x(i, j - 1, k) - A.uz(i, j, k) * x(i, j, k + 1) -
+         A.lz(i, j, k - 1) * x(i, j, k - 1);
 }
 
 /// y = A x over every cell.

@@ -528,6 +528,7 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
   const bool write_op = !(flow_unchanged && constant_cp && m_adv_built);
   if (write_op) {
     assemble();  // diffusion, sources and boundary terms afresh
+    m_steady.reset_advection();  // whole couplings = diffusion; the kernel adds advection
     if (m_b_base.cell_count() == 0) m_b_base = make_field();
     copy(m_b, m_b_base);
     m_adv_dirty = true;
@@ -582,19 +583,15 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
             diag += C;
             rhs += C * Tin;
           }
-          if (s == 0 || !write_op) continue;
-          up[a](i, j, k) = 0;
           continue;
         }
         const double Tn = t(nb[0], nb[1], nb[2]);
         const double C = (inflow > 0 ? inflow : -inflow) * secant_cp(cool, Tn, Tp);
         // implicit upwind on the downstream row
         if (inflow > 0) diag += C;
-        if (!write_op) {
-        } else if (s == 1) {
-          up[a](i, j, k) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P + e_a
-        } else {
-          lo[a](nb[0], nb[1], nb[2]) = inflow > 0 ? C : 0.0;  // row P's coupling to N = P - e_a
+        if (write_op && inflow > 0) {  // the whole couplings start as diffusion
+          if (s == 1) up[a](i, j, k) += C;             // row P's coupling to N = P + e_a
+          else lo[a](nb[0], nb[1], nb[2]) += C;        // row P's coupling to N = P - e_a
         }
         // TVD correction delta = C phi (T_D - T_U): upstream row -delta, downstream row +delta
         // weighted by the upstream cell's carried inflow share (carried_inflow_share)

@@ -299,13 +299,17 @@ void FlowSolver::update_conductances() {
 }
 
 void FlowSolver::assemble_momentum(int d, double dt) {
-  // Rows of component d in one pass: link fluxes from the current velocities, upwind extras,
-  // the pressure force, relaxation; a_a and the wall sums b_a (a != d) were set by
-  // update_conductances.
+  // Rows of component d in one pass: link fluxes from the current velocities, upwind extras
+  // added to the diffusive couplings a_a (the whole couplings up and lo), the pressure force,
+  // relaxation; a_a and the wall sums b_a (a != d) were set by update_conductances.
   const FlowView v = flow_view();
   Stencil7& S = m_mom[d];
-  const MomentumLinks L{
-      m_links[d].view(), m_kdiag[d].view(), m_kfree[d].view(), m_cond[d].view(), {}, {}};
+  const MomentumLinks L{m_links[d].view(),
+                        m_kdiag[d].view(),
+                        m_kfree[d].view(),
+                        m_cond[d].view(),
+                        {S.ax.view(), S.ay.view(), S.az.view()},
+                        {}};
   const FieldView<double> bt[3] = {S.bx.view(), S.by.view(), S.bz.view()};
   const MomentumRow r{{S.up[0].view(), S.up[1].view(), S.up[2].view()},
                       {S.lo[0].view(), S.lo[1].view(), S.lo[2].view()},

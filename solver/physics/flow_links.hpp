@@ -240,8 +240,10 @@ KELVIN_HD KELVIN_FLOW_INLINE void momentum_links(int i, int j, int k, std::int32
   const double e_lo = F_lo > 0 ? F_lo : 0.0, e_hi = F_hi < 0 ? -F_hi : 0.0;
   constexpr int l0 = 2 * a, l1 = 2 * a + 1;
   const bool link = (m & link_free(l1)) != 0;
-  r.up[a](i, j, k) = link ? e_hi : 0.0;
-  r.lo[a](i, j, k) = link ? (F_hi > 0 ? F_hi : 0.0) : 0.0;
+  // whole couplings: the symmetric (diffusive) one plus the upwind extra
+  const double sym = L.ax[a](i, j, k);
+  r.up[a](i, j, k) = sym + (link ? e_hi : 0.0);
+  r.lo[a](i, j, k) = sym + (link ? (F_hi > 0 ? F_hi : 0.0) : 0.0);
   diag += ((m & link_count(l0)) ? e_lo : 0.0) + ((m & link_count(l1)) ? e_hi : 0.0);
   unknown_sum += ((m & link_free(l0)) ? e_lo : 0.0) + (link ? e_hi : 0.0);
   if constexpr (a == d) {
