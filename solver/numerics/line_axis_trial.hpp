@@ -1,12 +1,14 @@
 #pragma once
 /// Choosing the multigrid line axis by trial. strongest_axis() is right for conduction, where
 /// the stiff direction is the one carrying the most coupling, but not for a pressure
-/// correction in channels walled off from each other: lines across a thin channel (the
-/// strongest axis) leave the error that is smooth along each channel and differs between
-/// channels to the coarse levels, whose aggregates merge neighbouring channels and cannot
-/// represent it. Lines along the channels solve it exactly. Which axis works best depends on the
-/// geometry (straight channels fed end to end, a plate's plenums fed from top ports), so it is
-/// measured: a few preconditioned CG iterations with each candidate axis on the system itself.
+/// correction in channels walled off from each other by fins: with lines along the strongest
+/// axis (the thinnest cells) the hierarchy coarsens across the fins, its aggregates merge
+/// neighbouring channels, and an error that differs from channel to channel is left to the
+/// smoother. Lines across the fins keep every channel apart on every level (the line axis is
+/// never coarsened); lines along the channels solve that error exactly. Which works best
+/// depends on the geometry (straight channels fed end to end, a plate's plenums fed from top
+/// ports), so it is measured: a few preconditioned CG iterations with each candidate axis on
+/// the operator itself.
 #include <array>
 #include <memory>
 
