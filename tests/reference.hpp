@@ -1,12 +1,20 @@
 #pragma once
 // Plain serial reference implementations: the oracles the parallel kernels are checked against.
-#include <cmath>
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <vector>
 
 #include "meshes/grid.hpp"
 
 namespace kelvin::reference {
+
+/// max |a_i - b_i| over two host vectors of one length.
+inline double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  double m = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
+  return m;
+}
 
 /// Dense host copy of a 7-point operator, i fastest.
 struct Stencil {

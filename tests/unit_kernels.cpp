@@ -34,11 +34,7 @@ Field<double> field_from(const std::vector<double>& v) {
   return f;
 }
 
-double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
-  double m = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
-  return m;
-}
+using reference::max_abs_diff;
 
 /// A random-conductivity problem (64 materials with k in [0.02, 400], placed at random) on a
 /// grid whose spacing grows 5 % a cell.
