@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <type_traits>
 
 #include "kernels/line_sweep.hpp"
 #include "kernels/parallel_for.hpp"
@@ -18,17 +19,43 @@ struct Transfer {
   int f[3], fs[3], cs[3];
 };
 
-struct Multigrid::Level {
-  Stencil7 own;                 // coarse levels own their operator
-  const Stencil7* A = nullptr;  // level 0 points at the caller's operator
-  Field<double> x_own, b_own;   // coarse levels' own vectors (level 0 has none)
-  Field<double>* x = nullptr;   // the level's iterate: x_own, or the caller's at level 0
-  const Field<double>* b = nullptr;  // its right-hand side: b_own, or the caller's
-  Field<double> r;
-  Field<double> inv, cprime;    // Thomas factorisation of every line
+/// One level of the hierarchy, its fields in precision T.
+template <class T>
+struct Level {
+  BasicStencil7<T> own;                 // coarse levels (and a float level 0) own their operator
+  const BasicStencil7<T>* A = nullptr;  // own, or the caller's operator at a double level 0
+  Field<T> x_own, b_own;                // own vectors (a double level 0 has none)
+  Field<T>* x = nullptr;                // the level's iterate: x_own, or the caller's
+  const Field<T>* b = nullptr;          // its right-hand side: b_own, or the caller's
+  Field<T> r;
+  Field<T> inv, cprime;                 // Thomas factorisation of every line
   int n[3] = {0, 0, 0};
   int s[3] = {0, 0, 0};         // cells per slab of a batch along each axis (n but along it)
   int f[3] = {1, 1, 1};         // cells per aggregate along each axis on the way to the next level
+};
+
+/// The levels of a Multigrid in precision T (double, or float with MultigridOptions::
+/// single_precision). Level 0 of a float hierarchy holds a float copy of the caller's operator;
+/// level 1 is aggregated from the caller's double operator in both.
+template <class T>
+class MultigridLevels {
+ public:
+  MultigridLevels(const Stencil7& A, const MultigridOptions& options) : m_A(A), m_opt(options) {
+    build_levels();
+    rebuild(true);
+  }
+  void build_levels();
+  void rebuild(bool coarse_levels);
+  void precondition(const Field<double>& r, Field<double>& z);
+  void cycle(const Field<double>& b, Field<double>& x);
+  void vcycle(int l);
+  void smooth(int l, int sweeps, bool reverse);
+  Transfer transfer(int l) const;
+
+  const Stencil7& m_A;
+  MultigridOptions m_opt;
+  int m_axis = 2;
+  std::vector<std::unique_ptr<Level<T>>> m_levels;
 };
 
 namespace {
@@ -38,7 +65,8 @@ namespace {
 constexpr double kStrongRatio = 0.25;
 
 /// Index of the cell `m` steps along axis a from (i, j, k).
-KELVIN_HD inline long long offset(const FieldView<const double>& v, int a) {
+template <class T>
+KELVIN_HD inline long long offset(const FieldView<const T>& v, int a) {
   return a == 0 ? 1 : (a == 1 ? v.sy : v.sz);
 }
 
@@ -63,18 +91,21 @@ KELVIN_HD inline int coarse_of(int i, int d, const Transfer& t) {
 }
 
 /// Coupling field along axis a.
-KELVIN_HD inline const FieldView<const double>& coupling(const StencilView& A, int a) {
+template <class T>
+KELVIN_HD inline const FieldView<const T>& coupling(const BasicStencilView<T>& A, int a) {
   return a == 0 ? A.ax : (a == 1 ? A.ay : A.az);
 }
 
 /// Whole coupling of row p to its +1 neighbour along axis a (symmetric plus advective part;
 /// the symmetric coupling itself for an operator without advection, whose view aliases it).
-KELVIN_HD inline double upper(const StencilView& A, int a, long long p) {
+template <class T>
+KELVIN_HD inline T upper(const BasicStencilView<T>& A, int a, long long p) {
   return (a == 0 ? A.ux : (a == 1 ? A.uy : A.uz)).data[p];
 }
 
 /// Whole coupling of row p + st to cell p along axis a (st: the axis' index stride).
-KELVIN_HD inline double lower(const StencilView& A, int a, long long p) {
+template <class T>
+KELVIN_HD inline T lower(const BasicStencilView<T>& A, int a, long long p) {
   return (a == 0 ? A.lx : (a == 1 ? A.ly : A.lz)).data[p];
 }
 
@@ -86,13 +117,6 @@ Box line_starts(const int n[3], int axis) {
 }
 
 }  // namespace
-
-Multigrid::Multigrid(const Stencil7& A, MultigridOptions options) : m_A(A), m_opt(options) {
-  build_levels();
-  rebuild();
-}
-
-Multigrid::~Multigrid() = default;
 
 std::array<double, 3> axis_couplings(const Stencil7& A) {
   const auto a = A.view();
@@ -117,17 +141,21 @@ int strongest_axis(const Stencil7& A) {
   // direction (thin layers, small cells) exactly. Between axes within 5 % of each other
   // (isotropic grids), the one with the most boundary conductance wins: coarsening never
   // merges cells along the line axis, so fixed-temperature faces normal to it keep their
-  // exact coupling on every level.
+  // exact coupling on every level. Where the boundary conductances tie too (within 5 %), the
+  // axis of largest index keeps it: lines across i advance together in vector registers on the
+  // CPU (a 128^3 cube's V-cycle: x 69 ms, y 60, z 69 in double; 55, 35, 39 in single
+  // precision) and stay coalesced on a GPU, where lines along x stride a row per thread.
   int axis = 2;
   for (int d = 1; d >= 0; --d) {
     const bool stronger = total[d] > 1.05 * total[axis];
     const bool tie = !stronger && total[d] * 1.05 >= total[axis];
-    if (stronger || (tie && boundary[d] > boundary[axis])) axis = d;
+    if (stronger || (tie && boundary[d] > 1.05 * boundary[axis])) axis = d;
   }
   return axis;
 }
 
-void Multigrid::build_levels() {
+template <class T>
+void MultigridLevels<T>::build_levels() {
   const std::array<double, 3> total = axis_couplings(m_A);
   m_axis = m_opt.line_axis >= 0 && m_opt.line_axis < 3 ? m_opt.line_axis : strongest_axis(m_A);
   m_levels.clear();
@@ -140,23 +168,24 @@ void Multigrid::build_levels() {
   // the other axes adds f couplings in parallel, coarsening along d scales them by gamma.
   double strength[3];
   for (int d = 0; d < 3; ++d) strength[d] = total[d] / (static_cast<double>(n[0]) * n[1] * n[2]);
+  constexpr bool own_top = !std::is_same<T, double>::value;  // level 0 copies A to float
   for (int l = 0; l < m_opt.max_levels; ++l) {
-    auto lev = std::make_unique<Level>();
+    auto lev = std::make_unique<Level<T>>();
     for (int d = 0; d < 3; ++d) lev->n[d] = n[d], lev->s[d] = cells[d];
-    if (l == 0) {
-      lev->A = &m_A;
+    if (l == 0 && !own_top) {
+      lev->A = reinterpret_cast<const BasicStencil7<T>*>(&m_A);  // T is double here
     } else {
-      lev->own = Stencil7(n[0], n[1], n[2]);
+      lev->own = BasicStencil7<T>(n[0], n[1], n[2]);
       if (m_A.advective()) lev->own.enable_advection();
       lev->A = &lev->own;
-      lev->x_own = Field<double>(n[0], n[1], n[2]);
-      lev->b_own = Field<double>(n[0], n[1], n[2]);
+      lev->x_own = Field<T>(n[0], n[1], n[2]);
+      lev->b_own = Field<T>(n[0], n[1], n[2]);
       lev->x = &lev->x_own;
       lev->b = &lev->b_own;
     }
-    lev->r = Field<double>(n[0], n[1], n[2]);
-    lev->inv = Field<double>(n[0], n[1], n[2]);
-    lev->cprime = Field<double>(n[0], n[1], n[2]);
+    lev->r = Field<T>(n[0], n[1], n[2]);
+    lev->inv = Field<T>(n[0], n[1], n[2]);
+    lev->cprime = Field<T>(n[0], n[1], n[2]);
     // Semi-coarsening by strength: an axis is coarsened only where its coupling is within
     // kStrongRatio of the strongest off-line axis still coarsenable; line relaxation smooths
     // the error only along strongly coupled axes, so merging cells along a weak axis would
@@ -187,102 +216,141 @@ void Multigrid::build_levels() {
   }
 }
 
-void Multigrid::rebuild(bool coarse_levels) {
-  const int axis = m_axis;
-  const double gamma = m_opt.coarse_scaling;
-  const std::size_t levels = coarse_levels ? m_levels.size() : 1;
-  for (std::size_t l = 0; l < levels; ++l) {
-    Level& lev = *m_levels[l];
-    if (l > 0) {
-      // Aggregate the finer operator onto this level.
-      const auto f = m_levels[l - 1]->A->view();
-      const Level& fine = *m_levels[l - 1];
-      const Transfer tr = transfer(l - 1);
-      const int f0 = fine.f[0], f1 = fine.f[1], f2 = fine.f[2];
-      const auto cax = lev.own.ax.view(), cay = lev.own.ay.view(), caz = lev.own.az.view();
-      const auto cbx = lev.own.bx.view(), cby = lev.own.by.view(), cbz = lev.own.bz.view();
-      const auto fbx = fine.A->bx.cview(), fby = fine.A->by.cview(), fbz = fine.A->bz.cview();
-      const auto cap = lev.own.ap.view();
-      const auto c = lev.own.view();
-      const bool adv = c.adv;
-      const FieldView<double> cu[3] = {adv ? lev.own.up[0].view() : cax, adv ? lev.own.up[1].view() : cay,
-                                       adv ? lev.own.up[2].view() : caz};
-      const FieldView<double> cl[3] = {adv ? lev.own.lo[0].view() : cax, adv ? lev.own.lo[1].view() : cay,
-                                       adv ? lev.own.lo[2].view() : caz};
-      parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
-        int lo[3], hi[3];
-        aggregate_range(I, J, K, tr, lo, hi);
-        double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, usum[3] = {0, 0, 0}, lsum[3] = {0, 0, 0};
-        double storage = 0;
-        for (int k = lo[2]; k < hi[2]; ++k)
-          for (int j = lo[1]; j < hi[1]; ++j)
-            for (int i = lo[0]; i < hi[0]; ++i) {
-              const int fc[3] = {i, j, k};
-              const double b[3] = {fbx(i, j, k), fby(i, j, k), fbz(i, j, k)};
-              // storage part of ap: ap - whole couplings - boundary conductances
-              storage += f.ap(i, j, k) - f.ux(i, j, k) - f.lx(i - 1, j, k) - f.uy(i, j, k) -
-                         f.ly(i, j - 1, k) - f.uz(i, j, k) - f.lz(i, j, k - 1) - b[0] - b[1] - b[2];
-              for (int d = 0; d < 3; ++d) {
-                bsum[d] += b[d];
-                if (fc[d] == hi[d] - 1) {
-                  sum[d] += coupling(f, d)(i, j, k);
-                  if (adv) {
-                    const long long p = f.ap.index(i, j, k);
-                    usum[d] += upper(f, d, p) - coupling(f, d).data[p];
-                    lsum[d] += lower(f, d, p) - coupling(f, d).data[p];
-                  }
-                }
+namespace {
+
+/// The coarse operator C of level l + 1 aggregated from the fine operator F of level l
+/// (F: the caller's double operator at l = 0, else level l's own, in precision T).
+template <class F, class T>
+void aggregate_operator(const BasicStencil7<F>& fine, const Transfer tr, const int fine_f[3],
+                        double gamma, BasicStencil7<T>& coarse) {
+  const auto f = fine.view();
+  const int f0 = fine_f[0], f1 = fine_f[1], f2 = fine_f[2];
+  const auto cax = coarse.ax.view(), cay = coarse.ay.view(), caz = coarse.az.view();
+  const auto cbx = coarse.bx.view(), cby = coarse.by.view(), cbz = coarse.bz.view();
+  const auto fbx = fine.bx.cview(), fby = fine.by.cview(), fbz = fine.bz.cview();
+  const auto cap = coarse.ap.view();
+  const auto c = coarse.view();
+  const bool adv = c.adv;
+  const FieldView<T> cu[3] = {adv ? coarse.up[0].view() : cax, adv ? coarse.up[1].view() : cay,
+                              adv ? coarse.up[2].view() : caz};
+  const FieldView<T> cl[3] = {adv ? coarse.lo[0].view() : cax, adv ? coarse.lo[1].view() : cay,
+                              adv ? coarse.lo[2].view() : caz};
+  parallel_for(coarse.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+    int lo[3], hi[3];
+    aggregate_range(I, J, K, tr, lo, hi);
+    double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, usum[3] = {0, 0, 0}, lsum[3] = {0, 0, 0};
+    double storage = 0;
+    for (int k = lo[2]; k < hi[2]; ++k)
+      for (int j = lo[1]; j < hi[1]; ++j)
+        for (int i = lo[0]; i < hi[0]; ++i) {
+          const int fc[3] = {i, j, k};
+          const double b[3] = {fbx(i, j, k), fby(i, j, k), fbz(i, j, k)};
+          // storage part of ap: ap - whole couplings - boundary conductances
+          storage += double(f.ap(i, j, k)) - f.ux(i, j, k) - f.lx(i - 1, j, k) - f.uy(i, j, k) -
+                     f.ly(i, j - 1, k) - f.uz(i, j, k) - f.lz(i, j, k - 1) - b[0] - b[1] - b[2];
+          for (int d = 0; d < 3; ++d) {
+            bsum[d] += b[d];
+            if (fc[d] == hi[d] - 1) {
+              sum[d] += coupling(f, d)(i, j, k);
+              if (adv) {
+                const long long p = f.ap.index(i, j, k);
+                usum[d] += upper(f, d, p) - coupling(f, d).data[p];
+                lsum[d] += lower(f, d, p) - coupling(f, d).data[p];
               }
             }
-        // Storage adds exactly; couplings and boundary conductances through faces normal to a
-        // coarsened axis span twice the distance, hence gamma.
-        const double g0 = f0 == 2 ? gamma : 1.0, g1 = f1 == 2 ? gamma : 1.0;
-        const double g2 = f2 == 2 ? gamma : 1.0;
-        const double g[3] = {g0, g1, g2};
-        // Advective parts are mass fluxes: they add across a coarse face unscaled.
-        if (adv)
-          for (int d = 0; d < 3; ++d) {
-            cu[d](I, J, K) = g[d] * sum[d] + usum[d];
-            cl[d](I, J, K) = g[d] * sum[d] + lsum[d];
           }
-        cax(I, J, K) = g0 * sum[0];
-        cay(I, J, K) = g1 * sum[1];
-        caz(I, J, K) = g2 * sum[2];
-        cbx(I, J, K) = g0 * bsum[0];
-        cby(I, J, K) = g1 * bsum[1];
-        cbz(I, J, K) = g2 * bsum[2];
-        cap(I, J, K) = storage + g0 * bsum[0] + g1 * bsum[1] + g2 * bsum[2];
-      });
-      parallel_for(lev.own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
-        cap(I, J, K) += c.ux(I, J, K) + c.lx(I - 1, J, K) + c.uy(I, J, K) + c.ly(I, J - 1, K) +
-                        c.uz(I, J, K) + c.lz(I, J, K - 1);
-      });
+        }
+    // Storage adds exactly; couplings and boundary conductances through faces normal to a
+    // coarsened axis span twice the distance, hence gamma.
+    const double g0 = f0 == 2 ? gamma : 1.0, g1 = f1 == 2 ? gamma : 1.0;
+    const double g2 = f2 == 2 ? gamma : 1.0;
+    const double g[3] = {g0, g1, g2};
+    // Advective parts are mass fluxes: they add across a coarse face unscaled.
+    if (adv)
+      for (int d = 0; d < 3; ++d) {
+        cu[d](I, J, K) = T(g[d] * sum[d] + usum[d]);
+        cl[d](I, J, K) = T(g[d] * sum[d] + lsum[d]);
+      }
+    cax(I, J, K) = T(g0 * sum[0]);
+    cay(I, J, K) = T(g1 * sum[1]);
+    caz(I, J, K) = T(g2 * sum[2]);
+    cbx(I, J, K) = T(g0 * bsum[0]);
+    cby(I, J, K) = T(g1 * bsum[1]);
+    cbz(I, J, K) = T(g2 * bsum[2]);
+    cap(I, J, K) = T(storage + g0 * bsum[0] + g1 * bsum[1] + g2 * bsum[2]);
+  });
+  parallel_for(coarse.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+    cap(I, J, K) += c.ux(I, J, K) + c.lx(I - 1, J, K) + c.uy(I, J, K) + c.ly(I, J - 1, K) +
+                    c.uz(I, J, K) + c.lz(I, J, K - 1);
+  });
+}
+
+/// dst = src, converted to dst's precision.
+template <class S, class D>
+void convert(const Field<S>& src, Field<D>& dst) {
+  const auto s = src.view();
+  const auto d = dst.view();
+  parallel_for(dst.cells(), KELVIN_LAMBDA(int i, int j, int k) { d(i, j, k) = D(s(i, j, k)); });
+}
+
+/// The coefficients a float level 0 smooths with: ap and the whole couplings of the caller's
+/// operator (the boundary parts stay unused: level 1 is aggregated from the double operator).
+template <class T>
+void copy_top_operator(const Stencil7& A, BasicStencil7<T>& top) {
+  convert(A.ap, top.ap);
+  convert(A.ax, top.ax);
+  convert(A.ay, top.ay);
+  convert(A.az, top.az);
+  if (A.advective())
+    for (int d = 0; d < 3; ++d) {
+      convert(A.up[d], top.up[d]);
+      convert(A.lo[d], top.lo[d]);
     }
-    // Thomas factorisation of every line along the axis (ghost couplings are zero, so the
-    // first cell needs no special case):
-    //   inv_m = 1 / (ap_m - a_{m-1} c'_{m-1}),  c'_m = a_m inv_m
-    const auto A = lev.A->view();
-    const auto inv = lev.inv.view(), cp = lev.cprime.view();
-    const long long st = offset(A.ap, axis);
-    line_sweep(
-        line_starts(lev.n, axis), axis, lev.n[axis], -1,
-        KELVIN_LAMBDA(int i, int j, int k) {
-          // row m: ap_m x_m - lower_{m-1} x_{m-1} - upper_m x_{m+1}
-          const long long p = A.ap.index(i, j, k);
-          const double v = 1.0 / (A.ap.data[p] - lower(A, axis, p - st) * cp.data[p - st]);
-          inv.data[p] = v;
-          cp.data[p] = upper(A, axis, p) * v;
-        },
-        KELVIN_LAMBDA(int, int, int){});
+}
+
+/// Thomas factorisation of every line along the axis (ghost couplings are zero, so the first
+/// cell needs no special case):
+///   inv_m = 1 / (ap_m - a_{m-1} c'_{m-1}),  c'_m = a_m inv_m
+template <class T>
+void factorise_lines(Level<T>& lev, int axis) {
+  const auto A = lev.A->view();
+  const auto inv = lev.inv.view(), cp = lev.cprime.view();
+  const long long st = offset(A.ap, axis);
+  line_sweep(
+      line_starts(lev.n, axis), axis, lev.n[axis], -1,
+      KELVIN_LAMBDA(int i, int j, int k) {
+        // row m: ap_m x_m - lower_{m-1} x_{m-1} - upper_m x_{m+1}
+        const long long p = A.ap.index(i, j, k);
+        const double v = 1.0 / (A.ap.data[p] - lower(A, axis, p - st) * cp.data[p - st]);
+        inv.data[p] = T(v);
+        cp.data[p] = T(upper(A, axis, p) * v);
+      },
+      KELVIN_LAMBDA(int, int, int){});
+}
+
+}  // namespace
+
+template <class T>
+void MultigridLevels<T>::rebuild(bool coarse_levels) {
+  const std::size_t levels = coarse_levels ? m_levels.size() : 1;
+  for (std::size_t l = 0; l < levels; ++l) {
+    Level<T>& lev = *m_levels[l];
+    if (l == 0 && !std::is_same<T, double>::value) copy_top_operator(m_A, lev.own);
+    if (l == 1) aggregate_operator(m_A, transfer(0), m_levels[0]->f, m_opt.coarse_scaling, lev.own);
+    if (l > 1)
+      aggregate_operator(m_levels[l - 1]->own, transfer(l - 1), m_levels[l - 1]->f,
+                         m_opt.coarse_scaling, lev.own);
+    factorise_lines(lev, m_axis);
   }
 }
 
 /// One zebra sweep along AXIS (a template parameter so the off-line stencil is resolved at
 /// compile time): the lines of colour `first`, then those of the other colour, each solved
 /// exactly (Thomas) with the other colour's current values on the right-hand side.
-template <int AXIS>
-void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView<const double> inv,
-                      FieldView<const double> cp, FieldView<const double> b, FieldView<double> x) {
+template <int AXIS, class T>
+void zebra_line_sweep(const int n[3], int first, const BasicStencilView<T>& A,
+                      FieldView<const T> inv, FieldView<const T> cp, FieldView<const T> b,
+                      FieldView<T> x) {
   const long long st = offset(A.ap, AXIS);
   zebra_sweep(
       line_starts(n, AXIS), AXIS, n[AXIS], first,
@@ -290,7 +358,7 @@ void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView
         // d'_m = (b_m + off-line sum + lower_{m-1} d'_{m-1}) inv_m, d' kept in x
         const long long p = A.ap.index(i, j, k);
         const long long sy = A.ap.sy, sz = A.ap.sz;
-        double d = b.data[p] + lower(A, AXIS, p - st) * x.data[p - st];
+        T d = b.data[p] + lower(A, AXIS, p - st) * x.data[p - st];
         if (AXIS != 0) d += upper(A, 0, p) * x.data[p + 1] + lower(A, 0, p - 1) * x.data[p - 1];
         if (AXIS != 1) d += upper(A, 1, p) * x.data[p + sy] + lower(A, 1, p - sy) * x.data[p - sy];
         if (AXIS != 2) d += upper(A, 2, p) * x.data[p + sz] + lower(A, 2, p - sz) * x.data[p - sz];
@@ -303,8 +371,9 @@ void zebra_line_sweep(const int n[3], int first, const StencilView& A, FieldView
       });
 }
 
-void Multigrid::smooth(int l, int sweeps, bool reverse) {
-  Level& lev = *m_levels[l];
+template <class T>
+void MultigridLevels<T>::smooth(int l, int sweeps, bool reverse) {
+  Level<T>& lev = *m_levels[l];
   const auto A = lev.A->view();
   const int first = reverse ? 1 : 0;
   const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b->cview();
@@ -316,8 +385,9 @@ void Multigrid::smooth(int l, int sweeps, bool reverse) {
   }
 }
 
-void Multigrid::vcycle(int l) {
-  Level& lev = *m_levels[l];
+template <class T>
+void MultigridLevels<T>::vcycle(int l) {
+  Level<T>& lev = *m_levels[l];
   const bool coarsest = l + 1 == static_cast<int>(m_levels.size());
   if (coarsest) {
     const bool single_line = lev.n[0] * lev.n[1] * lev.n[2] == lev.n[m_axis];
@@ -327,7 +397,7 @@ void Multigrid::vcycle(int l) {
   }
   smooth(l, m_opt.pre_sweeps, false);
   residual_field(*lev.A, *lev.x, *lev.b, lev.r);
-  Level& co = *m_levels[l + 1];
+  Level<T>& co = *m_levels[l + 1];
   const Transfer tr = transfer(l);
   {
     // b_c = R r: sum of the residual over each aggregate; x_c = 0
@@ -340,7 +410,7 @@ void Multigrid::vcycle(int l) {
       for (int k = lo[2]; k < hi[2]; ++k)
         for (int j = lo[1]; j < hi[1]; ++j)
           for (int i = lo[0]; i < hi[0]; ++i) s += r(i, j, k);
-      bc(I, J, K) = s;
+      bc(I, J, K) = T(s);
       xc(I, J, K) = 0;
     });
   }
@@ -356,9 +426,10 @@ void Multigrid::vcycle(int l) {
   smooth(l, m_opt.post_sweeps, true);
 }
 
-void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
+template <>
+void MultigridLevels<double>::cycle(const Field<double>& b, Field<double>& x) {
   // Level 0 works on the caller's vectors directly.
-  Level& top = *m_levels[0];
+  Level<double>& top = *m_levels[0];
   top.b = &b;
   top.x = &x;
   vcycle(0);
@@ -366,9 +437,76 @@ void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
   top.x = nullptr;
 }
 
-void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
+template <>
+void MultigridLevels<double>::precondition(const Field<double>& r, Field<double>& z) {
   fill(z, 0.0);
   cycle(r, z);
+}
+
+template <>
+void MultigridLevels<float>::precondition(const Field<double>& r, Field<double>& z) {
+  // z = M^-1 r: the V-cycle from zero in float on r rounded to float
+  Level<float>& top = *m_levels[0];
+  const auto rv = r.view();
+  const auto b0 = top.b_own.view(), x0 = top.x_own.view();
+  parallel_for(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    b0(i, j, k) = float(rv(i, j, k));
+    x0(i, j, k) = 0.0f;
+  });
+  vcycle(0);
+  convert(top.x_own, z);
+}
+
+template <>
+void MultigridLevels<float>::cycle(const Field<double>& b, Field<double>& x) {
+  // x += M^-1 (b - A x): the same V-cycle as from x (every step is linear in x and b), with
+  // the residual in double so that repeated cycles converge to double accuracy.
+  Level<float>& top = *m_levels[0];
+  const auto A = m_A.view();
+  const auto bv = b.view();
+  const auto xv = x.view();
+  const auto b0 = top.b_own.view(), x0 = top.x_own.view();
+  parallel_for(b.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    b0(i, j, k) = float(bv(i, j, k) - stencil_apply(i, j, k, A, xv));
+    x0(i, j, k) = 0.0f;
+  });
+  vcycle(0);
+  const auto xc = top.x_own.cview();
+  parallel_for(x.cells(), KELVIN_LAMBDA(int i, int j, int k) { xv(i, j, k) += xc(i, j, k); });
+}
+
+template <class T>
+Transfer MultigridLevels<T>::transfer(int l) const {
+  const Level<T>& fine = *m_levels[l];
+  const Level<T>& coarse = *m_levels[l + 1];
+  Transfer t{};
+  for (int d = 0; d < 3; ++d) t.f[d] = fine.f[d], t.fs[d] = fine.s[d], t.cs[d] = coarse.s[d];
+  return t;
+}
+
+template class MultigridLevels<double>;
+template class MultigridLevels<float>;
+
+Multigrid::Multigrid(const Stencil7& A, MultigridOptions options) : m_A(A) {
+  if (options.single_precision) m_single = std::make_unique<MultigridLevels<float>>(A, options);
+  else m_double = std::make_unique<MultigridLevels<double>>(A, options);
+}
+
+Multigrid::~Multigrid() = default;
+
+void Multigrid::rebuild(bool coarse_levels) {
+  if (m_single) m_single->rebuild(coarse_levels);
+  else m_double->rebuild(coarse_levels);
+}
+
+void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
+  if (m_single) m_single->precondition(r, z);
+  else m_double->precondition(r, z);
+}
+
+void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
+  if (m_single) m_single->cycle(b, x);
+  else m_double->cycle(b, x);
 }
 
 bool Multigrid::rebuild_if_changed(double tolerance) {
@@ -386,26 +524,28 @@ bool Multigrid::rebuild_if_changed(double tolerance) {
   return coarse;
 }
 
-const Stencil7& Multigrid::level_operator(int l) const { return *m_levels.at(l)->A; }
-
-Transfer Multigrid::transfer(int l) const {
-  const Level& fine = *m_levels[l];
-  const Level& coarse = *m_levels[l + 1];
-  Transfer t{};
-  for (int d = 0; d < 3; ++d) t.f[d] = fine.f[d], t.fs[d] = fine.s[d], t.cs[d] = coarse.s[d];
-  return t;
+const Stencil7& Multigrid::level_operator(int l) const {
+  KELVIN_VERIFY(m_double != nullptr, "level_operator: a single-precision hierarchy has float levels");
+  return *m_double->m_levels.at(l)->A;
 }
 
+int Multigrid::levels() const {
+  return static_cast<int>(m_single ? m_single->m_levels.size() : m_double->m_levels.size());
+}
+
+int Multigrid::line_axis() const { return m_single ? m_single->m_axis : m_double->m_axis; }
+
 std::array<int, 3> Multigrid::coarsening(int l) const {
-  const Level& lev = *m_levels.at(l);
-  return {lev.f[0], lev.f[1], lev.f[2]};
+  const int* f = m_single ? m_single->m_levels.at(l)->f : m_double->m_levels.at(l)->f;
+  return {f[0], f[1], f[2]};
 }
 
 std::string Multigrid::describe() const {
   std::ostringstream s;
-  for (std::size_t l = 0; l < m_levels.size(); ++l)
-    s << (l ? " -> " : "") << m_levels[l]->n[0] << "x" << m_levels[l]->n[1] << "x"
-      << m_levels[l]->n[2];
+  for (int l = 0; l < levels(); ++l) {
+    const int* n = m_single ? m_single->m_levels[l]->n : m_double->m_levels[l]->n;
+    s << (l ? " -> " : "") << n[0] << "x" << n[1] << "x" << n[2];
+  }
   return s.str();
 }
 

@@ -29,9 +29,17 @@ struct MultigridOptions {
   /// cells never span two slabs.
   int batch_axis = -1;
   int batch_slabs = 1;
+  /// Levels stored in single precision: the finest level's coefficients are copied to float at
+  /// every rebuild, the cycle reads and writes floats (half the bytes of every sweep, residual
+  /// and transfer) and computes in double. The preconditioner then approximates A^-1 to about
+  /// 1e-7 relative, which the double-precision Krylov solve around it absorbs; cycle() corrects
+  /// the caller's double iterate by a V-cycle on its double residual, so stand-alone cycles
+  /// still converge to double accuracy.
+  bool single_precision = true;
 };
 
-struct Transfer;
+template <class T>
+class MultigridLevels;
 
 /// Total coupling of A along each axis (symmetric plus advective parts, summed over cells).
 std::array<double, 3> axis_couplings(const Stencil7& A);
@@ -64,30 +72,20 @@ class Multigrid {
   /// One V-cycle on A x = b, improving x in place.
   void cycle(const Field<double>& b, Field<double>& x);
 
-  int levels() const { return static_cast<int>(m_levels.size()); }
-  /// The operator of level l (0: the caller's).
+  int levels() const;
+  /// The operator of level l (0: the caller's); double-precision hierarchies only.
   const Stencil7& level_operator(int l) const;
-  int line_axis() const { return m_axis; }
+  int line_axis() const;
+  bool single_precision() const { return m_single != nullptr; }
   /// Cells per aggregate along each axis from level l to level l + 1 (2: coarsened, 1: kept).
   std::array<int, 3> coarsening(int l) const;
   /// Cell counts per level, e.g. "128x128x128 -> 64x64x128 -> ...".
   std::string describe() const;
 
-  // Steps of the cycle. Public only because nvcc's extended lambdas cannot be defined in
-  // private member functions.
-  void build_levels();
-  void vcycle(int l);
-  void smooth(int l, int sweeps, bool reverse);
-
  private:
-  /// How cells map from level l to level l + 1.
-  Transfer transfer(int l) const;
-  struct Level;
-
   const Stencil7& m_A;
-  MultigridOptions m_opt;
-  int m_axis = 2;
-  std::vector<std::unique_ptr<Level>> m_levels;
+  std::unique_ptr<MultigridLevels<double>> m_double;
+  std::unique_ptr<MultigridLevels<float>> m_single;
   Field<double> m_built_ap;  // A's diagonal when the coarse levels were built (rebuild_if_changed)
 };
 

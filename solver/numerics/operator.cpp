@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cmath>
+#include <type_traits>
 
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
@@ -37,7 +38,7 @@ struct ResidualAt {
   W r;
   KELVIN_HD double operator()(int i, int j, int k) const {
     const double v = b(i, j, k) - stencil_apply(i, j, k, a, x);
-    r(i, j, k) = v;
+    r(i, j, k) = static_cast<std::remove_reference_t<decltype(r(i, j, k))>>(v);
     return v;
   }
 };
@@ -60,10 +61,14 @@ double residual(const Stencil7& A, const Field<double>& x, const Field<double>& 
   return std::sqrt(rr);
 }
 
-void residual_field(const Stencil7& A, const Field<double>& x, const Field<double>& b,
-                    Field<double>& r) {
+template <class T>
+void residual_field(const BasicStencil7<T>& A, const Field<T>& x, const Field<T>& b, Field<T>& r) {
   parallel_for(r.cells(), residual_at(A.view(), x.view(), b.view(), r.view()));
 }
+template void residual_field(const BasicStencil7<double>&, const Field<double>&,
+                             const Field<double>&, Field<double>&);
+template void residual_field(const BasicStencil7<float>&, const Field<float>&,
+                             const Field<float>&, Field<float>&);
 
 double norm2(const Field<double>& x) { return std::sqrt(dot(x.view(), x.view())); }
 
@@ -84,16 +89,18 @@ void axpy(double alpha, const Field<double>& x, Field<double>& y) {
   parallel_for(y.cells(), KELVIN_LAMBDA(int i, int j, int k) { yv(i, j, k) += alpha * xv(i, j, k); });
 }
 
-void Stencil7::enable_advection() {
+template <class T>
+void BasicStencil7<T>::enable_advection() {
   if (advective()) return;
   for (int d = 0; d < 3; ++d) {
-    up[d] = Field<double>(ap.nx(), ap.ny(), ap.nz());
-    lo[d] = Field<double>(ap.nx(), ap.ny(), ap.nz());
+    up[d] = Field<T>(ap.nx(), ap.ny(), ap.nz());
+    lo[d] = Field<T>(ap.nx(), ap.ny(), ap.nz());
   }
   reset_advection();
 }
 
-void Stencil7::reset_advection() {
+template <class T>
+void BasicStencil7<T>::reset_advection() {
   const auto a0 = ax.cview(), a1 = ay.cview(), a2 = az.cview();
   const auto u0 = up[0].view(), u1 = up[1].view(), u2 = up[2].view();
   const auto l0 = lo[0].view(), l1 = lo[1].view(), l2 = lo[2].view();
@@ -103,6 +110,9 @@ void Stencil7::reset_advection() {
     u2(i, j, k) = l2(i, j, k) = a2(i, j, k);
   });
 }
+
+template struct BasicStencil7<double>;
+template struct BasicStencil7<float>;
 
 void copy(const Field<double>& src, Field<double>& dst) {
   const auto s = src.view();

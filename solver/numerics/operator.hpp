@@ -16,22 +16,26 @@
 
 namespace kelvin {
 
-/// Read-only view of a Stencil7 passed to kernels.
-struct StencilView {
-  FieldView<const double> ap, ax, ay, az;
-  FieldView<const double> ux, uy, uz, lx, ly, lz;  // whole couplings (ax.. unless adv)
+/// Read-only view of a stencil passed to kernels (T: the coefficients' precision; multigrid
+/// keeps single-precision copies, see MultigridOptions::single_precision).
+template <class T>
+struct BasicStencilView {
+  FieldView<const T> ap, ax, ay, az;
+  FieldView<const T> ux, uy, uz, lx, ly, lz;  // whole couplings (ax.. unless adv)
   bool adv = false;
 };
+using StencilView = BasicStencilView<double>;
 
 /// Owner of the coefficient fields of a symmetric 7-point operator.
 /// bx, by, bz hold the part of ap that couples a cell to fixed values across the domain
 /// boundary normal to x, y, z (boundary conductances); the rest of ap beyond the couplings is
 /// storage-like (rho cp V / dt). Multigrid coarsens the two kinds differently.
-struct Stencil7 {
-  Field<double> ap, ax, ay, az, bx, by, bz;
-  std::array<Field<double>, 3> up, lo;  // whole couplings (empty unless advective())
-  Stencil7() = default;
-  Stencil7(int nx, int ny, int nz)
+template <class T>
+struct BasicStencil7 {
+  Field<T> ap, ax, ay, az, bx, by, bz;
+  std::array<Field<T>, 3> up, lo;  // whole couplings (empty unless advective())
+  BasicStencil7() = default;
+  BasicStencil7(int nx, int ny, int nz)
       : ap(nx, ny, nz), ax(nx, ny, nz), ay(nx, ny, nz), az(nx, ny, nz), bx(nx, ny, nz),
         by(nx, ny, nz), bz(nx, ny, nz) {}
   bool advective() const { return up[0].nx() > 0; }
@@ -41,7 +45,7 @@ struct Stencil7 {
   /// up[d] = lo[d] = a[d]: the whole couplings with the advective part removed, the start of
   /// an advective assembly that adds its part.
   void reset_advection();
-  StencilView view() const {
+  BasicStencilView<T> view() const {
     if (!advective())
       return {ap.view(), ax.view(), ay.view(), az.view(), ax.view(), ay.view(),
               az.view(), ax.view(), ay.view(), az.view(), false};
@@ -50,13 +54,18 @@ struct Stencil7 {
   }
   Box cells() const { return ap.cells(); }
 };
+using Stencil7 = BasicStencil7<double>;
+extern template struct BasicStencil7<double>;
+extern template struct BasicStencil7<float>;
 
 /// True unless v is NaN or infinite (inf - inf and NaN - NaN are NaN).
 KELVIN_HD inline bool is_finite(double v) { return v - v == 0.0; }
 
-/// (A x) at one cell, from the whole couplings (aliases of the symmetric ones unless adv).
-KELVIN_HD inline double stencil_apply(int i, int j, int k, const StencilView& A,
-                                      const FieldView<const double>& x) {
+/// (A x) at one cell, from the whole couplings (aliases of the symmetric ones unless adv),
+/// in double precision whatever the precision of A and x.
+template <class T, class X>
+KELVIN_HD inline double stencil_apply(int i, int j, int k, const BasicStencilView<T>& A,
+                                      const FieldView<X>& x) {
   return A.ap(i, j, k) * x(i, j, k) - A.ux(i, j, k) * x(i + 1, j, k) -
          A.lx(i - 1, j, k) * x(i - 1, j, k) - A.uy(i, j, k) * x(i, j + 1, k) -
          A.ly(i, j - 1, k) * x(i, j - 1, k) - A.uz(i, j, k) * x(i, j, k + 1) -
@@ -71,8 +80,9 @@ double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y);
 double residual(const Stencil7& A, const Field<double>& x, const Field<double>& b,
                 Field<double>& r);
 /// r = b - A x without the norm (multigrid's restriction): a plain streaming loop, no reduction.
-void residual_field(const Stencil7& A, const Field<double>& x, const Field<double>& b,
-                    Field<double>& r);
+/// Instantiated for double and float.
+template <class T>
+void residual_field(const BasicStencil7<T>& A, const Field<T>& x, const Field<T>& b, Field<T>& r);
 /// ||x||_2.
 double norm2(const Field<double>& x);
 /// max |x| over every cell.
