@@ -13,10 +13,13 @@
 namespace kelvin {
 
 /// How cells map from one level to the next: f cells per aggregate along each axis (2:
-/// coarsened, 1: kept), fs and cs cells per slab of a batch on the fine and the coarse level
-/// (the grid's extent along axes without slabs), so that no aggregate spans two slabs.
+/// coarsened, 1: kept; shift = log2 f), fs and cs cells per slab of a batch on the fine and the
+/// coarse level (the grid's extent along axes without slabs), so that no aggregate spans two
+/// slabs; batched along an axis with more than one slab. Only a batched axis divides: the
+/// transfers run once per cell and cycle, and integer division does not vectorise.
 struct Transfer {
-  int f[3], fs[3], cs[3];
+  int f[3], fs[3], cs[3], shift[3];
+  bool batched[3];
 };
 
 /// One level of the hierarchy, its fields in precision T.
@@ -77,17 +80,17 @@ KELVIN_HD inline long long offset(const FieldView<const T>& v, int a) {
 KELVIN_HD inline void aggregate_range(int I, int J, int K, const Transfer& t, int lo[3], int hi[3]) {
   const int c[3] = {I, J, K};
   for (int d = 0; d < 3; ++d) {
-    const int b = c[d] / t.cs[d];
+    const int b = t.batched[d] ? c[d] / t.cs[d] : 0;
     const int start = b * t.fs[d], end = start + t.fs[d];
-    lo[d] = start + t.f[d] * (c[d] - b * t.cs[d]);
+    lo[d] = start + ((c[d] - b * t.cs[d]) << t.shift[d]);
     hi[d] = lo[d] + t.f[d] < end ? lo[d] + t.f[d] : end;
   }
 }
 
 /// The coarse cell along axis d holding fine cell i.
 KELVIN_HD inline int coarse_of(int i, int d, const Transfer& t) {
-  const int b = i / t.fs[d];
-  return b * t.cs[d] + (i - b * t.fs[d]) / t.f[d];
+  const int b = t.batched[d] ? i / t.fs[d] : 0;
+  return b * t.cs[d] + ((i - b * t.fs[d]) >> t.shift[d]);
 }
 
 /// Coupling field along axis a.
@@ -129,8 +132,9 @@ std::array<double, 3> axis_couplings(const Stencil7& A) {
   return total;
 }
 
-int strongest_axis(const Stencil7& A) {
-  const std::array<double, 3> total = axis_couplings(A);
+int strongest_axis(const Stencil7& A) { return strongest_axis(A, axis_couplings(A)); }
+
+int strongest_axis(const Stencil7& A, const std::array<double, 3>& total) {
   double boundary[3];
   const FieldView<const double> b[3] = {A.bx.cview(), A.by.cview(), A.bz.cview()};
   for (int d = 0; d < 3; ++d) {
@@ -157,7 +161,7 @@ int strongest_axis(const Stencil7& A) {
 template <class T>
 void MultigridLevels<T>::build_levels() {
   const std::array<double, 3> total = axis_couplings(m_A);
-  m_axis = m_opt.line_axis >= 0 && m_opt.line_axis < 3 ? m_opt.line_axis : strongest_axis(m_A);
+  m_axis = m_opt.line_axis >= 0 && m_opt.line_axis < 3 ? m_opt.line_axis : strongest_axis(m_A, total);
   m_levels.clear();
   int n[3] = {m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz()};
   int slabs[3] = {1, 1, 1};  // a batch's slabs along its axis
@@ -175,7 +179,12 @@ void MultigridLevels<T>::build_levels() {
     if (l == 0 && !own_top) {
       lev->A = reinterpret_cast<const BasicStencil7<T>*>(&m_A);  // T is double here
     } else {
-      lev->own = BasicStencil7<T>(n[0], n[1], n[2]);
+      if (l == 0) {  // float copy of A: what the cycle reads (copy_top_operator), no boundary parts
+        for (Field<T>* f : {&lev->own.ap, &lev->own.ax, &lev->own.ay, &lev->own.az})
+          *f = Field<T>(n[0], n[1], n[2]);
+      } else {
+        lev->own = BasicStencil7<T>(n[0], n[1], n[2]);
+      }
       if (m_A.advective()) lev->own.enable_advection();
       lev->A = &lev->own;
       lev->x_own = Field<T>(n[0], n[1], n[2]);
@@ -480,7 +489,11 @@ Transfer MultigridLevels<T>::transfer(int l) const {
   const Level<T>& fine = *m_levels[l];
   const Level<T>& coarse = *m_levels[l + 1];
   Transfer t{};
-  for (int d = 0; d < 3; ++d) t.f[d] = fine.f[d], t.fs[d] = fine.s[d], t.cs[d] = coarse.s[d];
+  for (int d = 0; d < 3; ++d) {
+    t.f[d] = fine.f[d], t.fs[d] = fine.s[d], t.cs[d] = coarse.s[d];
+    t.shift[d] = fine.f[d] == 2 ? 1 : 0;
+    t.batched[d] = fine.s[d] != fine.n[d];
+  }
   return t;
 }
 
