@@ -82,7 +82,7 @@ contact_resistances:
     resistance: 2e-6 K*m^2/W
 probes:
   - {name: die_center, at: [14.25 mm, 14.25 mm, 1.6 mm]}
-solver: {tolerance: 1e-8, max_iterations: 50}
+solver: {tolerance: 1e-8, max_iterations: 50, multigrid_precision: double}
 transient:
   end_time: 10 s
   time_step: 10 ms

@@ -38,6 +38,7 @@ TEST(CaseParser, MinimalCaseIsValidWithDefaults) {
   EXPECT_FALSE(c.transient.enabled);
   EXPECT_DOUBLE_EQ(c.solver.tolerance, 1e-10);
   EXPECT_EQ(c.solver.max_iterations, 200);
+  EXPECT_TRUE(c.solver.single_precision_multigrid);
   ASSERT_EQ(c.boxes.size(), 1u);
   EXPECT_EQ(c.boxes[0].cell_size_m, (std::array<double, 3>{0, 0, 0}));
   EXPECT_FALSE(c.coolant.has_value());
@@ -111,6 +112,7 @@ TEST(CaseParser, FullCaseParsesToSi) {
 
   EXPECT_DOUBLE_EQ(c.solver.tolerance, 1e-8);
   EXPECT_EQ(c.solver.max_iterations, 50);
+  EXPECT_FALSE(c.solver.single_precision_multigrid);
 
   const auto& t = c.transient;
   EXPECT_TRUE(t.enabled);

@@ -215,6 +215,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "max_iterations must be at least 1", 9},
         BadCase{"solver_iterations_not_integer", kMinimal + "solver:\n  max_iterations: 2.5\n",
                 "expected a whole number", 9},
+        BadCase{"solver_multigrid_precision", kMinimal + "solver:\n  multigrid_precision: half\n",
+                "unknown precision \"half\" (single or double)", 9},
         BadCase{"mesh_cell_size", kMinimal + "mesh:\n  max_cell_size: [1 mm, 0, 1 mm]\n",
                 "max_cell_size must be positive", 9},
         BadCase{"transient_end_time",

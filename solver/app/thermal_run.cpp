@@ -214,7 +214,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   const GridStats gs = g.stats();
   progress.log(fmt::format("kelvin: case \"{}\": {} cells ({} x {} x {}), worst aspect ratio {:.1f}",
                            c.name, gs.cells, gs.n[0], gs.n[1], gs.n[2], gs.worst_aspect_ratio));
-  ConductionSolver solver(problem);
+  ConductionSolver solver(problem, multigrid_options(c.solver));
   std::unique_ptr<FlowSolver> flow;
   if (c.has_flow()) {
     flow = std::make_unique<FlowSolver>(make_flow_problem(c, g), case_flow_settings(c));
@@ -416,6 +416,10 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   if (!log.empty()) summary["not_converged"] = log.to_json();
   summary["multigrid"] = {{"levels", solver.multigrid() ? solver.multigrid()->levels() : 0},
                           {"line_axis", solver.multigrid() ? solver.multigrid()->line_axis() : -1},
+                          {"precision", (solver.multigrid() ? solver.multigrid()->single_precision()
+                                                            : c.solver.single_precision_multigrid)
+                                            ? "single"
+                                            : "double"},
                           {"convergence_factor", conv_factor}};
   summary["energy_balance"] = balance_json(eb);
   summary["materials"] = material_summary(c, solver, T, max_T);
@@ -438,6 +442,7 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
                        {"continuity_after_projection", cht.continuity_after_projection},
                        {"last_temperature_change_K", cht.last_change_K},
                        {"pressure_line_axis", flow->pressure_line_axis()},
+                       {"pressure_multigrid_precision", flow->pressure_multigrid_single() ? "single" : "double"},
                        {"pressure_axis_trial_factors", flow->pressure_axis_trial()},
                        {"warnings", cht.warnings}};
     for (const auto& w : cht.warnings) summary["warnings"].push_back(w);

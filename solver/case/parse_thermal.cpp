@@ -465,13 +465,22 @@ void Parser::parse_probes(const YAML::Node& n) {
 
 void Parser::parse_solver(const YAML::Node& n) {
   const Context ctx{"solver", "solver"};
-  walk(n, ctx, {"tolerance", "max_iterations"}, [&](const std::string& k, const YAML::Node& v) {
-    if (k == "tolerance") {
-      if (auto x = quantity(v, Dimension::Dimensionless, k, ctx)) m_case.solver.tolerance = *x;
-    } else if (auto i = integer(v, k, ctx)) {
-      m_case.solver.max_iterations = *i;
-    }
-  });
+  walk(n, ctx, {"tolerance", "max_iterations", "multigrid_precision"},
+       [&](const std::string& k, const YAML::Node& v) {
+         if (k == "tolerance") {
+           if (auto x = quantity(v, Dimension::Dimensionless, k, ctx)) m_case.solver.tolerance = *x;
+         } else if (k == "multigrid_precision") {
+           const auto s = text(v, k, ctx);
+           if (!s) return;
+           if (*s == "single" || *s == "double")
+             m_case.solver.single_precision_multigrid = *s == "single";
+           else
+             error(v, ctx.key_desc(k) + ": unknown precision " + in_quotes(*s) +
+                          " (single or double)" + did_you_mean(*s, {"single", "double"}));
+         } else if (auto i = integer(v, k, ctx)) {
+           m_case.solver.max_iterations = *i;
+         }
+       });
 }
 
 void Parser::parse_transient(const YAML::Node& n) {

@@ -205,6 +205,8 @@ void emit_solver(YAML::Emitter& out, const Case& c) {
   out << YAML::Key << "solver" << YAML::Value << YAML::BeginMap;
   emit_num(out, "tolerance", c.solver.tolerance);
   out << YAML::Key << "max_iterations" << YAML::Value << c.solver.max_iterations;
+  if (!c.solver.single_precision_multigrid)  // the default (single) is not written
+    out << YAML::Key << "multigrid_precision" << YAML::Value << "double";
   out << YAML::EndMap;
 }
 

@@ -156,7 +156,7 @@ GpuFleet::GpuFleet(const Case& c, ProgressSink& progress, bool batch, std::vecto
     g->feed = feed_of[key];
     Feed& f = *m_feeds[g->feed];
     if (!transient || first) {  // transients keep one solver per feed, for its flow's start
-      g->solver = std::make_unique<ConductionSolver>(f.problem);
+      g->solver = std::make_unique<ConductionSolver>(f.problem, multigrid_options(c.solver));
       g->T = g->solver->make_field(c.initial_temperature_K);
       if (c.has_flow()) {
         if (first) {

@@ -167,8 +167,9 @@ PlateBatch::PlateBatch(const std::vector<PlateInput>& plates, int axis,
     T0_parts.push_back(&T0[s]);
   }
   const int ax = std::max(axis, 0);
-  if (axis < 0) m_solver = std::make_unique<ConductionSolver>(*plates.front().problem);
-  else m_solver = std::make_unique<ConductionSolver>(stack_problems(problems, axis));
+  const MultigridOptions mg = multigrid_options(linear);
+  if (axis < 0) m_solver = std::make_unique<ConductionSolver>(*plates.front().problem, mg);
+  else m_solver = std::make_unique<ConductionSolver>(stack_problems(problems, axis), mg);
   Field<double> T = m_solver->make_field();
   T.from_host(stack(T0_parts, m_plate_n, ax, m_plate_n[ax]));
   m_flow = plates.front().flow != nullptr;

@@ -307,6 +307,8 @@ FlowSettings case_flow_settings(const Case& c) {
   fs.velocity_relaxation = c.flow.velocity_relaxation;
   fs.tolerance = c.flow.tolerance;
   fs.max_iterations = c.flow.max_iterations;
+  fs.single_precision_multigrid = c.solver.single_precision_multigrid;
+  fs.momentum_multigrid.single_precision = c.solver.single_precision_multigrid;
   return fs;
 }
 

@@ -158,6 +158,11 @@ int strongest_axis(const Stencil7& A, const std::array<double, 3>& total) {
   return axis;
 }
 
+/// Level 0's operator when the hierarchy's precision is A's (double): A itself. A float
+/// hierarchy has none (nullptr): its level 0 holds a float copy.
+inline const Stencil7* callers_operator(const Stencil7& A, double*) { return &A; }
+inline const BasicStencil7<float>* callers_operator(const Stencil7&, float*) { return nullptr; }
+
 template <class T>
 void MultigridLevels<T>::build_levels() {
   const std::array<double, 3> total = axis_couplings(m_A);
@@ -172,12 +177,12 @@ void MultigridLevels<T>::build_levels() {
   // the other axes adds f couplings in parallel, coarsening along d scales them by gamma.
   double strength[3];
   for (int d = 0; d < 3; ++d) strength[d] = total[d] / (static_cast<double>(n[0]) * n[1] * n[2]);
-  constexpr bool own_top = !std::is_same<T, double>::value;  // level 0 copies A to float
+  const BasicStencil7<T>* caller = callers_operator(m_A, static_cast<T*>(nullptr));
   for (int l = 0; l < m_opt.max_levels; ++l) {
     auto lev = std::make_unique<Level<T>>();
     for (int d = 0; d < 3; ++d) lev->n[d] = n[d], lev->s[d] = cells[d];
-    if (l == 0 && !own_top) {
-      lev->A = reinterpret_cast<const BasicStencil7<T>*>(&m_A);  // T is double here
+    if (l == 0 && caller) {
+      lev->A = caller;
     } else {
       if (l == 0) {  // float copy of A: what the cycle reads (copy_top_operator), no boundary parts
         for (Field<T>* f : {&lev->own.ap, &lev->own.ax, &lev->own.ay, &lev->own.az})
@@ -303,18 +308,21 @@ void convert(const Field<S>& src, Field<D>& dst) {
 }
 
 /// The coefficients a float level 0 smooths with: ap and the whole couplings of the caller's
-/// operator (the boundary parts stay unused: level 1 is aggregated from the double operator).
+/// operator (up and lo when advective, else the symmetric ones they alias). The symmetric and
+/// boundary parts of an advective top stay unused: level 1 is aggregated from the double A.
 template <class T>
 void copy_top_operator(const Stencil7& A, BasicStencil7<T>& top) {
   convert(A.ap, top.ap);
-  convert(A.ax, top.ax);
-  convert(A.ay, top.ay);
-  convert(A.az, top.az);
-  if (A.advective())
-    for (int d = 0; d < 3; ++d) {
-      convert(A.up[d], top.up[d]);
-      convert(A.lo[d], top.lo[d]);
-    }
+  if (!A.advective()) {
+    convert(A.ax, top.ax);
+    convert(A.ay, top.ay);
+    convert(A.az, top.az);
+    return;
+  }
+  for (int d = 0; d < 3; ++d) {
+    convert(A.up[d], top.up[d]);
+    convert(A.lo[d], top.lo[d]);
+  }
 }
 
 /// Thomas factorisation of every line along the axis (ghost couplings are zero, so the first

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "solver/numerics/operator.hpp"
+#include "solver/numerics/settings.hpp"
 
 namespace kelvin {
 
@@ -37,6 +38,13 @@ struct MultigridOptions {
   /// still converge to double accuracy.
   bool single_precision = true;
 };
+
+/// The default options with the levels' precision a case's solver settings ask for.
+inline MultigridOptions multigrid_options(const SolverSettings& s) {
+  MultigridOptions o;
+  o.single_precision = s.single_precision_multigrid;
+  return o;
+}
 
 template <class T>
 class MultigridLevels;

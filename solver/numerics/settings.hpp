@@ -8,6 +8,9 @@ namespace kelvin {
 struct SolverSettings {
   double tolerance = 1e-10;  // relative residual ||b - A x|| / ||b||
   int max_iterations = 200;
+  /// Multigrid levels in single precision inside the double Krylov solves (case key
+  /// solver.multigrid_precision: single, the default, or double).
+  bool single_precision_multigrid = true;
 };
 
 /// Transient settings. Absent (enabled = false) means a steady solve.

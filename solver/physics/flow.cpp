@@ -452,9 +452,12 @@ Multigrid& FlowSolver::pressure_multigrid(bool all_levels) {
   } else if (m_set.pressure_line_axis >= 0) {
     MultigridOptions o;
     o.line_axis = m_set.pressure_line_axis;
+    o.single_precision = m_set.single_precision_multigrid;
     m_pres_mg = std::make_unique<Multigrid>(m_pres, o);
   } else {
-    LineAxisTrial t = choose_line_axis(m_pres, MultigridOptions{});
+    MultigridOptions o;
+    o.single_precision = m_set.single_precision_multigrid;
+    LineAxisTrial t = choose_line_axis(m_pres, o);
     m_pres_mg = std::move(t.multigrid);
     m_pres_trial = t.factor;
   }

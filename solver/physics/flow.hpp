@@ -62,6 +62,8 @@ struct FlowSettings {
   /// SIMPLEC iteration, not the momentum solve, limits convergence: on h100-coldplate the
   /// residual history of 60 iterations is the same to 3 digits as with all 8 levels, at 0.37 s
   /// less per iteration on 2 cores.
+  /// The pressure correction's multigrid levels in single precision (its PCG stays double).
+  bool single_precision_multigrid = true;
   MultigridOptions momentum_multigrid = [] {
     MultigridOptions o;
     o.max_levels = 2;
@@ -170,6 +172,8 @@ class FlowSolver {
   const Field<std::int32_t>& fluid() const { return m_fluid; }
   /// Line axis of the pressure-correction multigrid (-1 before the first pressure solve).
   int pressure_line_axis() const { return m_pres_mg ? m_pres_mg->line_axis() : -1; }
+  /// Whether the pressure correction's multigrid levels are float (false before its first solve).
+  bool pressure_multigrid_single() const { return m_pres_mg && m_pres_mg->single_precision(); }
   /// The trial's PCG convergence factor per line axis (-1: not tried; all -1 when the axis was
   /// fixed by the settings).
   const std::array<double, 3>& pressure_axis_trial() const { return m_pres_trial; }
