@@ -7,7 +7,9 @@
 /// the sum of the fine couplings through it (scaled by `coarse_scaling` in the coarsened axes,
 /// which corrects the factor-2 over-estimate of piecewise-constant aggregation), and the
 /// diagonal keeps each aggregate's boundary/storage terms. Conductances in parallel add, so
-/// jumps of 1e4 in k are carried to every level without averaging across them.
+/// jumps of 1e4 in k are carried to every level without averaging across them. The levels are
+/// stored in float by default (MultigridOptions::single_precision) around a double operator
+/// and double Krylov solves.
 #include <array>
 #include <memory>
 #include <string>
