@@ -48,14 +48,21 @@ void parallel_for(const Box& box, F f) {
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
   const int nblocks = (jhi - jlo + kRowBlock - 1) / kRowBlock;
-#pragma omp parallel for collapse(2) schedule(static) if (box.volume() >= kParallelMinCells)
-  for (int b = 0; b < nblocks; ++b)
-    for (int k = klo; k < khi; ++k) {
-      const int j1 = jlo + (b + 1) * kRowBlock < jhi ? jlo + (b + 1) * kRowBlock : jhi;
-      for (int j = jlo + b * kRowBlock; j < j1; ++j)
+#pragma omp parallel if (box.volume() >= kParallelMinCells)
+  {
+    // Each thread's own copy of the kernel: its captured views then live in registers, where
+    // the shared copy's members had to be reloaded after every store (a double store may
+    // alias a double member), which kept the compiler from vectorising the i loop.
+    const F g = f;
+#pragma omp for collapse(2) schedule(static)
+    for (int b = 0; b < nblocks; ++b)
+      for (int k = klo; k < khi; ++k) {
+        const int j1 = jlo + (b + 1) * kRowBlock < jhi ? jlo + (b + 1) * kRowBlock : jhi;
+        for (int j = jlo + b * kRowBlock; j < j1; ++j)
 #pragma omp simd
-        for (int i = ilo; i < ihi; ++i) f(i, j, k);
-    }
+          for (int i = ilo; i < ihi; ++i) g(i, j, k);
+      }
+  }
 }
 #endif
 

@@ -5,8 +5,10 @@
 /// conductances) is folded once per property update into a bit mask and the constant parts of
 /// the diagonal per face (momentum_links_face), and once per problem into a bit mask per cell
 /// (pressure assembly). Each outer iteration's assembly (momentum_face, pressure_cell) is then
-/// one streaming pass of arithmetic and selects: no branches on the face's situation.
+/// one streaming pass of arithmetic and bit picks (pick): no branches on the face's situation,
+/// and g++ vectorises the face loops.
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/backend.hpp"
 #include "kernels/field.hpp"
@@ -184,10 +186,31 @@ struct MomentumRow {
   FieldView<double> up[3], lo[3], ap, b, bt, dcoef;
 };
 
-/// 1.0 where bit is set in m, else 0.0: a factor rather than a branch. What it multiplies is
-/// always loaded, from a (zero) ghost cell beyond the domain's edge.
-KELVIN_HD KELVIN_FLOW_INLINE double flag(std::int32_t m, std::int32_t bit) {
-  return (m & bit) ? 1.0 : 0.0;
+/// x where bit is set in m, else y, selected on the bits (AND / OR with a mask) rather than by
+/// a branch or a 0/1 factor. Both x and y are always computed (what they read is always
+/// loaded, from a zero ghost cell beyond the domain's edge). g++ turns selects and 0/1 factors
+/// around floating-point arithmetic into conditional additions and multiplications, which
+/// "could trap", and then neither if-converts nor vectorises the face loop; a select between a
+/// row's value and a fixed row's also sinks the whole row's arithmetic into a branch. The
+/// values are those of the select, bit for bit.
+KELVIN_HD KELVIN_FLOW_INLINE double pick(std::int32_t m, std::int32_t bit, double x, double y) {
+  std::uint64_t ux, uy;
+  std::memcpy(&ux, &x, sizeof ux);
+  std::memcpy(&uy, &y, sizeof uy);
+  // 0 or 1 by integer arithmetic (bit is a power of 2), not a bool: the vectoriser has no
+  // vector form for one-bit values
+  const std::uint32_t set = (static_cast<std::uint32_t>(m) & static_cast<std::uint32_t>(bit)) /
+                            static_cast<std::uint32_t>(bit);
+  const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(set);
+  const std::uint64_t u = (ux & mask) | (uy & ~mask);
+  double out;
+  std::memcpy(&out, &u, sizeof out);
+  return out;
+}
+
+/// x where bit is set in m, else +0.0 (pick).
+KELVIN_HD KELVIN_FLOW_INLINE double masked(double x, std::int32_t m, std::int32_t bit) {
+  return pick(m, bit, x, 0.0);
 }
 
 /// Index along axis a of cell (i, j, k).
@@ -237,23 +260,29 @@ KELVIN_HD KELVIN_FLOW_INLINE void momentum_links(int i, int j, int k, std::int32
     F_lo = lo_lo + lo_hi;
   }
   // upwind extras: inflow through the link carries the neighbour's value
-  const double e_lo = F_lo > 0 ? F_lo : 0.0, e_hi = F_hi < 0 ? -F_hi : 0.0;
+  // max(F, 0) = (|F| + F) / 2 and max(-F, 0) = (|F| - F) / 2, exactly (doubling and halving
+  // are exact, and |F| - F is 0 for F >= 0): arithmetic instead of selects (see masked)
+  const double a_lo = fabs(F_lo), a_hi = fabs(F_hi);
+  const double e_lo = 0.5 * (a_lo + F_lo), e_hi = 0.5 * (a_hi - F_hi), p_hi = 0.5 * (a_hi + F_hi);
   constexpr int l0 = 2 * a, l1 = 2 * a + 1;
-  const bool link = (m & link_free(l1)) != 0;
+  // Link bits mask finite values rather than select around the additions; x + 0 is x
+  // exactly, so the sums are those of the selects.
+  const double up_extra = masked(e_hi, m, link_free(l1));
   // whole couplings: the symmetric (diffusive) one plus the upwind extra
   const double sym = L.ax[a](i, j, k);
-  r.up[a](i, j, k) = sym + (link ? e_hi : 0.0);
-  r.lo[a](i, j, k) = sym + (link ? (F_hi > 0 ? F_hi : 0.0) : 0.0);
-  diag += ((m & link_count(l0)) ? e_lo : 0.0) + ((m & link_count(l1)) ? e_hi : 0.0);
-  unknown_sum += ((m & link_free(l0)) ? e_lo : 0.0) + (link ? e_hi : 0.0);
+  r.up[a](i, j, k) = sym + up_extra;
+  r.lo[a](i, j, k) = sym + masked(p_hi, m, link_free(l1));
+  diag += masked(e_lo, m, link_count(l0)) + masked(e_hi, m, link_count(l1));
+  unknown_sum += masked(e_lo, m, link_free(l0)) + up_extra;
   if constexpr (a == d) {
-    const double fix_lo = flag(m, link_count(l0)) - flag(m, link_free(l0));
-    const double fix_hi = flag(m, link_count(l1)) - flag(m, link_free(l1));
+    // links to fixed faces (counted in a_P, not free: a free link is always counted)
     const double coef_lo = L.cond(i - di, j - dj, k - dk) + e_lo;
     const double coef_hi = L.cond(i, j, k) + e_hi;
     const double u_lo = v.u[d](i - di, j - dj, k - dk), u_hi = v.u[d](i + di, j + dj, k + dk);
-    rhs += fix_lo * coef_lo * u_lo + fix_hi * coef_hi * u_hi;
-    bsum += fix_lo * coef_lo + fix_hi * coef_hi;
+    const double fixed_lo = pick(m, link_free(l0), 0.0, masked(coef_lo, m, link_count(l0)));
+    const double fixed_hi = pick(m, link_free(l1), 0.0, masked(coef_hi, m, link_count(l1)));
+    rhs += fixed_lo * u_lo + fixed_hi * u_hi;
+    bsum += fixed_lo + fixed_hi;
   }
 }
 
@@ -272,8 +301,7 @@ KELVIN_HD KELVIN_FLOW_INLINE void momentum_face(int i, int j, int k, const FlowV
   constexpr int t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
   const std::int32_t m = L.mask(i, j, k);
   const double u_c = v.u[d](i, j, k);
-  const double has_lo = flag(m, link_in(2 * d)),
-               has_hi = flag(m, link_in(2 * d + 1));  // half cells
+  constexpr std::int32_t in_lo = link_in(2 * d), in_hi = link_in(2 * d + 1);  // half cells
   const double A = v.w[t1][along<t1>(i, j, k)] * v.w[t2][along<t2>(i, j, k)];
   const int cd = along<d>(i, j, k);
   const double hl = v.hlo[d][cd], hh = v.hhi[d][cd];
@@ -283,25 +311,26 @@ KELVIN_HD KELVIN_FLOW_INLINE void momentum_face(int i, int j, int k, const FlowV
   momentum_links<d, 2>(i, j, k, m, v, L, A, hl, hh, r, diag, unknown_sum, rhs, bsum);
   // pressure force (p_low - p_high) A; outside the domain the pressure is the outlet's
   const double p_lo = v.p(i - di, j - dj, k - dk), p_hi = v.p(i, j, k);  // ghosts at the edge
-  const double p_low = has_lo * p_lo + (1 - has_lo) * v.p_out;
-  const double p_high = has_hi * p_hi + (1 - has_hi) * v.p_out;
+  const double p_low = pick(m, in_lo, p_lo, v.p_out);
+  const double p_high = pick(m, in_hi, p_hi, v.p_out);
   rhs += (p_low - p_high) * A;
   const double rho_lo = v.rho(i - di, j - dj, k - dk), rho_hi = v.rho(i, j, k);
   // transient term rho V / dt (zero when steady, where uold may be any finite field)
-  const double rho_f = (has_lo * rho_lo + has_hi * rho_hi) / (has_lo + has_hi);
+  const int halves = ((m & in_lo) != 0) + ((m & in_hi) != 0);
+  const double rho_f = (masked(rho_lo, m, in_lo) + masked(rho_hi, m, in_hi)) / halves;
   const double mt = transient * (rho_f * A * (hl + hh) / dt);
   diag += mt;
   rhs += mt * uold(i, j, k);
   const double apr = diag / alpha;
   rhs += (apr - diag) * u_c;
   // a fixed row (no link bits) keeps x = u_c through its tiny diagonal
-  const bool free_c = (m & kRowFree) != 0;
+  // (picks, not selects: with a select g++ sinks the whole row into the free branch)
   const double tiny = L.kdiag(i, j, k);
-  r.ap(i, j, k) = free_c ? apr : tiny;
-  r.b(i, j, k) = free_c ? rhs : tiny * u_c;
-  r.bt(i, j, k) = free_c ? bsum : tiny;
+  r.ap(i, j, k) = pick(m, kRowFree, apr, tiny);
+  r.b(i, j, k) = pick(m, kRowFree, rhs, tiny * u_c);
+  r.bt(i, j, k) = pick(m, kRowFree, bsum, tiny);
   const double dcoef = A / (apr - unknown_sum);  // computed on fixed rows too, then dropped
-  r.dcoef(i, j, k) = free_c ? dcoef : 0.0;
+  r.dcoef(i, j, k) = masked(dcoef, m, kRowFree);
 }
 
 /// What one pressure-correction cell reads and writes.
@@ -323,11 +352,11 @@ KELVIN_HD KELVIN_FLOW_INLINE void pressure_axis(int i, int j, int k, std::int32_
   const double A = P.w[t1][along<t1>(i, j, k)] * P.w[t2][along<t2>(i, j, k)];
   const double d_lo = P.dc[a](i, j, k), d_hi = P.dc[a](i + ai, j + aj, k + ak);
   const double r_lo = P.rho(i - ai, j - aj, k - ak), r_hi = P.rho(i + ai, j + aj, k + ak);
-  const double c_hi = (m & face_active(a, 1)) ? 0.5 * (r + r_hi) * d_hi * A : 0.0;
-  const double c_lo = (m & face_active(a, 0)) ? 0.5 * (r_lo + r) * d_lo * A : 0.0;
+  // every term computed, then kept or zeroed by its face bits (pick: the loop vectorises)
+  const double c_hi = masked(0.5 * (r + r_hi) * d_hi * A, m, face_active(a, 1));
+  const double c_lo = masked(0.5 * (r_lo + r) * d_lo * A, m, face_active(a, 0));
   P.ax[a](i, j, k) = c_hi;
-  const double bsum = ((m & face_outlet(a, 0)) ? r * d_lo * A : 0.0) +
-                      ((m & face_outlet(a, 1)) ? r * d_hi * A : 0.0);
+  const double bsum = masked(r * d_lo * A, m, face_outlet(a, 0)) + masked(r * d_hi * A, m, face_outlet(a, 1));
   P.bt[a](i, j, k) = bsum;
   diag += bsum;
   couplings += c_hi;
@@ -346,7 +375,7 @@ KELVIN_HD KELVIN_FLOW_INLINE void pressure_cell(int i, int j, int k, const Press
   pressure_axis<1>(i, j, k, m, r, P, diag, rhs, couplings);
   pressure_axis<2>(i, j, k, m, r, P, diag, rhs, couplings);
   P.ap(i, j, k) = diag + couplings;
-  P.b(i, j, k) = (m & kCellFluid) ? rhs : 0.0;
+  P.b(i, j, k) = masked(rhs, m, kCellFluid);
 }
 
 }  // namespace flow_kernels
