@@ -1,5 +1,6 @@
 #pragma once
-/// Reductions over a box: reduce_sum / reduce_max / reduce_min of f(i, j, k), and dot(a, b).
+/// Reductions over a box: reduce_sum / reduce_max / reduce_min of f(i, j, k), reduce_sum2 of a
+/// pair of sums, and dot(a, b).
 /// CUDA: Thrust transform_reduce over a counting iterator. CPU: OpenMP reductions over the same
 /// loop nest as parallel_for. Both return the value on the host (synchronising).
 #if defined(KELVIN_USE_CUDA) && !defined(__CUDACC__)
@@ -20,12 +21,17 @@
 
 namespace kelvin {
 
+/// Two sums taken in one pass (reduce_sum2): BiCGStab's fused updates need two inner products.
+struct Sum2 {
+  double a = 0, b = 0;
+};
+
 #if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
-template <class F>
+template <class F, class R = double>
 struct BoxDecode {
   Box box;
   F f;
-  __host__ __device__ double operator()(long long n) const {
+  __host__ __device__ R operator()(long long n) const {
     const int nx = box.size(0), ny = box.size(1);
     const int i = box.lo[0] + static_cast<int>(n % nx);
     const int j = box.lo[1] + static_cast<int>((n / nx) % ny);
@@ -45,6 +51,16 @@ template <class F>
 double reduce_sum(const Box& box, F f) {
   return reduce_box(box, f, 0.0, thrust::plus<double>());
 }
+struct Sum2Plus {
+  __host__ __device__ Sum2 operator()(const Sum2& x, const Sum2& y) const { return {x.a + y.a, x.b + y.b}; }
+};
+template <class F>
+Sum2 reduce_sum2(const Box& box, F f) {
+  if (box.empty()) return {};
+  return thrust::transform_reduce(thrust::device, thrust::counting_iterator<long long>(0),
+                                  thrust::counting_iterator<long long>(box.volume()),
+                                  BoxDecode<F, Sum2>{box, f}, Sum2{}, Sum2Plus());
+}
 template <class F>
 double reduce_max(const Box& box, F f) {
   return reduce_box(box, f, -std::numeric_limits<double>::infinity(), thrust::maximum<double>());
@@ -59,25 +75,53 @@ double reduce_sum(const Box& box, F f) {
   double s = 0.0;
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : s) if (box.volume() >= kParallelMinCells)
-  for (int k = klo; k < khi; ++k)
-    for (int j = jlo; j < jhi; ++j)
+#pragma omp parallel if (box.volume() >= kParallelMinCells)
+  {
+    const F g = f;  // each thread's own copy, as in parallel_for: its views stay in registers
+#pragma omp for collapse(2) schedule(static) reduction(+ : s)
+    for (int k = klo; k < khi; ++k)
+      for (int j = jlo; j < jhi; ++j)
 #pragma omp simd reduction(+ : s)
-      for (int i = ilo; i < ihi; ++i) s += f(i, j, k);
+        for (int i = ilo; i < ihi; ++i) s += g(i, j, k);
+  }
   return s;
+}
+template <class F>
+Sum2 reduce_sum2(const Box& box, F f) {
+  double sa = 0.0, sb = 0.0;
+  const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
+  const int ilo = box.lo[0], ihi = box.hi[0];
+#pragma omp parallel if (box.volume() >= kParallelMinCells)
+  {
+    const F g = f;
+#pragma omp for collapse(2) schedule(static) reduction(+ : sa, sb)
+    for (int k = klo; k < khi; ++k)
+      for (int j = jlo; j < jhi; ++j)
+#pragma omp simd reduction(+ : sa, sb)
+        for (int i = ilo; i < ihi; ++i) {
+          const Sum2 v = g(i, j, k);
+          sa += v.a;
+          sb += v.b;
+        }
+  }
+  return {sa, sb};
 }
 template <class F>
 double reduce_max(const Box& box, F f) {
   double m = -std::numeric_limits<double>::infinity();
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
-#pragma omp parallel for collapse(2) schedule(static) reduction(max : m) if (box.volume() >= kParallelMinCells)
-  for (int k = klo; k < khi; ++k)
-    for (int j = jlo; j < jhi; ++j)
-      for (int i = ilo; i < ihi; ++i) {
-        const double v = f(i, j, k);
-        m = v > m ? v : m;
-      }
+#pragma omp parallel if (box.volume() >= kParallelMinCells)
+  {
+    const F g = f;
+#pragma omp for collapse(2) schedule(static) reduction(max : m)
+    for (int k = klo; k < khi; ++k)
+      for (int j = jlo; j < jhi; ++j)
+        for (int i = ilo; i < ihi; ++i) {
+          const double v = g(i, j, k);
+          m = v > m ? v : m;
+        }
+  }
   return m;
 }
 template <class F>
@@ -85,13 +129,17 @@ double reduce_min(const Box& box, F f) {
   double m = std::numeric_limits<double>::infinity();
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
-#pragma omp parallel for collapse(2) schedule(static) reduction(min : m) if (box.volume() >= kParallelMinCells)
-  for (int k = klo; k < khi; ++k)
-    for (int j = jlo; j < jhi; ++j)
-      for (int i = ilo; i < ihi; ++i) {
-        const double v = f(i, j, k);
-        m = v < m ? v : m;
-      }
+#pragma omp parallel if (box.volume() >= kParallelMinCells)
+  {
+    const F g = f;
+#pragma omp for collapse(2) schedule(static) reduction(min : m)
+    for (int k = klo; k < khi; ++k)
+      for (int j = jlo; j < jhi; ++j)
+        for (int i = ilo; i < ihi; ++i) {
+          const double v = g(i, j, k);
+          m = v < m ? v : m;
+        }
+  }
   return m;
 }
 #endif

@@ -138,6 +138,7 @@ SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>&
   int it = 0;
   const auto xv = x.view(), rv = w.r.view(), pv = w.p.view(), vv = w.v.view(), sv = w.s.view();
   const auto tv = w.t.view(), phv = w.ph.view(), shv = w.sh.view();
+  const auto r0v = w.r0.cview();
   for (int restart = 0; restart < 4 && it < max_iterations; ++restart) {
     if (st.final_residual <= tol * scale) break;
     copy(w.r, w.r0);
@@ -145,8 +146,8 @@ SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>&
     fill(w.v, 0.0);
     double rho = 1, alpha = 1, omega = 1;
     double rnorm = st.final_residual;
+    double rho_new = rnorm * rnorm;  // r0 . r with r = r0
     while (it < max_iterations && rnorm > tol * scale) {
-      const double rho_new = dot(w.r0.view(), rv);
       if (rho_new == 0 || omega == 0) break;  // breakdown: restart from the true residual
       const double beta = (rho_new / rho) * (alpha / omega);
       rho = rho_new;
@@ -155,26 +156,31 @@ SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>&
         pv(i, j, k) = rv(i, j, k) + beta * (pv(i, j, k) - omega * vv(i, j, k));
       });
       mg.precondition(w.p, w.ph);
-      apply(A, w.ph, w.v);
-      const double r0v = dot(w.r0.view(), vv);
-      if (r0v == 0) break;
-      alpha = rho / r0v;
+      const double r0_v = apply_dot(A, w.ph, w.v, w.r0);  // v = A ph, r0 . v
+      if (r0_v == 0) break;
+      alpha = rho / r0_v;
       // s = r - alpha v
       parallel_for(w.s.cells(), KELVIN_LAMBDA(int i, int j, int k) {
         sv(i, j, k) = rv(i, j, k) - alpha * vv(i, j, k);
       });
       mg.precondition(w.s, w.sh);
-      apply(A, w.sh, w.t);
-      const double tt = dot(tv, tv);
-      omega = tt > 0 ? dot(tv, sv) / tt : 0.0;
-      // x += alpha ph + omega sh; r = s - omega t, fused with ||r||^2
-      const double rr = reduce_sum(w.r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      // t = A sh, fused with t . t and t . s
+      const auto as = A.view();
+      const Sum2 ts = reduce_sum2(w.t.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+        const double v = stencil_apply(i, j, k, as, shv);
+        tv(i, j, k) = v;
+        return Sum2{v * v, v * sv(i, j, k)};
+      });
+      omega = ts.a > 0 ? ts.b / ts.a : 0.0;
+      // x += alpha ph + omega sh; r = s - omega t, fused with ||r||^2 and the next r0 . r
+      const Sum2 rr = reduce_sum2(w.r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
         xv(i, j, k) += alpha * phv(i, j, k) + omega * shv(i, j, k);
         const double v = sv(i, j, k) - omega * tv(i, j, k);
         rv(i, j, k) = v;
-        return v * v;
+        return Sum2{v * v, v * r0v(i, j, k)};
       });
-      rnorm = std::sqrt(rr);
+      rnorm = std::sqrt(rr.a);
+      rho_new = rr.b;
       st.iterations = ++it;
       if (!std::isfinite(rnorm) || !std::isfinite(alpha) || !std::isfinite(omega))
         report_nonfinite(x, "the solution", it, rnorm);

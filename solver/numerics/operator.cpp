@@ -28,6 +28,18 @@ double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y) {
   });
 }
 
+double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y, const Field<double>& u) {
+  const auto a = A.view();
+  const auto xv = x.view();
+  const auto yv = y.view();
+  const auto uv = u.cview();
+  return reduce_sum(y.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double v = stencil_apply(i, j, k, a, xv);
+    yv(i, j, k) = v;
+    return v * uv(i, j, k);
+  });
+}
+
 namespace {
 
 /// r = b - A x at one cell: writes r and returns it (residual, residual_field).
