@@ -142,6 +142,7 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_mass.from_host(mass);
   m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
   m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
+  m_b_fixed = Field<double>(m_n[0], m_n[1], m_n[2]);
   assemble();
   // The total source never changes: sum it once, not in every step's energy balance.
   m_source_W = sum_sources();
@@ -175,11 +176,14 @@ void ConductionSolver::set_slab_source(int slab, const Field<double>& base, cons
 void ConductionSolver::apply_source(const Box& box, int offset, const Field<double>& base,
                                     const Field<double>& u1, double c1, const Field<double>& u2,
                                     double c2) {
-  // q_new = base + c1 u1 + c2 u2;  b += (q_new - q) V;  q = q_new
+  // q_new = base + c1 u1 + c2 u2;  b = q_new V + b_fixed, as assemble() would set it, so that
+  // b does not depend on the sources' history (a resumed run repeats an uninterrupted one bit
+  // for bit), plus the advective terms update_advection() added.
   const GeomView g = geom_view(m_width, m_n);
   const auto q0 = base.cview(), a = u1.cview(), bb = u2.cview();
   const auto q = m_q.view();
   const auto b = m_b.view();
+  const auto fixed = m_b_fixed.cview();
   const bool has_base = m_b_base.cell_count() > 0;
   const auto bbase = has_base ? m_b_base.view() : m_b.view();
   const int ax = std::max(m_batch_axis, 0);
@@ -187,9 +191,12 @@ void ConductionSolver::apply_source(const Box& box, int offset, const Field<doub
     int l[3] = {i, j, k};  // the cell in the source fields
     l[ax] -= offset;
     const double qn = q0(l[0], l[1], l[2]) + c1 * a(l[0], l[1], l[2]) + c2 * bb(l[0], l[1], l[2]);
-    const double db = (qn - q(i, j, k)) * g.w[0][i] * g.w[1][j] * g.w[2][k];
-    b(i, j, k) += db;
-    if (has_base) bbase(i, j, k) += db;
+    if (qn == q(i, j, k)) return;  // b stays as it is, bit for bit
+    const double assembled = qn * g.w[0][i] * g.w[1][j] * g.w[2][k] + fixed(i, j, k);
+    // b keeps its advective part b - b_base (none in a solid cell, where b = assembled exactly)
+    const double advective = has_base ? b(i, j, k) - bbase(i, j, k) : 0.0;
+    if (has_base) bbase(i, j, k) = assembled;
+    b(i, j, k) = assembled + advective;
     q(i, j, k) = qn;
   });
 }
@@ -237,10 +244,11 @@ void ConductionSolver::assemble() {
     }
   });
   // Diagonal and right-hand side: ap = sum of couplings + boundary conductances,
-  // b = q''' V + G_b T_b + q'' A.
+  // b = q''' V + b_fixed, b_fixed = G_b T_b + q'' A (kept: apply_source recomputes b from it).
   const auto ap = m_steady.ap.view();
   const FieldView<double> bnd[3] = {m_steady.bx.view(), m_steady.by.view(), m_steady.bz.view()};
   const auto b = m_b.view();
+  const auto fixed = m_b_fixed.view();
   const auto q = m_q.cview();
   const auto ax = m_steady.ax.cview(), ay = m_steady.ay.cview(), az = m_steady.az.cview();
   parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
@@ -248,7 +256,7 @@ void ConductionSolver::assemble() {
     const int m = mat(i, j, k);
     double diag = ax(i, j, k) + ax(i - 1, j, k) + ay(i, j, k) + ay(i, j - 1, k) + az(i, j, k) +
                   az(i, j, k - 1);
-    double rhs = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
+    double rhs = 0;
     double gb[3] = {0, 0, 0};
     for (int f = 0; f < 6; ++f) {
       const int d = f / 2;
@@ -263,7 +271,8 @@ void ConductionSolver::assemble() {
     }
     ap(i, j, k) = diag;
     for (int d = 0; d < 3; ++d) bnd[d](i, j, k) = gb[d];
-    b(i, j, k) = rhs;
+    fixed(i, j, k) = rhs;
+    b(i, j, k) = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k] + rhs;
   });
 }
 

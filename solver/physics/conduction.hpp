@@ -96,7 +96,9 @@ class ConductionSolver final : public ImplicitSystem {
                       const Field<double>& T_now, const Field<double>& T_old) const override;
   /// Replaces the volumetric source for the steps and solves that follow by
   /// q = base + c1 u1 + c2 u2 (W/m^3 cell fields; GPU power: fixed sources plus the die's and
-  /// the HBM's 1 W shapes times their powers). Only the right-hand side changes, by (q - q_old) V.
+  /// the HBM's 1 W shapes times their powers). Only the right-hand side changes: where q changes,
+  /// b = q V + its boundary part, as a fresh assembly would set it whatever the sources before
+  /// (so a resumed run repeats an uninterrupted one bit for bit), plus any advective part.
   void set_source(const Field<double>& base, const Field<double>& u1, double c1,
                   const Field<double>& u2, double c2);
   /// set_source for slab `slab` of a batch alone, from fields of one slab's size.
@@ -176,6 +178,7 @@ class ConductionSolver final : public ImplicitSystem {
   Field<double> m_mass;     // rho cp V, J/K
   Stencil7 m_steady;        // steady operator
   Field<double> m_b;        // steady right-hand side
+  Field<double> m_b_fixed;  // its boundary part, G_b T_b + q'' A (m_b = q''' V + m_b_fixed)
   Stencil7 m_work;          // steady + storage, for transient steps (allocated by the first)
   Field<double> m_rhs;
   std::unique_ptr<Multigrid> m_mg;
