@@ -397,17 +397,13 @@ std::array<double, 2> FlowSolver::momentum_residual(int d) {
   const auto u = m_u[d].cview();
   const auto b = m_mb[d].cview();
   const auto st = m_state[d].cview();
-  const double rr = reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    if (!unknown(st(i, j, k))) return 0.0;
+  const Sum2 s = reduce_sum2(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    if (!unknown(st(i, j, k))) return Sum2{};
     const double r = b(i, j, k) - stencil_apply(i, j, k, a, u);
-    return r * r;
-  });
-  const double uu = reduce_sum(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    if (!unknown(st(i, j, k))) return 0.0;
     const double v = a.ap(i, j, k) * u(i, j, k);
-    return v * v;
+    return Sum2{r * r, v * v};
   });
-  return {rr, uu};
+  return {s.a, s.b};
 }
 
 FlowResiduals FlowSolver::iterate(double dt) {
