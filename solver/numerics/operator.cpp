@@ -18,14 +18,7 @@ void apply(const Stencil7& A, const Field<double>& x, Field<double>& y) {
 }
 
 double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y) {
-  const auto a = A.view();
-  const auto xv = x.view();
-  const auto yv = y.view();
-  return reduce_sum(y.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const double v = stencil_apply(i, j, k, a, xv);
-    yv(i, j, k) = v;
-    return v * xv(i, j, k);
-  });
+  return apply_dot(A, x, y, x);
 }
 
 double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y, const Field<double>& u) {
