@@ -40,12 +40,12 @@ struct BoxDecode {
   }
 };
 
-template <class F, class Op>
-double reduce_box(const Box& box, F f, double init, Op op) {
+template <class R, class F, class Op>
+R reduce_box(const Box& box, F f, R init, Op op) {
   if (box.empty()) return init;
   return thrust::transform_reduce(thrust::device, thrust::counting_iterator<long long>(0),
                                   thrust::counting_iterator<long long>(box.volume()),
-                                  BoxDecode<F>{box, f}, init, op);
+                                  BoxDecode<F, R>{box, f}, init, op);
 }
 template <class F>
 double reduce_sum(const Box& box, F f) {
@@ -56,18 +56,11 @@ struct Sum2Plus {
 };
 template <class F>
 Sum2 reduce_sum2(const Box& box, F f) {
-  if (box.empty()) return {};
-  return thrust::transform_reduce(thrust::device, thrust::counting_iterator<long long>(0),
-                                  thrust::counting_iterator<long long>(box.volume()),
-                                  BoxDecode<F, Sum2>{box, f}, Sum2{}, Sum2Plus());
+  return reduce_box(box, f, Sum2{}, Sum2Plus());
 }
 template <class F>
 double reduce_max(const Box& box, F f) {
   return reduce_box(box, f, -std::numeric_limits<double>::infinity(), thrust::maximum<double>());
-}
-template <class F>
-double reduce_min(const Box& box, F f) {
-  return reduce_box(box, f, std::numeric_limits<double>::infinity(), thrust::minimum<double>());
 }
 #else
 template <class F>
@@ -124,25 +117,20 @@ double reduce_max(const Box& box, F f) {
   }
   return m;
 }
+#endif
+
+/// -f, for reduce_min.
+template <class F>
+struct Negated {
+  F f;
+  KELVIN_HD double operator()(int i, int j, int k) const { return -f(i, j, k); }
+};
+
+/// min f = -max(-f): negation is exact, so this is the minimum bit for bit (+inf on an empty box).
 template <class F>
 double reduce_min(const Box& box, F f) {
-  double m = std::numeric_limits<double>::infinity();
-  const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
-  const int ilo = box.lo[0], ihi = box.hi[0];
-#pragma omp parallel if (box.volume() >= kParallelMinCells)
-  {
-    const F g = f;
-#pragma omp for collapse(2) schedule(static) reduction(min : m)
-    for (int k = klo; k < khi; ++k)
-      for (int j = jlo; j < jhi; ++j)
-        for (int i = ilo; i < ihi; ++i) {
-          const double v = g(i, j, k);
-          m = v < m ? v : m;
-        }
-  }
-  return m;
+  return -reduce_max(box, Negated<F>{f});
 }
-#endif
 
 /// sum over cells of a * b. Defined once in reduce.cpp: a device lambda inside an inline
 /// function would instantiate the same Thrust kernel in every translation unit, and with CUDA

@@ -76,7 +76,7 @@ KELVIN_HD inline double stencil_apply(int i, int j, int k, const BasicStencilVie
 void apply(const Stencil7& A, const Field<double>& x, Field<double>& y);
 /// y = A x, fused with the returned x . y (one pass instead of two in CG).
 double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y);
-/// y = A x, fused with the returned y . u (GMRES's first Gram-Schmidt product).
+/// y = A x, fused with the returned y . u (BiCGStab's r0 . v).
 double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y, const Field<double>& u);
 /// r = b - A x; returns ||r||_2.
 double residual(const Stencil7& A, const Field<double>& x, const Field<double>& b,
