@@ -76,7 +76,10 @@ TEST(UserFluids, ConstantFluidReproducesBuiltInWaterToRoundOff) {
 
 // PG25 tabulated from the library every 10 K (0 .. 80 degC), temperature-dependent, against the
 // built-in PG25: Melinder's correlation is a cubic in T, so the fitted table is the same fluid
-// and the two runs agree to the flow's tolerance.
+// and the two runs agree to the flow's tolerance. Bar 1e-7: at the default tolerances two runs
+// of the same fluid differ by round-off carried through the coupling passes, measured 6.3e-9
+// to 2.4e-8 across solver versions (tightening the tolerances to 1e-7 K leaves 4.7e-9), while
+// a table whose viscosity is 1e-5 too high gives 3.0e-7.
 TEST(UserFluids, TableOfPG25ReproducesBuiltInPG25) {
   const kelvin::CoolantProperties pg = kelvin::make_coolant("PG", 0.25);
   std::string T = "[", rho = "[", cp = "[", k = "[", mu = "[";
@@ -94,6 +97,6 @@ TEST(UserFluids, TableOfPG25ReproducesBuiltInPG25) {
                         "pg25-table");
   const double d = worst_difference(builtin, user);
   RecordProperty("worst_relative_difference", g17(d));
-  EXPECT_LT(d, 1e-8) << builtin.dump() << "\n" << user.dump();
+  EXPECT_LT(d, 1e-7) << builtin.dump() << "\n" << user.dump();
   EXPECT_FALSE(user["coolant"]["constant_properties"].get<bool>());
 }

@@ -3,11 +3,7 @@
 
 #include <random>
 #include <vector>
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
 
-#include "kernels/line_sweep.hpp"
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
 #include "reference.hpp"
@@ -78,93 +74,6 @@ std::array<double, 3> reduce_all(const Field<double>& f) {
   return {reduce_sum(f.cells(), KELVIN_LAMBDA(int i, int j, int k) { return v(i, j, k); }),
           reduce_max(f.cells(), KELVIN_LAMBDA(int i, int j, int k) { return v(i, j, k); }),
           reduce_min(f.cells(), KELVIN_LAMBDA(int i, int j, int k) { return v(i, j, k); })};
-}
-
-/// Runs line_sweep along axis with colour: fwd sets v(m) = v(m-1) + 1, bwd sets
-/// v(m) = v(m+1) + 100, so a line visited in the right order ends with v(m) = n + 100 (n-1-m).
-void sweep_pattern(Field<double>& f, int axis, int color) {
-  const auto v = f.view();
-  const int n[3] = {f.nx(), f.ny(), f.nz()};
-  Box starts = f.cells();
-  starts.hi[axis] = 1;
-  const int dx = axis == 0, dy = axis == 1, dz = axis == 2;
-  line_sweep(
-      starts, axis, n[axis], color,
-      KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) = v(i - dx, j - dy, k - dz) + 1; },
-      KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) = v(i + dx, j + dy, k + dz) + 100; });
-}
-
-TEST(LineSweep, VisitsEachLineOfTheColourInOrder) {
-  for (int axis = 0; axis < 3; ++axis)
-    for (int color = -1; color <= 1; ++color) {
-      Field<double> f(NX, NY, NZ);
-      sweep_pattern(f, axis, color);
-      const auto h = f.to_host();
-      const int n[3] = {NX, NY, NZ};
-      const int p1 = axis == 0 ? 1 : 0, p2 = axis == 2 ? 1 : 2;
-      for (int k = 0; k < NZ; ++k)
-        for (int j = 0; j < NY; ++j)
-          for (int i = 0; i < NX; ++i) {
-            const int c[3] = {i, j, k};
-            const bool on = color < 0 || ((c[p1] + c[p2]) & 1) == color;
-            const double want = on ? n[axis] + 100.0 * (n[axis] - 1 - c[axis]) : 0.0;
-            ASSERT_EQ(h[i + NX * (j + NY * k)], want) << axis << " " << color << " " << i << " " << j << " " << k;
-          }
-    }
-}
-
-/// One zebra sweep of a line Gauss-Seidel-like update along axis: fwd mixes the cell with its
-/// four off-line neighbours (the other colour's) and the previous cell of the line, bwd adds a
-/// share of the next cell, so any change of order changes the result. With fused true it is
-/// zebra_sweep(first), otherwise line_sweep(first) then line_sweep(1 - first).
-void zebra_pattern(Field<double>& f, int axis, int first, bool fused) {
-  const auto v = f.view();
-  const int n[3] = {f.nx(), f.ny(), f.nz()};
-  Box starts = f.cells();
-  starts.hi[axis] = 1;
-  const int dx = axis == 0, dy = axis == 1, dz = axis == 2;
-  const auto fwd = KELVIN_LAMBDA(int i, int j, int k) {
-    const double side = v(i + dy + dz, j + dx, k) + v(i - dy - dz, j - dx, k) +
-                        v(i, j + dz, k + dx + dy) + v(i, j - dz, k - dx - dy);
-    v(i, j, k) = 0.5 * v(i, j, k) + 0.1 * side + 0.3 * v(i - dx, j - dy, k - dz);
-  };
-  const auto bwd = KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) += 0.2 * v(i + dx, j + dy, k + dz); };
-  if (fused) {
-    zebra_sweep(starts, axis, n[axis], first, fwd, bwd);
-  } else {
-    line_sweep(starts, axis, n[axis], first, fwd, bwd);
-    line_sweep(starts, axis, n[axis], 1 - first, fwd, bwd);
-  }
-}
-
-TEST(ZebraSweep, EqualsTheTwoColoursInTurnOnAnyThreadCount) {
-  // Odd sizes (rows split unevenly between threads), large enough for the parallel path.
-  const int nx = 41, ny = 29, nz = 23;
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<double> u(-1, 1);
-  std::vector<double> start(static_cast<std::size_t>(nx) * ny * nz);
-  for (auto& s : start) s = u(rng);
-#if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
-  const int threads_before = omp_get_max_threads();
-#endif
-  for (int threads : {1, 2, 3, 5})
-    for (int axis = 0; axis < 3; ++axis)
-      for (int first = 0; first < 2; ++first) {
-#if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
-        omp_set_num_threads(threads);
-#endif
-        Field<double> fused(nx, ny, nz), turn(nx, ny, nz);
-        fused.from_host(start);
-        turn.from_host(start);
-        zebra_pattern(fused, axis, first, true);
-        zebra_pattern(turn, axis, first, false);
-        const auto a = fused.to_host(), b = turn.to_host();
-        for (std::size_t c = 0; c < a.size(); ++c)
-          ASSERT_EQ(a[c], b[c]) << "threads " << threads << " axis " << axis << " first " << first << " cell " << c;
-      }
-#if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
-  omp_set_num_threads(threads_before);
-#endif
 }
 
 TEST(ParallelFor, VisitsEveryCellOnceInBoxOrder) {

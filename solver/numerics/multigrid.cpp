@@ -6,9 +6,9 @@
 #include <sstream>
 #include <type_traits>
 
-#include "kernels/line_sweep.hpp"
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
+#include "kernels/tridiagonal.hpp"
 
 namespace kelvin {
 
@@ -31,7 +31,7 @@ struct Level {
   Field<T>* x = nullptr;                // the level's iterate: x_own, or the caller's
   const Field<T>* b = nullptr;          // its right-hand side: b_own, or the caller's
   Field<T> r;
-  Field<T> inv, cprime;                 // Thomas factorisation of every line
+  LineFactors<T> lines;                 // the line solves' factors (CPU)
   int n[3] = {0, 0, 0};
   int s[3] = {0, 0, 0};         // cells per slab of a batch along each axis (n but along it)
   int f[3] = {1, 1, 1};         // cells per aggregate along each axis on the way to the next level
@@ -198,8 +198,7 @@ void MultigridLevels<T>::build_levels() {
       lev->b = &lev->b_own;
     }
     lev->r = Field<T>(n[0], n[1], n[2]);
-    lev->inv = Field<T>(n[0], n[1], n[2]);
-    lev->cprime = Field<T>(n[0], n[1], n[2]);
+    lev->lines = LineFactors<T>(n[0], n[1], n[2]);
     // Semi-coarsening by strength: an axis is coarsened only where its coupling is within
     // kStrongRatio of the strongest off-line axis still coarsenable; line relaxation smooths
     // the error only along strongly coupled axes, so merging cells along a weak axis would
@@ -325,27 +324,48 @@ void copy_top_operator(const Stencil7& A, BasicStencil7<T>& top) {
   }
 }
 
-/// Thomas factorisation of every line along the axis (ghost couplings are zero, so the first
-/// cell needs no special case):
-///   inv_m = 1 / (ap_m - a_{m-1} c'_{m-1}),  c'_m = a_m inv_m
-template <class T>
-void factorise_lines(Level<T>& lev, int axis) {
-  const auto A = lev.A->view();
-  const auto inv = lev.inv.view(), cp = lev.cprime.view();
-  const long long st = offset(A.ap, axis);
-  line_sweep(
-      line_starts(lev.n, axis), axis, lev.n[axis], -1,
-      KELVIN_LAMBDA(int i, int j, int k) {
-        // row m: ap_m x_m - lower_{m-1} x_{m-1} - upper_m x_{m+1}
-        const long long p = A.ap.index(i, j, k);
-        const double v = 1.0 / (A.ap.data[p] - lower(A, axis, p - st) * cp.data[p - st]);
-        inv.data[p] = T(v);
-        cp.data[p] = T(upper(A, axis, p) * v);
-      },
-      KELVIN_LAMBDA(int, int, int){});
+}  // namespace
+
+/// Row m of the line along AXIS through cell p, with right-hand side d:
+///   -lower_{m-1} x_{m-1} + ap_m x_m - upper_m x_{m+1} = d
+/// (AXIS a template parameter so the off-line stencil is resolved at compile time).
+template <int AXIS, class T>
+KELVIN_HD inline TriRow<T> line_row(const BasicStencilView<T>& A, long long p, T d) {
+  return {-lower(A, AXIS, p - offset(A.ap, AXIS)), A.ap.data[p], -upper(A, AXIS, p), d};
 }
 
-}  // namespace
+/// The Thomas factors of every line of level lev along AXIS (CPU; nothing on CUDA): they
+/// need the rows' a, b and c only.
+template <int AXIS, class T>
+void factorise_lines(Level<T>& lev) {
+  const auto A = lev.A->view();
+  tridiagonal_factorise(
+      line_starts(lev.n, AXIS), AXIS, lev.n[AXIS],
+      KELVIN_LAMBDA(int i, int j, int k) { return line_row<AXIS>(A, A.ap.index(i, j, k), T(0)); },
+      lev.lines);
+}
+
+/// One zebra sweep along AXIS: the lines of colour `first`, then those of the other colour,
+/// each solved exactly with the other colour's current values on the right-hand side:
+///   d = b + sum of the off-line neighbours' couplings times their x.
+template <int AXIS, class T>
+void zebra_line_sweep(Level<T>& lev, int first) {
+  const auto A = lev.A->view();
+  const auto b = lev.b->cview();
+  const auto x = lev.x->view();
+  tridiagonal_zebra(
+      line_starts(lev.n, AXIS), AXIS, lev.n[AXIS], first,
+      KELVIN_LAMBDA(int i, int j, int k) {
+        const long long p = A.ap.index(i, j, k);
+        const long long sy = A.ap.sy, sz = A.ap.sz;
+        T d = b.data[p];
+        if (AXIS != 0) d += upper(A, 0, p) * x.data[p + 1] + lower(A, 0, p - 1) * x.data[p - 1];
+        if (AXIS != 1) d += upper(A, 1, p) * x.data[p + sy] + lower(A, 1, p - sy) * x.data[p - sy];
+        if (AXIS != 2) d += upper(A, 2, p) * x.data[p + sz] + lower(A, 2, p - sz) * x.data[p - sz];
+        return line_row<AXIS>(A, p, d);
+      },
+      KELVIN_LAMBDA(int i, int j, int k, T v) { x(i, j, k) = v; }, lev.lines);
+}
 
 template <class T>
 void MultigridLevels<T>::rebuild(bool coarse_levels) {
@@ -357,48 +377,20 @@ void MultigridLevels<T>::rebuild(bool coarse_levels) {
     if (l > 1)
       aggregate_operator(m_levels[l - 1]->own, transfer(l - 1), m_levels[l - 1]->f,
                          m_opt.coarse_scaling, lev.own);
-    factorise_lines(lev, m_axis);
+    if (m_axis == 0) factorise_lines<0>(lev);
+    else if (m_axis == 1) factorise_lines<1>(lev);
+    else factorise_lines<2>(lev);
   }
-}
-
-/// One zebra sweep along AXIS (a template parameter so the off-line stencil is resolved at
-/// compile time): the lines of colour `first`, then those of the other colour, each solved
-/// exactly (Thomas) with the other colour's current values on the right-hand side.
-template <int AXIS, class T>
-void zebra_line_sweep(const int n[3], int first, const BasicStencilView<T>& A,
-                      FieldView<const T> inv, FieldView<const T> cp, FieldView<const T> b,
-                      FieldView<T> x) {
-  const long long st = offset(A.ap, AXIS);
-  zebra_sweep(
-      line_starts(n, AXIS), AXIS, n[AXIS], first,
-      KELVIN_LAMBDA(int i, int j, int k) {
-        // d'_m = (b_m + off-line sum + lower_{m-1} d'_{m-1}) inv_m, d' kept in x
-        const long long p = A.ap.index(i, j, k);
-        const long long sy = A.ap.sy, sz = A.ap.sz;
-        T d = b.data[p] + lower(A, AXIS, p - st) * x.data[p - st];
-        if (AXIS != 0) d += upper(A, 0, p) * x.data[p + 1] + lower(A, 0, p - 1) * x.data[p - 1];
-        if (AXIS != 1) d += upper(A, 1, p) * x.data[p + sy] + lower(A, 1, p - sy) * x.data[p - sy];
-        if (AXIS != 2) d += upper(A, 2, p) * x.data[p + sz] + lower(A, 2, p - sz) * x.data[p - sz];
-        x.data[p] = d * inv.data[p];
-      },
-      KELVIN_LAMBDA(int i, int j, int k) {
-        // x_m = d'_m + c'_m x_{m+1}
-        const long long p = A.ap.index(i, j, k);
-        x.data[p] += cp.data[p] * x.data[p + st];
-      });
 }
 
 template <class T>
 void MultigridLevels<T>::smooth(int l, int sweeps, bool reverse) {
   Level<T>& lev = *m_levels[l];
-  const auto A = lev.A->view();
   const int first = reverse ? 1 : 0;
-  const auto inv = lev.inv.cview(), cp = lev.cprime.cview(), b = lev.b->cview();
-  const auto x = lev.x->view();
   for (int s = 0; s < sweeps; ++s) {
-    if (m_axis == 0) zebra_line_sweep<0>(lev.n, first, A, inv, cp, b, x);
-    else if (m_axis == 1) zebra_line_sweep<1>(lev.n, first, A, inv, cp, b, x);
-    else zebra_line_sweep<2>(lev.n, first, A, inv, cp, b, x);
+    if (m_axis == 0) zebra_line_sweep<0>(lev, first);
+    else if (m_axis == 1) zebra_line_sweep<1>(lev, first);
+    else zebra_line_sweep<2>(lev, first);
   }
 }
 

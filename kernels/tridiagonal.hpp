@@ -1,0 +1,375 @@
+#pragma once
+/// Tridiagonal systems along the lines of a box: the multigrid line smoother's kernel.
+///
+/// Every line along `axis` that starts in the box `starts` (extent 1 along axis) holds n rows
+///   a_m x_{m-1} + b_m x_m + c_m x_{m+1} = d_m,   m = 0 .. n-1,
+/// given by row(i, j, k) -> TriRow<T> at the line's cells (a_0 and c_{n-1} reach past the line's
+/// ends and are ignored); the solution goes to store(i, j, k, x_m).
+///
+/// tridiagonal_lines(starts, axis, n, color, row, store): the lines whose two perpendicular
+///   indices sum to the parity `color` (0 or 1), or every line with color -1.
+/// tridiagonal_zebra(starts, axis, n, first, row, store): the lines of colour `first`, then
+///   those of the other colour, whose rows may read the first colour's new x (zebra line
+///   relaxation). Same result as two tridiagonal_lines calls.
+///
+/// CPU: the Thomas algorithm (one reciprocal and three multiply-adds per row), c' and d' in a
+/// per-thread scratch that stays in L2. Lines along y or z: a row of lines (every i of the
+/// colour at one index of the other axis) advances one cell at a time, so the sweep streams
+/// through memory plane by plane; along x, kLineGroup lines advance together. Zebra: the two
+/// colours advance row by row, the second one row behind, so each row is read once for both.
+/// CUDA: parallel cyclic reduction (Hockney & Golub) in shared memory: a block holds up to
+/// 8 lines (neighbours of the same colour, so loads along y or z lines touch few sectors),
+/// its threads split the rows, and ceil(log2 n) steps, each with every row at once, decouple
+/// all rows; n threads busy per line instead of one thread walking n sequential steps.
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "kernels/field.hpp"
+#include "kernels/parallel_for.hpp"
+
+#if !(defined(KELVIN_USE_CUDA) && defined(__CUDACC__)) && defined(_OPENMP)
+#include <omp.h>
+#endif
+
+namespace kelvin {
+
+/// One row a x_{m-1} + b x_m + c x_{m+1} = d of a tridiagonal system.
+template <class T>
+struct TriRow {
+  T a, b, c, d;
+};
+
+/// The Thomas factors of every line of a grid, w_m = 1 / (b_m - a_m c'_{m-1}) and
+/// c'_m = c_m w_m per cell: the CPU's line solves reuse them while the rows' a, b and c stay
+/// the same. Parallel cyclic reduction (CUDA) needs none; there they stay empty.
+template <class T>
+struct LineFactors {
+  Field<T> w, c;
+  LineFactors() = default;
+#if defined(KELVIN_USE_CUDA)
+  LineFactors(int, int, int) {}
+#else
+  LineFactors(int nx, int ny, int nz) : w(nx, ny, nz), c(nx, ny, nz) {}
+#endif
+};
+
+/// One step of parallel cyclic reduction: row m couples x_{m-s} and x_{m+s}; subtracting
+/// k1 = a_m / b_{m-s} times row m-s and k2 = c_m / b_{m+s} times row m+s leaves a row coupling
+/// x_{m-2s} and x_{m+2s}:
+///   a' = -k1 a_{m-s},  b' = b_m - k1 c_{m-s} - k2 a_{m+s},  c' = -k2 c_{m+s},
+///   d' = d_m - k1 d_{m-s} - k2 d_{m+s}.
+/// Rows past a line's end are the identity row {0, 1, 0, 0}.
+template <class T>
+KELVIN_HD inline TriRow<T> pcr_step(const TriRow<T>& lo, const TriRow<T>& me, const TriRow<T>& hi) {
+  const T k1 = me.a / lo.b, k2 = me.c / hi.b;
+  return {-k1 * lo.a, me.b - k1 * lo.c - k2 * hi.a, -k2 * hi.c, me.d - k1 * lo.d - k2 * hi.d};
+}
+
+/// A line solved by parallel cyclic reduction, one step at a time over every row (the order
+/// the CUDA kernel follows, there with a thread per row): after ceil(log2 n) steps each row
+/// reads b_m x_m = d_m. rows is overwritten; tmp has room for n rows.
+template <class T>
+KELVIN_HD inline void pcr_solve(TriRow<T>* rows, TriRow<T>* tmp, int n, T* x) {
+  const TriRow<T> none{0, 1, 0, 0};
+  for (int s = 1; s < n; s *= 2) {
+    for (int m = 0; m < n; ++m)
+      tmp[m] = pcr_step(m >= s ? rows[m - s] : none, rows[m], m + s < n ? rows[m + s] : none);
+    for (int m = 0; m < n; ++m) rows[m] = tmp[m];
+  }
+  for (int m = 0; m < n; ++m) x[m] = rows[m].d / rows[m].b;
+}
+
+/// The value type of a row functor's TriRow.
+template <class R>
+using row_value_t = decltype(std::declval<R&>()(0, 0, 0).b);
+
+#if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
+/// Lines per block across y or z lines (same-colour neighbours two cells apart in x): 8 lines
+/// read 64 contiguous bytes of a float field per row.
+constexpr int kPcrLinesPerBlock = 8;
+constexpr int kPcrThreads = 256;
+constexpr std::size_t kDefaultSharedBytes = 48 * 1024;
+
+/// The block's lines are (p1, p2) with p1 = lo1 + parity + step (blockIdx.x blockDim.x + tx)
+/// and p2 = lo2 + blockIdx.y (p1, p2: the two axes across the line, x first when it is one);
+/// threadIdx.y walks the rows. Two shared buffers of blockDim.x n rows, swapped each step.
+template <class T, class R, class S>
+__global__ void pcr_lines_kernel(Box starts, int axis, int n, int color, R row, S store) {
+  extern __shared__ double pcr_shared[];
+  TriRow<T>* cur = reinterpret_cast<TriRow<T>*>(pcr_shared) + threadIdx.x * n;
+  TriRow<T>* nxt = cur + blockDim.x * n;
+  const int p1 = axis == 0 ? 1 : 0, p2 = axis == 2 ? 1 : 2;
+  int c[3];
+  c[p2] = starts.lo[p2] + static_cast<int>(blockIdx.y);
+  const int step = color < 0 ? 1 : 2;
+  const int parity = color < 0 ? 0 : ((color - starts.lo[p1] - c[p2]) & 1);
+  c[p1] = starts.lo[p1] + parity + step * static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+  const bool live = c[p1] < starts.hi[p1];
+  for (int m = threadIdx.y; m < n; m += blockDim.y)
+    if (live) {
+      c[axis] = m;
+      cur[m] = row(c[0], c[1], c[2]);
+    }
+  __syncthreads();
+  const TriRow<T> none{0, 1, 0, 0};
+  for (int s = 1; s < n; s *= 2) {
+    for (int m = threadIdx.y; m < n; m += blockDim.y)
+      if (live) nxt[m] = pcr_step(m >= s ? cur[m - s] : none, cur[m], m + s < n ? cur[m + s] : none);
+    __syncthreads();
+    TriRow<T>* t = cur;
+    cur = nxt;
+    nxt = t;
+  }
+  for (int m = threadIdx.y; m < n; m += blockDim.y)
+    if (live) {
+      c[axis] = m;
+      store(c[0], c[1], c[2], cur[m].d / cur[m].b);
+    }
+}
+
+/// Nothing to factorise for parallel cyclic reduction.
+template <class R, class T>
+void tridiagonal_factorise(const Box&, int, int, R, LineFactors<T>&) {}
+
+template <class R, class S, class T>
+void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, S store,
+                       const LineFactors<T>&) {
+  static_assert(std::is_same<T, row_value_t<R>>::value, "rows and factors in one precision");
+  if (starts.empty() || n <= 0) return;
+  const int p1 = axis == 0 ? 1 : 0, p2 = axis == 2 ? 1 : 2;
+  // Lines along x are contiguous: one per block, its rows coalesce. Across y or z lines, up
+  // to kPcrLinesPerBlock per block while two buffers of them fit the default shared memory.
+  int lines = 1;
+  while (axis != 0 && lines < kPcrLinesPerBlock &&
+         2 * sizeof(TriRow<T>) * n * (2 * lines) <= kDefaultSharedBytes)
+    lines *= 2;
+  const std::size_t bytes = 2 * sizeof(TriRow<T>) * n * lines;
+  const auto kernel = pcr_lines_kernel<T, R, S>;
+  if (bytes > kDefaultSharedBytes)
+    KELVIN_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                           static_cast<int>(bytes)));
+  const int across = color < 0 ? starts.size(p1) : (starts.size(p1) + 1) / 2;
+  const dim3 block(lines, std::min(kPcrThreads / lines, n));
+  const dim3 grid((across + lines - 1) / lines, starts.size(p2));
+  kernel<<<grid, block, bytes>>>(starts, axis, n, color, row, store);
+  KELVIN_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class R, class S, class T>
+void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, S store,
+                       const LineFactors<T>& f) {
+  tridiagonal_lines(starts, axis, n, first, row, store, f);
+  tridiagonal_lines(starts, axis, n, 1 - first, row, store, f);
+}
+#else
+/// Lines along x solved together by one thread: 2 cut a 128^3 V-cycle from 81 to 62 ms on the
+/// 2-core EPYC VM; 4 was slower than 1 at 128^3 (about 40 concurrent memory streams, more than
+/// the prefetchers follow).
+constexpr int kLineGroup = 2;
+static_assert(kLineGroup == 2, "LinesAlongX holds kLineGroup lines");
+
+/// This thread's Thomas scratch, at least `count` values (kept between calls: no allocation in
+/// the sweeps).
+template <class T>
+T* thomas_scratch(std::size_t count) {
+  thread_local std::vector<T> scratch;
+  if (scratch.size() < count) scratch.resize(count);
+  return scratch.data();
+}
+
+/// The lines of one row of lines along y or z: line l at i = first + step l, its cell m at
+/// (i, j, k) with the line axis index m and the row axis index o. at(m) fixes j and k for a
+/// whole step along the lines, so the inner loop over l is a plain strided walk in i.
+struct RowOfLines {
+  int first, step, axis, row_axis, o;
+  int j = 0, k = 0, m = 0;
+  void at(int mm) {
+    int c[3] = {0, 0, 0};
+    c[axis] = m = mm;
+    c[row_axis] = o;
+    j = c[1], k = c[2];
+  }
+  int i(int l) const { return first + step * l; }
+  int jj(int) const { return j; }
+  int kk(int) const { return k; }
+};
+
+/// Up to kLineGroup lines along x (solved together: a Thomas solve is one chain of dependent
+/// multiply-adds, and the chains of several lines overlap in the core): line l at
+/// (m, jl[l], kl[l]).
+struct LinesAlongX {
+  int jl[2], kl[2];
+  int m = 0;
+  void at(int mm) { m = mm; }
+  int i(int) const { return m; }
+  int jj(int l) const { return jl[l]; }
+  int kk(int l) const { return kl[l]; }
+};
+
+/// Thomas factorisation of `count` lines of n rows together: w_m and c'_m into the factor
+/// fields, each step across the lines (c'_{m-1} of line l in scratch index l).
+template <class T, class Lines, class R>
+inline void thomas_factorise(int n, int count, Lines& L, R& row, FieldView<T> w, FieldView<T> cf) {
+  T* cprev = thomas_scratch<T>(static_cast<std::size_t>(count));
+  for (int m = 0; m < n; ++m) {
+    L.at(m);
+    for (int l = 0; l < count; ++l) {
+      const int i = L.i(l), j = L.jj(l), k = L.kk(l);
+      const TriRow<T> r = row(i, j, k);
+      const long long p = w.index(i, j, k);
+      const double wm = 1.0 / (r.b - r.a * (m > 0 ? cprev[l] : T(0)));
+      w.data[p] = T(wm);
+      cf.data[p] = cprev[l] = T(r.c * wm);
+    }
+  }
+}
+
+/// Thomas solve of `count` lines of n rows together, with their factors; d' of row m of line
+/// l at scratch index m count + l, so each step runs across the lines:
+///   d'_m = (d_m - a_m d'_{m-1}) w_m;  x_{n-1} = d'_{n-1},  x_m = d'_m - c'_m x_{m+1}.
+template <class T, class Lines, class R, class S>
+inline void thomas_solve(int n, int count, Lines& L, R& row, S& store, FieldView<const T> w,
+                         FieldView<const T> cf) {
+  T* dp = thomas_scratch<T>(static_cast<std::size_t>(count) * n);
+  L.at(0);
+  for (int l = 0; l < count; ++l) {
+    const int i = L.i(l), j = L.jj(l), k = L.kk(l);
+    dp[l] = row(i, j, k).d * w(i, j, k);
+  }
+  for (int m = 1; m < n; ++m) {
+    L.at(m);
+    T* dm = dp + static_cast<std::size_t>(m) * count;
+    for (int l = 0; l < count; ++l) {
+      const int i = L.i(l), j = L.jj(l), k = L.kk(l);
+      const TriRow<T> r = row(i, j, k);
+      dm[l] = (r.d - r.a * dm[l - count]) * w(i, j, k);
+    }
+  }
+  L.at(n - 1);
+  T* last = dp + static_cast<std::size_t>(n - 1) * count;
+  for (int l = 0; l < count; ++l) store(L.i(l), L.jj(l), L.kk(l), last[l]);
+  for (int m = n - 2; m >= 0; --m) {
+    L.at(m);
+    T* dm = dp + static_cast<std::size_t>(m) * count;
+    for (int l = 0; l < count; ++l) {
+      const int i = L.i(l), j = L.jj(l), k = L.kk(l);
+      dm[l] -= cf(i, j, k) * dm[l + count];
+      store(i, j, k, dm[l]);
+    }
+  }
+}
+
+/// Lines along x: rows along the longer of y and z; along y or z: the axis that is not x.
+inline int line_row_axis(const Box& starts, int axis) {
+  return axis == 0 ? (starts.size(1) > starts.size(2) ? 1 : 2) : 3 - axis;
+}
+
+/// Calls job(count, lines) for the lines of colour `color` (-1: all) in row o of `starts` (o
+/// indexes row_axis), a batch at a time (RowOfLines or LinesAlongX).
+template <class Job>
+inline void row_lines(const Box& starts, int axis, int row_axis, int color, int o, Job& job) {
+  const int step = color >= 0 ? 2 : 1;
+  if (axis == 0) {
+    // The row's lines are indexed by q, the other of y and z.
+    const int q_axis = 3 - row_axis;
+    const int qhi = starts.hi[q_axis];
+    const int q0 = starts.lo[q_axis] + (color >= 0 ? ((color - starts.lo[q_axis] - o) & 1) : 0);
+    for (int q = q0; q < qhi; q += step * kLineGroup) {
+      LinesAlongX L;
+      const int count = std::min(kLineGroup, (qhi - q + step - 1) / step);
+      for (int l = 0; l < count; ++l) {
+        int c[3] = {0, 0, 0};
+        c[row_axis] = o;
+        c[q_axis] = q + step * l;
+        L.jl[l] = c[1], L.kl[l] = c[2];
+      }
+      job(count, L);
+    }
+    return;
+  }
+  // zebra: i + o has the colour's parity (i and o are the two perpendicular indices)
+  const int ilo = starts.lo[0], ihi = starts.hi[0];
+  const int first = ilo + (color >= 0 ? ((color - ilo - o) & 1) : 0);
+  if (first >= ihi) return;
+  RowOfLines L{first, step, axis, row_axis, o};
+  job((ihi - first + step - 1) / step, L);
+}
+
+/// A thread's solver of the lines of one row: its own copies of the row and store functors
+/// (their views then live in registers).
+template <class R, class S>
+struct ThomasRows {
+  using T = row_value_t<R>;
+  R row;
+  S store;
+  FieldView<const T> w, cf;
+  const Box& starts;
+  int axis, row_axis, n;
+  void operator()(int color, int o) {
+    auto job = [&](int count, auto& L) { thomas_solve<T>(n, count, L, row, store, w, cf); };
+    row_lines(starts, axis, row_axis, color, o, job);
+  }
+};
+
+template <class R, class T>
+void tridiagonal_factorise(const Box& starts, int axis, int n, R row, LineFactors<T>& f) {
+  if (starts.empty() || n <= 0) return;
+  const int row_axis = line_row_axis(starts, axis);
+  const FieldView<T> w = f.w.view(), cf = f.c.view();
+#pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
+  {
+    R r = row;
+    auto job = [&](int count, auto& L) { thomas_factorise<T>(n, count, L, r, w, cf); };
+#pragma omp for schedule(static)
+    for (int o = starts.lo[row_axis]; o < starts.hi[row_axis]; ++o)
+      row_lines(starts, axis, row_axis, -1, o, job);
+  }
+}
+
+template <class R, class S, class T>
+void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, S store,
+                       const LineFactors<T>& f) {
+  if (starts.empty() || n <= 0) return;
+  const int row_axis = line_row_axis(starts, axis);
+#pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
+  {
+    ThomasRows<R, S> rows{row, store, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
+#pragma omp for schedule(static)
+    for (int o = starts.lo[row_axis]; o < starts.hi[row_axis]; ++o) rows(color, o);
+  }
+}
+
+template <class R, class S, class T>
+void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, S store,
+                       const LineFactors<T>& f) {
+  if (starts.empty() || n <= 0) return;
+  const int second = 1 - first;
+  const int row_axis = line_row_axis(starts, axis);
+  const int olo = starts.lo[row_axis], rows = starts.hi[row_axis] - olo;
+  // A line of the second colour in row o needs the first colour's rows o - 1, o, o + 1
+  // finished; a line of the first colour reads the second's rows o - 1, o, o + 1 before they
+  // change. Each thread owns rows [a, b): it solves the first colour on its end rows, waits
+  // for the others to do the same, then solves first(o + 1) before second(o) for o in [a, b).
+#pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
+  {
+#ifdef _OPENMP
+    const int t = omp_get_thread_num(), T_ = omp_get_num_threads();
+#else
+    const int t = 0, T_ = 1;
+#endif
+    ThomasRows<R, S> solve{row, store, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
+    const int a = olo + static_cast<int>(static_cast<long long>(rows) * t / T_);
+    const int b = olo + static_cast<int>(static_cast<long long>(rows) * (t + 1) / T_);
+    if (a < b) solve(first, a);
+    if (b - 1 > a) solve(first, b - 1);
+#pragma omp barrier
+    for (int o = a; o < b; ++o) {
+      if (o + 1 < b - 1) solve(first, o + 1);
+      solve(second, o);
+    }
+  }
+}
+#endif
+
+}  // namespace kelvin
