@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "solver/io/atomic_file.hpp"
+#include "solver/io/hdf5_chunks.hpp"
 #include "solver/io/hdf5_internal.hpp"
 #include "solver/io/output_error.hpp"
 
@@ -47,17 +48,24 @@ Handle scalar_space(const std::string& prefix, const std::string& what) {
   return make_handle(H5Screate(H5S_SCALAR), H5Sclose, prefix, what);
 }
 
-/// Creates dataset_path (and missing groups on the way) and writes data in one go.
-void create_dataset(hid_t location, const std::string& prefix, const std::string& dataset_path,
-                    hid_t file_type, hid_t mem_type, hid_t space, hid_t dcpl, const void* data) {
+/// Creates dataset_path (and missing groups on the way).
+Handle make_dataset(hid_t location, const std::string& prefix, const std::string& dataset_path,
+                    hid_t file_type, hid_t space, hid_t dcpl) {
   const std::string what = "dataset '" + dataset_path + "'";
   if (dataset_path.empty() || dataset_path == "/") {
     throw std::runtime_error(prefix + ": empty dataset path");
   }
   const Handle lcpl = link_properties(prefix, what);
-  const Handle dataset = make_handle(
+  return make_handle(
       H5Dcreate2(location, dataset_path.c_str(), file_type, space, lcpl.get(), dcpl, H5P_DEFAULT),
       H5Dclose, prefix, what);
+}
+
+/// Creates dataset_path (and missing groups on the way) and writes data in one go.
+void create_dataset(hid_t location, const std::string& prefix, const std::string& dataset_path,
+                    hid_t file_type, hid_t mem_type, hid_t space, hid_t dcpl, const void* data) {
+  const std::string what = "dataset '" + dataset_path + "'";
+  const Handle dataset = make_dataset(location, prefix, dataset_path, file_type, space, dcpl);
   const hssize_t points = H5Sget_select_npoints(space);
   if (points < 0) fail(prefix, what);
   // A zero-sized write is skipped: HDF5 rejects the null buffer an empty vector may give.
@@ -296,6 +304,15 @@ void H5Writer::write_array(hid_t location, const std::string& dataset_path,
   const std::vector<hsize_t> maxdims =
       chunked && empty ? std::vector<hsize_t>(extent.size(), H5S_UNLIMITED) : extent;
   const Handle space = h5detail::simple_space(extent, prefix, what, maxdims);
+  // Shuffled and deflated only (no checksum): the threads compress the chunks and HDF5 stores
+  // them ready-made, in the file's type, which must then be the memory's (little-endian IEEE
+  // doubles and 32-bit integers on every machine Kelvin builds for).
+  if (compress && !m_checksums && !empty && deflate_available() && H5Tequal(mem_type, file_type) > 0) {
+    const Handle dataset = make_dataset(location, prefix, dataset_path, file_type, space.get(), dcpl.get());
+    h5detail::write_deflated_chunks(dataset.get(), extent, chunk_dims(extent, element_size),
+                                    element_size, values, kDeflateLevel, prefix, what);
+    return;
+  }
   create_dataset(location, prefix, dataset_path, file_type, mem_type, space.get(), dcpl.get(),
                  values);
 }
