@@ -22,6 +22,7 @@
 /// its threads split the rows, and ceil(log2 n) steps, each with every row at once, decouple
 /// all rows; n threads busy per line instead of one thread walking n sequential steps.
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -94,6 +95,9 @@ constexpr std::size_t kDefaultSharedBytes = 48 * 1024;
 /// The block's lines are (p1, p2) with p1 = lo1 + parity + step (blockIdx.x blockDim.x + tx)
 /// and p2 = lo2 + blockIdx.y (p1, p2: the two axes across the line, x first when it is one);
 /// threadIdx.y walks the rows. Two shared buffers of blockDim.x n rows, swapped each step.
+/// Shared memory bounds a line: beyond 48 kB a block asks for more (up to 227 kB on sm_90, so
+/// about 3 600 double or 7 200 float rows); past the device's limit the launch reports
+/// CUDA's error.
 template <class T, class R, class S>
 __global__ void pcr_lines_kernel(Box starts, int axis, int n, int color, R row, S store) {
   extern __shared__ double pcr_shared[];
