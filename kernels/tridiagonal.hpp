@@ -3,17 +3,24 @@
 ///
 /// Every line along `axis` that starts in the box `starts` (extent 1 along axis) holds n rows
 ///   a_m x_{m-1} + b_m x_m + c_m x_{m+1} = d_m,   m = 0 .. n-1,
-/// given by row(i, j, k) -> TriRow<T> at the line's cells (a_0 and c_{n-1} reach past the line's
-/// ends and are ignored); the solution goes to store(i, j, k, x_m).
+/// given by row(i, j, k, p) -> TriRow<T> at the line's cells, p = x.index(i, j, k) (a_0 and
+/// c_{n-1} reach past the line's ends and are ignored); the solution goes to the field view x, which the rows may read only
+/// at other lines' cells (the solve keeps intermediate values in the line's own cells). The
+/// factors (CPU) share x's layout. Rows that index their fields by p rather than (i, j, k) let
+/// g++ see that the solve's stores to x never meet the rows' reads of other lines' x, and
+/// vectorise the sweep across the lines.
 ///
-/// tridiagonal_lines(starts, axis, n, color, row, store): the lines whose two perpendicular
-///   indices sum to the parity `color` (0 or 1), or every line with color -1.
-/// tridiagonal_zebra(starts, axis, n, first, row, store): the lines of colour `first`, then
+/// tridiagonal_lines(starts, axis, n, color, row, x, f): the lines whose two perpendicular
+///   indices sum to the parity `color` (0 or 1), or every line with color -1 (whose rows then
+///   must not read x at all).
+/// tridiagonal_zebra(starts, axis, n, first, row, x, f): the lines of colour `first`, then
 ///   those of the other colour, whose rows may read the first colour's new x (zebra line
 ///   relaxation). Same result as two tridiagonal_lines calls.
+/// tridiagonal_factorise(starts, axis, n, row, f): the CPU's factors of every line (the rows'
+///   a, b and c); they stay valid while those do. Nothing on CUDA.
 ///
-/// CPU: the Thomas algorithm (one reciprocal and three multiply-adds per row), c' and d' in a
-/// per-thread scratch that stays in L2. Lines along y or z: a row of lines (every i of the
+/// CPU: the Thomas algorithm with stored factors (two multiply-adds per row and sweep), d'
+/// kept in x as it is formed. Lines along y or z: a row of lines (every i of the
 /// colour at one index of the other axis) advances one cell at a time, so the sweep streams
 /// through memory plane by plane; along x, kLineGroup lines advance together. Zebra: the two
 /// colours advance row by row, the second one row behind, so each row is read once for both.
@@ -24,7 +31,6 @@
 #include <algorithm>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "kernels/field.hpp"
 #include "kernels/parallel_for.hpp"
@@ -83,7 +89,7 @@ KELVIN_HD inline void pcr_solve(TriRow<T>* rows, TriRow<T>* tmp, int n, T* x) {
 
 /// The value type of a row functor's TriRow.
 template <class R>
-using row_value_t = decltype(std::declval<R&>()(0, 0, 0).b);
+using row_value_t = decltype(std::declval<R&>()(0, 0, 0, 0LL).b);
 
 #if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
 /// Lines per block across y or z lines (same-colour neighbours two cells apart in x): 8 lines
@@ -98,8 +104,8 @@ constexpr std::size_t kDefaultSharedBytes = 48 * 1024;
 /// Shared memory bounds a line: beyond 48 kB a block asks for more (up to 227 kB on sm_90, so
 /// about 3 600 double or 7 200 float rows); past the device's limit the launch reports
 /// CUDA's error.
-template <class T, class R, class S>
-__global__ void pcr_lines_kernel(Box starts, int axis, int n, int color, R row, S store) {
+template <class T, class R>
+__global__ void pcr_lines_kernel(Box starts, int axis, int n, int color, R row, FieldView<T> x) {
   extern __shared__ double pcr_shared[];
   TriRow<T>* cur = reinterpret_cast<TriRow<T>*>(pcr_shared) + threadIdx.x * n;
   TriRow<T>* nxt = cur + blockDim.x * n;
@@ -113,7 +119,7 @@ __global__ void pcr_lines_kernel(Box starts, int axis, int n, int color, R row, 
   for (int m = threadIdx.y; m < n; m += blockDim.y)
     if (live) {
       c[axis] = m;
-      cur[m] = row(c[0], c[1], c[2]);
+      cur[m] = row(c[0], c[1], c[2], x.index(c[0], c[1], c[2]));
     }
   __syncthreads();
   const TriRow<T> none{0, 1, 0, 0};
@@ -128,7 +134,7 @@ __global__ void pcr_lines_kernel(Box starts, int axis, int n, int color, R row, 
   for (int m = threadIdx.y; m < n; m += blockDim.y)
     if (live) {
       c[axis] = m;
-      store(c[0], c[1], c[2], cur[m].d / cur[m].b);
+      x(c[0], c[1], c[2]) = cur[m].d / cur[m].b;
     }
 }
 
@@ -136,8 +142,8 @@ __global__ void pcr_lines_kernel(Box starts, int axis, int n, int color, R row, 
 template <class R, class T>
 void tridiagonal_factorise(const Box&, int, int, R, LineFactors<T>&) {}
 
-template <class R, class S, class T>
-void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, S store,
+template <class R, class T>
+void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, FieldView<T> x,
                        const LineFactors<T>&) {
   static_assert(std::is_same<T, row_value_t<R>>::value, "rows and factors in one precision");
   if (starts.empty() || n <= 0) return;
@@ -149,22 +155,22 @@ void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, S s
          2 * sizeof(TriRow<T>) * n * (2 * lines) <= kDefaultSharedBytes)
     lines *= 2;
   const std::size_t bytes = 2 * sizeof(TriRow<T>) * n * lines;
-  const auto kernel = pcr_lines_kernel<T, R, S>;
+  const auto kernel = pcr_lines_kernel<T, R>;
   if (bytes > kDefaultSharedBytes)
     KELVIN_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                            static_cast<int>(bytes)));
   const int across = color < 0 ? starts.size(p1) : (starts.size(p1) + 1) / 2;
   const dim3 block(lines, std::min(kPcrThreads / lines, n));
   const dim3 grid((across + lines - 1) / lines, starts.size(p2));
-  kernel<<<grid, block, bytes>>>(starts, axis, n, color, row, store);
+  kernel<<<grid, block, bytes>>>(starts, axis, n, color, row, x);
   KELVIN_CUDA_CHECK(cudaGetLastError());
 }
 
-template <class R, class S, class T>
-void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, S store,
+template <class R, class T>
+void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, FieldView<T> x,
                        const LineFactors<T>& f) {
-  tridiagonal_lines(starts, axis, n, first, row, store, f);
-  tridiagonal_lines(starts, axis, n, 1 - first, row, store, f);
+  tridiagonal_lines(starts, axis, n, first, row, x, f);
+  tridiagonal_lines(starts, axis, n, 1 - first, row, x, f);
 }
 #else
 /// Lines along x solved together by one thread: 2 cut a 128^3 V-cycle from 81 to 62 ms on the
@@ -173,28 +179,22 @@ void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, S s
 constexpr int kLineGroup = 2;
 static_assert(kLineGroup == 2, "LinesAlongX holds kLineGroup lines");
 
-/// This thread's Thomas scratch, at least `count` values (kept between calls: no allocation in
-/// the sweeps).
-template <class T>
-T* thomas_scratch(std::size_t count) {
-  thread_local std::vector<T> scratch;
-  if (scratch.size() < count) scratch.resize(count);
-  return scratch.data();
-}
-
-/// The lines of one row of lines along y or z: line l at i = first + step l, its cell m at
-/// (i, j, k) with the line axis index m and the row axis index o. at(m) fixes j and k for a
-/// whole step along the lines, so the inner loop over l is a plain strided walk in i.
+/// The lines of one row of lines along y or z: line l at i = first + STEP l (STEP 2 for one
+/// colour, 1 for every line), its cell m at (i, j, k) with the line axis index m and the row
+/// axis index o. at(m) fixes j and k for a whole step across the lines, so the inner loop over
+/// l is a walk in i with a stride known at compile time, which g++ vectorises (a runtime
+/// stride left the forward sweep scalar: 7-13 % slower on the GPU board).
+template <int STEP>
 struct RowOfLines {
-  int first, step, axis, row_axis, o;
-  int j = 0, k = 0, m = 0;
-  void at(int mm) {
+  int first, axis, row_axis, o;
+  int j = 0, k = 0;
+  void at(int m) {
     int c[3] = {0, 0, 0};
-    c[axis] = m = mm;
+    c[axis] = m;
     c[row_axis] = o;
     j = c[1], k = c[2];
   }
-  int i(int l) const { return first + step * l; }
+  int i(int l) const { return first + STEP * l; }
   int jj(int) const { return j; }
   int kk(int) const { return k; }
 };
@@ -211,55 +211,51 @@ struct LinesAlongX {
   int kk(int l) const { return kl[l]; }
 };
 
-/// Thomas factorisation of `count` lines of n rows together: w_m and c'_m into the factor
-/// fields, each step across the lines (c'_{m-1} of line l in scratch index l).
+/// Thomas factorisation of `count` lines of n rows together, each step across the lines:
+///   w_m = 1 / (b_m - a_m c'_{m-1}) (c'_{-1} = 0),  c'_m = c_m w_m
+/// (st: the fields' index stride along the lines; w in double, so a float system factorises
+/// as the double one rounded once).
 template <class T, class Lines, class R>
-inline void thomas_factorise(int n, int count, Lines& L, R& row, FieldView<T> w, FieldView<T> cf) {
-  T* cprev = thomas_scratch<T>(static_cast<std::size_t>(count));
+inline void thomas_factorise(int n, int count, Lines& L, R& row, long long st, FieldView<T> w,
+                             FieldView<T> cf) {
   for (int m = 0; m < n; ++m) {
     L.at(m);
     for (int l = 0; l < count; ++l) {
       const int i = L.i(l), j = L.jj(l), k = L.kk(l);
-      const TriRow<T> r = row(i, j, k);
       const long long p = w.index(i, j, k);
-      const double wm = 1.0 / (r.b - r.a * (m > 0 ? cprev[l] : T(0)));
+      const TriRow<T> r = row(i, j, k, p);
+      const double wm = 1.0 / (r.b - r.a * (m > 0 ? cf.data[p - st] : T(0)));
       w.data[p] = T(wm);
-      cf.data[p] = cprev[l] = T(r.c * wm);
+      cf.data[p] = T(r.c * wm);
     }
   }
 }
 
-/// Thomas solve of `count` lines of n rows together, with their factors; d' of row m of line
-/// l at scratch index m count + l, so each step runs across the lines:
+/// Thomas solve of `count` lines of n rows together with their factors, d' formed in x and
+/// overwritten by the answer (st: x's index stride along the lines):
 ///   d'_m = (d_m - a_m d'_{m-1}) w_m;  x_{n-1} = d'_{n-1},  x_m = d'_m - c'_m x_{m+1}.
-template <class T, class Lines, class R, class S>
-inline void thomas_solve(int n, int count, Lines& L, R& row, S& store, FieldView<const T> w,
-                         FieldView<const T> cf) {
-  T* dp = thomas_scratch<T>(static_cast<std::size_t>(count) * n);
+template <class T, class Lines, class R>
+inline void thomas_solve(int n, int count, Lines& L, R& row, FieldView<T> x, long long st,
+                         FieldView<const T> w, FieldView<const T> cf) {
   L.at(0);
   for (int l = 0; l < count; ++l) {
-    const int i = L.i(l), j = L.jj(l), k = L.kk(l);
-    dp[l] = row(i, j, k).d * w(i, j, k);
+    const long long p = x.index(L.i(l), L.jj(l), L.kk(l));
+    x.data[p] = row(L.i(l), L.jj(l), L.kk(l), p).d * w.data[p];
   }
   for (int m = 1; m < n; ++m) {
     L.at(m);
-    T* dm = dp + static_cast<std::size_t>(m) * count;
     for (int l = 0; l < count; ++l) {
       const int i = L.i(l), j = L.jj(l), k = L.kk(l);
-      const TriRow<T> r = row(i, j, k);
-      dm[l] = (r.d - r.a * dm[l - count]) * w(i, j, k);
+      const long long p = x.index(i, j, k);
+      const TriRow<T> r = row(i, j, k, p);
+      x.data[p] = (r.d - r.a * x.data[p - st]) * w.data[p];
     }
   }
-  L.at(n - 1);
-  T* last = dp + static_cast<std::size_t>(n - 1) * count;
-  for (int l = 0; l < count; ++l) store(L.i(l), L.jj(l), L.kk(l), last[l]);
   for (int m = n - 2; m >= 0; --m) {
     L.at(m);
-    T* dm = dp + static_cast<std::size_t>(m) * count;
     for (int l = 0; l < count; ++l) {
-      const int i = L.i(l), j = L.jj(l), k = L.kk(l);
-      dm[l] -= cf(i, j, k) * dm[l + count];
-      store(i, j, k, dm[l]);
+      const long long p = x.index(L.i(l), L.jj(l), L.kk(l));
+      x.data[p] -= cf.data[p] * x.data[p + st];
     }
   }
 }
@@ -296,22 +292,29 @@ inline void row_lines(const Box& starts, int axis, int row_axis, int color, int 
   const int ilo = starts.lo[0], ihi = starts.hi[0];
   const int first = ilo + (color >= 0 ? ((color - ilo - o) & 1) : 0);
   if (first >= ihi) return;
-  RowOfLines L{first, step, axis, row_axis, o};
-  job((ihi - first + step - 1) / step, L);
+  const int count = (ihi - first + step - 1) / step;
+  if (color >= 0) {
+    RowOfLines<2> L{first, axis, row_axis, o};
+    job(count, L);
+  } else {
+    RowOfLines<1> L{first, axis, row_axis, o};
+    job(count, L);
+  }
 }
 
-/// A thread's solver of the lines of one row: its own copies of the row and store functors
-/// (their views then live in registers).
-template <class R, class S>
+/// A thread's solver of the lines of one row: its own copy of the row functor (whose views
+/// then live in registers).
+template <class R>
 struct ThomasRows {
   using T = row_value_t<R>;
   R row;
-  S store;
+  FieldView<T> x;
   FieldView<const T> w, cf;
   const Box& starts;
   int axis, row_axis, n;
   void operator()(int color, int o) {
-    auto job = [&](int count, auto& L) { thomas_solve<T>(n, count, L, row, store, w, cf); };
+    const long long st = axis == 0 ? 1 : (axis == 1 ? x.sy : x.sz);
+    auto job = [&](int count, auto& L) { thomas_solve<T>(n, count, L, row, x, st, w, cf); };
     row_lines(starts, axis, row_axis, color, o, job);
   }
 };
@@ -324,28 +327,29 @@ void tridiagonal_factorise(const Box& starts, int axis, int n, R row, LineFactor
 #pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
   {
     R r = row;
-    auto job = [&](int count, auto& L) { thomas_factorise<T>(n, count, L, r, w, cf); };
+    const long long st = axis == 0 ? 1 : (axis == 1 ? w.sy : w.sz);
+    auto job = [&](int count, auto& L) { thomas_factorise<T>(n, count, L, r, st, w, cf); };
 #pragma omp for schedule(static)
     for (int o = starts.lo[row_axis]; o < starts.hi[row_axis]; ++o)
       row_lines(starts, axis, row_axis, -1, o, job);
   }
 }
 
-template <class R, class S, class T>
-void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, S store,
+template <class R, class T>
+void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, FieldView<T> x,
                        const LineFactors<T>& f) {
   if (starts.empty() || n <= 0) return;
   const int row_axis = line_row_axis(starts, axis);
 #pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
   {
-    ThomasRows<R, S> rows{row, store, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
+    ThomasRows<R> rows{row, x, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
 #pragma omp for schedule(static)
     for (int o = starts.lo[row_axis]; o < starts.hi[row_axis]; ++o) rows(color, o);
   }
 }
 
-template <class R, class S, class T>
-void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, S store,
+template <class R, class T>
+void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, FieldView<T> x,
                        const LineFactors<T>& f) {
   if (starts.empty() || n <= 0) return;
   const int second = 1 - first;
@@ -362,7 +366,7 @@ void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, S s
 #else
     const int t = 0, T_ = 1;
 #endif
-    ThomasRows<R, S> solve{row, store, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
+    ThomasRows<R> solve{row, x, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
     const int a = olo + static_cast<int>(static_cast<long long>(rows) * t / T_);
     const int b = olo + static_cast<int>(static_cast<long long>(rows) * (t + 1) / T_);
     if (a < b) solve(first, a);

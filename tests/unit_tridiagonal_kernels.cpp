@@ -126,7 +126,7 @@ struct LineRows {
   FieldView<const double> a, b, c, d, x;
   int axis;
   double side;
-  KELVIN_HD TriRow<double> operator()(int i, int j, int k) const {
+  KELVIN_HD TriRow<double> operator()(int i, int j, int k, long long) const {
     double sum = 0;
     for (int e = 0; e < 3; ++e) {
       if (e == axis) continue;
@@ -148,10 +148,8 @@ void solve_lines(LineProblem& P, int color, bool zebra = false) {
   LineFactors<double> f(NX, NY, NZ);
   const LineRows row = rows_of(P);
   tridiagonal_factorise(P.starts(), P.axis, P.n(), row, f);
-  const auto x = P.x.view();
-  const auto store = KELVIN_LAMBDA(int i, int j, int k, double v) { x(i, j, k) = v; };
-  if (zebra) tridiagonal_zebra(P.starts(), P.axis, P.n(), color, row, store, f);
-  else tridiagonal_lines(P.starts(), P.axis, P.n(), color, row, store, f);
+  if (zebra) tridiagonal_zebra(P.starts(), P.axis, P.n(), color, row, P.x.view(), f);
+  else tridiagonal_lines(P.starts(), P.axis, P.n(), color, row, P.x.view(), f);
 }
 
 }  // namespace

@@ -341,7 +341,7 @@ void factorise_lines(Level<T>& lev) {
   const auto A = lev.A->view();
   tridiagonal_factorise(
       line_starts(lev.n, AXIS), AXIS, lev.n[AXIS],
-      KELVIN_LAMBDA(int i, int j, int k) { return line_row<AXIS>(A, A.ap.index(i, j, k), T(0)); },
+      KELVIN_LAMBDA(int, int, int, long long p) { return line_row<AXIS>(A, p, T(0)); },
       lev.lines);
 }
 
@@ -355,8 +355,7 @@ void zebra_line_sweep(Level<T>& lev, int first) {
   const auto x = lev.x->view();
   tridiagonal_zebra(
       line_starts(lev.n, AXIS), AXIS, lev.n[AXIS], first,
-      KELVIN_LAMBDA(int i, int j, int k) {
-        const long long p = A.ap.index(i, j, k);
+      KELVIN_LAMBDA(int, int, int, long long p) {
         const long long sy = A.ap.sy, sz = A.ap.sz;
         T d = b.data[p];
         if (AXIS != 0) d += upper(A, 0, p) * x.data[p + 1] + lower(A, 0, p - 1) * x.data[p - 1];
@@ -364,7 +363,7 @@ void zebra_line_sweep(Level<T>& lev, int first) {
         if (AXIS != 2) d += upper(A, 2, p) * x.data[p + sz] + lower(A, 2, p - sz) * x.data[p - sz];
         return line_row<AXIS>(A, p, d);
       },
-      KELVIN_LAMBDA(int i, int j, int k, T v) { x(i, j, k) = v; }, lev.lines);
+      x, lev.lines);
 }
 
 template <class T>
