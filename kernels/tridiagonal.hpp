@@ -211,6 +211,12 @@ struct LinesAlongX {
   int kk(int l) const { return kl[l]; }
 };
 
+/// Calls f(i, j, k) for the cell of each of the count lines at the step L is at.
+template <class Lines, class F>
+inline void across_lines(const Lines& L, int count, F&& f) {
+  for (int l = 0; l < count; ++l) f(L.i(l), L.jj(l), L.kk(l));
+}
+
 /// Thomas factorisation of `count` lines of n rows together, each step across the lines:
 ///   w_m = 1 / (b_m - a_m c'_{m-1}) (c'_{-1} = 0),  c'_m = c_m w_m
 /// (st: the fields' index stride along the lines; w in double, so a float system factorises
@@ -220,43 +226,36 @@ inline void thomas_factorise(int n, int count, Lines& L, R& row, long long st, F
                              FieldView<T> cf) {
   for (int m = 0; m < n; ++m) {
     L.at(m);
-    for (int l = 0; l < count; ++l) {
-      const int i = L.i(l), j = L.jj(l), k = L.kk(l);
+    across_lines(L, count, [&](int i, int j, int k) {
       const long long p = w.index(i, j, k);
       const TriRow<T> r = row(i, j, k, p);
       const double wm = 1.0 / (r.b - r.a * (m > 0 ? cf.data[p - st] : T(0)));
       w.data[p] = T(wm);
       cf.data[p] = T(r.c * wm);
-    }
+    });
   }
 }
 
 /// Thomas solve of `count` lines of n rows together with their factors, d' formed in x and
-/// overwritten by the answer (st: x's index stride along the lines):
+/// overwritten by the answer (st: x's index stride along the lines; d'_{-1} = 0):
 ///   d'_m = (d_m - a_m d'_{m-1}) w_m;  x_{n-1} = d'_{n-1},  x_m = d'_m - c'_m x_{m+1}.
 template <class T, class Lines, class R>
 inline void thomas_solve(int n, int count, Lines& L, R& row, FieldView<T> x, long long st,
                          FieldView<const T> w, FieldView<const T> cf) {
-  L.at(0);
-  for (int l = 0; l < count; ++l) {
-    const long long p = x.index(L.i(l), L.jj(l), L.kk(l));
-    x.data[p] = row(L.i(l), L.jj(l), L.kk(l), p).d * w.data[p];
-  }
-  for (int m = 1; m < n; ++m) {
+  for (int m = 0; m < n; ++m) {
     L.at(m);
-    for (int l = 0; l < count; ++l) {
-      const int i = L.i(l), j = L.jj(l), k = L.kk(l);
+    across_lines(L, count, [&](int i, int j, int k) {
       const long long p = x.index(i, j, k);
       const TriRow<T> r = row(i, j, k, p);
-      x.data[p] = (r.d - r.a * x.data[p - st]) * w.data[p];
-    }
+      x.data[p] = (r.d - r.a * (m > 0 ? x.data[p - st] : T(0))) * w.data[p];
+    });
   }
   for (int m = n - 2; m >= 0; --m) {
     L.at(m);
-    for (int l = 0; l < count; ++l) {
-      const long long p = x.index(L.i(l), L.jj(l), L.kk(l));
+    across_lines(L, count, [&](int i, int j, int k) {
+      const long long p = x.index(i, j, k);
       x.data[p] -= cf.data[p] * x.data[p + st];
-    }
+    });
   }
 }
 
