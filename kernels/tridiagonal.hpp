@@ -4,11 +4,11 @@
 /// Every line along `axis` that starts in the box `starts` (extent 1 along axis) holds n rows
 ///   a_m x_{m-1} + b_m x_m + c_m x_{m+1} = d_m,   m = 0 .. n-1,
 /// given by row(i, j, k, p) -> TriRow<T> at the line's cells, p = x.index(i, j, k) (a_0 and
-/// c_{n-1} reach past the line's ends and are ignored); the solution goes to the field view x, which the rows may read only
-/// at other lines' cells (the solve keeps intermediate values in the line's own cells). The
-/// factors (CPU) share x's layout. Rows that index their fields by p rather than (i, j, k) let
-/// g++ see that the solve's stores to x never meet the rows' reads of other lines' x, and
-/// vectorise the sweep across the lines.
+/// c_{n-1} reach past the line's ends and are ignored). The solution goes to the field view x,
+/// which the rows may read only at other lines' cells (the solve keeps intermediate values in
+/// the line's own cells). The factors (CPU) share x's layout. Rows that index their fields by
+/// p rather than (i, j, k) let g++ see that the solve's stores to x never meet the rows' reads
+/// of other lines' x, and vectorise the sweep across the lines.
 ///
 /// tridiagonal_lines(starts, axis, n, color, row, x, f): the lines whose two perpendicular
 ///   indices sum to the parity `color` (0 or 1), or every line with color -1 (whose rows then
@@ -20,9 +20,9 @@
 ///   a, b and c); they stay valid while those do. Nothing on CUDA.
 ///
 /// CPU: the Thomas algorithm with stored factors (two multiply-adds per row and sweep), d'
-/// kept in x as it is formed. Lines along y or z: a row of lines (every i of the
-/// colour at one index of the other axis) advances one cell at a time, so the sweep streams
-/// through memory plane by plane; along x, kLineGroup lines advance together. Zebra: the two
+/// kept in x as it is formed. Lines along y or z: a row of lines (every i of the colour at one
+/// index of the other axis) advances one cell at a time, so the sweep streams through memory
+/// plane by plane; along x, kLineGroup lines advance together. Zebra: the two
 /// colours advance row by row, the second one row behind, so each row is read once for both.
 /// CUDA: parallel cyclic reduction (Hockney & Golub) in shared memory: a block holds up to
 /// 8 lines (neighbours of the same colour, so loads along y or z lines touch few sectors),
@@ -125,7 +125,8 @@ __global__ void pcr_lines_kernel(Box starts, int axis, int n, int color, R row, 
   const TriRow<T> none{0, 1, 0, 0};
   for (int s = 1; s < n; s *= 2) {
     for (int m = threadIdx.y; m < n; m += blockDim.y)
-      if (live) nxt[m] = pcr_step(m >= s ? cur[m - s] : none, cur[m], m + s < n ? cur[m + s] : none);
+      if (live)
+        nxt[m] = pcr_step(m >= s ? cur[m - s] : none, cur[m], m + s < n ? cur[m + s] : none);
     __syncthreads();
     TriRow<T>* t = cur;
     cur = nxt;

@@ -101,7 +101,8 @@ struct LineProblem {
   double side;
   Field<double> a, b, c, d, x;
   LineProblem(int ax, double sd, unsigned seed)
-      : axis(ax), side(sd), a(NX, NY, NZ), b(NX, NY, NZ), c(NX, NY, NZ), d(NX, NY, NZ), x(NX, NY, NZ) {
+      : axis(ax), side(sd), a(NX, NY, NZ), b(NX, NY, NZ), c(NX, NY, NZ), d(NX, NY, NZ),
+        x(NX, NY, NZ) {
     const std::size_t cells = static_cast<std::size_t>(NX) * NY * NZ;
     std::mt19937 gen(seed);
     std::uniform_real_distribution<double> u(-1, 1), v(0.1, 1);
@@ -206,7 +207,8 @@ TEST(TridiagonalZebra, EqualsTheTwoColoursInTurnOnAnyThreadCount) {
         solve_lines(turn, 1 - first);
         const auto a = fused.x.to_host(), b = turn.x.to_host();
         for (std::size_t c = 0; c < a.size(); ++c)
-          ASSERT_EQ(a[c], b[c]) << "threads " << threads << " axis " << axis << " first " << first << " cell " << c;
+          ASSERT_EQ(a[c], b[c]) << "threads " << threads << " axis " << axis << " first " << first
+                                << " cell " << c;
       }
 #if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
   omp_set_num_threads(threads_before);

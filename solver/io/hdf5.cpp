@@ -307,8 +307,10 @@ void H5Writer::write_array(hid_t location, const std::string& dataset_path,
   // Shuffled and deflated only (no checksum): the threads compress the chunks and HDF5 stores
   // them ready-made, in the file's type, which must then be the memory's (little-endian IEEE
   // doubles and 32-bit integers on every machine Kelvin builds for).
-  if (compress && !m_checksums && !empty && deflate_available() && H5Tequal(mem_type, file_type) > 0) {
-    const Handle dataset = make_dataset(location, prefix, dataset_path, file_type, space.get(), dcpl.get());
+  if (compress && !m_checksums && !empty && deflate_available() &&
+      H5Tequal(mem_type, file_type) > 0) {
+    const Handle dataset =
+        make_dataset(location, prefix, dataset_path, file_type, space.get(), dcpl.get());
     h5detail::write_deflated_chunks(dataset.get(), extent, chunk_dims(extent, element_size),
                                     element_size, values, kDeflateLevel, prefix, what);
     return;

@@ -46,7 +46,10 @@ void write_deflated_chunks(hid_t dataset, const std::vector<hsize_t>& dims_in,
   // Padded to 3-D with leading extents of 1.
   const std::size_t pad = 3 - dims_in.size();
   hsize_t dims[3] = {1, 1, 1}, chunk[3] = {1, 1, 1}, count[3];
-  for (std::size_t d = 0; d < dims_in.size(); ++d) dims[pad + d] = dims_in[d], chunk[pad + d] = chunk_in[d];
+  for (std::size_t d = 0; d < dims_in.size(); ++d) {
+    dims[pad + d] = dims_in[d];
+    chunk[pad + d] = chunk_in[d];
+  }
   for (int d = 0; d < 3; ++d) count[d] = (dims[d] + chunk[d] - 1) / chunk[d];
   const long long chunks = static_cast<long long>(count[0] * count[1] * count[2]);
   const std::size_t elements = chunk[0] * chunk[1] * chunk[2], bytes = elements * element_size;
