@@ -28,6 +28,14 @@ void gather_chunk(const char* values, const hsize_t dims[3], const hsize_t chunk
     }
 }
 
+/// Chunk n of count[0] x count[1] x count[2] (row-major) as its three chunk indices.
+void chunk_index(long long n, const hsize_t count[3], hsize_t c[3]) {
+  const hsize_t u = static_cast<hsize_t>(n);
+  c[0] = u / (count[1] * count[2]);
+  c[1] = u / count[2] % count[1];
+  c[2] = u % count[2];
+}
+
 /// HDF5's shuffle filter: byte j of element i goes to position j n + i (n elements of s bytes),
 /// so the bytes of equal significance sit together.
 void shuffle(const char* in, std::size_t n, std::size_t s, char* out) {
@@ -60,9 +68,8 @@ void write_deflated_chunks(hid_t dataset, const std::vector<hsize_t>& dims_in,
     std::vector<char> raw(bytes), shuffled(bytes);
 #pragma omp for schedule(dynamic)
     for (long long n = 0; n < chunks; ++n) {
-      const hsize_t c[3] = {static_cast<hsize_t>(n) / (count[1] * count[2]),
-                            static_cast<hsize_t>(n) / count[2] % count[1],
-                            static_cast<hsize_t>(n) % count[2]};
+      hsize_t c[3];
+      chunk_index(n, count, c);
       gather_chunk(static_cast<const char*>(values), dims, chunk, c, element_size, raw.data());
       shuffle(raw.data(), elements, element_size, shuffled.data());
       auto& out = packed[static_cast<std::size_t>(n)];
@@ -78,9 +85,8 @@ void write_deflated_chunks(hid_t dataset, const std::vector<hsize_t>& dims_in,
   }
   if (failed) throw std::runtime_error(prefix + ": " + what + ": zlib failed to compress a chunk");
   for (long long n = 0; n < chunks; ++n) {
-    const hsize_t c[3] = {static_cast<hsize_t>(n) / (count[1] * count[2]),
-                          static_cast<hsize_t>(n) / count[2] % count[1],
-                          static_cast<hsize_t>(n) % count[2]};
+    hsize_t c[3];
+    chunk_index(n, count, c);
     hsize_t offset[3];
     for (int d = 0; d < 3; ++d) offset[d] = c[d] * chunk[d];
     const auto& out = packed[static_cast<std::size_t>(n)];
