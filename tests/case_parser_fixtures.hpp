@@ -133,6 +133,7 @@ flow:
   max_iterations: 500
   max_coupling_iterations: 12
   temperature_tolerance: 1e-3 K
+  algorithm: coupled
 junction_material: silicon
 case_material: copper
 )";

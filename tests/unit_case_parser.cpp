@@ -226,6 +226,7 @@ TEST(CaseParser, CoolantColdPlateAndFlowParseToSi) {
   EXPECT_EQ(c.ports[2].face, kelvin::Face::YMin);
   EXPECT_FALSE(c.ports[2].has_region);
 
+  EXPECT_TRUE(c.flow.coupled);
   EXPECT_DOUBLE_EQ(c.flow.velocity_relaxation, 0.5);
   EXPECT_DOUBLE_EQ(c.flow.tolerance, 1e-7);
   EXPECT_EQ(c.flow.max_iterations, 500);
@@ -259,6 +260,7 @@ TEST(CaseParser, FlowDefaultsComeFromTheStructs) {
   EXPECT_EQ(s.cells_across_channel, defaults.cells_across_channel);
   EXPECT_TRUE(c.ports.empty());  // the plate's own ports are generated later
   const kelvin::FlowCaseSettings flow_defaults;
+  EXPECT_FALSE(c.flow.coupled);
   EXPECT_EQ(c.flow.velocity_relaxation, flow_defaults.velocity_relaxation);
   EXPECT_EQ(c.flow.max_iterations, flow_defaults.max_iterations);
   EXPECT_EQ(c.flow.temperature_tolerance_K, flow_defaults.temperature_tolerance_K);

@@ -409,6 +409,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "\"flow.inlets\" must be a list", 13},
         BadCase{"flow_key_typo", kPlate + "flow:\n  relaxtion: 0.5\n",
                 "unknown key \"relaxtion\" in flow; did you mean \"relaxation\"?", 13},
+        BadCase{"flow_algorithm", kPlate + "flow:\n  algorithm: coupeld\n",
+                "\"algorithm\" in flow: unknown algorithm \"coupeld\" (one of simplec, coupled); did you "
+                "mean \"coupled\"?", 13},
         BadCase{"flow_relaxation", kPlate + "flow:\n  relaxation: 1.5\n",
                 "flow: relaxation must lie in (0, 1], got 1.5", 13},
         BadCase{"flow_relaxation_zero", kPlate + "flow:\n  relaxation: 0\n",

@@ -144,6 +144,8 @@ struct FlowPort {
 
 /// Flow solver controls (flow.* keys).
 struct FlowCaseSettings {
+  /// The outer iteration (flow.algorithm): false SIMPLEC, true coupled (FlowAlgorithm).
+  bool coupled = false;
   double velocity_relaxation = 0.7;
   double tolerance = 1e-6;         // continuity and momentum residuals
   int max_iterations = 3000;       // SIMPLEC outer iterations per coupling pass

@@ -279,13 +279,15 @@ void Parser::parse_flow(const YAML::Node& n) {
   FlowCaseSettings& f = m_case.flow;
   std::optional<YAML::Node> inlets, outlets;
   walk(n, ctx,
-       {"inlets", "outlets", "relaxation", "tolerance", "max_iterations", "max_coupling_iterations",
+       {"inlets", "outlets", "algorithm", "relaxation", "tolerance", "max_iterations", "max_coupling_iterations",
         "temperature_tolerance"},
        [&](const std::string& k, const YAML::Node& v) {
          if (k == "inlets") {
            inlets.emplace(v);
          } else if (k == "outlets") {
            outlets.emplace(v);
+         } else if (k == "algorithm") {
+           parse_flow_algorithm(v, ctx, f);
          } else if (k == "relaxation") {
            if (auto x = quantity(v, Dimension::Dimensionless, k, ctx)) f.velocity_relaxation = *x;
          } else if (k == "tolerance") {
@@ -300,6 +302,19 @@ void Parser::parse_flow(const YAML::Node& n) {
   // Inlets first, then outlets, whatever the file order: Case::ports keeps that order.
   if (inlets) parse_ports(*inlets, FlowPort::Kind::Inlet);
   if (outlets) parse_ports(*outlets, FlowPort::Kind::Outlet);
+}
+
+void Parser::parse_flow_algorithm(const YAML::Node& v, const Context& ctx, FlowCaseSettings& f) {
+  static const std::vector<std::string> kAlgorithms = {"simplec", "coupled"};
+  const auto a = text(v, "algorithm", ctx);
+  if (!a) return;
+  if (*a == kAlgorithms[0] || *a == kAlgorithms[1]) {
+    f.coupled = *a == kAlgorithms[1];
+    return;
+  }
+  error(v, ctx.key_desc("algorithm") + ": unknown algorithm " + in_quotes(*a) + " (one of " +
+               join(kAlgorithms) + ")" + did_you_mean(*a, kAlgorithms));
+  fail(ctx.key_path("algorithm"));
 }
 
 void Parser::parse_ports(const YAML::Node& n, FlowPort::Kind kind) {

@@ -266,6 +266,8 @@ class Parser {
   void parse_flow(const YAML::Node& n);
   /// The inlets or outlets list of the flow section, appended to Case::ports.
   void parse_ports(const YAML::Node& n, FlowPort::Kind kind);
+  /// flow.algorithm: simplec or coupled.
+  void parse_flow_algorithm(const YAML::Node& v, const Context& ctx, FlowCaseSettings& f);
   /// Appends the coolant's material (see CoolantCase) once every section is read.
   void add_coolant_material();
 

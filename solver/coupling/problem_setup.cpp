@@ -309,6 +309,7 @@ FlowSettings case_flow_settings(const Case& c) {
   fs.max_iterations = c.flow.max_iterations;
   fs.single_precision_multigrid = c.solver.single_precision_multigrid;
   fs.momentum_multigrid.single_precision = c.solver.single_precision_multigrid;
+  fs.algorithm = c.flow.coupled ? FlowAlgorithm::Coupled : FlowAlgorithm::Simplec;
   return fs;
 }
 

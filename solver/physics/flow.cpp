@@ -484,9 +484,9 @@ FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
     try {
       if (mixing)
         for (int c = 0; c < 4; ++c) copy(c < 3 ? m_u[c] : m_p, m_before[c]);
-      r = iterate(dt);
+      r = m_set.algorithm == FlowAlgorithm::Coupled ? iterate_coupled(dt) : iterate(dt);
       if (mixing) {
-        // next iterate = Anderson mix of the SIMPLEC steps (u, v, w, p); fluxes follow
+        // next iterate = Anderson mix of the outer steps (u, v, w, p); fluxes follow
         m_mixer->mix({&m_before[0], &m_before[1], &m_before[2], &m_before[3]},
                      {&m_u[0], &m_u[1], &m_u[2], &m_p});
         update_mass_flux();

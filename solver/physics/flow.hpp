@@ -47,6 +47,22 @@ struct FlowProblem {
   std::array<bool, 6> slip{false, false, false, false, false, false};
 };
 
+/// The outer iteration of the steady (or per-time-step) flow solve.
+///  Simplec: momentum, then a pressure correction that restores continuity (Van Doormaal &
+///    Raithby 1984).
+///  Coupled: velocity and pressure corrected together. With the momentum rows F (Picard:
+///    convection by the current fluxes, relaxed like SIMPLEC's), G the pressure force and D
+///    the mass outflow, each iteration solves approximately
+///      [F G; D 0] [du; dp] = [r_u; r_p]
+///    by the block factorisation du* = F^-1 r_u, dp = S^-1 (r_p - D du*), du = du* - F^-1 G dp,
+///    F^-1 by momentum V-cycles and the Schur complement S = -D F^-1 G by the least-squares
+///    commutator (Elman et al. 2006) with Q = diag(F):
+///      S^-1 ~ P^-1 (-D Q^-1 F Q^-1 G) P^-1,   P = -D Q^-1 G,
+///    P being the pressure-correction operator with d = A / a_P (two multigrid-PCG solves).
+///    SIMPLEC replaces S by a Laplacian of under-relaxed coefficients and drops the second
+///    momentum solve; the commutator carries the momentum operator into the pressure step.
+enum class FlowAlgorithm : std::int32_t { Simplec = 0, Coupled = 1 };
+
 /// Outer-iteration controls.
 struct FlowSettings {
   double velocity_relaxation = 0.7;
@@ -76,6 +92,8 @@ struct FlowSettings {
   /// iterations and the -ci cold plate from 192 to 132, to the same answers. Read once, at
   /// the solver's first outer-iteration solve (the mixer's storage is sized for it).
   int anderson_depth = 4;
+  /// The outer iteration: SIMPLEC (segregated) or Coupled (block-preconditioned, below).
+  FlowAlgorithm algorithm = FlowAlgorithm::Simplec;
   double tolerance = 1e-6;           // continuity and momentum residuals for convergence
   int max_iterations = 2000;
   /// Solve on the bounding box of the coolant cells (flow_window.hpp) instead of the whole
@@ -138,6 +156,9 @@ class FlowSolver {
   /// One SIMPLEC outer iteration (steady, or one iteration of a time step when dt > 0 with
   /// the previous step's velocities in old_velocity()).
   FlowResiduals iterate(double dt = 0);
+  /// One coupled outer iteration (FlowAlgorithm::Coupled, flow_coupled.cpp), steady or of a
+  /// time step like iterate().
+  FlowResiduals iterate_coupled(double dt = 0);
   /// Outer iterations until both residuals are below the tolerance or max_iterations pass.
   /// Returns the last residuals (the caller compares them with the tolerance: a solve that
   /// ran out of iterations returns normally); on_iteration (optional) sees every one. Throws
@@ -204,6 +225,10 @@ class FlowSolver {
   void update_conductances();
   void assemble_pressure();
   void correct(double alpha_p);
+  /// d = A / a_P of the momentum rows on unknown faces (the coupled iteration's Q^-1 G).
+  void set_inverse_diagonal();
+  /// x = S^-1 r by the least-squares commutator (FlowAlgorithm); stats: the PCG iterations.
+  void apply_lsc(const Field<double>& r, Field<double>& x, SolveStats& stats);
   void update_mass_flux();
   /// {||b - A u_d||^2, ||a_P u_d||^2} of component d (FlowResiduals::momentum normalises the
   /// sum over components by the sum of the norms).
@@ -238,6 +263,14 @@ class FlowSolver {
   Stencil7 m_pres;
   std::unique_ptr<Multigrid> m_pres_mg;
   std::array<double, 3> m_pres_trial{-1, -1, -1};  // PCG factor per line axis (-1: not tried)
+  /// The coupled iteration's work fields, allocated at its first use: per component the
+  /// momentum residual, two corrections and a scratch; two pressure scratches.
+  struct CoupledWork {
+    std::array<Field<double>, 3> ru, du, v, us;
+    Field<double> y, z;
+  };
+  std::unique_ptr<CoupledWork> m_coupled;
+  CoupledWork& coupled_work();
   std::unique_ptr<AndersonMixer> m_mixer;  // outer-iteration acceleration, storage kept
   std::vector<Field<double>> m_before;     // (u, v, w, p) before the SIMPLEC step
   PcgWorkspace m_pcg;
