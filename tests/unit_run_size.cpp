@@ -45,6 +45,12 @@ TEST(RunSize, EstimateFollowsTheModelForGpusFlowsAndTransients) {
   EXPECT_DOUBLE_EQ(s.bytes, kelvin::kRunBaseBytes + s.cells * per_cell +
                                 s.flow_fields * (kelvin::kFlowBaseBytes +
                                                  double(s.flow_window_cells) * kelvin::kFlowBytesPerCell));
+  // the coupled flow algorithm adds its FGMRES basis per window cell of each flow
+  kelvin::Case coupled = board;
+  coupled.flow.coupled = true;
+  const kelvin::RunSize sc = kelvin::estimate_run_size(coupled);
+  EXPECT_DOUBLE_EQ(sc.bytes - s.bytes, sc.flow_fields * double(sc.flow_window_cells) *
+                                           kelvin::kCoupledFlowBytesPerCell);
 }
 
 TEST(RunSize, SuggestedCoarseningFitsAndTheRefusalSaysSo) {

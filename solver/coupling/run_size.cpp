@@ -64,9 +64,10 @@ RunSize estimate_run_size(const Case& c, double coarsening) {
   r.flow_window_cells = r.flow_fields > 0 ? coolant_window_cells(c, axes) : 0;
   // bytes = base + cells models (conduction + transient) + flows (window flow + cells fluxes)
   const double per_model = kConductionBytesPerCell + (r.transient ? kTransientBytesPerCell : 0);
+  const double per_window = kFlowBytesPerCell + (c.flow.coupled ? kCoupledFlowBytesPerCell : 0);
   r.bytes = kRunBaseBytes + static_cast<double>(r.cells) * r.thermal_models * per_model +
             r.flow_fields * (kFlowBaseBytes +
-                             static_cast<double>(r.flow_window_cells) * kFlowBytesPerCell +
+                             static_cast<double>(r.flow_window_cells) * per_window +
                              static_cast<double>(r.cells) * kFlowGridBytesPerCell);
   return r;
 }

@@ -31,6 +31,11 @@ constexpr double kFlowBaseBytes = 8e6;
 /// Per window cell of each flow: faces, momentum conductances, momentum and pressure systems
 /// and hierarchies, the Anderson history (2 x 4 + 3 copies of u, v, w, p).
 constexpr double kFlowBytesPerCell = 1850;
+/// Added per window cell by flow.algorithm: coupled: the FGMRES basis, 2 k + 1 blocks of
+/// (u, v, w, p) after k iterations, at its cap of 30 (1 950 bytes), scratch fields and the
+/// whole momentum hierarchies. Measured: the plate's peak 1.57 -> 1.88 GB (777 bytes per
+/// window cell at the up to 18 iterations it took).
+constexpr double kCoupledFlowBytesPerCell = 2200;
 /// Per grid cell of each flow: the whole-grid mass fluxes the energy equation reads, the
 /// advective energy operator, velocity and pressure in the output files.
 constexpr double kFlowGridBytesPerCell = 300;

@@ -22,6 +22,7 @@
 #include "meshes/grid.hpp"
 #include "solver/physics/coolant.hpp"
 #include "solver/physics/flow_window.hpp"
+#include "solver/numerics/fgmres.hpp"
 #include "solver/numerics/krylov.hpp"
 
 namespace kelvin {
@@ -227,8 +228,11 @@ class FlowSolver {
   void correct(double alpha_p);
   /// d = A / a_P of the momentum rows on unknown faces (the coupled iteration's Q^-1 G).
   void set_inverse_diagonal();
-  /// x = S^-1 r by the least-squares commutator (FlowAlgorithm); stats: the PCG iterations.
-  void apply_lsc(const Field<double>& r, Field<double>& x, SolveStats& stats);
+  /// x = S^-1 r by the least-squares commutator (FlowAlgorithm).
+  void apply_lsc(const Field<double>& r, Field<double>& x);
+  /// The coupled step's operator [F G; D 0] and its preconditioner, on blocks (u, v, w, p).
+  void apply_coupled(const FieldBlock& z, FieldBlock& out);
+  void precondition_coupled(const FieldBlock& r, FieldBlock& z);
   void update_mass_flux();
   /// {||b - A u_d||^2, ||a_P u_d||^2} of component d (FlowResiduals::momentum normalises the
   /// sum over components by the sum of the norms).
@@ -263,11 +267,14 @@ class FlowSolver {
   Stencil7 m_pres;
   std::unique_ptr<Multigrid> m_pres_mg;
   std::array<double, 3> m_pres_trial{-1, -1, -1};  // PCG factor per line axis (-1: not tried)
-  /// The coupled iteration's work fields, allocated at its first use: per component the
-  /// momentum residual, two corrections and a scratch; two pressure scratches.
+  /// The coupled iteration's work fields, allocated at its first use: two face scratches per
+  /// component, two pressure scratches, the step's right-hand side and solution (u, v, w, p),
+  /// and the FGMRES basis.
   struct CoupledWork {
-    std::array<Field<double>, 3> ru, du, v, us;
+    std::array<Field<double>, 3> v, fv;
     Field<double> y, z;
+    FieldBlock rhs, x;
+    FgmresWorkspace krylov;
   };
   std::unique_ptr<CoupledWork> m_coupled;
   CoupledWork& coupled_work();
