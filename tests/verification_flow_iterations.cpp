@@ -93,4 +93,9 @@ TEST(FlowIterations, CoupledOuterIterationsDoNotGrowWithCellsAcross) {
   }
   // doubling the cells across (8x the cells) adds at most 3 (measured 9 -> 11)
   EXPECT_LE(its[1], its[0] + 3);
+  // and cells 4x less stretched (aspect ratio 8, 4x the cells along the flow) add at most 2
+  const int short_cells = channel_iterations(8, 8, FlowSettings{}.anderson_depth, nullptr,
+                                             FlowAlgorithm::Coupled, 1.0);
+  std::printf("   8 cells across, aspect ratio 8: coupled %d outer iterations\n", short_cells);
+  EXPECT_LE(short_cells, its[0] + 2);
 }
