@@ -19,24 +19,11 @@ using namespace kelvin::testing;
 
 namespace {
 
-/// Outer iterations to tolerance 1e-8 for a rectangular channel of 0.32 x 1.2 mm (a cold-plate
-/// channel), water at 40 degC and Re = 300 on the hydraulic diameter, n cells across the short
-/// side (3.75 n across the long one) and cells `aspect` times longer along the flow, over 20 mm
-/// (the entrance length 0.05 Re D_h = 7.6 mm: developing and developed flow both present).
+/// Outer iterations to tolerance 1e-8 for plate_channel(n, aspect) (tests/flow_problems.hpp).
 /// depth: Anderson history (0: plain SIMPLEC). dp: the pressure drop, Pa.
 int channel_iterations(int n, double aspect, int depth, double* dp = nullptr,
                        FlowAlgorithm algorithm = FlowAlgorithm::Simplec, double relaxation = 0.7) {
-  const double a = 0.32e-3, b = 1.2e-3, h = a / n, L = 20e-3, Dh = 2 * a * b / (a + b);
-  const int nx = std::max(3, static_cast<int>(std::lround(L / (aspect * h))));
-  const int nz = static_cast<int>(std::lround(b / h));
-  Grid g(graded_faces(nx, L), graded_faces(n, a), graded_faces(nz, b));
-  const CoolantProperties water = make_coolant("water", 0);
-  const double T = 313.15, rho = water.density(T), mu = water.viscosity(T);
-  const double U = 300 * mu / (rho * Dh);
-  FlowProblem p = make_flow_problem(std::move(g), water, T);
-  set_port(p, 0, FlowBoundaryKind::Inlet, U);
-  set_port(p, 1, FlowBoundaryKind::Outlet);
-  FlowSolver s(p);
+  FlowSolver s(plate_channel(n, aspect));
   s.settings().tolerance = 1e-8;
   s.settings().max_iterations = 3000;
   s.settings().anderson_depth = depth;
