@@ -435,7 +435,8 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   if (flow) {
     if (final_T.empty()) final_T = T.to_host();
     summary.update(flow_summary(c, g, *flow, final_T, summary["materials"], probes, eb.source_W));
-    summary["flow"] = {{"coupling_passes", cht.passes},
+    summary["flow"] = {{"algorithm", c.flow.coupled ? "coupled" : "simplec"},
+                       {"coupling_passes", cht.passes},
                        {"iterations", cht.flow_iterations},
                        {"continuity_residual", cht.flow.continuity},
                        {"momentum_residual", cht.flow.momentum},

@@ -51,17 +51,17 @@ struct FlowProblem {
 /// The outer iteration of the steady (or per-time-step) flow solve.
 ///  Simplec: momentum, then a pressure correction that restores continuity (Van Doormaal &
 ///    Raithby 1984).
-///  Coupled: velocity and pressure corrected together. With the momentum rows F (Picard:
-///    convection by the current fluxes, relaxed like SIMPLEC's), G the pressure force and D
-///    the mass outflow, each iteration solves approximately
+///  Coupled: velocity and pressure solved together (flow_coupled.cpp). Each outer iteration is
+///    a Picard step: with the momentum rows F (convection by the current fluxes, relaxed like
+///    SIMPLEC's), G the pressure force and D the mass outflow, it solves
 ///      [F G; D 0] [du; dp] = [r_u; r_p]
-///    by the block factorisation du* = F^-1 r_u, dp = S^-1 (r_p - D du*), du = du* - F^-1 G dp,
-///    F^-1 by momentum V-cycles and the Schur complement S = -D F^-1 G by the least-squares
-///    commutator (Elman et al. 2006) with Q = diag(F):
+///    to 0.1 relative by FGMRES (numerics/fgmres.hpp), preconditioned upper block-triangularly:
+///      dp = S^-1 r_p,  du = F^-1 (r_u - G dp),
+///    F^-1 by a V-cycle of the whole momentum hierarchy and the Schur complement S = -D F^-1 G
+///    by the least-squares commutator (Elman et al. 2006) with Q = diag(F):
 ///      S^-1 ~ P^-1 (-D Q^-1 F Q^-1 G) P^-1,   P = -D Q^-1 G,
-///    P being the pressure-correction operator with d = A / a_P (two multigrid-PCG solves).
-///    SIMPLEC replaces S by a Laplacian of under-relaxed coefficients and drops the second
-///    momentum solve; the commutator carries the momentum operator into the pressure step.
+///    P being the pressure-correction operator with d = A / a_P. Its outer iterations do not
+///    grow with the cells across a channel (SIMPLEC's pressure-velocity splitting does).
 enum class FlowAlgorithm : std::int32_t { Simplec = 0, Coupled = 1 };
 
 /// Outer-iteration controls.

@@ -1,6 +1,7 @@
 // The coupled outer iteration of the staggered flow solver (FlowAlgorithm::Coupled): one
 // Picard step of velocity and pressure together, its linear system solved by FGMRES with a
 // block-triangular preconditioner. See FlowAlgorithm in flow.hpp.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -16,13 +17,15 @@ using namespace flow_kernels;
 namespace {
 
 /// FGMRES stops at this relative residual of the step's linear system (an inexact Picard
-/// step): on the FlowIterations channel at 32 cells across, 0.1 took 11 outer iterations and
-/// 88 FGMRES iterations, 0.03 9 and 117, 0.3 18 and 90.
+/// step). On the FlowIterations channel at 32 cells across (with an earlier preconditioner of
+/// two momentum solves), 0.1 took 11 outer and 88 FGMRES iterations, 0.03 9 and 117, 0.3 18
+/// and 90.
 constexpr double kLinearTolerance = 0.1;
 constexpr int kMaxLinearIterations = 30;
 /// V-cycles per pressure solve inside the commutator (one PCG to 1e-2 cost more for the same
 /// outer and FGMRES counts).
 constexpr int kPressureCycles = 2;
+constexpr double kBlockBalance = 0.1;
 
 /// out_d = c_d (y_high - y_low) on the unknown faces of component d, 0 elsewhere, y = 0 beyond
 /// the domain's edge (an outlet face's outer side). c = A / a_P (the d coefficients): Q^-1 G y;
@@ -177,11 +180,22 @@ FlowResiduals FlowSolver::iterate_coupled(double dt) {
   r.continuity = continuity_residual();
   pressure_multigrid(false);
   copy(m_pb, w.rhs[3]);
-  // Each row block counts by its own initial size.
-  double nu = 0;
-  for (int d = 0; d < 3; ++d) nu += dot(w.rhs[d].cview(), w.rhs[d].cview());
-  const double np = dot(w.rhs[3].cview(), w.rhs[3].cview());
-  const double wu = nu > 0 ? 1 / nu : 1.0, wp = np > 0 ? 1 / np : 1.0;
+  // The two row blocks count by their own sizes (each reduced alike), except that neither is
+  // weighted more than 1 / kBlockBalance times the other in physical units: continuity rows
+  // (kg/s) times the RMS face velocity are forces like the momentum rows. Without that bound a
+  // block already converged (continuity 1e-9 beside momentum 1e-2 on the turn duct) took all
+  // of FGMRES's effort and it stagnated.
+  double uu2 = 0, faces = 0, ru2 = 0;
+  for (int d = 0; d < 3; ++d) {
+    uu2 += dot(m_u[d].cview(), m_u[d].cview());
+    ru2 += dot(w.rhs[d].cview(), w.rhs[d].cview());
+    faces += static_cast<double>(m_u[d].nx()) * m_u[d].ny() * m_u[d].nz();
+  }
+  const double U2 = uu2 > 0 ? uu2 / faces : 1.0;
+  const double su2 = ru2, sp2 = U2 * dot(w.rhs[3].cview(), w.rhs[3].cview());
+  const double k2 = kBlockBalance * kBlockBalance;
+  const double wu = 1 / std::max({su2, k2 * sp2, 1e-300});
+  const double wp = U2 / std::max({sp2, k2 * su2, 1e-300});
   const FgmresResult lin = fgmres_solve(
       [this](const FieldBlock& z, FieldBlock& out) { apply_coupled(z, out); },
       [this](const FieldBlock& x, FieldBlock& z) { precondition_coupled(x, z); }, w.rhs, w.x,
