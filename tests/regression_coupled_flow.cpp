@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -26,7 +27,8 @@ fs::path run(const std::string& text, const std::string& tag) {
 TEST(CoupledFlow, ConjugateRunGivesTheSimplecAnswer) {
   // Both to 1e-10 with the coupling passes to 1e-4 K, which bounds how far the two runs'
   // temperatures may differ (as in MultigridPrecision).
-  const std::string tight = "tolerance: 1e-10\n  max_iterations: 2000\n  temperature_tolerance: 1e-4 K";
+  const std::string tight =
+      "tolerance: 1e-10\n  max_iterations: 2000\n  temperature_tolerance: 1e-4 K";
   const fs::path simplec_dir = run(kelvin_test::turn_duct_case("0.5 L/min", tight), "simplec");
   const fs::path coupled_dir =
       run(kelvin_test::turn_duct_case("0.5 L/min", tight + "\n  algorithm: coupled"), "coupled");
@@ -36,10 +38,12 @@ TEST(CoupledFlow, ConjugateRunGivesTheSimplecAnswer) {
   ASSERT_TRUE(c["converged"].get<bool>());
   EXPECT_EQ(s["flow"]["algorithm"], "simplec");
   EXPECT_EQ(c["flow"]["algorithm"], "coupled");
-  const double dT = std::fabs(s["max_temperature_K"].get<double>() - c["max_temperature_K"].get<double>());
-  const double dp = std::fabs(c["pressure_drop_Pa"].get<double>() / s["pressure_drop_Pa"].get<double>() - 1);
+  const auto num = [](const json& j, const char* key) { return j[key].get<double>(); };
+  const double dT = std::fabs(num(s, "max_temperature_K") - num(c, "max_temperature_K"));
+  const double dp = std::fabs(num(c, "pressure_drop_Pa") / num(s, "pressure_drop_Pa") - 1);
   std::printf("  max T %.3e K apart, pressure drop %.2e relative; outer iterations %d (coupled) "
-              "against %d\n", dT, dp, c["flow"]["iterations"].get<int>(), s["flow"]["iterations"].get<int>());
+              "against %d\n", dT, dp, c["flow"]["iterations"].get<int>(),
+              s["flow"]["iterations"].get<int>());
   EXPECT_LT(dT, 1e-4);
   EXPECT_LT(dp, 1e-6);
   EXPECT_LT(c["mass_balance"]["relative_error"].get<double>(), 1e-8);

@@ -28,7 +28,8 @@ Stencil7 convection_diffusion(int n0, int n1, int n2, double c) {
   for (int k = 0; k < n2; ++k)
     for (int j = 0; j < n1; ++j)
       for (int i = 0; i < n0; ++i) {
-        const std::size_t p = i + static_cast<std::size_t>(n0) * (j + static_cast<std::size_t>(n1) * k);
+        const std::size_t p =
+            i + static_cast<std::size_t>(n0) * (j + static_cast<std::size_t>(n1) * k);
         const int cc[3] = {i, j, k};
         double diag = 0;
         std::vector<double>* b[3] = {&bx, &by, &bz};
@@ -54,9 +55,11 @@ Stencil7 convection_diffusion(int n0, int n1, int n2, double c) {
   return A;
 }
 
+/// Two fields of different sizes, each with its own operator: A = diag(A1, A2).
 struct System {
   Stencil7 A1 = convection_diffusion(12, 10, 8, 4.0);
   Stencil7 A2 = convection_diffusion(7, 9, 5, 0.5);
+  Multigrid mg1{A1}, mg2{A2};
   FieldBlock block(double fill_value = 0) const {
     FieldBlock b;
     b.emplace_back(12, 10, 8);
@@ -68,8 +71,17 @@ struct System {
     apply(A1, x[0], y[0]);
     apply(A2, x[1], y[1]);
   }
+  /// z = M^-1 v by a V-cycle per field.
+  void multigrid(const FieldBlock& v, FieldBlock& z) {
+    mg1.precondition(v[0], z[0]);
+    mg2.precondition(v[1], z[1]);
+  }
+  BlockOperator op() const {
+    return [this](const FieldBlock& z, FieldBlock& out) { apply_to(z, out); };
+  }
 };
 
+/// Random values in [-1, 1] shaped like s.block().
 FieldBlock random_block(const System& s, unsigned seed) {
   FieldBlock x = s.block();
   std::mt19937 gen(seed);
@@ -80,6 +92,13 @@ FieldBlock random_block(const System& s, unsigned seed) {
     f.from_host(v);
   }
   return x;
+}
+
+/// b = A want for a random want.
+FieldBlock rhs_of(const System& s, const FieldBlock& want) {
+  FieldBlock b = s.block();
+  s.apply_to(want, b);
+  return b;
 }
 
 /// ||b - A x||_W / ||b||_W recomputed.
@@ -101,19 +120,13 @@ double true_residual(const System& s, const FieldBlock& b, const FieldBlock& x,
 
 TEST(Fgmres, SolvesANonsymmetricBlockSystemOfTwoSizesToTolerance) {
   System s;
-  const FieldBlock want = random_block(s, 7);
-  FieldBlock b = s.block(), x = s.block();
-  s.apply_to(want, b);
-  Multigrid mg1(s.A1), mg2(s.A2);
+  const FieldBlock want = random_block(s, 7), b = rhs_of(s, want);
+  FieldBlock x = s.block();
   const std::vector<double> w = {1.0, 100.0};
   FgmresWorkspace ws;
   const FgmresResult r = fgmres_solve(
-      [&](const FieldBlock& z, FieldBlock& out) { s.apply_to(z, out); },
-      [&](const FieldBlock& v, FieldBlock& z) {
-        mg1.precondition(v[0], z[0]);
-        mg2.precondition(v[1], z[1]);
-      },
-      b, x, w, 1e-10, 60, ws);
+      s.op(), [&](const FieldBlock& v, FieldBlock& z) { s.multigrid(v, z); }, b, x, w, 1e-10,
+      60, ws);
   std::printf("  %d iterations to %.2e\n", r.iterations, r.relative_residual);
   EXPECT_LE(r.relative_residual, 1e-10);
   EXPECT_LT(r.iterations, 20);  // multigrid makes it a few iterations (measured 5)
@@ -125,18 +138,15 @@ TEST(Fgmres, ConvergesWithAPreconditionerThatChangesEveryIteration) {
   // Alternating multigrid and plain scaling is no fixed linear operator: GMRES proper would
   // need it fixed, the flexible variant keeps the directions it produced.
   System s;
-  const FieldBlock want = random_block(s, 11);
-  FieldBlock b = s.block(), x = s.block();
-  s.apply_to(want, b);
-  Multigrid mg1(s.A1), mg2(s.A2);
+  const FieldBlock b = rhs_of(s, random_block(s, 11));
+  FieldBlock x = s.block();
   int calls = 0;
   FgmresWorkspace ws;
   const FgmresResult r = fgmres_solve(
-      [&](const FieldBlock& z, FieldBlock& out) { s.apply_to(z, out); },
+      s.op(),
       [&](const FieldBlock& v, FieldBlock& z) {
         if (++calls % 2) {
-          mg1.precondition(v[0], z[0]);
-          mg2.precondition(v[1], z[1]);
+          s.multigrid(v, z);
         } else {
           for (int f = 0; f < 2; ++f) {
             fill(z[f], 0.0);
@@ -156,7 +166,7 @@ TEST(Fgmres, StoppedEarlyReturnsTheMinimalResidualIterate) {
   FieldBlock b = random_block(s, 5), x = s.block();
   FgmresWorkspace ws;
   const FgmresResult r = fgmres_solve(
-      [&](const FieldBlock& z, FieldBlock& out) { s.apply_to(z, out); },
+      s.op(),
       [&](const FieldBlock& v, FieldBlock& z) {
         for (int f = 0; f < 2; ++f) copy(v[f], z[f]);
       },
