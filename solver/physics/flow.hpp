@@ -106,7 +106,7 @@ struct FlowSettings {
 struct FlowResiduals {
   double continuity = 0;  // sum |mass imbalance| / inflow mass rate
   double momentum = 0;    // ||b - A u|| / ||a_P u|| over all three components
-  int pressure_iterations = 0;
+  int pressure_iterations = 0;  // PCG iterations (SIMPLEC); FGMRES iterations (coupled)
   int iterations = 0;     // outer iterations so far (set by iterate_to_tolerance)
   /// Whether both residuals are below tolerance.
   bool below(double tolerance) const { return continuity < tolerance && momentum < tolerance; }
