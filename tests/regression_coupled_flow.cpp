@@ -25,8 +25,11 @@ fs::path run(const std::string& text, const std::string& tag) {
 }  // namespace
 
 TEST(CoupledFlow, ConjugateRunGivesTheSimplecAnswer) {
-  // Both to 1e-10 with the coupling passes to 1e-4 K, which bounds how far the two runs'
-  // temperatures may differ (as in MultigridPrecision).
+  // Both to 1e-10 with the coupling passes to 1e-4 K: each run stops within about that of the
+  // converged temperatures (its passes' changes fall 2-3x per pass), so two runs may differ by
+  // twice it. Measured 4.7e-5 K; a change of summation order in the mass flux alone moved it to
+  // 8.7e-5 K (and SIMPLEC's iterations from 2 337 to 3 555: this duct at 1e-10 is round-off
+  // sensitive), hence 2e-4, not 1e-4.
   const std::string tight =
       "tolerance: 1e-10\n  max_iterations: 2000\n  temperature_tolerance: 1e-4 K";
   const fs::path simplec_dir = run(kelvin_test::turn_duct_case("0.5 L/min", tight), "simplec");
@@ -44,7 +47,7 @@ TEST(CoupledFlow, ConjugateRunGivesTheSimplecAnswer) {
   std::printf("  max T %.3e K apart, pressure drop %.2e relative; outer iterations %d (coupled) "
               "against %d\n", dT, dp, c["flow"]["iterations"].get<int>(),
               s["flow"]["iterations"].get<int>());
-  EXPECT_LT(dT, 1e-4);
+  EXPECT_LT(dT, 2e-4);
   EXPECT_LT(dp, 1e-6);
   EXPECT_LT(c["mass_balance"]["relative_error"].get<double>(), 1e-8);
   EXPECT_LT(c["flow"]["iterations"].get<int>(), s["flow"]["iterations"].get<int>());

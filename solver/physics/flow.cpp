@@ -224,7 +224,7 @@ void FlowSolver::update_properties(const Field<double>& T_grid) {
 }
 
 void FlowSolver::update_mass_flux() {
-  // m = rho_face u A, rho_face the mean of the adjacent cells inside the domain
+  // m = rho_f u A, rho_f the mean of the adjacent cells inside the domain (face_density)
   for (int d = 0; d < 3; ++d) {
     const double* w0 = m_w[0].data();
     const double* w1 = m_w[1].data();
@@ -240,17 +240,7 @@ void FlowSolver::update_mass_flux() {
       int t1, t2;
       others(dd, t1, t2);
       const double A = w[t1][c[t1]] * w[t2][c[t2]];
-      double r = 0;
-      int n = 0;
-      if (c[dd] > 0) {
-        r += rho(i - (dd == 0), j - (dd == 1), k - (dd == 2));
-        ++n;
-      }
-      if (c[dd] < nd) {
-        r += rho(i, j, k);
-        ++n;
-      }
-      m(i, j, k) = r / n * u(i, j, k) * A;
+      m(i, j, k) = face_density(rho, dd, c, nd) * u(i, j, k) * A;
     });
   }
 }

@@ -51,22 +51,19 @@ void face_difference(const Field<double>& y, const std::array<Field<std::int32_t
 }
 
 /// out = -D q: the net mass inflow per cell of face velocities q, sum over the cell's faces of
-/// rho_f A q into it (rho_f as in the mass flux: the mean of the cells beside the face).
+/// rho_f A q into it (rho_f as in the mass flux, face_density).
 void net_inflow(const Field<double>* q, const FlowView& v, Field<double>& out) {
   const FieldView<const double> q0 = q[0].cview(), q1 = q[1].cview(), q2 = q[2].cview();
   const auto o = out.view();
   parallel_for(out.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     const int c[3] = {i, j, k};
     const FieldView<const double> qs[3] = {q0, q1, q2};
-    const double rc = at(v.rho, c);
     double s = 0;
     for (int a = 0; a < 3; ++a) {
-      int hi[3], lo[3];
+      int hi[3];
       shifted(c, a, 1, hi);
-      shifted(c, a, -1, lo);
-      const double r_lo = c[a] > 0 ? 0.5 * (rc + at(v.rho, lo)) : rc;
-      const double r_hi = c[a] + 1 < v.n[a] ? 0.5 * (rc + at(v.rho, hi)) : rc;
-      s += face_area(v, a, c) * (r_lo * qs[a](i, j, k) - r_hi * at(qs[a], hi));
+      s += face_area(v, a, c) * (face_density(v.rho, a, c, v.n[a]) * qs[a](i, j, k) -
+                                 face_density(v.rho, a, hi, v.n[a]) * at(qs[a], hi));
     }
     o(i, j, k) = s;
   });

@@ -73,6 +73,18 @@ KELVIN_HD inline std::int32_t at_state(const FieldView<const std::int32_t>& f, c
   return f(c[0], c[1], c[2]);
 }
 
+/// Density at face f normal to a (between cells f - e_a and f, n_a cells along a): the mean of
+/// the cells beside it inside the domain (the one inside at the domain's edge), as the mass
+/// flux rho_f u A uses it.
+KELVIN_HD inline double face_density(const FieldView<const double>& rho, int a, const int f[3],
+                                     int n_a) {
+  int lo[3];
+  shifted(f, a, -1, lo);
+  const bool has_lo = f[a] > 0, has_hi = f[a] < n_a;
+  return ((has_lo ? at(rho, lo) : 0.0) + (has_hi ? at(rho, f) : 0.0)) /
+         ((has_lo ? 1 : 0) + (has_hi ? 1 : 0));
+}
+
 /// The two axes other than d.
 KELVIN_HD inline void others(int d, int& t1, int& t2) {
   t1 = d == 0 ? 1 : 0;
