@@ -367,9 +367,7 @@ void FlowSolver::correct(double alpha_p) {
     parallel_for(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
       if (!unknown(st(i, j, k))) return;
       const int c[3] = {i, j, k};
-      const double low = c[dd] > 0 ? pc(i - (dd == 0), j - (dd == 1), k - (dd == 2)) : 0.0;
-      const double high = c[dd] < nd ? pc(i, j, k) : 0.0;
-      u(i, j, k) += dc(i, j, k) * (low - high);
+      u(i, j, k) -= dc(i, j, k) * face_jump(pc, dd, c, nd);
     });
   }
   const auto p = m_p.view();

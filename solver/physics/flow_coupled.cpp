@@ -42,10 +42,8 @@ void face_difference(const Field<double>& y, const std::array<Field<std::int32_t
     const int dd = d;
     parallel_for(out[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
       const int cc[3] = {i, j, k};
-      const double low = cc[dd] > 0 ? yv(i - (dd == 0), j - (dd == 1), k - (dd == 2)) : 0.0;
-      const double high = cc[dd] < v.n[dd] ? yv(i, j, k) : 0.0;
       const double f = area ? face_area(v, dd, cc) : c(i, j, k);
-      o(i, j, k) = unknown(st(i, j, k)) ? f * (high - low) : 0.0;
+      o(i, j, k) = unknown(st(i, j, k)) ? f * face_jump(yv, dd, cc, v.n[dd]) : 0.0;
     });
   }
 }

@@ -85,6 +85,15 @@ KELVIN_HD inline double face_density(const FieldView<const double>& rho, int a, 
          ((has_lo ? 1 : 0) + (has_hi ? 1 : 0));
 }
 
+/// y_high - y_low across face f normal to a (the cells f and f - e_a, n_a cells along a), y
+/// taken as 0 beyond the domain's edge (a pressure correction beyond an outlet face).
+KELVIN_HD inline double face_jump(const FieldView<const double>& y, int a, const int f[3],
+                                  int n_a) {
+  int lo[3];
+  shifted(f, a, -1, lo);
+  return (f[a] < n_a ? at(y, f) : 0.0) - (f[a] > 0 ? at(y, lo) : 0.0);
+}
+
 /// The two axes other than d.
 KELVIN_HD inline void others(int d, int& t1, int& t2) {
   t1 = d == 0 ? 1 : 0;
