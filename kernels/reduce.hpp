@@ -1,6 +1,6 @@
 #pragma once
 /// Reductions over a box: reduce_sum / reduce_max / reduce_min of f(i, j, k), reduce_sum2 of a
-/// pair of sums, and dot(a, b).
+/// pair of sums, reduce_sums of up to kMaxSums, dot(a, b) and multi_dot of up to kMaxSums pairs.
 /// CUDA: Thrust transform_reduce over a counting iterator. CPU: OpenMP reductions over the same
 /// loop nest as parallel_for. Both return the value on the host (synchronising).
 #if defined(KELVIN_USE_CUDA) && !defined(__CUDACC__)
@@ -11,6 +11,7 @@
 #include "kernels/box.hpp"
 #include "kernels/field.hpp"
 #include "kernels/parallel_for.hpp"
+#include "kernels/sums.hpp"
 
 #if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
 #include <thrust/execution_policy.h>
@@ -58,6 +59,17 @@ template <class F>
 Sum2 reduce_sum2(const Box& box, F f) {
   return reduce_box(box, f, Sum2{}, Sum2Plus());
 }
+struct SumsPlus {
+  __host__ __device__ Sums operator()(const Sums& x, const Sums& y) const {
+    Sums r;
+    for (int q = 0; q < kMaxSums; ++q) r.s[q] = x.s[q] + y.s[q];
+    return r;
+  }
+};
+template <class F>
+Sums reduce_sums(const Box& box, F f) {
+  return reduce_box(box, f, Sums{}, SumsPlus());
+}
 template <class F>
 double reduce_max(const Box& box, F f) {
   return reduce_box(box, f, -std::numeric_limits<double>::infinity(), thrust::maximum<double>());
@@ -100,6 +112,27 @@ Sum2 reduce_sum2(const Box& box, F f) {
   return {sa, sb};
 }
 template <class F>
+Sums reduce_sums(const Box& box, F f) {
+  double s[kMaxSums] = {};
+  const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
+  const int ilo = box.lo[0], ihi = box.hi[0];
+#pragma omp parallel if (box.volume() >= kParallelMinCells)
+  {
+    const F g = f;
+#pragma omp for collapse(2) schedule(static) reduction(+ : s[:kMaxSums])
+    for (int k = klo; k < khi; ++k)
+      for (int j = jlo; j < jhi; ++j)
+#pragma omp simd reduction(+ : s[:kMaxSums])
+        for (int i = ilo; i < ihi; ++i) {
+          const Sums v = g(i, j, k);
+          for (int q = 0; q < kMaxSums; ++q) s[q] += v.s[q];
+        }
+  }
+  Sums r;
+  for (int q = 0; q < kMaxSums; ++q) r.s[q] = s[q];
+  return r;
+}
+template <class F>
 double reduce_max(const Box& box, F f) {
   double m = -std::numeric_limits<double>::infinity();
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
@@ -136,5 +169,13 @@ double reduce_min(const Box& box, F f) {
 /// function would instantiate the same Thrust kernel in every translation unit, and with CUDA
 /// 13 a call from one of them jumped to a null host pointer.
 double dot(FieldView<const double> a, FieldView<const double> b);
+
+/// The inner products a[q] . b[q], q < count (at most kMaxSums), of fields of one size in one
+/// pass: each field is read once however many products it enters.
+struct DotPairs {
+  FieldView<const double> a[kMaxSums], b[kMaxSums];
+  int count = 0;
+};
+Sums multi_dot(const DotPairs& pairs);
 
 }  // namespace kelvin

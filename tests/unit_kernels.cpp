@@ -149,6 +149,48 @@ TEST(Stencil, AssemblyAndApplyMatchSerialReference) {
   EXPECT_NEAR(rn, std::sqrt(rr), 1e-9);
 }
 
+TEST(Reduce, MultiDotMatchesSerialForEveryCount) {
+  // count 1 .. kMaxSums pairs drawn from five fields (a field may enter several products); the
+  // slots beyond count come back zero. 40 x 30 x 20 cells: above kParallelMinCells, so the
+  // threads' partial sums are combined too.
+  std::vector<std::vector<double>> v;
+  std::vector<Field<double>> f;
+  for (unsigned s = 0; s < 5; ++s) {
+    v.push_back(random_values(40 * 30 * 20, 20 + s));
+    f.emplace_back(40, 30, 20);
+    f.back().from_host(v.back());
+  }
+  for (int count = 1; count <= kMaxSums; ++count) {
+    DotPairs p;
+    p.count = count;
+    for (int q = 0; q < count; ++q) p.a[q] = f[q % 5].cview(), p.b[q] = f[(3 * q + 1) % 5].cview();
+    const Sums got = multi_dot(p);
+    for (int q = 0; q < kMaxSums; ++q) {
+      double want = 0;
+      if (q < count)
+        for (std::size_t i = 0; i < v[0].size(); ++i) want += v[q % 5][i] * v[(3 * q + 1) % 5][i];
+      EXPECT_NEAR(got.s[q], want, 1e-10) << "count " << count << ", product " << q;
+    }
+  }
+}
+
+TEST(VectorKernels, AxpySumIsTheAxpysInOrder) {
+  const auto y0 = random_values(NX * NY * NZ, 30);
+  std::vector<Field<double>> x;
+  for (unsigned s = 0; s < 3; ++s) x.push_back(field_from(random_values(NX * NY * NZ, 31 + s)));
+  Field<double> fused = field_from(y0), separate = field_from(y0);
+  AxpyTerms t;
+  t.count = 3;
+  for (int q = 0; q < 3; ++q) {
+    t.x[q] = x[q].cview();
+    t.alpha[q] = -0.3 * (q + 1);
+    axpy(t.alpha[q], x[q], separate);
+  }
+  axpy_sum(t, fused);
+  const auto a = fused.to_host(), b = separate.to_host();
+  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], b[i]) << "cell " << i;
+}
+
 TEST(VectorKernels, AxpyCopyFillMatchSerial) {
   const auto a = random_values(NX * NY * NZ, 5), b = random_values(NX * NY * NZ, 6);
   Field<double> fa = field_from(a), fb = field_from(b), fc(NX, NY, NZ);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
 #include "solver/numerics/operator.hpp"
 
@@ -13,12 +14,6 @@ AndersonMixer::State AndersonMixer::make_state(const std::vector<Field<double>*>
   State s;
   s.reserve(like.size());
   for (const auto* f : like) s.emplace_back(f->nx(), f->ny(), f->nz());
-  return s;
-}
-
-double AndersonMixer::wdot(const State& a, const State& b) const {
-  double s = 0;
-  for (std::size_t c = 0; c < a.size(); ++c) s += m_w2[c] * dot(a[c].cview(), b[c].cview());
   return s;
 }
 
@@ -74,13 +69,58 @@ bool AndersonMixer::solve_gamma(std::vector<double>& gamma) const {
   return true;
 }
 
+namespace {
+
+/// One pass over a field of the state: f = g - x; with a history also the new columns
+/// dF = f - f_prev, dG = g - g_prev; then f_prev = f and g_prev = g (f and g_prev updated in
+/// place: they hold the previous step's values on entry).
+void differences(const Field<double>& x, const Field<double>& g, Field<double>& f,
+                 Field<double>& g_prev, Field<double>* dF, Field<double>* dG) {
+  const auto xv = x.cview(), gv = g.cview();
+  const auto fv = f.view(), gp = g_prev.view();
+  if (!dF) {
+    parallel_for(g.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      const double gc = gv(i, j, k);
+      fv(i, j, k) = gc - xv(i, j, k);
+      gp(i, j, k) = gc;
+    });
+    return;
+  }
+  const auto df = dF->view(), dg = dG->view();
+  parallel_for(g.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double gc = gv(i, j, k), fc = gc - xv(i, j, k);
+    df(i, j, k) = fc - fv(i, j, k);
+    dg(i, j, k) = gc - gp(i, j, k);
+    fv(i, j, k) = fc;
+    gp(i, j, k) = gc;
+  });
+}
+
+}  // namespace
+
+void AndersonMixer::inner_products(std::vector<double>& row) {
+  // <dF_new, dF_i>_W and <dF_i, f>_W for every column i (W: the weight per field). One dot()
+  // per product, not a fused multi_dot: the Gram system is near-singular, and the fused pass's
+  // different summation order alone (relative differences of 1e-12 in products that cancel)
+  // turned the hgx-h100-training-45C-ci start-up flow of gpu7 from converging into a stall
+  // at 3 000 iterations.
+  const std::size_t m = m_dF.size();
+  row.assign(m, 0.0);
+  m_rhs.assign(m, 0.0);
+  const State& latest = m_dF.back();
+  for (std::size_t c = 0; c < m_f.size(); ++c)
+    for (std::size_t i = 0; i < m; ++i) {
+      row[i] += m_w2[c] * dot(latest[c].cview(), m_dF[i][c].cview());
+      m_rhs[i] += m_w2[c] * dot(m_dF[i][c].cview(), m_f[c].cview());
+    }
+}
+
 void AndersonMixer::mix(const std::vector<const Field<double>*>& x,
                         const std::vector<Field<double>*>& g) {
   if (m_depth <= 0) return;
   if (!m_have_prev) {
     if (m_f.empty()) {
       m_f = make_state(g);
-      m_f_prev = make_state(g);
       m_g_prev = make_state(g);
     }
     m_w2.assign(g.size(), 1.0);
@@ -89,43 +129,36 @@ void AndersonMixer::mix(const std::vector<const Field<double>*>& x,
       m_w2[c] = n > 0 ? 1.0 / (n * n) : 1.0;
     }
   }
-  // f = g - x
-  for (std::size_t c = 0; c < g.size(); ++c) {
-    copy(*g[c], m_f[c]);
-    axpy(-1.0, *x[c], m_f[c]);
+  if (!m_have_prev) {
+    for (std::size_t c = 0; c < g.size(); ++c)
+      differences(*x[c], *g[c], m_f[c], m_g_prev[c], nullptr, nullptr);
+    m_have_prev = true;
+    return;
   }
-  if (m_have_prev) {
-    // new columns dF = f - f_prev, dG = g - g_prev (recycling the oldest column's storage)
-    if (static_cast<int>(m_dF.size()) == m_depth) drop_oldest();
-    State dF = take_column(g), dG = take_column(g);
-    for (std::size_t c = 0; c < g.size(); ++c) {
-      copy(m_f[c], dF[c]);
-      axpy(-1.0, m_f_prev[c], dF[c]);
-      copy(*g[c], dG[c]);
-      axpy(-1.0, m_g_prev[c], dG[c]);
-    }
-    m_dF.push_back(std::move(dF));
-    m_dG.push_back(std::move(dG));
-    std::vector<double> row;
-    for (const auto& col : m_dF) row.push_back(wdot(m_dF.back(), col));
-    m_gram.push_back(std::move(row));
-  }
-  for (std::size_t c = 0; c < g.size(); ++c) {
-    copy(m_f[c], m_f_prev[c]);
-    copy(*g[c], m_g_prev[c]);
-  }
-  m_have_prev = true;
-  if (m_dF.empty()) return;
-  m_rhs.clear();
-  for (const auto& col : m_dF) m_rhs.push_back(wdot(col, m_f));
+  // new columns dF = f - f_prev, dG = g - g_prev (recycling the oldest column's storage)
+  if (static_cast<int>(m_dF.size()) == m_depth) drop_oldest();
+  State dF = take_column(g), dG = take_column(g);
+  for (std::size_t c = 0; c < g.size(); ++c)
+    differences(*x[c], *g[c], m_f[c], m_g_prev[c], &dF[c], &dG[c]);
+  m_dF.push_back(std::move(dF));
+  m_dG.push_back(std::move(dG));
+  std::vector<double> row;
+  inner_products(row);
+  m_gram.push_back(std::move(row));
   std::vector<double> gamma;
   while (!solve_gamma(gamma)) {  // singular: forget the oldest column
     drop_oldest();
     m_rhs.erase(m_rhs.begin());
     if (m_dF.empty()) return;
   }
-  for (std::size_t i = 0; i < gamma.size(); ++i)
-    for (std::size_t c = 0; c < g.size(); ++c) axpy(-gamma[i], m_dG[i][c], *g[c]);
+  // g -= sum_i gamma_i dG_i, kMaxSums columns per pass
+  for (std::size_t c = 0; c < g.size(); ++c)
+    for (std::size_t i = 0; i < gamma.size();) {
+      AxpyTerms t;
+      for (; i < gamma.size() && t.count < kMaxSums; ++i)
+        t.x[t.count] = m_dG[i][c].cview(), t.alpha[t.count++] = -gamma[i];
+      axpy_sum(t, *g[c]);
+    }
   if (m_max_jump > 0 && reject_jump(g))
     while (!m_dF.empty()) drop_oldest();  // restart the history from the plain update
 }

@@ -9,7 +9,10 @@
 /// pressure of very different magnitudes count alike. The m x m normal equations are kept as
 /// a Gram matrix updated by one new column per step (m dot products), solved on the host by
 /// Cholesky; a column that makes them singular (relative pivot < 1e-12) drops the oldest.
-/// Everything per cell stays on the device: 2 m + 3 copies of the state and axpys. The storage
+/// Everything per cell stays on the device: 2 m + 2 copies of the state. Per field a step is
+/// one fused pass for f, the new columns and the kept copies of f and G(x); 2 m inner products
+/// (the new Gram row and the right-hand side); one fused pass for the mixed update. The fused
+/// passes do the arithmetic of the separate copies and axpys, bit for bit. The storage
 /// is allocated once and kept through reset(), so a solver that restarts the history every
 /// time step allocates nothing per step.
 ///
@@ -46,7 +49,8 @@ class AndersonMixer {
   State take_column(const std::vector<Field<double>*>& like);
   /// Moves the oldest column pair to the spares.
   void drop_oldest();
-  double wdot(const State& a, const State& b) const;
+  /// The new Gram row (returned) and the right-hand side m_rhs.
+  void inner_products(std::vector<double>& row);
   bool solve_gamma(std::vector<double>& gamma) const;
   /// The safeguard: true (and g set back to the plain update) if the mixed g jumped too far.
   bool reject_jump(const std::vector<Field<double>*>& g);
@@ -55,7 +59,7 @@ class AndersonMixer {
   double m_max_jump;
   int m_rejected = 0;
   std::vector<double> m_w2;  // squared weight per field
-  State m_f, m_f_prev, m_g_prev;
+  State m_f, m_g_prev;  // f_k and G(x_k) of the latest step
   bool m_have_prev = false;
   std::deque<State> m_dF, m_dG;
   std::vector<State> m_spare;              // column storage kept from earlier histories

@@ -119,28 +119,30 @@ Box line_starts(const int n[3], int axis) {
   return b;
 }
 
-}  // namespace
+/// Per axis, the total coupling of A (symmetric plus both advective extras) and the total
+/// boundary conductance, summed over cells in one pass.
+struct AxisSums {
+  std::array<double, 3> coupling, boundary;
+};
 
-std::array<double, 3> axis_couplings(const Stencil7& A) {
+AxisSums axis_sums(const Stencil7& A) {
   const auto a = A.view();
-  std::array<double, 3> total{};
-  for (int d = 0; d < 3; ++d)  // symmetric coupling plus both advective extras
-    total[d] = reduce_sum(A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      const long long p = a.ap.index(i, j, k);
-      return upper(a, d, p) + lower(a, d, p) - coupling(a, d).data[p];
-    });
-  return total;
+  const FieldView<const double> bnd[3] = {A.bx.cview(), A.by.cview(), A.bz.cview()};
+  const Sums s = reduce_sums(A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const long long p = a.ap.index(i, j, k);
+    Sums v{};
+    for (int d = 0; d < 3; ++d) {
+      v.s[d] = upper(a, d, p) + lower(a, d, p) - coupling(a, d).data[p];
+      v.s[3 + d] = bnd[d].data[p];
+    }
+    return v;
+  });
+  return {{s.s[0], s.s[1], s.s[2]}, {s.s[3], s.s[4], s.s[5]}};
 }
 
-int strongest_axis(const Stencil7& A) { return strongest_axis(A, axis_couplings(A)); }
-
-int strongest_axis(const Stencil7& A, const std::array<double, 3>& total) {
-  double boundary[3];
-  const FieldView<const double> b[3] = {A.bx.cview(), A.by.cview(), A.bz.cview()};
-  for (int d = 0; d < 3; ++d) {
-    const auto bd = b[d];
-    boundary[d] = reduce_sum(A.cells(), KELVIN_LAMBDA(int i, int j, int k) { return bd(i, j, k); });
-  }
+int strongest_axis(const AxisSums& sums) {
+  const std::array<double, 3>& total = sums.coupling;
+  const std::array<double, 3>& boundary = sums.boundary;
   // The line axis is the one carrying the most conductance: lines then solve the stiff
   // direction (thin layers, small cells) exactly. Between axes within 5 % of each other
   // (isotropic grids), the one with the most boundary conductance wins: coarsening never
@@ -158,6 +160,12 @@ int strongest_axis(const Stencil7& A, const std::array<double, 3>& total) {
   return axis;
 }
 
+}  // namespace
+
+std::array<double, 3> axis_couplings(const Stencil7& A) { return axis_sums(A).coupling; }
+
+int strongest_axis(const Stencil7& A) { return strongest_axis(axis_sums(A)); }
+
 /// Level 0's operator when the hierarchy's precision is A's (double): A itself. A float
 /// hierarchy has none (nullptr): its level 0 holds a float copy.
 inline const Stencil7* callers_operator(const Stencil7& A, double*) { return &A; }
@@ -165,8 +173,9 @@ inline const BasicStencil7<float>* callers_operator(const Stencil7&, float*) { r
 
 template <class T>
 void MultigridLevels<T>::build_levels() {
-  const std::array<double, 3> total = axis_couplings(m_A);
-  m_axis = m_opt.line_axis >= 0 && m_opt.line_axis < 3 ? m_opt.line_axis : strongest_axis(m_A, total);
+  const AxisSums sums = axis_sums(m_A);
+  const std::array<double, 3>& total = sums.coupling;
+  m_axis = m_opt.line_axis >= 0 && m_opt.line_axis < 3 ? m_opt.line_axis : strongest_axis(sums);
   m_levels.clear();
   int n[3] = {m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz()};
   int slabs[3] = {1, 1, 1};  // a batch's slabs along its axis
@@ -311,17 +320,30 @@ void convert(const Field<S>& src, Field<D>& dst) {
 /// boundary parts of an advective top stay unused: level 1 is aggregated from the double A.
 template <class T>
 void copy_top_operator(const Stencil7& A, BasicStencil7<T>& top) {
-  convert(A.ap, top.ap);
+  // one pass over the seven (advective) or four fields
+  const auto a = A.view();
+  const FieldView<T> ap = top.ap.view();
   if (!A.advective()) {
-    convert(A.ax, top.ax);
-    convert(A.ay, top.ay);
-    convert(A.az, top.az);
+    const FieldView<T> ax = top.ax.view(), ay = top.ay.view(), az = top.az.view();
+    parallel_for(A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      const long long p = a.ap.index(i, j, k);
+      ap.data[p] = T(a.ap.data[p]);
+      ax.data[p] = T(a.ax.data[p]);
+      ay.data[p] = T(a.ay.data[p]);
+      az.data[p] = T(a.az.data[p]);
+    });
     return;
   }
-  for (int d = 0; d < 3; ++d) {
-    convert(A.up[d], top.up[d]);
-    convert(A.lo[d], top.lo[d]);
-  }
+  const FieldView<T> up[3] = {top.up[0].view(), top.up[1].view(), top.up[2].view()};
+  const FieldView<T> lo[3] = {top.lo[0].view(), top.lo[1].view(), top.lo[2].view()};
+  parallel_for(A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const long long p = a.ap.index(i, j, k);
+    ap.data[p] = T(a.ap.data[p]);
+    for (int d = 0; d < 3; ++d) {
+      up[d].data[p] = T(upper(a, d, p));
+      lo[d].data[p] = T(lower(a, d, p));
+    }
+  });
 }
 
 }  // namespace

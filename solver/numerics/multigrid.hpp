@@ -56,8 +56,6 @@ std::array<double, 3> axis_couplings(const Stencil7& A);
 /// The axis Multigrid solves by lines when line_axis is -1: the one carrying the most coupling
 /// (within 5 %, the one with the most boundary conductance).
 int strongest_axis(const Stencil7& A);
-/// The same, from A's axis_couplings already computed.
-int strongest_axis(const Stencil7& A, const std::array<double, 3>& total);
 
 /// A multigrid hierarchy built on an operator the caller owns (it must outlive this object).
 class Multigrid {

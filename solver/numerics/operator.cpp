@@ -94,6 +94,19 @@ void axpy(double alpha, const Field<double>& x, Field<double>& y) {
   parallel_for(y.cells(), KELVIN_LAMBDA(int i, int j, int k) { yv(i, j, k) += alpha * xv(i, j, k); });
 }
 
+void axpy_sum(const AxpyTerms& terms, Field<double>& y) {
+  // Unused slots repeat term 0 with a zero factor: y + 0 x = y for finite x, so the kernel
+  // has no branch per slot.
+  AxpyTerms t = terms;
+  for (int q = t.count; q < kMaxSums; ++q) t.x[q] = t.x[0], t.alpha[q] = 0.0;
+  const auto yv = y.view();
+  parallel_for(y.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    double v = yv(i, j, k);
+    for (int q = 0; q < kMaxSums; ++q) v += t.alpha[q] * t.x[q](i, j, k);
+    yv(i, j, k) = v;
+  });
+}
+
 template <class T>
 void BasicStencil7<T>::enable_advection() {
   if (advective()) return;

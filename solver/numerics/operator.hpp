@@ -13,6 +13,7 @@
 #include <array>
 
 #include "kernels/field.hpp"
+#include "kernels/sums.hpp"
 
 namespace kelvin {
 
@@ -93,6 +94,15 @@ double max_abs(const Field<double>& x);
 double max_abs_difference(const Field<double>& a, const Field<double>& b);
 /// y = y + alpha x.
 void axpy(double alpha, const Field<double>& x, Field<double>& y);
+/// Terms alpha[q] x[q], q < count (at most kMaxSums), for axpy_sum.
+struct AxpyTerms {
+  FieldView<const double> x[kMaxSums];
+  double alpha[kMaxSums];
+  int count = 0;
+};
+/// y = (((y + alpha_0 x_0) + alpha_1 x_1) + ...) in one pass: the same arithmetic, term by
+/// term, as count axpys.
+void axpy_sum(const AxpyTerms& terms, Field<double>& y);
 /// dst = src.
 void copy(const Field<double>& src, Field<double>& dst);
 /// x = value in every interior cell.
