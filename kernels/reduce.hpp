@@ -1,6 +1,6 @@
 #pragma once
 /// Reductions over a box: reduce_sum / reduce_max / reduce_min of f(i, j, k), reduce_sum2 of a
-/// pair of sums, reduce_sums of up to kMaxSums, dot(a, b) and multi_dot of up to kMaxSums pairs.
+/// pair of sums, reduce_sums of up to kMaxSums sums, and dot(a, b).
 /// CUDA: Thrust transform_reduce over a counting iterator. CPU: OpenMP reductions over the same
 /// loop nest as parallel_for. Both return the value on the host (synchronising).
 #if defined(KELVIN_USE_CUDA) && !defined(__CUDACC__)
@@ -169,13 +169,5 @@ double reduce_min(const Box& box, F f) {
 /// function would instantiate the same Thrust kernel in every translation unit, and with CUDA
 /// 13 a call from one of them jumped to a null host pointer.
 double dot(FieldView<const double> a, FieldView<const double> b);
-
-/// The inner products a[q] . b[q], q < count (at most kMaxSums), of fields of one size in one
-/// pass: each field is read once however many products it enters.
-struct DotPairs {
-  FieldView<const double> a[kMaxSums], b[kMaxSums];
-  int count = 0;
-};
-Sums multi_dot(const DotPairs& pairs);
 
 }  // namespace kelvin

@@ -1,10 +1,10 @@
 #pragma once
-/// A fixed number of sums taken together (reduce_sums, multi_dot, axpy_sum): host-safe, so
-/// declarations outside the kernel layer can name it.
+/// A fixed number of sums taken together (reduce_sums) or terms added in one pass (axpy_sum):
+/// host-safe, so declarations outside the kernel layer can name it.
 namespace kelvin {
 
-/// The most sums or terms one fused pass takes: Anderson mixing at its depth of 4 needs 8
-/// inner products per step (a new Gram row and the right-hand side).
+/// The most sums or terms one fused pass takes (multigrid's axis sums: 6; Anderson mixing's
+/// update at its depth of 4: 4 terms).
 constexpr int kMaxSums = 8;
 
 struct Sums {

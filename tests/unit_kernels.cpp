@@ -76,6 +76,19 @@ std::array<double, 3> reduce_all(const Field<double>& f) {
           reduce_min(f.cells(), KELVIN_LAMBDA(int i, int j, int k) { return v(i, j, k); })};
 }
 
+struct Pairs {
+  FieldView<const double> a[kMaxSums], b[kMaxSums];
+};
+
+/// a[q] . b[q] for every q, in one reduce_sums pass.
+Sums sums_of_products(const Pairs& p) {
+  return reduce_sums(p.a[0].cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    Sums s;
+    for (int q = 0; q < kMaxSums; ++q) s.s[q] = p.a[q](i, j, k) * p.b[q](i, j, k);
+    return s;
+  });
+}
+
 TEST(ParallelFor, VisitsEveryCellOnceInBoxOrder) {
   Field<double> f(NX, NY, NZ);
   add_index_pattern(f, f.cells());
@@ -149,10 +162,9 @@ TEST(Stencil, AssemblyAndApplyMatchSerialReference) {
   EXPECT_NEAR(rn, std::sqrt(rr), 1e-9);
 }
 
-TEST(Reduce, MultiDotMatchesSerialForEveryCount) {
-  // count 1 .. kMaxSums pairs drawn from five fields (a field may enter several products); the
-  // slots beyond count come back zero. 40 x 30 x 20 cells: above kParallelMinCells, so the
-  // threads' partial sums are combined too.
+TEST(Reduce, SumsOfProductsMatchSerial) {
+  // kMaxSums products of five fields in one pass (a field enters several). 40 x 30 x 20 cells:
+  // above kParallelMinCells, so the threads' partial sums are combined too.
   std::vector<std::vector<double>> v;
   std::vector<Field<double>> f;
   for (unsigned s = 0; s < 5; ++s) {
@@ -160,17 +172,13 @@ TEST(Reduce, MultiDotMatchesSerialForEveryCount) {
     f.emplace_back(40, 30, 20);
     f.back().from_host(v.back());
   }
-  for (int count = 1; count <= kMaxSums; ++count) {
-    DotPairs p;
-    p.count = count;
-    for (int q = 0; q < count; ++q) p.a[q] = f[q % 5].cview(), p.b[q] = f[(3 * q + 1) % 5].cview();
-    const Sums got = multi_dot(p);
-    for (int q = 0; q < kMaxSums; ++q) {
-      double want = 0;
-      if (q < count)
-        for (std::size_t i = 0; i < v[0].size(); ++i) want += v[q % 5][i] * v[(3 * q + 1) % 5][i];
-      EXPECT_NEAR(got.s[q], want, 1e-10) << "count " << count << ", product " << q;
-    }
+  Pairs p;
+  for (int q = 0; q < kMaxSums; ++q) p.a[q] = f[q % 5].cview(), p.b[q] = f[(3 * q + 1) % 5].cview();
+  const Sums got = sums_of_products(p);
+  for (int q = 0; q < kMaxSums; ++q) {
+    double want = 0;
+    for (std::size_t i = 0; i < v[0].size(); ++i) want += v[q % 5][i] * v[(3 * q + 1) % 5][i];
+    EXPECT_NEAR(got.s[q], want, 1e-10) << "product " << q;
   }
 }
 

@@ -9,6 +9,7 @@
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
 #include "solver/numerics/anderson.hpp"
+#include "solver/numerics/stall_monitor.hpp"
 #include "solver/numerics/line_axis_trial.hpp"
 #include "solver/base/interrupt.hpp"
 #include "solver/physics/flow_links.hpp"
@@ -31,10 +32,11 @@ std::string fixed2(double v) {
   return text;
 }
 
-/// Stall detection of the outer iteration (iterate_to_tolerance): windows of this many
-/// iterations; a window whose best residual is above kStallProgress times the previous
-/// window's made no progress, and the relaxation is multiplied by kRelaxationBackoff, down to
-/// kMinRelaxation. A solve converging at 0.9995 per iteration still counts as progressing.
+/// Stall detection of the outer iteration (iterate_to_tolerance, StallMonitor): windows of
+/// this many iterations; a window whose best residual is above kStallProgress times the
+/// previous window's made no progress: Anderson mixing stops, or, without mixing, the
+/// relaxation is multiplied by kRelaxationBackoff, down to kMinRelaxation. A solve converging
+/// at 0.9994 per iteration still counts as progressing (0.887 per window; 0.9995 does not).
 constexpr int kStallWindow = 200;
 constexpr double kStallProgress = 0.9;
 constexpr double kRelaxationBackoff = 0.7;
@@ -456,13 +458,14 @@ FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
                                                const std::function<void(int, const FlowResiduals&)>& cb) {
   FlowResiduals r;
   double best = 1e300;
-  // Stall detection: the best residual of each window of kStallWindow iterations against the
-  // previous window's. SIMPLEC can fall into a limit cycle instead of converging when the
-  // velocity relaxation is too bold for the Reynolds number (PG25 at 95 degC on the -ci plate:
-  // continuity held at 0.1 for 3000 iterations at 0.7, converged in 260 at 0.5); a window
-  // without progress lowers the relaxation for this and later solves and says so.
-  double window_best = 1e300, previous_window_best = 1e300;
-  const bool mixing = m_set.anderson_depth > 0;
+  // Stall detection (StallMonitor): SIMPLEC can fall into a limit cycle instead of converging
+  // when the velocity relaxation is too bold for the Reynolds number (PG25 at 95 degC on the
+  // -ci plate, before Anderson mixing: continuity held at 0.1 for 3000 iterations at 0.7,
+  // converged in 260 at 0.5), and Anderson mixing can stagnate where the plain iteration
+  // converges. A window without progress stops the mixing, or else lowers the relaxation for
+  // this and later solves, and says so.
+  StallMonitor stall(kStallWindow, kStallProgress);
+  bool mixing = m_set.anderson_depth > 0;
   if (mixing && !m_mixer) {  // storage for the whole life of the solver, not per solve
     m_mixer = std::make_unique<AndersonMixer>(m_set.anderson_depth);
     for (const auto* f : {&m_u[0], &m_u[1], &m_u[2], &m_p}) m_before.emplace_back(f->nx(), f->ny(), f->nz());
@@ -493,22 +496,20 @@ FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
                              ", best " + scientific(best) + ")",
                          it, r.continuity, r.momentum, m_set.velocity_relaxation);
     if (r.continuity < m_set.tolerance && r.momentum < m_set.tolerance) break;
-    window_best = std::min(window_best, worst);
-    if (it % kStallWindow == 0) {
-      if (window_best > kStallProgress * previous_window_best &&
-          m_set.velocity_relaxation > kMinRelaxation) {
-        const double was = m_set.velocity_relaxation;
-        m_set.velocity_relaxation = std::max(kMinRelaxation, kRelaxationBackoff * was);
-        m_relaxation_note = "flow stalled at iteration " + std::to_string(it) + " (continuity " +
-                            scientific(r.continuity) + ", momentum " + scientific(r.momentum) +
-                            ") with velocity relaxation " + fixed2(was) + "; continued with " +
-                            fixed2(m_set.velocity_relaxation);
-        previous_window_best = 1e300;
-        if (mixing) m_mixer->reset();  // a new relaxation is a new fixed-point map
-      } else {
-        previous_window_best = window_best;
-      }
-      window_best = 1e300;
+    const StallMonitor::Action act =
+        stall.observe(it, worst, mixing, m_set.velocity_relaxation > kMinRelaxation);
+    if (act == StallMonitor::Action::StopMixing) {
+      mixing = false;
+      m_relaxation_note = "flow stalled at iteration " + std::to_string(it) + " (continuity " +
+                          scientific(r.continuity) + ", momentum " + scientific(r.momentum) +
+                          ") with Anderson mixing; continued without it";
+    } else if (act == StallMonitor::Action::LowerRelaxation) {
+      const double was = m_set.velocity_relaxation;
+      m_set.velocity_relaxation = std::max(kMinRelaxation, kRelaxationBackoff * was);
+      m_relaxation_note = "flow stalled at iteration " + std::to_string(it) + " (continuity " +
+                          scientific(r.continuity) + ", momentum " + scientific(r.momentum) +
+                          ") with velocity relaxation " + fixed2(was) + "; continued with " +
+                          fixed2(m_set.velocity_relaxation);
     }
     if (interrupt_requested())
       throw_interrupted(std::string(dt > 0 ? "during the flow solve of a time step" : "during the steady flow solve") +
