@@ -337,8 +337,9 @@ KELVIN_HD KELVIN_FLOW_INLINE void momentum_face(int i, int j, int k, const FlowV
   rhs += (p_low - p_high) * A;
   const double rho_lo = v.rho(i - di, j - dj, k - dk), rho_hi = v.rho(i, j, k);
   // transient term rho V / dt (zero when steady, where uold may be any finite field)
-  const int halves = ((m & in_lo) != 0) + ((m & in_hi) != 0);
-  const double rho_f = (masked(rho_lo, m, in_lo) + masked(rho_hi, m, in_hi)) / halves;
+  // mean of the half cells' densities: times 0.5 or 1 (exactly the division by 2 or 1)
+  const double rho_f = (masked(rho_lo, m, in_lo) + masked(rho_hi, m, in_hi)) *
+                       pick(m & in_lo, in_lo, pick(m, in_hi, 0.5, 1.0), 1.0);
   const double mt = transient * (rho_f * A * (hl + hh) / dt);
   diag += mt;
   rhs += mt * uold(i, j, k);
