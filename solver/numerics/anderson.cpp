@@ -100,10 +100,10 @@ void differences(const Field<double>& x, const Field<double>& g, Field<double>& 
 
 void AndersonMixer::inner_products(std::vector<double>& row) {
   // <dF_new, dF_i>_W and <dF_i, f>_W for every column i (W: the weight per field). One dot()
-  // per product, not a fused multi_dot: the Gram system is near-singular, and the fused pass's
-  // different summation order alone (relative differences of 1e-12 in products that cancel)
-  // turned the hgx-h100-training-45C-ci start-up flow of gpu7 from converging into a stall
-  // at 3 000 iterations.
+  // per product, not all 2 m in one reduce_sums pass: the Gram system is near-singular, and
+  // that pass's different summation order alone (relative differences of 1e-12 in products
+  // that cancel) turned the hgx-h100-training-45C-ci start-up flow of gpu7 from converging
+  // into a stall at 3 000 iterations.
   const std::size_t m = m_dF.size();
   row.assign(m, 0.0);
   m_rhs.assign(m, 0.0);
