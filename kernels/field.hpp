@@ -74,29 +74,47 @@ class Field {
   int nz() const { return m_nz; }
   long long cell_count() const { return static_cast<long long>(m_nx) * m_ny * m_nz; }
 
-  /// Interior values copied to the host, i fastest (the layout of VTK and HDF5 output).
+  /// Interior values copied to the host, i fastest (the layout of VTK and HDF5 output). On the
+  /// CPU backend the field already is host memory and is read in place; on CUDA it is copied
+  /// to a padded host buffer first.
   std::vector<T> to_host() const {
-    std::vector<T> padded(m_size), out(static_cast<std::size_t>(cell_count()));
+#if defined(KELVIN_USE_CUDA)
+    std::vector<T> padded(m_size);
     backend_copy_to_host(padded.data(), m_data, m_size * sizeof(T));
-    const auto v = FieldView<T>{padded.data(), m_nx, m_ny, m_nz, m_nx + 2LL,
-                                (m_nx + 2LL) * (m_ny + 2)};
+    const T* src = padded.data();
+#else
+    const T* src = m_data;
+#endif
+    std::vector<T> out(static_cast<std::size_t>(cell_count()));
+    const auto v =
+        FieldView<const T>{src, m_nx, m_ny, m_nz, m_nx + 2LL, (m_nx + 2LL) * (m_ny + 2)};
     std::size_t n = 0;
     for (int k = 0; k < m_nz; ++k)
       for (int j = 0; j < m_ny; ++j)
         for (int i = 0; i < m_nx; ++i) out[n++] = v(i, j, k);
     return out;
   }
-  /// Sets the interior from host values laid out i fastest; ghosts become zero.
+  /// Sets the interior from host values laid out i fastest; ghosts become zero. On the CPU
+  /// backend written in place (no padded copy).
   void from_host(const std::vector<T>& values) {
     KELVIN_VERIFY(values.size() == static_cast<std::size_t>(cell_count()), "field size mismatch");
+#if defined(KELVIN_USE_CUDA)
     std::vector<T> padded(m_size, T{});
-    const auto v = FieldView<T>{padded.data(), m_nx, m_ny, m_nz, m_nx + 2LL,
-                                (m_nx + 2LL) * (m_ny + 2)};
+    T* dst = padded.data();
+#else
+    T* dst = m_data;
+#endif
+    const auto v = FieldView<T>{dst, m_nx, m_ny, m_nz, m_nx + 2LL, (m_nx + 2LL) * (m_ny + 2)};
     std::size_t n = 0;
-    for (int k = 0; k < m_nz; ++k)
-      for (int j = 0; j < m_ny; ++j)
-        for (int i = 0; i < m_nx; ++i) v(i, j, k) = values[n++];
+    for (int k = -1; k <= m_nz; ++k)
+      for (int j = -1; j <= m_ny; ++j) {
+        const bool ghost_row = k < 0 || k == m_nz || j < 0 || j == m_ny;
+        for (int i = -1; i <= m_nx; ++i)
+          v(i, j, k) = ghost_row || i < 0 || i == m_nx ? T{} : values[n++];
+      }
+#if defined(KELVIN_USE_CUDA)
     backend_copy_from_host(m_data, padded.data(), m_size * sizeof(T));
+#endif
   }
 
  private:

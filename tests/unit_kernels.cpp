@@ -89,6 +89,34 @@ Sums sums_of_products(const Pairs& p) {
   });
 }
 
+/// Sets every cell of f, ghosts included, to value.
+void fill_padded(Field<double>& f, double value) {
+  const auto v = f.view();
+  const Box padded{{-1, -1, -1}, {f.nx() + 1, f.ny() + 1, f.nz() + 1}};
+  parallel_for(padded, KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) = value; });
+}
+
+/// Sum over every cell of f, ghosts included.
+double sum_padded(const Field<double>& f) {
+  const auto v = f.cview();
+  const Box padded{{-1, -1, -1}, {f.nx() + 1, f.ny() + 1, f.nz() + 1}};
+  return reduce_sum(padded, KELVIN_LAMBDA(int i, int j, int k) { return v(i, j, k); });
+}
+
+TEST(FieldTransfer, FromHostSetsTheInteriorAndZeroesTheGhosts) {
+  const auto a = random_values(NX * NY * NZ, 40);
+  Field<double> f(NX, NY, NZ);
+  fill_padded(f, 7.0);  // ghosts written by a kernel, as a stencil's boundary values can be
+  f.from_host(a);
+  const auto back = f.to_host();
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(back[i], a[i]) << "cell " << i;
+    sum += a[i];
+  }
+  EXPECT_NEAR(sum_padded(f), sum, 1e-11);  // every ghost is zero again
+}
+
 TEST(ParallelFor, VisitsEveryCellOnceInBoxOrder) {
   Field<double> f(NX, NY, NZ);
   add_index_pattern(f, f.cells());
