@@ -87,7 +87,7 @@ void step_flow(const Case& c, FlowSolver& flow, ConductionSolver& energy, const 
     int its = 0;
     cht.flow = flow.solve_step(dt, &its);
     cht.flow_iterations += its;
-    const std::string& note = flow.relaxation_note();
+    const std::string& note = flow.stall_note();
     if (!note.empty() && std::find(cht.warnings.begin(), cht.warnings.end(), note) == cht.warnings.end())
       cht.warnings.push_back(note);
     log.add(flow_shortfall(c, "flow of the time steps", cht.flow, c.flow.tolerance));

@@ -13,9 +13,9 @@ namespace kelvin {
 
 namespace {
 
-/// Keeps a flow's stall note (FlowSolver::relaxation_note) among the warnings, once, and logs it.
-void keep_relaxation_note(const FlowSolver& flow, ChtResult& r, ProgressSink& progress) {
-  const std::string& note = flow.relaxation_note();
+/// Keeps a flow's stall note (FlowSolver::stall_note) among the warnings, once, and logs it.
+void keep_stall_note(const FlowSolver& flow, ChtResult& r, ProgressSink& progress) {
+  const std::string& note = flow.stall_note();
   if (note.empty() || std::find(r.warnings.begin(), r.warnings.end(), note) != r.warnings.end())
     return;
   progress.log("kelvin: warning: " + note);
@@ -33,7 +33,7 @@ void start_transient_flow(bool constant_properties, FlowSolver& flow, Conduction
                                 fr.continuity, fr.momentum));
   });
   cht.flow_iterations += cht.flow.iterations;
-  keep_relaxation_note(flow, cht, progress);
+  keep_stall_note(flow, cht, progress);
   cht.converged = cht.flow.below(flow.settings().tolerance);
   if (!cht.converged) {
     progress.log(fmt::format("kelvin: flow did not reach tolerance {:.1e} in {} iterations "
@@ -97,7 +97,7 @@ ChtResult solve_steady_cht(const ChtSettings& c, FlowSolver& flow, ConductionSol
                                   pass, it, fr.continuity, fr.momentum));
     });
     r.flow_iterations += its;
-    keep_relaxation_note(flow, r, progress);
+    keep_stall_note(flow, r, progress);
     const double pass_tol = flow.settings().tolerance;
     if (r.flow.continuity >= pass_tol || r.flow.momentum >= pass_tol)
       progress.log(fmt::format("kelvin: flow did not reach tolerance {:.1e} in {} iterations "

@@ -9,8 +9,8 @@
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
 #include "solver/numerics/anderson.hpp"
-#include "solver/numerics/stall_monitor.hpp"
 #include "solver/numerics/line_axis_trial.hpp"
+#include "solver/numerics/stall_monitor.hpp"
 #include "solver/base/interrupt.hpp"
 #include "solver/physics/flow_links.hpp"
 
@@ -498,18 +498,18 @@ FlowResiduals FlowSolver::iterate_to_tolerance(double dt,
     if (r.continuity < m_set.tolerance && r.momentum < m_set.tolerance) break;
     const StallMonitor::Action act =
         stall.observe(it, worst, mixing, m_set.velocity_relaxation > kMinRelaxation);
-    if (act == StallMonitor::Action::StopMixing) {
-      mixing = false;
-      m_relaxation_note = "flow stalled at iteration " + std::to_string(it) + " (continuity " +
-                          scientific(r.continuity) + ", momentum " + scientific(r.momentum) +
-                          ") with Anderson mixing; continued without it";
-    } else if (act == StallMonitor::Action::LowerRelaxation) {
-      const double was = m_set.velocity_relaxation;
-      m_set.velocity_relaxation = std::max(kMinRelaxation, kRelaxationBackoff * was);
-      m_relaxation_note = "flow stalled at iteration " + std::to_string(it) + " (continuity " +
-                          scientific(r.continuity) + ", momentum " + scientific(r.momentum) +
-                          ") with velocity relaxation " + fixed2(was) + "; continued with " +
-                          fixed2(m_set.velocity_relaxation);
+    if (act != StallMonitor::Action::None) {
+      m_stall_note = "flow stalled at iteration " + std::to_string(it) + " (continuity " +
+                     scientific(r.continuity) + ", momentum " + scientific(r.momentum) + ") with ";
+      if (act == StallMonitor::Action::StopMixing) {
+        mixing = false;
+        m_stall_note += "Anderson mixing; continued without it";
+      } else {
+        const double was = m_set.velocity_relaxation;
+        m_set.velocity_relaxation = std::max(kMinRelaxation, kRelaxationBackoff * was);
+        m_stall_note += "velocity relaxation " + fixed2(was) + "; continued with " +
+                        fixed2(m_set.velocity_relaxation);
+      }
     }
     if (interrupt_requested())
       throw_interrupted(std::string(dt > 0 ? "during the flow solve of a time step" : "during the steady flow solve") +

@@ -150,10 +150,11 @@ class FlowSolver {
   void update_properties(const Field<double>& T);
   /// Empty, or the message of the last update_properties() that met an out-of-range cell.
   const std::string& property_warning() const { return m_property_warning; }
-  /// Empty, or what the last stall of the outer iteration did: SIMPLEC that makes no progress
-  /// for 200 iterations (a limit cycle) continues with 0.7 times the velocity relaxation (not
-  /// below 0.2), which settings() then holds for later solves.
-  const std::string& relaxation_note() const { return m_relaxation_note; }
+  /// Empty, or what the last stall of the outer iteration did (StallMonitor): an iteration
+  /// that makes no progress for 200 iterations first continues without Anderson mixing (for
+  /// that solve only); a further stall (a limit cycle) continues with 0.7 times the velocity
+  /// relaxation (not below 0.2), which settings() then holds for later solves.
+  const std::string& stall_note() const { return m_stall_note; }
   /// One SIMPLEC outer iteration (steady, or one iteration of a time step when dt > 0 with
   /// the previous step's velocities in old_velocity()).
   FlowResiduals iterate(double dt = 0);
@@ -282,7 +283,7 @@ class FlowSolver {
   std::vector<Field<double>> m_before;     // (u, v, w, p) before the SIMPLEC step
   PcgWorkspace m_pcg;
   std::string m_property_warning;
-  std::string m_relaxation_note;
+  std::string m_stall_note;
   std::vector<std::int32_t> m_state_host[3];
   std::vector<double> m_u_init[3];
 
