@@ -22,8 +22,10 @@
 /// CPU: the Thomas algorithm with stored factors (two multiply-adds per row and sweep), d'
 /// kept in x as it is formed. Lines along y or z: a row of lines (every i of the colour at one
 /// index of the other axis) advances one cell at a time, so the sweep streams through memory
-/// plane by plane; along x, kLineGroup lines advance together. Zebra: the two
-/// colours advance row by row, the second one row behind, so each row is read once for both.
+/// plane by plane; along z, a block of adjacent rows advances together, so that each step
+/// reads a contiguous run of every field rather than one row a plane apart from the last; along
+/// x, kLineGroup lines advance together. Zebra: the two colours advance block by block, the
+/// second one row behind, so each block is read once for both (from cache the second time).
 /// CUDA: parallel cyclic reduction (Hockney & Golub) in shared memory: a block holds up to
 /// 8 lines (neighbours of the same colour, so loads along y or z lines touch few sectors),
 /// its threads split the rows, and ceil(log2 n) steps, each with every row at once, decouple
@@ -179,25 +181,23 @@ void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, Fie
 /// the prefetchers follow).
 constexpr int kLineGroup = 2;
 static_assert(kLineGroup == 2, "LinesAlongX holds kLineGroup lines");
+/// Bytes of each field a step across rows of lines along z reads (rows_per_block): a 128^3
+/// V-cycle with lines along z in float (double) took 39.9 (74.8) ms one row at a time, 31.2
+/// (62.6) with 4 kB, 27.7 (55.8) with 16 kB, 27.2 (53.5) with 32 kB on the 2-core Xeon VM.
+constexpr int kRowBlockBytes = 16384;
 
-/// The lines of one row of lines along y or z: line l at i = first + STEP l (STEP 2 for one
-/// colour, 1 for every line), its cell m at (i, j, k) with the line axis index m and the row
-/// axis index o. at(m) fixes j and k for a whole step across the lines, so the inner loop over
-/// l is a walk in i with a stride known at compile time, which g++ vectorises (a runtime
-/// stride left the forward sweep scalar: 7-13 % slower on the GPU board).
+/// The lines of rows o0 .. o0 + rows - 1 of lines along y or z: in row o, line l at
+/// i = first(o) + STEP l (STEP 2 for one colour, 1 for every line), its cell m at (i, j, k) with
+/// the line axis index m and the row axis index o. A step fixes j and k for each row, so the
+/// inner loop over l is a walk in i with a stride known at compile time, which g++ vectorises
+/// (a runtime stride left the forward sweep scalar: 7-13 % slower on the GPU board). Several
+/// rows at once matter for lines along z: adjacent rows along y are adjacent in memory, so a
+/// step reads one contiguous run of `rows` rows instead of a single row per plane.
 template <int STEP>
-struct RowOfLines {
-  int first, axis, row_axis, o;
-  int j = 0, k = 0;
-  void at(int m) {
-    int c[3] = {0, 0, 0};
-    c[axis] = m;
-    c[row_axis] = o;
-    j = c[1], k = c[2];
-  }
-  int i(int l) const { return first + STEP * l; }
-  int jj(int) const { return j; }
-  int kk(int) const { return k; }
+struct RowsOfLines {
+  int ilo, ihi, color, axis, row_axis, o0, rows;
+  int m = 0;
+  void at(int mm) { m = mm; }
 };
 
 /// Up to kLineGroup lines along x (solved together: a Thomas solve is one chain of dependent
@@ -216,6 +216,21 @@ struct LinesAlongX {
 template <class Lines, class F>
 inline void across_lines(const Lines& L, int count, F&& f) {
   for (int l = 0; l < count; ++l) f(L.i(l), L.jj(l), L.kk(l));
+}
+
+/// Calls f(i, j, k) for the cell of each line of L's rows at the step L is at.
+template <int STEP, class F>
+inline void across_lines(const RowsOfLines<STEP>& L, int, F&& f) {
+  for (int o = L.o0; o < L.o0 + L.rows; ++o) {
+    int c[3] = {0, 0, 0};
+    c[L.axis] = L.m;
+    c[L.row_axis] = o;
+    const int j = c[1], k = c[2];
+    // zebra: i + o has the colour's parity (i and o are the two perpendicular indices)
+    const int first = L.ilo + (STEP == 2 ? ((L.color - L.ilo - o) & 1) : 0);
+    const int count = (L.ihi - first + STEP - 1) / STEP;
+    for (int l = 0; l < count; ++l) f(first + STEP * l, j, k);
+  }
 }
 
 /// Thomas factorisation of `count` lines of n rows together, each step across the lines:
@@ -265,40 +280,59 @@ inline int line_row_axis(const Box& starts, int axis) {
   return axis == 0 ? (starts.size(1) > starts.size(2) ? 1 : 2) : 3 - axis;
 }
 
-/// Calls job(count, lines) for the lines of colour `color` (-1: all) in row o of `starts` (o
-/// indexes row_axis), a batch at a time (RowOfLines or LinesAlongX).
+/// Rows of lines along z solved together (RowsOfLines): kRowBlockBytes of each field per step.
+/// One row elsewhere: rows of lines along y are planes, and lines along x go in kLineGroup.
+template <class T>
+inline int rows_per_block(const Box& starts, int axis) {
+  const int row_bytes = starts.size(0) * static_cast<int>(sizeof(T));
+  return axis == 2 ? std::max(1, kRowBlockBytes / std::max(1, row_bytes)) : 1;
+}
+
+/// This thread's share [a, b) of the rows [lo, hi) (all of them outside a parallel region).
+inline void thread_rows(int lo, int hi, int& a, int& b) {
+#ifdef _OPENMP
+  const long long t = omp_get_thread_num(), threads = omp_get_num_threads();
+#else
+  const long long t = 0, threads = 1;
+#endif
+  a = lo + static_cast<int>((hi - lo) * t / threads);
+  b = lo + static_cast<int>((hi - lo) * (t + 1) / threads);
+}
+
+/// Calls job(count, lines) for the lines of colour `color` (-1: all) in rows o .. o + rows - 1
+/// of `starts` (o indexes row_axis), a batch at a time (RowsOfLines or LinesAlongX).
 template <class Job>
-inline void row_lines(const Box& starts, int axis, int row_axis, int color, int o, Job& job) {
+inline void row_lines(const Box& starts, int axis, int row_axis, int color, int o, int rows,
+                      Job& job) {
   const int step = color >= 0 ? 2 : 1;
   if (axis == 0) {
     // The row's lines are indexed by q, the other of y and z.
     const int q_axis = 3 - row_axis;
     const int qhi = starts.hi[q_axis];
-    const int q0 = starts.lo[q_axis] + (color >= 0 ? ((color - starts.lo[q_axis] - o) & 1) : 0);
-    for (int q = q0; q < qhi; q += step * kLineGroup) {
-      LinesAlongX L;
-      const int count = std::min(kLineGroup, (qhi - q + step - 1) / step);
-      for (int l = 0; l < count; ++l) {
-        int c[3] = {0, 0, 0};
-        c[row_axis] = o;
-        c[q_axis] = q + step * l;
-        L.jl[l] = c[1], L.kl[l] = c[2];
+    for (int oo = o; oo < o + rows; ++oo) {
+      const int q0 =
+          starts.lo[q_axis] + (color >= 0 ? ((color - starts.lo[q_axis] - oo) & 1) : 0);
+      for (int q = q0; q < qhi; q += step * kLineGroup) {
+        LinesAlongX L;
+        const int count = std::min(kLineGroup, (qhi - q + step - 1) / step);
+        for (int l = 0; l < count; ++l) {
+          int c[3] = {0, 0, 0};
+          c[row_axis] = oo;
+          c[q_axis] = q + step * l;
+          L.jl[l] = c[1], L.kl[l] = c[2];
+        }
+        job(count, L);
       }
-      job(count, L);
     }
     return;
   }
-  // zebra: i + o has the colour's parity (i and o are the two perpendicular indices)
   const int ilo = starts.lo[0], ihi = starts.hi[0];
-  const int first = ilo + (color >= 0 ? ((color - ilo - o) & 1) : 0);
-  if (first >= ihi) return;
-  const int count = (ihi - first + step - 1) / step;
   if (color >= 0) {
-    RowOfLines<2> L{first, axis, row_axis, o};
-    job(count, L);
+    RowsOfLines<2> L{ilo, ihi, color, axis, row_axis, o, rows};
+    job(0, L);
   } else {
-    RowOfLines<1> L{first, axis, row_axis, o};
-    job(count, L);
+    RowsOfLines<1> L{ilo, ihi, color, axis, row_axis, o, rows};
+    job(0, L);
   }
 }
 
@@ -312,10 +346,12 @@ struct ThomasRows {
   FieldView<const T> w, cf;
   const Box& starts;
   int axis, row_axis, n;
-  void operator()(int color, int o) {
+  /// The lines of colour `color` in rows o .. o + rows - 1.
+  void operator()(int color, int o, int rows = 1) {
+    if (rows <= 0) return;
     const long long st = axis == 0 ? 1 : (axis == 1 ? x.sy : x.sz);
     auto job = [&](int count, auto& L) { thomas_solve<T>(n, count, L, row, x, st, w, cf); };
-    row_lines(starts, axis, row_axis, color, o, job);
+    row_lines(starts, axis, row_axis, color, o, rows, job);
   }
 };
 
@@ -329,9 +365,11 @@ void tridiagonal_factorise(const Box& starts, int axis, int n, R row, LineFactor
     R r = row;
     const long long st = axis == 0 ? 1 : (axis == 1 ? w.sy : w.sz);
     auto job = [&](int count, auto& L) { thomas_factorise<T>(n, count, L, r, st, w, cf); };
-#pragma omp for schedule(static)
-    for (int o = starts.lo[row_axis]; o < starts.hi[row_axis]; ++o)
-      row_lines(starts, axis, row_axis, -1, o, job);
+    const int g = rows_per_block<T>(starts, axis);
+    int a, b;
+    thread_rows(starts.lo[row_axis], starts.hi[row_axis], a, b);
+    for (int o = a; o < b; o += g)
+      row_lines(starts, axis, row_axis, -1, o, std::min(g, b - o), job);
   }
 }
 
@@ -343,8 +381,10 @@ void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, Fie
 #pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
   {
     ThomasRows<R> rows{row, x, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
-#pragma omp for schedule(static)
-    for (int o = starts.lo[row_axis]; o < starts.hi[row_axis]; ++o) rows(color, o);
+    const int g = rows_per_block<T>(starts, axis);
+    int a, b;
+    thread_rows(starts.lo[row_axis], starts.hi[row_axis], a, b);
+    for (int o = a; o < b; o += g) rows(color, o, std::min(g, b - o));
   }
 }
 
@@ -354,27 +394,25 @@ void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, Fie
   if (starts.empty() || n <= 0) return;
   const int second = 1 - first;
   const int row_axis = line_row_axis(starts, axis);
-  const int olo = starts.lo[row_axis], rows = starts.hi[row_axis] - olo;
   // A line of the second colour in row o needs the first colour's rows o - 1, o, o + 1
   // finished; a line of the first colour reads the second's rows o - 1, o, o + 1 before they
   // change. Each thread owns rows [a, b): it solves the first colour on its end rows, waits
   // for the others to do the same, then solves first(o + 1) before second(o) for o in [a, b).
 #pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
   {
-#ifdef _OPENMP
-    const int t = omp_get_thread_num(), T_ = omp_get_num_threads();
-#else
-    const int t = 0, T_ = 1;
-#endif
     ThomasRows<R> solve{row, x, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
-    const int a = olo + static_cast<int>(static_cast<long long>(rows) * t / T_);
-    const int b = olo + static_cast<int>(static_cast<long long>(rows) * (t + 1) / T_);
+    int a, b;
+    thread_rows(starts.lo[row_axis], starts.hi[row_axis], a, b);
     if (a < b) solve(first, a);
     if (b - 1 > a) solve(first, b - 1);
 #pragma omp barrier
-    for (int o = a; o < b; ++o) {
-      if (o + 1 < b - 1) solve(first, o + 1);
-      solve(second, o);
+    // blocks of g rows: the first colour of rows o + 1 .. e (short of b - 1), then the second
+    // colour of rows o .. e - 1
+    const int g = rows_per_block<T>(starts, axis);
+    for (int o = a; o < b; o += g) {
+      const int e = std::min(o + g, b);
+      solve(first, o + 1, std::min(e + 1, b - 1) - (o + 1));
+      solve(second, o, e - o);
     }
   }
 }

@@ -99,11 +99,12 @@ constexpr int NX = 41, NY = 29, NZ = 23;
 struct LineProblem {
   int axis;
   double side;
+  int n3[3];
   Field<double> a, b, c, d, x;
-  LineProblem(int ax, double sd, unsigned seed)
-      : axis(ax), side(sd), a(NX, NY, NZ), b(NX, NY, NZ), c(NX, NY, NZ), d(NX, NY, NZ),
-        x(NX, NY, NZ) {
-    const std::size_t cells = static_cast<std::size_t>(NX) * NY * NZ;
+  LineProblem(int ax, double sd, unsigned seed, int nx = NX, int ny = NY, int nz = NZ)
+      : axis(ax), side(sd), n3{nx, ny, nz}, a(nx, ny, nz), b(nx, ny, nz), c(nx, ny, nz),
+        d(nx, ny, nz), x(nx, ny, nz) {
+    const std::size_t cells = static_cast<std::size_t>(nx) * ny * nz;
     std::mt19937 gen(seed);
     std::uniform_real_distribution<double> u(-1, 1), v(0.1, 1);
     std::vector<double> ha(cells), hb(cells), hc(cells), hd(cells), hx(cells);
@@ -115,11 +116,11 @@ struct LineProblem {
     a.from_host(ha), b.from_host(hb), c.from_host(hc), d.from_host(hd), x.from_host(hx);
   }
   Box starts() const {
-    Box s = make_box(NX, NY, NZ);
+    Box s = make_box(n3[0], n3[1], n3[2]);
     s.hi[axis] = 1;
     return s;
   }
-  int n() const { return axis == 0 ? NX : (axis == 1 ? NY : NZ); }
+  int n() const { return n3[axis]; }
 };
 
 /// The row functor of a LineProblem: off-line neighbours (zero past the grid) on the right.
@@ -127,12 +128,13 @@ struct LineRows {
   FieldView<const double> a, b, c, d, x;
   int axis;
   double side;
+  int n3[3];
   KELVIN_HD TriRow<double> operator()(int i, int j, int k, long long) const {
     double sum = 0;
     for (int e = 0; e < 3; ++e) {
       if (e == axis) continue;
       const int di = e == 0, dj = e == 1, dk = e == 2;
-      if (i + di < NX && j + dj < NY && k + dk < NZ) sum += x(i + di, j + dj, k + dk);
+      if (i + di < n3[0] && j + dj < n3[1] && k + dk < n3[2]) sum += x(i + di, j + dj, k + dk);
       if (i - di >= 0 && j - dj >= 0 && k - dk >= 0) sum += x(i - di, j - dj, k - dk);
     }
     return {a(i, j, k), b(i, j, k), c(i, j, k), d(i, j, k) + side * sum};
@@ -140,13 +142,14 @@ struct LineRows {
 };
 
 LineRows rows_of(const LineProblem& P) {
-  return {P.a.cview(), P.b.cview(), P.c.cview(), P.d.cview(), P.x.cview(), P.axis, P.side};
+  return {P.a.cview(), P.b.cview(), P.c.cview(), P.d.cview(), P.x.cview(), P.axis, P.side,
+          {P.n3[0], P.n3[1], P.n3[2]}};
 }
 
 /// One colour's lines (color 0 or 1, or every line with -1), or with zebra both colours
 /// starting with `color`.
 void solve_lines(LineProblem& P, int color, bool zebra = false) {
-  LineFactors<double> f(NX, NY, NZ);
+  LineFactors<double> f(P.n3[0], P.n3[1], P.n3[2]);
   const LineRows row = rows_of(P);
   tridiagonal_factorise(P.starts(), P.axis, P.n(), row, f);
   if (zebra) tridiagonal_zebra(P.starts(), P.axis, P.n(), color, row, P.x.view(), f);
@@ -155,22 +158,25 @@ void solve_lines(LineProblem& P, int color, bool zebra = false) {
 
 }  // namespace
 TEST(TridiagonalLines, SolveEveryLineOfTheColourAndNoOther) {
-  for (int axis = 0; axis < 3; ++axis)
+  // The last grid's lines along z go in blocks of adjacent rows (kRowBlockBytes).
+  const int grids[4][4] = {{0, NX, NY, NZ}, {1, NX, NY, NZ}, {2, NX, NY, NZ}, {2, 40, 211, 7}};
+  for (const auto& g : grids)
     for (int color = -1; color <= 1; ++color) {
       // Every line at once: the rows may not read other lines' x, which change meanwhile.
-      LineProblem P(axis, color < 0 ? 0.0 : 0.1, 3 + axis);
+      const int axis = g[0];
+      LineProblem P(axis, color < 0 ? 0.0 : 0.1, 3 + axis, g[1], g[2], g[3]);
       const auto before = P.x.to_host();
       solve_lines(P, color);
       const auto after = P.x.to_host(), ha = P.a.to_host(), hb = P.b.to_host(), hc = P.c.to_host(),
                  hd = P.d.to_host();
-      const int n[3] = {NX, NY, NZ};
-      const long long st[3] = {1, NX, static_cast<long long>(NX) * NY};
+      const int* n = P.n3;
+      const long long st[3] = {1, n[0], static_cast<long long>(n[0]) * n[1]};
       const int p1 = axis == 0 ? 1 : 0, p2 = axis == 2 ? 1 : 2;
-      for (int k = 0; k < NZ; ++k)
-        for (int j = 0; j < NY; ++j)
-          for (int i = 0; i < NX; ++i) {
+      for (int k = 0; k < n[2]; ++k)
+        for (int j = 0; j < n[1]; ++j)
+          for (int i = 0; i < n[0]; ++i) {
             const int cc[3] = {i, j, k};
-            const long long p = i + NX * (j + static_cast<long long>(NY) * k);
+            const long long p = i + st[1] * j + st[2] * k;
             if (color >= 0 && ((cc[p1] + cc[p2]) & 1) != color) {
               ASSERT_EQ(after[p], before[p]) << "a line of the other colour changed";
               continue;
@@ -195,13 +201,17 @@ TEST(TridiagonalZebra, EqualsTheTwoColoursInTurnOnAnyThreadCount) {
 #if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
   const int threads_before = omp_get_max_threads();
 #endif
+  // The last grid: 211 rows of lines along z, 320 bytes each, go in blocks of 51 adjacent rows
+  // (kRowBlockBytes), whole and partial ones in each thread's share.
+  const int grids[4][4] = {{0, NX, NY, NZ}, {1, NX, NY, NZ}, {2, NX, NY, NZ}, {2, 40, 211, 7}};
   for (int threads : {1, 2, 3, 5})
-    for (int axis = 0; axis < 3; ++axis)
+    for (const auto& g : grids)
       for (int first = 0; first < 2; ++first) {
 #if defined(_OPENMP) && !defined(KELVIN_USE_CUDA)
         omp_set_num_threads(threads);
 #endif
-        LineProblem fused(axis, 0.1, 9), turn(axis, 0.1, 9);
+        const int axis = g[0];
+        LineProblem fused(axis, 0.1, 9, g[1], g[2], g[3]), turn(axis, 0.1, 9, g[1], g[2], g[3]);
         solve_lines(fused, first, true);
         solve_lines(turn, first);
         solve_lines(turn, 1 - first);

@@ -63,6 +63,28 @@ TEST(Multigrid, ChoosesTheStiffAxisForLines) {
   EXPECT_EQ(s.multigrid()->line_axis(), 0);
 }
 
+TEST(Multigrid, TiesTakeLinesAlongYThenZ) {
+  // Isotropic cells: every axis carries the same coupling. With all six faces fixed the
+  // boundary conductances tie as well, and y wins (the CPU's fastest sweep); with the faces
+  // normal to x open, the fixed ones still tie between y and z.
+  const auto cube = [] {
+    return make_problem(graded_faces(12, 1.0), graded_faces(12, 1.0), graded_faces(12, 1.0));
+  };
+  for (const bool x_faces : {true, false}) {
+    ConductionProblem p = cube();
+    for (int f = x_faces ? 0 : 2; f < 6; ++f) set_face(p, f, 0.0, 300.0);
+    ConductionSolver s(p);
+    Multigrid mg(s.steady_operator());
+    EXPECT_EQ(mg.line_axis(), 1) << (x_faces ? "all faces fixed" : "x faces open");
+  }
+  // Fixed faces normal to z only: the boundary conductance picks z.
+  ConductionProblem p = cube();
+  set_face(p, 4, 0.0, 300.0);
+  set_face(p, 5, 0.0, 300.0);
+  ConductionSolver s(p);
+  EXPECT_EQ(Multigrid(s.steady_operator()).line_axis(), 2);
+}
+
 TEST(Solver, ReportsWhereNaNStarted) {
   ConductionProblem p = make_problem(graded_faces(8, 1.0), graded_faces(8, 1.0), graded_faces(8, 1.0));
   set_face(p, 0, 0.0, 300.0);
