@@ -87,7 +87,7 @@ TEST_F(IoVtk, RectilinearGridRoundTripsCoordinatesAndEveryValue) {
                                       {"velocity_m_s", velocity_values(grid), 3}};
   const std::string path = (m_dir / "result.vtr").string();
 
-  kelvin::write_vtr(path, grid, fields);
+  kelvin::write_vtr(path, grid, std::vector<kelvin::CellFieldRef>(fields.begin(), fields.end()));
 
   vtkNew<vtkXMLRectilinearGridReader> reader;
   reader->SetFileName(path.c_str());

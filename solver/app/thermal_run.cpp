@@ -51,10 +51,11 @@ StaticFields static_fields(const ConductionProblem& p) {
 }
 
 void write_vtr_snapshot(const std::string& path, const Grid& g, const StaticFields& sf,
-                        std::vector<double> temperature) {
-  std::vector<CellField> fields{{"temperature", std::move(temperature), 1},
-                                {"conductivity", sf.conductivity, 1},
-                                {"heat_source", sf.source, 1}};
+                        const std::vector<double>& temperature) {
+  // the writer reads every field in place
+  std::vector<CellFieldRef> fields{{"temperature", temperature, 1},
+                                   {"conductivity", sf.conductivity, 1},
+                                   {"heat_source", sf.source, 1}};
   if (!sf.conductivity_xyz.empty()) fields.push_back({"conductivity_xyz", sf.conductivity_xyz, 3});
   if (!sf.velocity.empty()) {
     fields.push_back({"velocity", sf.velocity, 3});
@@ -250,9 +251,9 @@ static json run_case_unlocated(const Case& c, const RunOptions& opt) {
   std::vector<double> final_T;  // host copy of the answer, shared by the writers
   // VTK snapshots are written between solve steps; their time counts as output, not solve.
   double snapshot_s = 0;
-  const auto write_snapshot_timed = [&](const std::string& path, std::vector<double> host) {
+  const auto write_snapshot_timed = [&](const std::string& path, const std::vector<double>& host) {
     const auto t0 = Clock::now();
-    write_vtr_snapshot(path, g, sf, std::move(host));
+    write_vtr_snapshot(path, g, sf, host);
     snapshot_s += seconds_since(t0);
   };
 

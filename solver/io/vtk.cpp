@@ -73,7 +73,7 @@ vtkNew<vtkDoubleArray> coordinate_array(const std::vector<double>& faces, const 
   return array;
 }
 
-void check_fields(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
+void check_fields(const std::string& path, const Grid& grid, const std::vector<CellFieldRef>& fields,
                   bool include_material_id) {
   for (int d = 0; d < 3; ++d) {
     if (grid.n(d) < 1) {
@@ -91,7 +91,7 @@ void check_fields(const std::string& path, const Grid& grid, const std::vector<C
     }
     names.insert(kMaterialArrayName);
   }
-  for (const CellField& field : fields) {
+  for (const CellFieldRef& field : fields) {
     if (field.name.empty()) {
       throw std::runtime_error(fmt::format("cannot write '{}': a cell field has no name", path));
     }
@@ -104,10 +104,10 @@ void check_fields(const std::string& path, const Grid& grid, const std::vector<C
                                            field.name, field.components));
     }
     const std::size_t want = cells * static_cast<std::size_t>(field.components);
-    if (field.values.size() != want) {
+    if (field.values->size() != want) {
       throw std::runtime_error(fmt::format(
           "cannot write '{}': field '{}' has {} values, expected {} ({} cells x {} components)",
-          path, field.name, field.values.size(), want, cells, field.components));
+          path, field.name, field.values->size(), want, cells, field.components));
     }
   }
 }
@@ -184,7 +184,7 @@ std::string xml_text(const std::string& path, vtkXMLWriter* writer, vtkDataObjec
 
 }  // namespace
 
-void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
+void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellFieldRef>& fields,
                bool include_material_id) {
   check_fields(path, grid, fields, include_material_id);
 
@@ -197,20 +197,21 @@ void write_vtr(const std::string& path, const Grid& grid, const std::vector<Cell
   data->SetYCoordinates(y);
   data->SetZCoordinates(z);
 
-  const auto cells = static_cast<vtkIdType>(grid.cell_count());
-  for (const CellField& field : fields) {
+  // The arrays borrow the caller's memory (save = 1: VTK never frees it); the writer only
+  // reads them, and they are gone before this function returns.
+  for (const CellFieldRef& field : fields) {
     vtkNew<vtkDoubleArray> array;
     array->SetName(field.name.c_str());
     array->SetNumberOfComponents(field.components);
-    array->SetNumberOfTuples(cells);
-    std::copy(field.values.begin(), field.values.end(), array->GetPointer(0));
+    array->SetArray(const_cast<double*>(field.values->data()),
+                    static_cast<vtkIdType>(field.values->size()), 1);
     data->GetCellData()->AddArray(array);
   }
   if (include_material_id) {
     vtkNew<vtkTypeInt32Array> array;
     array->SetName(kMaterialArrayName);
-    array->SetNumberOfTuples(cells);
-    std::copy(grid.materials().begin(), grid.materials().end(), array->GetPointer(0));
+    const std::vector<std::int32_t>& ids = grid.materials();
+    array->SetArray(const_cast<std::int32_t*>(ids.data()), static_cast<vtkIdType>(ids.size()), 1);
     data->GetCellData()->AddArray(array);
   }
 

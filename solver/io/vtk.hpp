@@ -19,15 +19,27 @@ struct CellField {
   int components = 1;
 };
 
+/// A cell-centred field write_vtr reads in place: the caller's values (laid out as a
+/// CellField's) must outlive the call. Built from a name and values, or from a CellField.
+struct CellFieldRef {
+  std::string name;
+  const std::vector<double>* values;
+  int components = 1;
+  CellFieldRef(std::string n, const std::vector<double>& v, int c = 1)
+      : name(std::move(n)), values(&v), components(c) {}
+  CellFieldRef(const CellField& f) : name(f.name), values(&f.values), components(f.components) {}
+};
+
 /// Writes grid and fields to path as a VTK XML rectilinear grid (.vtr: appended raw binary,
-/// zlib-compressed, 64-bit headers). Coordinates are the grid's face coordinates in metres;
+/// LZ4-compressed, 64-bit headers). Coordinates are the grid's face coordinates in metres;
 /// each field becomes a Float64 cell array named as given, plus an Int32 cell array
 /// "material_id" when include_material_id is set. The file is built in memory (about its
 /// compressed size) and written with write_file_atomic. Throws std::runtime_error naming the
 /// path when a field's size does not match the grid or names repeat, and OutputError
 /// (solver/io/output_error.hpp) when the disk refuses the file; an existing file at path is
-/// then left untouched and no temporary file remains. VTK prints nothing.
-void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellField>& fields,
+/// then left untouched and no temporary file remains. VTK prints nothing. The fields' values
+/// and the material ids are compressed from where they lie, not copied.
+void write_vtr(const std::string& path, const Grid& grid, const std::vector<CellFieldRef>& fields,
                bool include_material_id = true);
 
 /// A polygonal dataset: points [m], line cells (polylines through point indices) and polygon
