@@ -23,33 +23,41 @@ double map_weight(const HeatSource& s, double x, double y) {
   return pm.values[static_cast<std::size_t>(row) * pm.cols + col];
 }
 
+/// The cells [lo, hi) along axis d whose centres lie in [min, max] (centres increase along an
+/// axis, so they are one run).
+void centre_range(const Grid& g, int d, double min, double max, int& lo, int& hi) {
+  lo = 0;
+  while (lo < g.n(d) && !inside(g.center(d, lo), min, max)) ++lo;
+  hi = lo;
+  while (hi < g.n(d) && inside(g.center(d, hi), min, max)) ++hi;
+}
+
 void add_source(const HeatSource& s, const Grid& g, std::vector<double>& q) {
-  // Cells whose centre lies in the source box (mesh lines are snapped to box faces).
-  std::vector<long long> cells;
-  std::vector<double> weight;
+  // Cells whose centre lies in the source box (mesh lines are snapped to box faces): a box of
+  // cells, visited twice (the weights' sums, then the values) rather than listed.
+  int lo[3], hi[3];
+  for (int d = 0; d < 3; ++d) centre_range(g, d, s.min_m[d], s.max_m[d], lo[d], hi[d]);
+  const auto each_cell = [&](auto&& f) {
+    for (int k = lo[2]; k < hi[2]; ++k)
+      for (int j = lo[1]; j < hi[1]; ++j)
+        for (int i = lo[0]; i < hi[0]; ++i) f(i, j, k);
+  };
   double wv = 0, volume = 0;
-  for (int k = 0; k < g.n(2); ++k)
-    for (int j = 0; j < g.n(1); ++j)
-      for (int i = 0; i < g.n(0); ++i) {
-        const double x = g.center(0, i), y = g.center(1, j), z = g.center(2, k);
-        if (!inside(x, s.min_m[0], s.max_m[0]) || !inside(y, s.min_m[1], s.max_m[1]) ||
-            !inside(z, s.min_m[2], s.max_m[2]))
-          continue;
-        const double v = g.width(0, i) * g.width(1, j) * g.width(2, k);
-        const double w = map_weight(s, x, y);
-        cells.push_back(g.index(i, j, k));
-        weight.push_back(w);
-        wv += w * v;
-        volume += v;
-      }
-  if (cells.empty())
+  each_cell([&](int i, int j, int k) {
+    const double v = g.width(0, i) * g.width(1, j) * g.width(2, k);
+    wv += map_weight(s, g.center(0, i), g.center(1, j)) * v;
+    volume += v;
+  });
+  if (!(volume > 0))
     throw SetupError("source \"" + s.name + "\" contains no cell centre; refine the mesh");
   if (!(wv > 0))
     throw SetupError("source \"" + s.name + "\": power map is zero over every cell");
   // TotalPower: q_c = P w_c / sum(w V), so sum(q V) = P exactly.
   // PowerDensity: q_c = q''' w_c / mean(w), mean weighted by volume.
   const double scale = s.kind == HeatSource::Kind::TotalPower ? s.value / wv : s.value * volume / wv;
-  for (std::size_t n = 0; n < cells.size(); ++n) q[cells[n]] += scale * weight[n];
+  each_cell([&](int i, int j, int k) {
+    q[g.index(i, j, k)] += scale * map_weight(s, g.center(0, i), g.center(1, j));
+  });
 }
 
 void apply_boundary(const BoundaryCondition& bc, const Grid& g, FaceBoundary& fb) {

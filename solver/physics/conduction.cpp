@@ -131,15 +131,16 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_mat.from_host(p.grid.materials());
   m_q = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_q.from_host(p.source_W_m3);
-  std::vector<double> mass(static_cast<std::size_t>(p.grid.cell_count()));
-  for (int k3 = 0; k3 < m_n[2]; ++k3)
-    for (int j = 0; j < m_n[1]; ++j)
-      for (int i = 0; i < m_n[0]; ++i) {
-        const double vol = p.grid.width(0, i) * p.grid.width(1, j) * p.grid.width(2, k3);
-        mass[p.grid.index(i, j, k3)] = p.rho_cp_J_m3K[p.grid.material(i, j, k3)] * vol;
-      }
+  // heat capacity per cell: rho c_p V
   m_mass = Field<double>(m_n[0], m_n[1], m_n[2]);
-  m_mass.from_host(mass);
+  const Array<double> rho_cp(p.rho_cp_J_m3K);
+  const double* rc = rho_cp.data();
+  const GeomView g = geom_view(m_width, m_n);
+  const auto mat = m_mat.cview();
+  const auto M = m_mass.view();
+  parallel_for(m_mass.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    M(i, j, k) = rc[mat(i, j, k)] * (g.w[0][i] * g.w[1][j] * g.w[2][k]);
+  });
   m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
   m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_b_fixed = Field<double>(m_n[0], m_n[1], m_n[2]);
