@@ -225,26 +225,40 @@ void FlowSolver::update_properties(const Field<double>& T_grid) {
   publish_fluxes();
 }
 
+namespace {
+
+/// m = rho_f u A on the faces normal to d (face_mass_flux).
+template <int d>
+void mass_flux_axis(const FlowView& v, const FieldView<double>& m, const Box& faces) {
+  parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
+    m(i, j, k) = face_mass_flux<d>(i, j, k, v, v.u[d](i, j, k));
+  });
+}
+
+/// On the faces normal to d: u += d_f (p'_low - p'_high) where u is unknown, then the mass
+/// flux of the new u (update_mass_flux's, in the same pass).
+template <int d>
+void correct_axis(const FlowView& v, const FieldView<const double>& pc,
+                  const FieldView<const std::int32_t>& st, const FieldView<const double>& dc,
+                  const FieldView<double>& u, const FieldView<double>& m, const Box& faces) {
+  parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
+    const double u0 = u(i, j, k);
+    const double du = dc(i, j, k) * face_jump_along<d>(i, j, k, pc, v.n[d]);
+    const double u1 = unknown(st(i, j, k)) ? u0 - du : u0;
+    u(i, j, k) = u1;
+    m(i, j, k) = face_mass_flux<d>(i, j, k, v, u1);
+  });
+}
+
+}  // namespace
+
 void FlowSolver::update_mass_flux() {
-  // m = rho_f u A, rho_f the mean of the adjacent cells inside the domain (face_density)
-  for (int d = 0; d < 3; ++d) {
-    const double* w0 = m_w[0].data();
-    const double* w1 = m_w[1].data();
-    const double* w2 = m_w[2].data();
-    const int nd = m_n[d];
-    const auto u = m_u[d].cview();
-    const auto rho = m_rho.cview();
-    const auto m = m_m[d].view();
-    const int dd = d;
-    parallel_for(m_m[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      const int c[3] = {i, j, k};
-      const double* w[3] = {w0, w1, w2};
-      int t1, t2;
-      others(dd, t1, t2);
-      const double A = w[t1][c[t1]] * w[t2][c[t2]];
-      m(i, j, k) = face_density(rho, dd, c, nd) * u(i, j, k) * A;
-    });
-  }
+  // m = rho_f u A, rho_f the mean of the adjacent cells inside the domain (face_density); one
+  // kernel per axis, fixed at compile time
+  const FlowView v = flow_view();
+  mass_flux_axis<0>(v, m_m[0].view(), m_m[0].cells());
+  mass_flux_axis<1>(v, m_m[1].view(), m_m[1].cells());
+  mass_flux_axis<2>(v, m_m[2].view(), m_m[2].cells());
 }
 
 void FlowSolver::publish_fluxes() {
@@ -359,25 +373,20 @@ void FlowSolver::assemble_pressure() {
 }
 
 void FlowSolver::correct(double alpha_p) {
-  // u_f += d_f (p'_low - p'_high) on unknown faces; p += alpha_p p'
+  // u_f += d_f (p'_low - p'_high) on unknown faces, with the mass fluxes; p += alpha_p p'
+  const FlowView v = flow_view();
   const auto pc = m_pc.cview();
-  for (int d = 0; d < 3; ++d) {
-    const auto st = m_state[d].cview();
-    const auto dc = m_d[d].cview();
-    const auto u = m_u[d].view();
-    const int dd = d, nd = m_n[d];
-    parallel_for(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      if (!unknown(st(i, j, k))) return;
-      const int c[3] = {i, j, k};
-      u(i, j, k) -= dc(i, j, k) * face_jump(pc, dd, c, nd);
-    });
-  }
+  correct_axis<0>(v, pc, m_state[0].cview(), m_d[0].cview(), m_u[0].view(), m_m[0].view(),
+                  m_u[0].cells());
+  correct_axis<1>(v, pc, m_state[1].cview(), m_d[1].cview(), m_u[1].view(), m_m[1].view(),
+                  m_u[1].cells());
+  correct_axis<2>(v, pc, m_state[2].cview(), m_d[2].cview(), m_u[2].view(), m_m[2].view(),
+                  m_u[2].cells());
   const auto p = m_p.view();
   const auto fl = m_fluid.cview();
   parallel_for(m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     if (fl(i, j, k)) p(i, j, k) += alpha_p * pc(i, j, k);
   });
-  update_mass_flux();
 }
 
 std::array<double, 2> FlowSolver::momentum_residual(int d) {

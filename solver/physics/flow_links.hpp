@@ -240,6 +240,33 @@ KELVIN_HD KELVIN_FLOW_INLINE int along(int i, int j, int k) {
   return a == 0 ? i : (a == 1 ? j : k);
 }
 
+/// Mass flux rho_f u A (kg/s) through face (i, j, k) normal to d at face velocity u, rho_f as
+/// face_density takes it: the mean as a product, times 0.5 between two cells and 1 at the
+/// domain's edge (exactly face_density's division), so that the face loops vectorise.
+template <int d>
+KELVIN_HD KELVIN_FLOW_INLINE double face_mass_flux(int i, int j, int k, const FlowView& v,
+                                                   double u) {
+  constexpr int di = d == 0, dj = d == 1, dk = d == 2;
+  constexpr int t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
+  const int cd = along<d>(i, j, k);
+  const bool has_lo = cd > 0, has_hi = cd < v.n[d];
+  const double rho_lo = v.rho(i - di, j - dj, k - dk), rho_hi = v.rho(i, j, k);  // ghosts at the edge
+  const double rho_f =
+      ((has_lo ? rho_lo : 0.0) + (has_hi ? rho_hi : 0.0)) * (has_lo && has_hi ? 0.5 : 1.0);
+  const double A = v.w[t1][along<t1>(i, j, k)] * v.w[t2][along<t2>(i, j, k)];
+  return rho_f * u * A;
+}
+
+/// y_high - y_low across face (i, j, k) normal to d, y taken as 0 beyond the domain's edge
+/// (face_jump with the axis fixed at compile time).
+template <int d>
+KELVIN_HD KELVIN_FLOW_INLINE double face_jump_along(int i, int j, int k,
+                                                    const FieldView<const double>& y, int n_d) {
+  constexpr int di = d == 0, dj = d == 1, dk = d == 2;
+  const int cd = along<d>(i, j, k);
+  return (cd < n_d ? y(i, j, k) : 0.0) - (cd > 0 ? y(i - di, j - dj, k - dk) : 0.0);
+}
+
 /// Half-cell mass flux (kg/s) through the a-face between cells lo and hi (hi = lo + e_a) of a
 /// momentum control volume: mean density, the face's u_a, the half cell's length h along d and
 /// width w_t.
