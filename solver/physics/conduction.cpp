@@ -66,6 +66,19 @@ GeomView geom_view(const std::array<Array<double>, 3>& width, const int n[3]) {
   return {{width[0].data(), width[1].data(), width[2].data()}, {n[0], n[1], n[2]}};
 }
 
+/// Heat capacity per cell, rho c_p V (rho_cp per material), on the backend. A free function:
+/// nvcc takes no device lambda in a constructor.
+void fill_heat_capacities(const GeomView& g, const Field<std::int32_t>& material,
+                          const std::vector<double>& rho_cp_per_material, Field<double>& mass) {
+  const Array<double> rho_cp(rho_cp_per_material);
+  const double* rc = rho_cp.data();
+  const auto mat = material.cview();
+  const auto M = mass.view();
+  parallel_for(mass.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    M(i, j, k) = rc[mat(i, j, k)] * (g.w[0][i] * g.w[1][j] * g.w[2][k]);
+  });
+}
+
 BoundaryView boundary_view(const std::array<Array<double>, 6>& rinv,
                            const std::array<Array<double>, 6>& tb,
                            const std::array<Array<double>, 6>& qb) {
@@ -131,16 +144,8 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_mat.from_host(p.grid.materials());
   m_q = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_q.from_host(p.source_W_m3);
-  // heat capacity per cell: rho c_p V
   m_mass = Field<double>(m_n[0], m_n[1], m_n[2]);
-  const Array<double> rho_cp(p.rho_cp_J_m3K);
-  const double* rc = rho_cp.data();
-  const GeomView g = geom_view(m_width, m_n);
-  const auto mat = m_mat.cview();
-  const auto M = m_mass.view();
-  parallel_for(m_mass.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    M(i, j, k) = rc[mat(i, j, k)] * (g.w[0][i] * g.w[1][j] * g.w[2][k]);
-  });
+  fill_heat_capacities(geom_view(m_width, m_n), m_mat, p.rho_cp_J_m3K, m_mass);
   m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
   m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_b_fixed = Field<double>(m_n[0], m_n[1], m_n[2]);
