@@ -243,7 +243,7 @@ void correct_axis(const FlowView& v, const FieldView<const double>& pc,
                   const FieldView<double>& u, const FieldView<double>& m, const Box& faces) {
   parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
     const double u0 = u(i, j, k);
-    const double du = dc(i, j, k) * face_jump_along<d>(i, j, k, pc, v.n[d]);
+    const double du = dc(i, j, k) * face_jump_along<d>(pc, i, j, k, v.n[d]);
     const double u1 = unknown(st(i, j, k)) ? u0 - du : u0;
     u(i, j, k) = u1;
     m(i, j, k) = face_mass_flux<d>(i, j, k, v, u1);

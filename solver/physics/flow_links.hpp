@@ -73,25 +73,52 @@ KELVIN_HD inline std::int32_t at_state(const FieldView<const std::int32_t>& f, c
   return f(c[0], c[1], c[2]);
 }
 
-/// Density at face f normal to a (between cells f - e_a and f, n_a cells along a): the mean of
-/// the cells beside it inside the domain (the one inside at the domain's edge), as the mass
-/// flux rho_f u A uses it.
-KELVIN_HD inline double face_density(const FieldView<const double>& rho, int a, const int f[3],
-                                     int n_a) {
-  int lo[3];
-  shifted(f, a, -1, lo);
-  const bool has_lo = f[a] > 0, has_hi = f[a] < n_a;
-  return ((has_lo ? at(rho, lo) : 0.0) + (has_hi ? at(rho, f) : 0.0)) /
-         ((has_lo ? 1 : 0) + (has_hi ? 1 : 0));
+/// Index along axis a of cell (i, j, k).
+template <int a>
+KELVIN_HD KELVIN_FLOW_INLINE int along(int i, int j, int k) {
+  return a == 0 ? i : (a == 1 ? j : k);
 }
 
-/// y_high - y_low across face f normal to a (the cells f and f - e_a, n_a cells along a), y
-/// taken as 0 beyond the domain's edge (a pressure correction beyond an outlet face).
+/// Density at face (i, j, k) normal to a (between that cell and the one below it along a,
+/// n_a cells along a): the mean of the cells beside it inside the domain (the one inside at
+/// the domain's edge), as the mass flux rho_f u A uses it. The mean is a product, times 0.5
+/// between two cells and 1 at the edge (exactly the division by 2 or 1), so that face loops
+/// with the axis fixed at compile time vectorise.
+template <int a>
+KELVIN_HD KELVIN_FLOW_INLINE double face_density_along(const FieldView<const double>& rho, int i,
+                                                       int j, int k, int n_a) {
+  constexpr int ai = a == 0, aj = a == 1, ak = a == 2;
+  const int ca = along<a>(i, j, k);
+  const bool has_lo = ca > 0, has_hi = ca < n_a;
+  const double r_lo = rho(i - ai, j - aj, k - ak), r_hi = rho(i, j, k);  // ghosts at the edge
+  return ((has_lo ? r_lo : 0.0) + (has_hi ? r_hi : 0.0)) * (has_lo && has_hi ? 0.5 : 1.0);
+}
+
+/// face_density_along with the axis a chosen at run time, at face f.
+KELVIN_HD inline double face_density(const FieldView<const double>& rho, int a, const int f[3],
+                                     int n_a) {
+  return a == 0   ? face_density_along<0>(rho, f[0], f[1], f[2], n_a)
+         : a == 1 ? face_density_along<1>(rho, f[0], f[1], f[2], n_a)
+                  : face_density_along<2>(rho, f[0], f[1], f[2], n_a);
+}
+
+/// y_high - y_low across face (i, j, k) normal to a (the cell and the one below it along a,
+/// n_a cells along a), y taken as 0 beyond the domain's edge (a pressure correction beyond an
+/// outlet face).
+template <int a>
+KELVIN_HD KELVIN_FLOW_INLINE double face_jump_along(const FieldView<const double>& y, int i, int j,
+                                                    int k, int n_a) {
+  constexpr int ai = a == 0, aj = a == 1, ak = a == 2;
+  const int ca = along<a>(i, j, k);
+  return (ca < n_a ? y(i, j, k) : 0.0) - (ca > 0 ? y(i - ai, j - aj, k - ak) : 0.0);
+}
+
+/// face_jump_along with the axis a chosen at run time, at face f.
 KELVIN_HD inline double face_jump(const FieldView<const double>& y, int a, const int f[3],
                                   int n_a) {
-  int lo[3];
-  shifted(f, a, -1, lo);
-  return (f[a] < n_a ? at(y, f) : 0.0) - (f[a] > 0 ? at(y, lo) : 0.0);
+  return a == 0   ? face_jump_along<0>(y, f[0], f[1], f[2], n_a)
+         : a == 1 ? face_jump_along<1>(y, f[0], f[1], f[2], n_a)
+                  : face_jump_along<2>(y, f[0], f[1], f[2], n_a);
 }
 
 /// The two axes other than d.
@@ -234,37 +261,14 @@ KELVIN_HD KELVIN_FLOW_INLINE double masked(double x, std::int32_t m, std::int32_
   return pick(m, bit, x, 0.0);
 }
 
-/// Index along axis a of cell (i, j, k).
-template <int a>
-KELVIN_HD KELVIN_FLOW_INLINE int along(int i, int j, int k) {
-  return a == 0 ? i : (a == 1 ? j : k);
-}
-
-/// Mass flux rho_f u A (kg/s) through face (i, j, k) normal to d at face velocity u, rho_f as
-/// face_density takes it: the mean as a product, times 0.5 between two cells and 1 at the
-/// domain's edge (exactly face_density's division), so that the face loops vectorise.
+/// Mass flux rho_f u A (kg/s) through face (i, j, k) normal to d at face velocity u
+/// (rho_f: face_density_along).
 template <int d>
 KELVIN_HD KELVIN_FLOW_INLINE double face_mass_flux(int i, int j, int k, const FlowView& v,
                                                    double u) {
-  constexpr int di = d == 0, dj = d == 1, dk = d == 2;
   constexpr int t1 = d == 0 ? 1 : 0, t2 = d == 2 ? 1 : 2;
-  const int cd = along<d>(i, j, k);
-  const bool has_lo = cd > 0, has_hi = cd < v.n[d];
-  const double rho_lo = v.rho(i - di, j - dj, k - dk), rho_hi = v.rho(i, j, k);  // ghosts at the edge
-  const double rho_f =
-      ((has_lo ? rho_lo : 0.0) + (has_hi ? rho_hi : 0.0)) * (has_lo && has_hi ? 0.5 : 1.0);
   const double A = v.w[t1][along<t1>(i, j, k)] * v.w[t2][along<t2>(i, j, k)];
-  return rho_f * u * A;
-}
-
-/// y_high - y_low across face (i, j, k) normal to d, y taken as 0 beyond the domain's edge
-/// (face_jump with the axis fixed at compile time).
-template <int d>
-KELVIN_HD KELVIN_FLOW_INLINE double face_jump_along(int i, int j, int k,
-                                                    const FieldView<const double>& y, int n_d) {
-  constexpr int di = d == 0, dj = d == 1, dk = d == 2;
-  const int cd = along<d>(i, j, k);
-  return (cd < n_d ? y(i, j, k) : 0.0) - (cd > 0 ? y(i - di, j - dj, k - dk) : 0.0);
+  return face_density_along<d>(v.rho, i, j, k, v.n[d]) * u * A;
 }
 
 /// Half-cell mass flux (kg/s) through the a-face between cells lo and hi (hi = lo + e_a) of a
