@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
@@ -150,6 +151,41 @@ void BM_VCycleLineAxis(benchmark::State& state) {
   state.counters["cells_per_second"] = benchmark::Counter(double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_VCycleLineAxis)->ArgsProduct({{0, 1, 2}, {0, 1}})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// Multigrid rebuild after the operator changed (coarse operators aggregated, every level's line
+/// factors), single-precision levels on the 128^3 cube's operator made advective as momentum's
+/// is (argument 1: up = 1.25 a, lo = 0.75 a) or left symmetric (0). Bytes per cell counted as
+/// STREAM counts, finest level only: the double operator read (ap, 3 b, and 3 a or 3 a + 3 up +
+/// 3 lo: 56 or 104 bytes), the float level 0 written (ap and 3 or 6 couplings: 16 or 28 bytes).
+void BM_MultigridRebuild(benchmark::State& state) {
+  const int n = 128;
+  const bool advective = state.range(0) != 0;
+  ConductionSolver s(cube(n));
+  const Stencil7& S = s.steady_operator();
+  Stencil7 A(n, n, n);
+  for (auto [src, dst] : {std::pair{&S.ap, &A.ap}, {&S.ax, &A.ax}, {&S.ay, &A.ay}, {&S.az, &A.az},
+                          {&S.bx, &A.bx}, {&S.by, &A.by}, {&S.bz, &A.bz}})
+    copy(*src, *dst);
+  if (advective) {
+    A.enable_advection();
+    const auto v = A.view();
+    const FieldView<double> up[3] = {A.up[0].view(), A.up[1].view(), A.up[2].view()};
+    const FieldView<double> lo[3] = {A.lo[0].view(), A.lo[1].view(), A.lo[2].view()};
+    parallel_for(A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      const long long p = v.ap.index(i, j, k);
+      const double a[3] = {v.ax.data[p], v.ay.data[p], v.az.data[p]};
+      for (int d = 0; d < 3; ++d) up[d].data[p] = 1.25 * a[d], lo[d].data[p] = 0.75 * a[d];
+    });
+  }
+  Multigrid mg(A);
+  for (auto _ : state) {
+    mg.rebuild(true);
+    synchronize();
+  }
+  bandwidth_counters(state, double(n) * n * n, advective ? 132 : 72);
+  state.counters["levels"] = mg.levels();
+}
+BENCHMARK(BM_MultigridRebuild)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /// Steady solve to 1e-8 relative residual: time to solution, iterations, convergence factor;
 /// the multigrid levels in single precision when the benchmark's second argument is 1.

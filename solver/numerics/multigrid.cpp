@@ -241,71 +241,114 @@ void MultigridLevels<T>::build_levels() {
 
 namespace {
 
+/// What one aggregate of fine cells contributes to its coarse cell: the storage part of the
+/// diagonal and the boundary conductances summed over every cell, the couplings (symmetric and
+/// whole) summed over the cells on the aggregate's high face along each axis.
+struct AggregateSums {
+  double storage = 0, b[3] = {0, 0, 0}, a[3] = {0, 0, 0}, u[3] = {0, 0, 0}, l[3] = {0, 0, 0};
+};
+
+/// Symmetric coupling field of view f along compile-time axis D.
+template <int D, class V>
+KELVIN_HD inline const auto& coupling_along(const V& f) {
+  return D == 0 ? f.ax : (D == 1 ? f.ay : f.az);
+}
+
+/// Adds the couplings through the high face along D of the aggregate [lo, hi) to s: the
+/// symmetric ones, and with ADV the advective extras of the whole couplings (up - a, lo - a).
+template <int D, bool ADV, class V>
+KELVIN_HD inline void add_face_couplings(const V& f, const int lo[3], const int hi[3],
+                                         AggregateSums& s) {
+  int first[3] = {lo[0], lo[1], lo[2]};
+  first[D] = hi[D] - 1;
+  const auto& a = coupling_along<D>(f);
+  const auto& up = D == 0 ? f.ux : (D == 1 ? f.uy : f.uz);
+  const auto& dn = D == 0 ? f.lx : (D == 1 ? f.ly : f.lz);
+  for (int k = first[2]; k < hi[2]; ++k)
+    for (int j = first[1]; j < hi[1]; ++j)
+      for (long long p = f.ap.index(first[0], j, k), e = p + (hi[0] - first[0]); p < e; ++p) {
+        s.a[D] += a.data[p];
+        if (ADV) {  // the extras in the fine level's precision
+          s.u[D] += up.data[p] - a.data[p];
+          s.l[D] += dn.data[p] - a.data[p];
+        }
+      }
+}
+
+/// The sums of fine operator f (view V, boundary parts fb) over aggregate [lo, hi): one pass
+/// over its cells for the storage part of ap (ap - whole couplings - boundary conductances)
+/// and the boundary sums, one over each high face for the couplings. Axes and the advective
+/// case are fixed at compile time, so no branch depends on the cell.
+template <bool ADV, class V, class B>
+KELVIN_HD inline AggregateSums aggregate_sums(const V& f, const B& fb, const int lo[3],
+                                              const int hi[3]) {
+  AggregateSums s;
+  const long long sy = f.ap.sy, sz = f.ap.sz;
+  for (int k = lo[2]; k < hi[2]; ++k)
+    for (int j = lo[1]; j < hi[1]; ++j)
+      for (long long p = f.ap.index(lo[0], j, k), e = p + (hi[0] - lo[0]); p < e; ++p) {
+        const double b0 = fb[0].data[p], b1 = fb[1].data[p], b2 = fb[2].data[p];
+        s.storage += double(f.ap.data[p]) - f.ux.data[p] - f.lx.data[p - 1] - f.uy.data[p] -
+                     f.ly.data[p - sy] - f.uz.data[p] - f.lz.data[p - sz] - b0 - b1 - b2;
+        s.b[0] += b0;
+        s.b[1] += b1;
+        s.b[2] += b2;
+      }
+  add_face_couplings<0, ADV>(f, lo, hi, s);
+  add_face_couplings<1, ADV>(f, lo, hi, s);
+  add_face_couplings<2, ADV>(f, lo, hi, s);
+  return s;
+}
+
 /// The coarse operator C of level l + 1 aggregated from the fine operator F of level l
-/// (F: the caller's double operator at l = 0, else level l's own, in precision T).
-template <class F, class T>
+/// (F: the caller's double operator at l = 0, else level l's own, in precision T), with the
+/// advective parts when ADV.
+template <bool ADV, class F, class T>
 void aggregate_operator(const BasicStencil7<F>& fine, const Transfer tr, const int fine_f[3],
                         double gamma, BasicStencil7<T>& coarse) {
   const auto f = fine.view();
-  const int f0 = fine_f[0], f1 = fine_f[1], f2 = fine_f[2];
-  const auto cax = coarse.ax.view(), cay = coarse.ay.view(), caz = coarse.az.view();
-  const auto cbx = coarse.bx.view(), cby = coarse.by.view(), cbz = coarse.bz.view();
-  const auto fbx = fine.bx.cview(), fby = fine.by.cview(), fbz = fine.bz.cview();
+  const FieldView<const F> fb[3] = {fine.bx.cview(), fine.by.cview(), fine.bz.cview()};
+  // Storage adds exactly; couplings and boundary conductances through faces normal to a
+  // coarsened axis span twice the distance, hence gamma.
+  const double g[3] = {fine_f[0] == 2 ? gamma : 1.0, fine_f[1] == 2 ? gamma : 1.0,
+                       fine_f[2] == 2 ? gamma : 1.0};
+  const FieldView<T> ca[3] = {coarse.ax.view(), coarse.ay.view(), coarse.az.view()};
+  const FieldView<T> cb[3] = {coarse.bx.view(), coarse.by.view(), coarse.bz.view()};
+  const FieldView<T> cu[3] = {ADV ? coarse.up[0].view() : ca[0], ADV ? coarse.up[1].view() : ca[1],
+                              ADV ? coarse.up[2].view() : ca[2]};
+  const FieldView<T> cl[3] = {ADV ? coarse.lo[0].view() : ca[0], ADV ? coarse.lo[1].view() : ca[1],
+                              ADV ? coarse.lo[2].view() : ca[2]};
   const auto cap = coarse.ap.view();
-  const auto c = coarse.view();
-  const bool adv = c.adv;
-  const FieldView<T> cu[3] = {adv ? coarse.up[0].view() : cax, adv ? coarse.up[1].view() : cay,
-                              adv ? coarse.up[2].view() : caz};
-  const FieldView<T> cl[3] = {adv ? coarse.lo[0].view() : cax, adv ? coarse.lo[1].view() : cay,
-                              adv ? coarse.lo[2].view() : caz};
   parallel_for(coarse.cells(), KELVIN_LAMBDA(int I, int J, int K) {
     int lo[3], hi[3];
     aggregate_range(I, J, K, tr, lo, hi);
-    double sum[3] = {0, 0, 0}, bsum[3] = {0, 0, 0}, usum[3] = {0, 0, 0}, lsum[3] = {0, 0, 0};
-    double storage = 0;
-    for (int k = lo[2]; k < hi[2]; ++k)
-      for (int j = lo[1]; j < hi[1]; ++j)
-        for (int i = lo[0]; i < hi[0]; ++i) {
-          const int fc[3] = {i, j, k};
-          const double b[3] = {fbx(i, j, k), fby(i, j, k), fbz(i, j, k)};
-          // storage part of ap: ap - whole couplings - boundary conductances
-          storage += double(f.ap(i, j, k)) - f.ux(i, j, k) - f.lx(i - 1, j, k) - f.uy(i, j, k) -
-                     f.ly(i, j - 1, k) - f.uz(i, j, k) - f.lz(i, j, k - 1) - b[0] - b[1] - b[2];
-          for (int d = 0; d < 3; ++d) {
-            bsum[d] += b[d];
-            if (fc[d] == hi[d] - 1) {
-              sum[d] += coupling(f, d)(i, j, k);
-              if (adv) {
-                const long long p = f.ap.index(i, j, k);
-                usum[d] += upper(f, d, p) - coupling(f, d).data[p];
-                lsum[d] += lower(f, d, p) - coupling(f, d).data[p];
-              }
-            }
-          }
-        }
-    // Storage adds exactly; couplings and boundary conductances through faces normal to a
-    // coarsened axis span twice the distance, hence gamma.
-    const double g0 = f0 == 2 ? gamma : 1.0, g1 = f1 == 2 ? gamma : 1.0;
-    const double g2 = f2 == 2 ? gamma : 1.0;
-    const double g[3] = {g0, g1, g2};
-    // Advective parts are mass fluxes: they add across a coarse face unscaled.
-    if (adv)
-      for (int d = 0; d < 3; ++d) {
-        cu[d](I, J, K) = T(g[d] * sum[d] + usum[d]);
-        cl[d](I, J, K) = T(g[d] * sum[d] + lsum[d]);
+    const AggregateSums s = aggregate_sums<ADV>(f, fb, lo, hi);
+    double diag = s.storage;
+    for (int d = 0; d < 3; ++d) {
+      // advective parts are mass fluxes: they add across a coarse face unscaled
+      if (ADV) {
+        cu[d](I, J, K) = T(g[d] * s.a[d] + s.u[d]);
+        cl[d](I, J, K) = T(g[d] * s.a[d] + s.l[d]);
       }
-    cax(I, J, K) = T(g0 * sum[0]);
-    cay(I, J, K) = T(g1 * sum[1]);
-    caz(I, J, K) = T(g2 * sum[2]);
-    cbx(I, J, K) = T(g0 * bsum[0]);
-    cby(I, J, K) = T(g1 * bsum[1]);
-    cbz(I, J, K) = T(g2 * bsum[2]);
-    cap(I, J, K) = T(storage + g0 * bsum[0] + g1 * bsum[1] + g2 * bsum[2]);
+      ca[d](I, J, K) = T(g[d] * s.a[d]);
+      cb[d](I, J, K) = T(g[d] * s.b[d]);
+      diag += g[d] * s.b[d];
+    }
+    cap(I, J, K) = T(diag);
   });
+  const auto c = coarse.view();
   parallel_for(coarse.cells(), KELVIN_LAMBDA(int I, int J, int K) {
     cap(I, J, K) += c.ux(I, J, K) + c.lx(I - 1, J, K) + c.uy(I, J, K) + c.ly(I, J - 1, K) +
                     c.uz(I, J, K) + c.lz(I, J, K - 1);
   });
+}
+
+/// aggregate_operator with the advective case chosen by the coarse operator.
+template <class F, class T>
+void aggregate_operator(const BasicStencil7<F>& fine, const Transfer tr, const int fine_f[3],
+                        double gamma, BasicStencil7<T>& coarse) {
+  if (coarse.advective()) aggregate_operator<true>(fine, tr, fine_f, gamma, coarse);
+  else aggregate_operator<false>(fine, tr, fine_f, gamma, coarse);
 }
 
 /// dst = src, converted to dst's precision.
