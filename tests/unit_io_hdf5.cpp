@@ -160,6 +160,36 @@ TEST_F(IoHdf5, FieldChunksCompressedInParallelRoundTripOnEveryAxis) {
   }
 }
 
+TEST_F(IoHdf5, UniformChunksReuseTheirDeflatedBytesOnlyForTheSameValue) {
+  // 1 MiB chunks of 64 x 64 x 32 doubles: along z, chunks of 5.0, 7.0, 5.0 again, -0.0 (the
+  // same value to ==, other bytes), mixed values, and a partial chunk of 0.0 (padded with
+  // zeros: uniform too). A uniform chunk reuses the bytes of the last one deflated only for
+  // the same element, byte for byte; any other reuse reads back wrong values.
+  const int nx = 64, ny = 64, nz = 32 * 5 + 10;
+  const std::size_t plane = static_cast<std::size_t>(nx) * ny;
+  std::vector<double> t(plane * nz);
+  std::vector<std::int32_t> id(t.size());
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    const std::size_t chunk = c / plane / 32;
+    const double values[5] = {5.0, 7.0, 5.0, -0.0, std::sin(0.01 * static_cast<double>(c))};
+    t[c] = chunk < 5 ? values[chunk] : 0.0;
+    id[c] = chunk == 4 ? static_cast<std::int32_t>(c % 5) : static_cast<std::int32_t>(chunk % 2);
+  }
+  {
+    H5Writer writer(m_path);
+    writer.write_field("T", t, nx, ny, nz);
+    writer.write_field_int("id", id, nx, ny, nz);
+    writer.close();
+  }
+  const std::vector<double> back = kelvin::h5_read_vector(m_path, "T");
+  ASSERT_EQ(back.size(), t.size());
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    ASSERT_EQ(std::signbit(back[c]), std::signbit(t[c])) << c;
+    ASSERT_EQ(back[c], t[c]) << c;
+  }
+  EXPECT_EQ(kelvin::h5_read_int_vector(m_path, "id"), id);
+}
+
 TEST_F(IoHdf5, FieldSizeMismatchThrows) {
   H5Writer writer(m_path);
   const std::string message =

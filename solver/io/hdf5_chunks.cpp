@@ -43,6 +43,23 @@ void shuffle(const char* in, std::size_t n, std::size_t s, char* out) {
     for (std::size_t j = 0; j < s; ++j) out[j * n + i] = in[i * s + j];
 }
 
+/// Whether every element of a chunk of `bytes` bytes repeats its first (elements of `size`
+/// bytes): the chunk equals itself shifted by one element.
+bool uniform(const char* raw, std::size_t bytes, std::size_t size) {
+  return bytes <= size || std::memcmp(raw, raw + size, bytes - size) == 0;
+}
+
+/// One thread's last uniform chunk: its element and its deflated bytes. Fields of material
+/// properties and sources are uniform over whole regions, and a uniform chunk of the same
+/// element always deflates to the same bytes, so it is compressed once per run of them.
+struct UniformChunk {
+  std::vector<char> element;
+  std::vector<unsigned char> packed;
+  bool matches(const char* raw, std::size_t size) const {
+    return element.size() == size && std::memcmp(element.data(), raw, size) == 0;
+  }
+};
+
 }  // namespace
 
 void write_deflated_chunks(hid_t dataset, const std::vector<hsize_t>& dims_in,
@@ -66,6 +83,7 @@ void write_deflated_chunks(hid_t dataset, const std::vector<hsize_t>& dims_in,
 #pragma omp parallel
   {
     std::vector<char> raw(bytes), shuffled(bytes);
+    UniformChunk last;
     libdeflate_compressor* z = libdeflate_alloc_compressor(level);
     if (!z) {
 #pragma omp atomic write
@@ -76,8 +94,13 @@ void write_deflated_chunks(hid_t dataset, const std::vector<hsize_t>& dims_in,
       hsize_t c[3];
       chunk_index(n, count, c);
       gather_chunk(static_cast<const char*>(values), dims, chunk, c, element_size, raw.data());
-      shuffle(raw.data(), elements, element_size, shuffled.data());
       auto& out = packed[static_cast<std::size_t>(n)];
+      const bool same = uniform(raw.data(), bytes, element_size);
+      if (same && last.matches(raw.data(), element_size)) {
+        out = last.packed;
+        continue;
+      }
+      shuffle(raw.data(), elements, element_size, shuffled.data());
       if (!z) continue;
       out.resize(libdeflate_zlib_compress_bound(z, bytes));
       const std::size_t size =
@@ -87,6 +110,7 @@ void write_deflated_chunks(hid_t dataset, const std::vector<hsize_t>& dims_in,
         failed = true;
       }
       out.resize(size);
+      if (same) last = {std::vector<char>(raw.begin(), raw.begin() + element_size), out};
     }
     if (z) libdeflate_free_compressor(z);
   }
