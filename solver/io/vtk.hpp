@@ -33,8 +33,9 @@ struct CellFieldRef {
 /// Writes grid and fields to path as a VTK XML rectilinear grid (.vtr: appended raw binary,
 /// LZ4-compressed, 64-bit headers). Coordinates are the grid's face coordinates in metres;
 /// each field becomes a Float64 cell array named as given, plus an Int32 cell array
-/// "material_id" when include_material_id is set. The file is built in memory (about its
-/// compressed size) and written with write_file_atomic. Throws std::runtime_error naming the
+/// "material_id" when include_material_id is set. VTK streams the file into a temporary file
+/// beside path, which is synced and renamed over path (on a refused write, the file is built
+/// in memory and written with write_file_atomic for the exact error). Throws std::runtime_error naming the
 /// path when a field's size does not match the grid or names repeat, and OutputError
 /// (solver/io/output_error.hpp) when the disk refuses the file; an existing file at path is
 /// then left untouched and no temporary file remains. VTK prints nothing. The fields' values
