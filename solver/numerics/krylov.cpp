@@ -59,7 +59,7 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
   PcgWorkspace local;
   PcgWorkspace& w = ws ? *ws : local;
   w.resize(x.nx(), x.ny(), x.nz());
-  Field<double>&r = w.r, &z = w.z, &p = w.p, &q = w.q;
+  Field<double>&r = w.r, &p = w.p, &z = w.zq, &q = w.zq;  // z and q share a vector
   SolveStats st;
   const double bnorm = norm2(b);
   if (!std::isfinite(bnorm)) report_nonfinite(b, "the right-hand side", 0, bnorm);
@@ -79,9 +79,8 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
   const auto pv = p.view(), qv = q.view(), xv = x.view(), rv = r.view(), zv = z.view();
   int it = 0;
   for (int restart = 0; restart < 4 && it < max_iterations; ++restart) {
-    mg.precondition(r, z);  // z = M^-1 r, p = z
-    copy(z, p);
-    double rz = dot(r.view(), z.view());
+    mg.precondition(r, p);  // p = z = M^-1 r
+    double rz = dot(r.view(), p.view());
     while (it < max_iterations) {
       ++it;
       const double pq = apply_dot(A, p, q);  // q = A p, p . q

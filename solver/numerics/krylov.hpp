@@ -34,16 +34,18 @@ struct SolveStats {
   double convergence_factor = 0;  // (final / initial)^(1 / iterations)
 };
 
-/// Work vectors of pcg_solve, kept between solves so time steps do not allocate.
+/// Work vectors of pcg_solve, kept between solves so time steps do not allocate: the residual
+/// r, the direction p and one vector zq for the preconditioned residual z = M^-1 r and q = A p
+/// in turn (z is spent on p = z + beta p before q is formed, q on r -= alpha q before the next
+/// z), so three vectors where the textbook has four.
 struct PcgWorkspace {
-  Field<double> r, z, p, q;
+  Field<double> r, p, zq;
   /// Allocates the vectors unless they already have this size.
   void resize(int nx, int ny, int nz) {
     if (r.nx() == nx && r.ny() == ny && r.nz() == nz) return;
     r = Field<double>(nx, ny, nz);
-    z = Field<double>(nx, ny, nz);
     p = Field<double>(nx, ny, nz);
-    q = Field<double>(nx, ny, nz);
+    zq = Field<double>(nx, ny, nz);
   }
 };
 
