@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "solver/io/output_dir.hpp"
 #include "solver/io/output_error.hpp"
 #include "solver/io/output_lock.hpp"
+#include "solver/io/quiet_file_buf.hpp"
 #include "solver/io/timeseries_csv.hpp"
 #include "solver/io/vtk.hpp"
 
@@ -194,6 +196,21 @@ TEST_F(FullDisk, VtkWriterKeepsTheEarlierFileAndPrintsNothing) {
   });
 }
 
+// The buffer VTK files stream through: a full disk is kept from the stream (VTK 9.1 leaks
+// when its stream fails) and reported by close().
+TEST_F(FullDisk, QuietFileBufKeepsTheErrorFromItsStreamUntilClose) {
+  fill_leaving(0);
+  kelvin::QuietFileBuf file((m_out / "solution.vtr.tmp-1").string());
+  std::ostream os(&file);
+  os << std::string(3u << 20, 'x');
+  os.flush();
+  os.seekp(10);
+  os << "after the error";
+  EXPECT_TRUE(os.good());
+  EXPECT_EQ(os.tellp(), std::streampos(10 + 15));
+  EXPECT_EQ(file.close(), ENOSPC);
+}
+
 TEST_F(FullDisk, PvdCollectionKeepsTheEarlierFile) {
   const fs::path target = m_out / "solution.pvd";
   kelvin::write_pvd(target.string(), {{0.0, "solution_0000.vtr"}});
@@ -306,6 +323,28 @@ void expect_permission_denied(const fs::path& dir, const fs::path& target,
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "1: wrong message, 2: wrong type, 3: no error";
+}
+
+TEST(QuietFileBuf, SeeksBackAndForthWriteWhereTheyPoint) {
+  // VTK writes placeholders, seeks back to fill in offsets and returns to the end.
+  const fs::path path = fresh_dir("unit_io_faults_quiet") / "f.vtr";
+  kelvin::QuietFileBuf file(path.string());
+  std::ostream os(&file);
+  os << "hello world";
+  const std::streampos end = os.tellp();
+  os.seekp(0);
+  os << 'J';
+  os.flush();
+  os.seekp(end);
+  os << '!' << std::string(2u << 20, 'y');  // more than the buffer: written straight through
+  os.seekp(12);
+  os << 'z';
+  EXPECT_TRUE(os.good());
+  EXPECT_EQ(file.close(), 0);
+  const std::string text = read_text(path);
+  EXPECT_EQ(text.size(), 12u + (2u << 20));
+  EXPECT_EQ(text.substr(0, 14), "Jello world!zy");
+  EXPECT_EQ(kelvin::QuietFileBuf((path.parent_path() / "no" / "f").string()).error(), ENOENT);
 }
 
 TEST(OutputErrors, ReadOnlyFolderGivesPermissionDeniedForEveryWriter) {

@@ -20,12 +20,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
+#include <ostream>
 #include <set>
 #include <stdexcept>
 
 #include "solver/io/atomic_file.hpp"
 #include "solver/io/output_error.hpp"
+#include "solver/io/quiet_file_buf.hpp"
 
 namespace kelvin {
 namespace {
@@ -215,14 +216,14 @@ void write_xml_file(const std::string& path, vtkDataObject* data) {
   const std::string temporary = temporary_path_for(path);
   bool written = false;
   {
-    std::ofstream os(temporary, std::ios::binary | std::ios::trunc);
-    if (os) {
+    QuietFileBuf file(temporary);  // VTK never sees a failed stream (it leaks on one)
+    std::ostream os(&file);
+    if (file.error() == 0) {
       vtkNew<StreamWriter<W>> writer;
       writer->SetOutputStream(&os);
       std::string messages;
-      written = run_writer(writer, data, messages);
-      os.close();
-      written = written && !os.fail();
+      const bool ok = run_writer(writer, data, messages);
+      written = file.close() == 0 && ok;
     }
   }
   if (written) {
