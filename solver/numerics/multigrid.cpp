@@ -248,12 +248,6 @@ struct AggregateSums {
   double storage = 0, b[3] = {0, 0, 0}, a[3] = {0, 0, 0}, u[3] = {0, 0, 0}, l[3] = {0, 0, 0};
 };
 
-/// Symmetric coupling field of view f along compile-time axis D.
-template <int D, class V>
-KELVIN_HD inline const auto& coupling_along(const V& f) {
-  return D == 0 ? f.ax : (D == 1 ? f.ay : f.az);
-}
-
 /// Adds the couplings through the high face along D of the aggregate [lo, hi) to s: the
 /// symmetric ones, and with ADV the advective extras of the whole couplings (up - a, lo - a).
 template <int D, bool ADV, class V>
@@ -261,7 +255,7 @@ KELVIN_HD inline void add_face_couplings(const V& f, const int lo[3], const int 
                                          AggregateSums& s) {
   int first[3] = {lo[0], lo[1], lo[2]};
   first[D] = hi[D] - 1;
-  const auto& a = coupling_along<D>(f);
+  const auto& a = coupling(f, D);
   const auto& up = D == 0 ? f.ux : (D == 1 ? f.uy : f.uz);
   const auto& dn = D == 0 ? f.lx : (D == 1 ? f.ly : f.lz);
   for (int k = first[2]; k < hi[2]; ++k)
