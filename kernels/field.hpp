@@ -43,8 +43,7 @@ class Field {
   Field() = default;
   Field(int nx, int ny, int nz) : m_nx(nx), m_ny(ny), m_nz(nz) {
     m_size = static_cast<std::size_t>(nx + 2) * (ny + 2) * (nz + 2);
-    m_data = static_cast<T*>(backend_alloc(m_size * sizeof(T)));
-    backend_zero(m_data, m_size * sizeof(T));
+    m_data = static_cast<T*>(backend_alloc_zeroed(m_size * sizeof(T)));
   }
   ~Field() { backend_free(m_data); }
   Field(const Field&) = delete;

@@ -9,6 +9,7 @@
 #include <new>
 
 #include "kernels/backend.hpp"
+#include "kernels/host_pages.hpp"
 
 #if defined(KELVIN_USE_CUDA)
 #include "kernels/cuda_check.hpp"
@@ -28,8 +29,10 @@ void* backend_alloc(std::size_t bytes) {
 void backend_free(void* p) {
   if (p) cudaFree(p);
 }
-void backend_zero(void* p, std::size_t bytes) {
+void* backend_alloc_zeroed(std::size_t bytes) {
+  void* p = backend_alloc(bytes);
   if (bytes) KELVIN_CUDA_CHECK(cudaMemset(p, 0, bytes));
+  return p;
 }
 void backend_copy_to_host(void* host, const void* backend, std::size_t bytes) {
   if (bytes) KELVIN_CUDA_CHECK(cudaMemcpy(host, backend, bytes, cudaMemcpyDeviceToHost));
@@ -59,26 +62,9 @@ std::string device_description() {
          std::to_string(prop.major) + std::to_string(prop.minor);
 }
 #else
-void* backend_alloc(std::size_t bytes) {
-  if (!bytes) return nullptr;
-  const std::size_t rounded = (bytes + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, rounded);
-  if (!p) throw std::bad_alloc();
-  return p;
-}
-void backend_free(void* p) { std::free(p); }
-void backend_zero(void* p, std::size_t bytes) {
-  // Zeroing is the first touch of fresh pages: spread it over the threads so page faults and
-  // clearing run in parallel (and pages land near the threads that later use them).
-  const std::size_t chunk = 1 << 20;
-  const long long nchunks = static_cast<long long>((bytes + chunk - 1) / chunk);
-  char* c = static_cast<char*>(p);
-#pragma omp parallel for schedule(static)
-  for (long long n = 0; n < nchunks; ++n) {
-    const std::size_t off = static_cast<std::size_t>(n) * chunk;
-    std::memset(c + off, 0, off + chunk < bytes ? chunk : bytes - off);
-  }
-}
+void* backend_alloc(std::size_t bytes) { return host_alloc(bytes); }
+void* backend_alloc_zeroed(std::size_t bytes) { return host_alloc_zeroed(bytes); }
+void backend_free(void* p) { host_free(p); }
 void backend_copy_to_host(void* host, const void* backend, std::size_t bytes) {
   if (bytes) std::memcpy(host, backend, bytes);
 }
