@@ -106,6 +106,64 @@ Box face_slab(const int n[3], int f) {
   return b;
 }
 
+/// What the assembly reads of the materials: each cell's material, the conductivities (3 per
+/// material), the contact resistances (nm x nm) and the batch's slab axis and cells per slab.
+struct MaterialView {
+  FieldView<const std::int32_t> mat;
+  const double* k;
+  const double* contact;
+  int nm, batch_axis, slab_n;
+};
+
+/// Couplings across the faces normal to D, a_D(c) joining c and c + e_D: conductances in
+/// series,  a_D = A / (w_P / 2k_P + w_N / 2k_N + R_contact);  none across the domain's last
+/// face nor between the slabs of a batch. One pass per axis, D fixed at compile time.
+template <int D>
+void assemble_couplings(const GeomView& g, const MaterialView& mv, FieldView<double> a) {
+  constexpr int t1 = D == 0 ? 1 : 0, t2 = D == 2 ? 1 : 2;
+  parallel_for(Box{{0, 0, 0}, {g.n[0], g.n[1], g.n[2]}}, KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    double val = 0;
+    if (c[D] + 1 < g.n[D] && (D != mv.batch_axis || (c[D] + 1) % mv.slab_n != 0)) {
+      const int m = mv.mat(i, j, k), mn = mv.mat(i + (D == 0), j + (D == 1), k + (D == 2));
+      const double area = g.w[t1][c[t1]] * g.w[t2][c[t2]];
+      const double r = g.w[D][c[D]] / (2 * mv.k[3 * m + D]) +
+                       g.w[D][c[D] + 1] / (2 * mv.k[3 * mn + D]) + mv.contact[m * mv.nm + mn];
+      val = area / r;
+    }
+    a(i, j, k) = val;
+  });
+}
+
+/// The boundary terms of the cells on domain face f (xmin, xmax, ymin, ...), added to rows
+/// assembled without them:  a_P += G_b,  b_a += G_b (a the face's axis),
+/// b_fixed += G_b T_b + q'' A,  b = q''' V + b_fixed.
+void assemble_boundary_face(int f, const GeomView& g, const BoundaryView& bv,
+                            const MaterialView& mv, Stencil7& A, const Field<double>& source,
+                            Field<double>& b_fixed, Field<double>& b_field) {
+  const int d = f / 2;
+  Box face{{0, 0, 0}, {g.n[0], g.n[1], g.n[2]}};
+  if (f % 2 == 0) face.hi[d] = 1;
+  else face.lo[d] = g.n[d] - 1;
+  const auto ap = A.ap.view();
+  const FieldView<double> bnd[3] = {A.bx.view(), A.by.view(), A.bz.view()};
+  const auto bd = bnd[d], fixed = b_fixed.view(), b = b_field.view();
+  const auto q = source.cview();
+  const auto mat = mv.mat;
+  const double* kmat = mv.k;
+  parallel_for(face, KELVIN_LAMBDA(int i, int j, int k) {
+    const int c[3] = {i, j, k};
+    int fi = 0;
+    const double G = boundary_conductance(c, f, g, bv, kmat, mat(i, j, k), fi);
+    int t1, t2;
+    tangential(d, t1, t2);
+    ap(i, j, k) += G;
+    bd(i, j, k) += G;
+    fixed(i, j, k) += G * bv.tb[f][fi] + bv.qb[f][fi] * g.w[t1][c[t1]] * g.w[t2][c[t2]];
+    b(i, j, k) = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k] + fixed(i, j, k);
+  });
+}
+
 }  // namespace
 
 bool EnergyBalance::has_heat() const { return heat_in() > kNegligibleHeatW; }
@@ -223,34 +281,12 @@ Field<double> ConductionSolver::make_field(double value) const {
 
 void ConductionSolver::assemble() {
   const GeomView g = geom_view(m_width, m_n);
-  const BoundaryView bv = boundary_view(m_rinv, m_tb, m_qb);
-  const double* kmat = m_k.data();
-  const double* contact = m_contact.data();
-  const int nm = m_nmat;
-  const auto mat = m_mat.cview();
-  const FieldView<double> a[3] = {m_steady.ax.view(), m_steady.ay.view(), m_steady.az.view()};
-  const int ba = m_batch_axis, sn = m_slab_n;
-  // Face couplings  a_d = A / (w_P / 2k_P + w_N / 2k_N + R_contact): conductances in series;
-  // none between the slabs of a batch.
-  parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const int c[3] = {i, j, k};
-    const int m = mat(i, j, k);
-    for (int d = 0; d < 3; ++d) {
-      double val = 0;
-      if (c[d] + 1 < g.n[d] && (d != ba || (c[d] + 1) % sn != 0)) {
-        const int mn = mat(i + (d == 0), j + (d == 1), k + (d == 2));
-        int t1, t2;
-        tangential(d, t1, t2);
-        const double area = g.w[t1][c[t1]] * g.w[t2][c[t2]];
-        const double r = g.w[d][c[d]] / (2 * kmat[3 * m + d]) +
-                         g.w[d][c[d] + 1] / (2 * kmat[3 * mn + d]) + contact[m * nm + mn];
-        val = area / r;
-      }
-      a[d](i, j, k) = val;
-    }
-  });
-  // Diagonal and right-hand side: ap = sum of couplings + boundary conductances,
-  // b = q''' V + b_fixed, b_fixed = G_b T_b + q'' A (kept: apply_source recomputes b from it).
+  const MaterialView mv{m_mat.cview(), m_k.data(), m_contact.data(), m_nmat, m_batch_axis,
+                        m_slab_n};
+  assemble_couplings<0>(g, mv, m_steady.ax.view());
+  assemble_couplings<1>(g, mv, m_steady.ay.view());
+  assemble_couplings<2>(g, mv, m_steady.az.view());
+  // Inner rows: a_P = sum of the couplings, no boundary terms, b = q''' V.
   const auto ap = m_steady.ap.view();
   const FieldView<double> bnd[3] = {m_steady.bx.view(), m_steady.by.view(), m_steady.bz.view()};
   const auto b = m_b.view();
@@ -258,28 +294,18 @@ void ConductionSolver::assemble() {
   const auto q = m_q.cview();
   const auto ax = m_steady.ax.cview(), ay = m_steady.ay.cview(), az = m_steady.az.cview();
   parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const int c[3] = {i, j, k};
-    const int m = mat(i, j, k);
-    double diag = ax(i, j, k) + ax(i - 1, j, k) + ay(i, j, k) + ay(i, j - 1, k) + az(i, j, k) +
+    ap(i, j, k) = ax(i, j, k) + ax(i - 1, j, k) + ay(i, j, k) + ay(i, j - 1, k) + az(i, j, k) +
                   az(i, j, k - 1);
-    double rhs = 0;
-    double gb[3] = {0, 0, 0};
-    for (int f = 0; f < 6; ++f) {
-      const int d = f / 2;
-      if (c[d] != (f % 2 == 0 ? 0 : g.n[d] - 1)) continue;
-      int fi = 0;
-      const double G = boundary_conductance(c, f, g, bv, kmat, m, fi);
-      int t1, t2;
-      tangential(d, t1, t2);
-      diag += G;
-      gb[d] += G;
-      rhs += G * bv.tb[f][fi] + bv.qb[f][fi] * g.w[t1][c[t1]] * g.w[t2][c[t2]];
-    }
-    ap(i, j, k) = diag;
-    for (int d = 0; d < 3; ++d) bnd[d](i, j, k) = gb[d];
-    fixed(i, j, k) = rhs;
-    b(i, j, k) = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k] + rhs;
+    bnd[0](i, j, k) = 0;
+    bnd[1](i, j, k) = 0;
+    bnd[2](i, j, k) = 0;
+    fixed(i, j, k) = 0;
+    b(i, j, k) = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
   });
+  // The cells on each domain face add its terms, face after face (a cell on several faces
+  // sums them in the order of f, as one pass over f = 0..5 would).
+  const BoundaryView bv = boundary_view(m_rinv, m_tb, m_qb);
+  for (int f = 0; f < 6; ++f) assemble_boundary_face(f, g, bv, mv, m_steady, m_q, m_b_fixed, m_b);
 }
 
 SolveStats ConductionSolver::linear_solve(Stencil7& A, const Field<double>& b, Field<double>& x,
