@@ -170,6 +170,7 @@ class ConductionSolver final : public ImplicitSystem {
   std::array<Array<double>, 3> m_width;      // cell widths per axis
   std::array<Array<double>, 6> m_rinv, m_tb, m_qb;
   Array<double> m_k;        // 3 per material
+  std::array<Array<double>, 3> m_half;  // w_d / 2k_d per (index along axis d, material)
   Array<double> m_contact;  // nm * nm
   int m_nmat = 0;
   Field<std::int32_t> m_mat;
