@@ -2,13 +2,18 @@
 /// Backend selection: the only place that knows whether kernels run on CUDA or OpenMP.
 #include <cstddef>
 
+/// KELVIN_INLINE_KERNEL after a kernel lambda's parameters: inlined into its loop on the CPU
+/// whatever its size (a large kernel in both clones of parallel_for_multiarch was otherwise
+/// called per cell, unvectorised).
 #if defined(__CUDACC__)
 #define KELVIN_HD __host__ __device__
 #define KELVIN_LAMBDA [=] __host__ __device__
 #define KELVIN_DEVICE_CODE 1
+#define KELVIN_INLINE_KERNEL
 #else
 #define KELVIN_HD
 #define KELVIN_LAMBDA [=]
+#define KELVIN_INLINE_KERNEL __attribute__((always_inline))
 #endif
 
 #if defined(KELVIN_USE_CUDA)

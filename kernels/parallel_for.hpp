@@ -32,6 +32,11 @@ void parallel_for(const Box& box, F f) {
   parallel_for_kernel<<<grid, block>>>(box, f);
   KELVIN_CUDA_CHECK(cudaGetLastError());
 }
+/// One kernel for every device.
+template <class F>
+void parallel_for_multiarch(const Box& box, F f) {
+  parallel_for(box, f);
+}
 #else
 /// Rows of j walked together per block: a 7-point stencil then keeps its k-1, k, k+1 planes
 /// of a 16-row strip in L2 (16 x nx x 8 B x 5 arrays = 180 kB at nx = 256) instead of whole
@@ -42,8 +47,37 @@ constexpr int kRowBlock = 16;
 /// (the coarse multigrid levels).
 constexpr long long kParallelMinCells = 16384;
 
+/// AVX2 and baseline clones of a function, picked once by the CPU (GCC's target_clones, an
+/// ifunc); Kelvin itself is built for x86-64-v2. AVX2 without FMA: the clone does the same
+/// operations on every element, four at a time, so every value is the baseline's, bit for bit
+/// (with FMA, as in arch=x86-64-v3, g++ would fuse multiply-adds: the test
+/// ParallelFor.MultiarchGivesTheBaselinesValuesBitForBit fails; and a clone for another -march
+/// inlines no kernel that is not always_inline).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define KELVIN_MULTIARCH __attribute__((target_clones("avx2", "default")))
+#else
+#define KELVIN_MULTIARCH
+#endif
+
+/// Rows [j0, j1) of plane k, i innermost and vectorised.
 template <class F>
-void parallel_for(const Box& box, F f) {
+__attribute__((always_inline)) inline void row_strip(const F& g, int ilo, int ihi, int j0, int j1,
+                                                     int k) {
+  for (int j = j0; j < j1; ++j)
+#pragma omp simd
+    for (int i = ilo; i < ihi; ++i) g(i, j, k);
+}
+
+/// row_strip in both clones; the kernel comes by value, so its views stay in registers, and
+/// must be KELVIN_INLINE_KERNEL (backend.hpp) to be inlined into both.
+template <class F>
+KELVIN_MULTIARCH void row_strip_multiarch(F g, int ilo, int ihi, int j0, int j1, int k) {
+  row_strip(g, ilo, ihi, j0, j1, k);
+}
+
+/// The loop nest of parallel_for; MULTIARCH: each strip in row_strip_multiarch.
+template <bool MULTIARCH, class F>
+void parallel_for_rows(const Box& box, const F& f) {
   if (box.empty()) return;
   const int klo = box.lo[2], khi = box.hi[2], jlo = box.lo[1], jhi = box.hi[1];
   const int ilo = box.lo[0], ihi = box.hi[0];
@@ -57,12 +91,24 @@ void parallel_for(const Box& box, F f) {
 #pragma omp for collapse(2) schedule(static)
     for (int b = 0; b < nblocks; ++b)
       for (int k = klo; k < khi; ++k) {
-        const int j1 = jlo + (b + 1) * kRowBlock < jhi ? jlo + (b + 1) * kRowBlock : jhi;
-        for (int j = jlo + b * kRowBlock; j < j1; ++j)
-#pragma omp simd
-          for (int i = ilo; i < ihi; ++i) g(i, j, k);
+        const int j0 = jlo + b * kRowBlock;
+        const int j1 = j0 + kRowBlock < jhi ? j0 + kRowBlock : jhi;
+        if (MULTIARCH) row_strip_multiarch(g, ilo, ihi, j0, j1, k);
+        else row_strip(g, ilo, ihi, j0, j1, k);
       }
   }
+}
+
+template <class F>
+void parallel_for(const Box& box, F f) {
+  parallel_for_rows<false>(box, f);
+}
+
+/// parallel_for with the loop compiled for AVX2 as well, for the streaming kernels whose
+/// arithmetic keeps them below the memory bandwidth with SSE (the flow assembly).
+template <class F>
+void parallel_for_multiarch(const Box& box, F f) {
+  parallel_for_rows<true>(box, f);
 }
 #endif
 

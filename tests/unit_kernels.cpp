@@ -1,6 +1,8 @@
 // Every kernel against a plain serial reference on an odd-sized grid (37 x 19 x 11).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -66,6 +68,20 @@ ConductionProblem random_problem(std::vector<double>& k_cell) {
 void add_index_pattern(Field<double>& f, const Box& box) {
   const auto v = f.view();
   parallel_for(box, KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) += i + 100.0 * j + 10000.0 * k; });
+}
+
+/// out = a b + c / a - sqrt(|b|) c + a (b - c) (c + 1): products and sums that an FMA would
+/// fuse, a division and a root, through parallel_for or parallel_for_multiarch.
+void mixed_arithmetic(bool multiarch, const Field<double>& a, const Field<double>& b,
+                      const Field<double>& c, Field<double>& out) {
+  const auto av = a.cview(), bv = b.cview(), cv = c.cview();
+  const auto o = out.view();
+  const auto f = KELVIN_LAMBDA(int i, int j, int k) KELVIN_INLINE_KERNEL {
+    const double x = av(i, j, k), y = bv(i, j, k), z = cv(i, j, k);
+    o(i, j, k) = x * y + z / x - std::sqrt(std::fabs(y)) * z + x * (y - z) * (z + 1);
+  };
+  if (multiarch) parallel_for_multiarch(out.cells(), f);
+  else parallel_for(out.cells(), f);
 }
 
 /// {sum, max, min} of a field through the backend reductions.
@@ -137,6 +153,20 @@ TEST(ParallelFor, SubBoxLeavesTheRestUntouched) {
         const bool in = i >= 3 && i < 30 && j >= 2 && j < 5 && k >= 1 && k < 10;
         ASSERT_EQ(h[i + NX * (j + NY * k)], in ? i + 100.0 * j + 10000.0 * k : 0.0);
       }
+}
+
+TEST(ParallelFor, MultiarchGivesTheBaselinesValuesBitForBit) {
+  // With AVX2 (most x86 CPUs since 2013) this compares the AVX2 clone with the baseline loop;
+  // it fails if that clone fuses multiply-adds (host code must keep -ffp-contract=off).
+  const auto a = field_from(random_values(NX * NY * NZ, 3, 0.5, 2.0));
+  const auto b = field_from(random_values(NX * NY * NZ, 4));
+  const auto c = field_from(random_values(NX * NY * NZ, 5));
+  Field<double> base(NX, NY, NZ), wide(NX, NY, NZ);
+  mixed_arithmetic(false, a, b, c, base);
+  mixed_arithmetic(true, a, b, c, wide);
+  const auto hb = base.to_host(), hw = wide.to_host();
+  for (std::size_t n = 0; n < hb.size(); ++n)
+    ASSERT_EQ(std::memcmp(&hb[n], &hw[n], sizeof(double)), 0) << "cell " << n;
 }
 
 TEST(Reduce, SumMaxMinDotMatchSerial) {

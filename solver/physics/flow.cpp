@@ -327,21 +327,21 @@ void FlowSolver::assemble_momentum(int d, double dt) {
   const auto uold = dt > 0 ? m_u_old[d].cview() : m_u[d].cview();
   const double alpha = m_set.velocity_relaxation;
   const double transient = dt > 0 ? 1.0 : 0.0, dt_div = dt > 0 ? dt : 1.0;  // factors, not branches
-  // one kernel per component, its axes fixed at compile time
+  // one kernel per component, its axes fixed at compile time, in AVX2 too where the CPU has it
   const Box faces = m_u[d].cells();
   if (d == 0)
-    parallel_for(
-        faces, KELVIN_LAMBDA(int i, int j, int k) {
+    parallel_for_multiarch(
+        faces, KELVIN_LAMBDA(int i, int j, int k) KELVIN_INLINE_KERNEL {
           momentum_face<0>(i, j, k, v, L, alpha, transient, dt_div, uold, r);
         });
   if (d == 1)
-    parallel_for(
-        faces, KELVIN_LAMBDA(int i, int j, int k) {
+    parallel_for_multiarch(
+        faces, KELVIN_LAMBDA(int i, int j, int k) KELVIN_INLINE_KERNEL {
           momentum_face<1>(i, j, k, v, L, alpha, transient, dt_div, uold, r);
         });
   if (d == 2)
-    parallel_for(
-        faces, KELVIN_LAMBDA(int i, int j, int k) {
+    parallel_for_multiarch(
+        faces, KELVIN_LAMBDA(int i, int j, int k) KELVIN_INLINE_KERNEL {
           momentum_face<2>(i, j, k, v, L, alpha, transient, dt_div, uold, r);
         });
 }
@@ -358,8 +358,9 @@ void FlowSolver::assemble_pressure() {
                        {m_pres.bx.view(), m_pres.by.view(), m_pres.bz.view()},
                        m_pres.ap.view(),
                        m_pb.view()};
-  parallel_for(
-      m_p.cells(), KELVIN_LAMBDA(int i, int j, int k) { pressure_cell(i, j, k, P); });
+  parallel_for_multiarch(
+      m_p.cells(),
+      KELVIN_LAMBDA(int i, int j, int k) KELVIN_INLINE_KERNEL { pressure_cell(i, j, k, P); });
   // Solid cells (and coolant cells with no coupling) get a tiny diagonal: their p' stays 0.
   const auto ap = m_pres.ap.view();
   const auto bits = m_pres_cells.cview();
