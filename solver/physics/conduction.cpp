@@ -210,14 +210,21 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_mat.from_host(p.grid.materials());
   m_q = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_q.from_host(p.source_W_m3);
-  m_mass = Field<double>(m_n[0], m_n[1], m_n[2]);
-  fill_heat_capacities(geom_view(m_width, m_n), m_mat, p.rho_cp_J_m3K, m_mass);
+  m_rho_cp = p.rho_cp_J_m3K;  // the heat capacities follow when a transient needs them
   m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
   m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
   m_b_fixed = Field<double>(m_n[0], m_n[1], m_n[2]);
   assemble();
   // The total source never changes: sum it once, not in every step's energy balance.
   m_source_W = sum_sources();
+}
+
+const Field<double>& ConductionSolver::heat_capacities() const {
+  if (m_mass.cell_count() == 0) {
+    m_mass = Field<double>(m_n[0], m_n[1], m_n[2]);
+    fill_heat_capacities(geom_view(m_width, m_n), m_mat, m_rho_cp, m_mass);
+  }
+  return m_mass;
 }
 
 double ConductionSolver::sum_sources(const Box* box) const {
@@ -371,7 +378,7 @@ SolveStats ConductionSolver::solve_step(double dt, const std::array<double, 3>& 
     m_rhs = Field<double>(m_n[0], m_n[1], m_n[2]);
   }
   const double c0 = c[0], c1 = c[1], c2 = c[2];
-  const auto M = m_mass.cview();
+  const auto M = heat_capacities().cview();
   const auto tn = T_now.cview(), to = T_old.cview();
   const auto bs = m_b.cview();
   const auto rhs = m_rhs.view();
@@ -414,7 +421,7 @@ double ConductionSolver::storage_rate(double dt, const std::array<double, 3>& c,
                                       const Field<double>& T_new, const Field<double>& T_now,
                                       const Field<double>& T_old) const {
   const double c0 = c[0], c1 = c[1], c2 = c[2];
-  const auto M = m_mass.cview();
+  const auto M = heat_capacities().cview();
   const auto tn1 = T_new.cview(), tn = T_now.cview(), to = T_old.cview();
   return reduce_sum(T_new.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     return M(i, j, k) * (c0 * tn1(i, j, k) + c1 * tn(i, j, k) + c2 * to(i, j, k)) / dt;
@@ -422,7 +429,7 @@ double ConductionSolver::storage_rate(double dt, const std::array<double, 3>& c,
 }
 
 double ConductionSolver::stored_energy(const Field<double>& T) const {
-  const auto M = m_mass.cview();
+  const auto M = heat_capacities().cview();
   const auto t = T.cview();
   return reduce_sum(T.cells(), KELVIN_LAMBDA(int i, int j, int k) { return M(i, j, k) * t(i, j, k); });
 }

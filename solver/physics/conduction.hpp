@@ -176,7 +176,8 @@ class ConductionSolver final : public ImplicitSystem {
   Field<std::int32_t> m_mat;
   Field<double> m_q;        // W/m^3
   double m_source_W = 0;    // total volumetric source, fixed for the problem
-  Field<double> m_mass;     // rho cp V, J/K
+  std::vector<double> m_rho_cp;  // J/m^3/K per material
+  mutable Field<double> m_mass;  // rho cp V, J/K: made by heat_capacities() when first needed
   Stencil7 m_steady;        // steady operator
   Field<double> m_b;        // steady right-hand side
   Field<double> m_b_fixed;  // its boundary part, G_b T_b + q'' A (m_b = q''' V + m_b_fixed)
@@ -199,6 +200,8 @@ class ConductionSolver final : public ImplicitSystem {
 
  public:
   /// Linear solve with the solver that suits the operator (CG, or BiCGStab when advective).
+  /// rho c_p V per cell, J/K (made on first use: steady runs never need it).
+  const Field<double>& heat_capacities() const;
   SolveStats linear_solve(Stencil7& A, const Field<double>& b, Field<double>& x, double tol,
                           int max_iterations, const IterationCallback& cb);
 };
