@@ -75,16 +75,34 @@ void* take_spare(Mappings& m, std::size_t len) {
   return nullptr;
 }
 
+/// Unmaps the oldest spares until at most `keep` bytes are held.
+void trim_spares(Mappings& m, std::size_t keep) {
+  while (m.spare_bytes > keep) {
+    munmap(m.spare.front().first, m.spare.front().second);
+    m.spare_bytes -= m.spare.front().second;
+    m.spare.erase(m.spare.begin());
+  }
+}
+
+/// A new anonymous mapping of `len` bytes; when refused, the spares are given back first and
+/// it is asked for once more (a run near its memory limit must not fail for memory kept idle).
+void* new_mapping(Mappings& m, std::size_t len) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) return p;
+    if (m.spare_bytes == 0) break;
+    trim_spares(m, 0);
+  }
+  throw std::bad_alloc();
+}
+
 /// A mapping of `len` bytes, reused (dirty: *fresh false) or new (zero pages, not yet entered).
 void* mapping(std::size_t len, bool& fresh) {
   Mappings& m = mappings();
   std::lock_guard<std::mutex> lock(m.mutex);
   void* p = take_spare(m, len);
   fresh = p == nullptr;
-  if (fresh) {
-    p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-  }
+  if (fresh) p = new_mapping(m, len);
   m.live.emplace(p, len);
   return p;
 }
@@ -137,12 +155,7 @@ void host_free(void* p) {
     m.live.erase(it);
     m.spare.emplace_back(p, len);
     m.spare_bytes += len;
-    // keep the newest spares within the cap
-    while (m.spare_bytes > kHostPagesSpareBytes) {
-      munmap(m.spare.front().first, m.spare.front().second);
-      m.spare_bytes -= m.spare.front().second;
-      m.spare.erase(m.spare.begin());
-    }
+    trim_spares(m, kHostPagesSpareBytes);  // keep the newest spares within the cap
     return;
   }
 #endif

@@ -10,7 +10,8 @@
 /// touches them as before): half the time of faulting them one at a time (measured: 256 MB
 /// in 37-44 ms against 73-81 ms on the 2-core VM). A freed mapping is kept as a spare (up to
 /// kHostPagesSpareBytes in all) and handed to the next request of the same size, zeroed by a
-/// parallel memset with no faults, which is what glibc's heap did for such churn. Smaller
+/// parallel memset with no faults, which is what glibc's heap did for such churn; when the
+/// system refuses a new mapping, the spares are unmapped and it is asked for once more. Smaller
 /// buffers, and every buffer under AddressSanitizer (which must see them), come from
 /// aligned_alloc.
 #include <cstddef>
