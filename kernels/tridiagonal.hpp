@@ -19,7 +19,7 @@
 /// tridiagonal_factorise(starts, axis, n, row, f): the CPU's factors of every line (the rows'
 ///   a, b and c); they stay valid while those do. Nothing on CUDA.
 ///
-/// CPU: the Thomas algorithm with stored factors (two multiply-adds per row and sweep), d'
+/// CPU: the Thomas algorithm with stored factors w (three multiplies per row and sweep), d'
 /// kept in x as it is formed. Lines along y or z: a row of lines (every i of the colour at one
 /// index of the other axis) advances one cell at a time, so the sweep streams through memory
 /// plane by plane; along z, a block of adjacent rows advances together, so that each step
@@ -49,17 +49,20 @@ struct TriRow {
   T a, b, c, d;
 };
 
-/// The Thomas factors of every line of a grid, w_m = 1 / (b_m - a_m c'_{m-1}) and
-/// c'_m = c_m w_m per cell: the CPU's line solves reuse them while the rows' a, b and c stay
-/// the same. Parallel cyclic reduction (CUDA) needs none; there they stay empty.
+/// The Thomas factors of every line of a grid, w_m = 1 / (b_m - a_m c'_{m-1}) per cell with
+/// c'_m = c_m w_m: the CPU's line solves reuse them while the rows' a, b and c stay the same.
+/// c' is not stored: the back substitution forms it from the row's c, which a symmetric
+/// operator's rows read from the same coupling as the forward sweep's a one step later, still
+/// in cache, so a sweep streams one factor field instead of two. Parallel cyclic reduction
+/// (CUDA) needs none; there it stays empty.
 template <class T>
 struct LineFactors {
-  Field<T> w, c;
+  Field<T> w;
   LineFactors() = default;
 #if defined(KELVIN_USE_CUDA)
   LineFactors(int, int, int) {}
 #else
-  LineFactors(int nx, int ny, int nz) : w(nx, ny, nz), c(nx, ny, nz) {}
+  LineFactors(int nx, int ny, int nz) : w(nx, ny, nz) {}
 #endif
 };
 
@@ -233,31 +236,33 @@ inline void across_lines(const RowsOfLines<STEP>& L, int, F&& f) {
   }
 }
 
-/// Thomas factorisation of `count` lines of n rows together, each step across the lines:
-///   w_m = 1 / (b_m - a_m c'_{m-1}) (c'_{-1} = 0),  c'_m = c_m w_m
-/// (st: the fields' index stride along the lines; w in double, so a float system factorises
-/// as the double one rounded once).
+/// Thomas factorisation of `count` lines of n rows together along `axis`, each step across
+/// the lines (st: the fields' index stride along the lines):
+///   w_m = 1 / (b_m - a_m c_{m-1} w_{m-1})   (w_{-1} = 0),
+/// w in double, so a float system factorises as the double one rounded once per step.
 template <class T, class Lines, class R>
-inline void thomas_factorise(int n, int count, Lines& L, R& row, long long st, FieldView<T> w,
-                             FieldView<T> cf) {
+inline void thomas_factorise(int n, int count, Lines& L, R& row, int axis, long long st,
+                             FieldView<T> w) {
+  const int di = axis == 0, dj = axis == 1, dk = axis == 2;
   for (int m = 0; m < n; ++m) {
     L.at(m);
     across_lines(L, count, [&](int i, int j, int k) {
       const long long p = w.index(i, j, k);
       const TriRow<T> r = row(i, j, k, p);
-      const double wm = 1.0 / (r.b - r.a * (m > 0 ? cf.data[p - st] : T(0)));
-      w.data[p] = T(wm);
-      cf.data[p] = T(r.c * wm);
+      const double cprev =
+          m > 0 ? double(row(i - di, j - dj, k - dk, p - st).c) * w.data[p - st] : 0.0;
+      w.data[p] = T(1.0 / (r.b - r.a * cprev));
     });
   }
 }
 
 /// Thomas solve of `count` lines of n rows together with their factors, d' formed in x and
 /// overwritten by the answer (st: x's index stride along the lines; d'_{-1} = 0):
-///   d'_m = (d_m - a_m d'_{m-1}) w_m;  x_{n-1} = d'_{n-1},  x_m = d'_m - c'_m x_{m+1}.
+///   d'_m = (d_m - a_m d'_{m-1}) w_m;  x_{n-1} = d'_{n-1},  x_m = d'_m - c_m w_m x_{m+1}.
+/// The back substitution calls row only for c: the compiler drops the rest of it.
 template <class T, class Lines, class R>
 inline void thomas_solve(int n, int count, Lines& L, R& row, FieldView<T> x, long long st,
-                         FieldView<const T> w, FieldView<const T> cf) {
+                         FieldView<const T> w) {
   for (int m = 0; m < n; ++m) {
     L.at(m);
     across_lines(L, count, [&](int i, int j, int k) {
@@ -270,7 +275,7 @@ inline void thomas_solve(int n, int count, Lines& L, R& row, FieldView<T> x, lon
     L.at(m);
     across_lines(L, count, [&](int i, int j, int k) {
       const long long p = x.index(i, j, k);
-      x.data[p] -= cf.data[p] * x.data[p + st];
+      x.data[p] -= row(i, j, k, p).c * w.data[p] * x.data[p + st];
     });
   }
 }
@@ -343,14 +348,14 @@ struct ThomasRows {
   using T = row_value_t<R>;
   R row;
   FieldView<T> x;
-  FieldView<const T> w, cf;
+  FieldView<const T> w;
   const Box& starts;
   int axis, row_axis, n;
   /// The lines of colour `color` in rows o .. o + rows - 1.
   void operator()(int color, int o, int rows = 1) {
     if (rows <= 0) return;
     const long long st = axis == 0 ? 1 : (axis == 1 ? x.sy : x.sz);
-    auto job = [&](int count, auto& L) { thomas_solve<T>(n, count, L, row, x, st, w, cf); };
+    auto job = [&](int count, auto& L) { thomas_solve<T>(n, count, L, row, x, st, w); };
     row_lines(starts, axis, row_axis, color, o, rows, job);
   }
 };
@@ -359,12 +364,12 @@ template <class R, class T>
 void tridiagonal_factorise(const Box& starts, int axis, int n, R row, LineFactors<T>& f) {
   if (starts.empty() || n <= 0) return;
   const int row_axis = line_row_axis(starts, axis);
-  const FieldView<T> w = f.w.view(), cf = f.c.view();
+  const FieldView<T> w = f.w.view();
 #pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
   {
     R r = row;
     const long long st = axis == 0 ? 1 : (axis == 1 ? w.sy : w.sz);
-    auto job = [&](int count, auto& L) { thomas_factorise<T>(n, count, L, r, st, w, cf); };
+    auto job = [&](int count, auto& L) { thomas_factorise<T>(n, count, L, r, axis, st, w); };
     const int g = rows_per_block<T>(starts, axis);
     int a, b;
     thread_rows(starts.lo[row_axis], starts.hi[row_axis], a, b);
@@ -380,7 +385,7 @@ void tridiagonal_lines(const Box& starts, int axis, int n, int color, R row, Fie
   const int row_axis = line_row_axis(starts, axis);
 #pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
   {
-    ThomasRows<R> rows{row, x, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
+    ThomasRows<R> rows{row, x, f.w.cview(), starts, axis, row_axis, n};
     const int g = rows_per_block<T>(starts, axis);
     int a, b;
     thread_rows(starts.lo[row_axis], starts.hi[row_axis], a, b);
@@ -400,7 +405,7 @@ void tridiagonal_zebra(const Box& starts, int axis, int n, int first, R row, Fie
   // for the others to do the same, then solves first(o + 1) before second(o) for o in [a, b).
 #pragma omp parallel if (starts.volume() * n >= kParallelMinCells)
   {
-    ThomasRows<R> solve{row, x, f.w.cview(), f.c.cview(), starts, axis, row_axis, n};
+    ThomasRows<R> solve{row, x, f.w.cview(), starts, axis, row_axis, n};
     int a, b;
     thread_rows(starts.lo[row_axis], starts.hi[row_axis], a, b);
     if (a < b) solve(first, a);

@@ -76,11 +76,11 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
   }
   // Restarted when the recurrence residual has drifted from the true one (long, tight solves):
   // the answer is only "converged" if the recomputed ||b - A x|| meets the tolerance.
-  const auto pv = p.view(), qv = q.view(), xv = x.view(), rv = r.view(), zv = z.view();
+  const auto pv = p.view(), qv = q.view(), xv = x.view(), rv = r.view();
   int it = 0;
   for (int restart = 0; restart < 4 && it < max_iterations; ++restart) {
-    mg.precondition(r, p);  // p = z = M^-1 r
-    double rz = dot(r.view(), p.view());
+    double rz = mg.precondition_dot(r, z);  // z = M^-1 r
+    mg.direction(0.0, z, p);                // p = z
     while (it < max_iterations) {
       ++it;
       const double pq = apply_dot(A, p, q);  // q = A p, p . q
@@ -101,12 +101,10 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
                              it, rnorm, {-1, -1, -1});
       if (on_iteration) on_iteration(it, rnorm / scale);
       if (rnorm <= tol * scale) break;
-      mg.precondition(r, z);  // z = M^-1 r
-      const double rz_new = dot(rv, zv);
+      const double rz_new = mg.precondition_dot(r, z);  // z = M^-1 r
       const double beta = rz_new / rz;
       rz = rz_new;
-      // p = z + beta p
-      parallel_for(p.cells(), KELVIN_LAMBDA(int i, int j, int k) { pv(i, j, k) = zv(i, j, k) + beta * pv(i, j, k); });
+      mg.direction(beta, z, p);  // p = z + beta p
     }
     const double previous = st.final_residual;
     st.final_residual = residual(A, x, b, r);  // true residual; r restarts from it

@@ -9,18 +9,10 @@
 #include "kernels/parallel_for.hpp"
 #include "kernels/reduce.hpp"
 #include "kernels/tridiagonal.hpp"
+#include "solver/numerics/multigrid_transfer.hpp"
 
 namespace kelvin {
 
-/// How cells map from one level to the next: f cells per aggregate along each axis (2:
-/// coarsened, 1: kept; shift = log2 f), fs and cs cells per slab of a batch on the fine and the
-/// coarse level (the grid's extent along axes without slabs), so that no aggregate spans two
-/// slabs; batched along an axis with more than one slab. Only a batched axis divides: the
-/// transfers run once per cell and cycle, and integer division does not vectorise.
-struct Transfer {
-  int f[3], fs[3], cs[3], shift[3];
-  bool batched[3];
-};
 
 /// One level of the hierarchy, its fields in precision T.
 template <class T>
@@ -50,6 +42,8 @@ class MultigridLevels {
   void build_levels();
   void rebuild(bool coarse_levels);
   void precondition(const Field<double>& r, Field<double>& z);
+  double precondition_dot(const Field<double>& r, Field<double>& z);
+  void direction(double beta, const Field<double>& z, Field<double>& p);
   void cycle(const Field<double>& b, Field<double>& x);
   void vcycle(int l);
   void smooth(int l, int sweeps, bool reverse);
@@ -73,25 +67,6 @@ KELVIN_HD inline long long offset(const FieldView<const T>& v, int a) {
   return a == 0 ? 1 : (a == 1 ? v.sy : v.sz);
 }
 
-
-/// Fine cells [lo, hi) aggregated into coarse cell (I, J, K): pairs along the coarsened axes (a
-/// single cell at a slab's odd end), one cell along the others. Along each axis, coarse cell C
-/// of slab b = C / cs covers fine cells from b fs + f (C - b cs).
-KELVIN_HD inline void aggregate_range(int I, int J, int K, const Transfer& t, int lo[3], int hi[3]) {
-  const int c[3] = {I, J, K};
-  for (int d = 0; d < 3; ++d) {
-    const int b = t.batched[d] ? c[d] / t.cs[d] : 0;
-    const int start = b * t.fs[d], end = start + t.fs[d];
-    lo[d] = start + ((c[d] - b * t.cs[d]) << t.shift[d]);
-    hi[d] = lo[d] + t.f[d] < end ? lo[d] + t.f[d] : end;
-  }
-}
-
-/// The coarse cell along axis d holding fine cell i.
-KELVIN_HD inline int coarse_of(int i, int d, const Transfer& t) {
-  const int b = t.batched[d] ? i / t.fs[d] : 0;
-  return b * t.cs[d] + ((i - b * t.fs[d]) >> t.shift[d]);
-}
 
 /// Coupling field along axis a.
 template <class T>
@@ -297,8 +272,8 @@ KELVIN_HD inline AggregateSums aggregate_sums(const V& f, const B& fb, const int
 /// The coarse operator C of level l + 1 aggregated from the fine operator F of level l
 /// (F: the caller's double operator at l = 0, else level l's own, in precision T), with the
 /// advective parts when ADV.
-template <bool ADV, class F, class T>
-void aggregate_operator(const BasicStencil7<F>& fine, const Transfer tr, const int fine_f[3],
+template <bool ADV, class F, class T, class Range>
+void aggregate_operator(const BasicStencil7<F>& fine, const Range range, const int fine_f[3],
                         double gamma, BasicStencil7<T>& coarse) {
   const auto f = fine.view();
   const FieldView<const F> fb[3] = {fine.bx.cview(), fine.by.cview(), fine.bz.cview()};
@@ -315,7 +290,7 @@ void aggregate_operator(const BasicStencil7<F>& fine, const Transfer tr, const i
   const auto cap = coarse.ap.view();
   parallel_for(coarse.cells(), KELVIN_LAMBDA(int I, int J, int K) {
     int lo[3], hi[3];
-    aggregate_range(I, J, K, tr, lo, hi);
+    range(I, J, K, lo, hi);
     const AggregateSums s = aggregate_sums<ADV>(f, fb, lo, hi);
     double diag = s.storage;
     for (int d = 0; d < 3; ++d) {
@@ -337,12 +312,34 @@ void aggregate_operator(const BasicStencil7<F>& fine, const Transfer tr, const i
   });
 }
 
+/// aggregate_operator over blocks of F0 x F1 x F2 fine cells (with_blocks' operation).
+template <int F0, int F1, int F2>
+struct AggregateBlocks {
+  template <bool ADV, class F, class T>
+  static void run(std::integral_constant<bool, ADV>, const BasicStencil7<F>& fine,
+                  const int fine_f[3], double gamma, BasicStencil7<T>& coarse) {
+    aggregate_operator<ADV>(fine, BlockRange<F0, F1, F2>{}, fine_f, gamma, coarse);
+  }
+};
+
+/// aggregate_operator over the transfer's aggregates: in fixed blocks (unrolled loops, the
+/// same sums in the same order) where they tile the fine grid, else by aggregate_range.
+template <bool ADV, class F, class T>
+void aggregate_over(const BasicStencil7<F>& fine, const Transfer& tr, const int fine_f[3],
+                    double gamma, BasicStencil7<T>& coarse) {
+  if (tiles_in_blocks(tr))
+    with_blocks<AggregateBlocks>(tr, std::integral_constant<bool, ADV>{}, fine, fine_f, gamma,
+                                 coarse);
+  else
+    aggregate_operator<ADV>(fine, TransferRange{tr}, fine_f, gamma, coarse);
+}
+
 /// aggregate_operator with the advective case chosen by the coarse operator.
 template <class F, class T>
 void aggregate_operator(const BasicStencil7<F>& fine, const Transfer tr, const int fine_f[3],
                         double gamma, BasicStencil7<T>& coarse) {
-  if (coarse.advective()) aggregate_operator<true>(fine, tr, fine_f, gamma, coarse);
-  else aggregate_operator<false>(fine, tr, fine_f, gamma, coarse);
+  if (coarse.advective()) aggregate_over<true>(fine, tr, fine_f, gamma, coarse);
+  else aggregate_over<false>(fine, tr, fine_f, gamma, coarse);
 }
 
 /// dst = src, converted to dst's precision.
@@ -467,30 +464,9 @@ void MultigridLevels<T>::vcycle(int l) {
   residual_field(*lev.A, *lev.x, *lev.b, lev.r);
   Level<T>& co = *m_levels[l + 1];
   const Transfer tr = transfer(l);
-  {
-    // b_c = R r: sum of the residual over each aggregate; x_c = 0
-    const auto r = lev.r.cview();
-    const auto bc = co.b_own.view(), xc = co.x_own.view();
-    parallel_for(co.b_own.cells(), KELVIN_LAMBDA(int I, int J, int K) {
-      int lo[3], hi[3];
-      aggregate_range(I, J, K, tr, lo, hi);
-      double s = 0;
-      for (int k = lo[2]; k < hi[2]; ++k)
-        for (int j = lo[1]; j < hi[1]; ++j)
-          for (int i = lo[0]; i < hi[0]; ++i) s += r(i, j, k);
-      bc(I, J, K) = T(s);
-      xc(I, J, K) = 0;
-    });
-  }
+  restrict_residual(lev.r, tr, co.b_own, co.x_own);  // b_c = R r, x_c = 0
   vcycle(l + 1);
-  {
-    // x += P x_c: each fine cell takes its aggregate's correction
-    const auto xc = co.x_own.cview();
-    const auto x = lev.x->view();
-    parallel_for(lev.x->cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      x(i, j, k) += xc(coarse_of(i, 0, tr), coarse_of(j, 1, tr), coarse_of(k, 2, tr));
-    });
-  }
+  prolong_correction(co.x_own, tr, *lev.x);  // x += P x_c
   smooth(l, m_opt.post_sweeps, true);
 }
 
@@ -511,18 +487,66 @@ void MultigridLevels<double>::precondition(const Field<double>& r, Field<double>
   cycle(r, z);
 }
 
-template <>
-void MultigridLevels<float>::precondition(const Field<double>& r, Field<double>& z) {
-  // z = M^-1 r: the V-cycle from zero in float on r rounded to float
-  Level<float>& top = *m_levels[0];
+/// A float level 0 set for a V-cycle from zero on r: b0 = r rounded to float, x0 = 0.
+void load_residual(const Field<double>& r, Level<float>& top) {
   const auto rv = r.view();
   const auto b0 = top.b_own.view(), x0 = top.x_own.view();
   parallel_for(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
     b0(i, j, k) = float(rv(i, j, k));
     x0(i, j, k) = 0.0f;
   });
+}
+
+template <>
+void MultigridLevels<float>::precondition(const Field<double>& r, Field<double>& z) {
+  // z = M^-1 r: the V-cycle from zero in float on r rounded to float
+  Level<float>& top = *m_levels[0];
+  load_residual(r, top);
   vcycle(0);
   convert(top.x_own, z);
+}
+
+template <>
+double MultigridLevels<double>::precondition_dot(const Field<double>& r, Field<double>& z) {
+  precondition(r, z);
+  return dot(r.cview(), z.cview());
+}
+
+template <>
+double MultigridLevels<float>::precondition_dot(const Field<double>& r, Field<double>&) {
+  // r . z with z = double(x0): the products and the sum of dot(r, z)
+  Level<float>& top = *m_levels[0];
+  load_residual(r, top);
+  vcycle(0);
+  const auto rv = r.cview();
+  const auto x0 = top.x_own.cview();
+  return reduce_sum(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    return rv(i, j, k) * double(x0(i, j, k));
+  });
+}
+
+/// p = z + beta p (beta 0: p = z), z in any precision.
+template <class Z>
+void form_direction(double beta, const Field<Z>& z, Field<double>& p) {
+  const auto zv = z.cview();
+  const auto pv = p.view();
+  if (beta == 0.0)
+    parallel_for(p.cells(),
+                 KELVIN_LAMBDA(int i, int j, int k) { pv(i, j, k) = double(zv(i, j, k)); });
+  else
+    parallel_for(p.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      pv(i, j, k) = double(zv(i, j, k)) + beta * pv(i, j, k);
+    });
+}
+
+template <>
+void MultigridLevels<double>::direction(double beta, const Field<double>& z, Field<double>& p) {
+  form_direction(beta, z, p);
+}
+
+template <>
+void MultigridLevels<float>::direction(double beta, const Field<double>&, Field<double>& p) {
+  form_direction(beta, m_levels[0]->x_own, p);
 }
 
 template <>
@@ -574,6 +598,15 @@ void Multigrid::rebuild(bool coarse_levels) {
 void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
   if (m_single) m_single->precondition(r, z);
   else m_double->precondition(r, z);
+}
+
+double Multigrid::precondition_dot(const Field<double>& r, Field<double>& z) {
+  return m_single ? m_single->precondition_dot(r, z) : m_double->precondition_dot(r, z);
+}
+
+void Multigrid::direction(double beta, const Field<double>& z, Field<double>& p) {
+  if (m_single) m_single->direction(beta, z, p);
+  else m_double->direction(beta, z, p);
 }
 
 void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
