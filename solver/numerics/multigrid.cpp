@@ -273,8 +273,8 @@ KELVIN_HD inline AggregateSums aggregate_sums(const V& f, const B& fb, const int
 /// (F: the caller's double operator at l = 0, else level l's own, in precision T), with the
 /// advective parts when ADV.
 template <bool ADV, class F, class T, class Range>
-void aggregate_operator(const BasicStencil7<F>& fine, const Range range, const int fine_f[3],
-                        double gamma, BasicStencil7<T>& coarse) {
+void aggregate_cells(const BasicStencil7<F>& fine, const Range range, const Box& cells,
+                     const int fine_f[3], double gamma, BasicStencil7<T>& coarse) {
   const auto f = fine.view();
   const FieldView<const F> fb[3] = {fine.bx.cview(), fine.by.cview(), fine.bz.cview()};
   // Storage adds exactly; couplings and boundary conductances through faces normal to a
@@ -288,7 +288,7 @@ void aggregate_operator(const BasicStencil7<F>& fine, const Range range, const i
   const FieldView<T> cl[3] = {ADV ? coarse.lo[0].view() : ca[0], ADV ? coarse.lo[1].view() : ca[1],
                               ADV ? coarse.lo[2].view() : ca[2]};
   const auto cap = coarse.ap.view();
-  parallel_for(coarse.cells(), KELVIN_LAMBDA(int I, int J, int K) {
+  parallel_for(cells, KELVIN_LAMBDA(int I, int J, int K) {
     int lo[3], hi[3];
     range(I, J, K, lo, hi);
     const AggregateSums s = aggregate_sums<ADV>(f, fb, lo, hi);
@@ -305,6 +305,13 @@ void aggregate_operator(const BasicStencil7<F>& fine, const Range range, const i
     }
     cap(I, J, K) = T(diag);
   });
+}
+
+/// The coarse diagonal completed once every cell's storage and boundary part is in place:
+/// a_P += the whole couplings to its neighbours.
+template <class T>
+void add_couplings_to_diagonal(BasicStencil7<T>& coarse) {
+  const auto cap = coarse.ap.view();
   const auto c = coarse.view();
   parallel_for(coarse.cells(), KELVIN_LAMBDA(int I, int J, int K) {
     cap(I, J, K) += c.ux(I, J, K) + c.lx(I - 1, J, K) + c.uy(I, J, K) + c.ly(I, J - 1, K) +
@@ -312,26 +319,41 @@ void aggregate_operator(const BasicStencil7<F>& fine, const Range range, const i
   });
 }
 
-/// aggregate_operator over blocks of F0 x F1 x F2 fine cells (with_blocks' operation).
+/// aggregate_cells over blocks of F0 x F1 x F2 fine cells (with_blocks' operation).
 template <int F0, int F1, int F2>
 struct AggregateBlocks {
   template <bool ADV, class F, class T>
   static void run(std::integral_constant<bool, ADV>, const BasicStencil7<F>& fine,
-                  const int fine_f[3], double gamma, BasicStencil7<T>& coarse) {
-    aggregate_operator<ADV>(fine, BlockRange<F0, F1, F2>{}, fine_f, gamma, coarse);
+                  const Box& cells, const int fine_f[3], double gamma, BasicStencil7<T>& coarse) {
+    aggregate_cells<ADV>(fine, BlockRange<F0, F1, F2>{}, cells, fine_f, gamma, coarse);
   }
 };
 
-/// aggregate_operator over the transfer's aggregates: in fixed blocks (unrolled loops, the
-/// same sums in the same order) where they tile the fine grid, else by aggregate_range.
+/// The coarse operator over the transfer's aggregates. Without batch slabs, the coarse cells
+/// whose aggregates are whole blocks (all but the last layer along an axis of odd fine extent)
+/// go through fixed blocks (unrolled loops, the same sums in the same order), and the
+/// remaining layers, one slab per odd axis, through aggregate_range.
 template <bool ADV, class F, class T>
 void aggregate_over(const BasicStencil7<F>& fine, const Transfer& tr, const int fine_f[3],
                     double gamma, BasicStencil7<T>& coarse) {
-  if (tiles_in_blocks(tr))
-    with_blocks<AggregateBlocks>(tr, std::integral_constant<bool, ADV>{}, fine, fine_f, gamma,
-                                 coarse);
-  else
-    aggregate_operator<ADV>(fine, TransferRange{tr}, fine_f, gamma, coarse);
+  const Box all = coarse.cells();
+  if (tr.batched[0] || tr.batched[1] || tr.batched[2]) {
+    aggregate_cells<ADV>(fine, TransferRange{tr}, all, fine_f, gamma, coarse);
+  } else {
+    Box whole = all;  // coarse cells of whole blocks
+    for (int d = 0; d < 3; ++d) whole.hi[d] = tr.fs[d] / tr.f[d];
+    if (!whole.empty())
+      with_blocks<AggregateBlocks>(tr, std::integral_constant<bool, ADV>{}, fine, whole, fine_f,
+                                   gamma, coarse);
+    for (int d = 0; d < 3; ++d) {
+      // the layer past the whole blocks along d, short of the layers taken along e < d
+      Box rest = all;
+      rest.lo[d] = whole.hi[d];
+      for (int e = 0; e < d; ++e) rest.hi[e] = whole.hi[e];
+      if (!rest.empty()) aggregate_cells<ADV>(fine, TransferRange{tr}, rest, fine_f, gamma, coarse);
+    }
+  }
+  add_couplings_to_diagonal(coarse);
 }
 
 /// aggregate_operator with the advective case chosen by the coarse operator.

@@ -52,8 +52,8 @@ struct TransferRange {
   }
 };
 
-/// The fine cells [lo, hi) of coarse cell (I, J, K) where aggregates are blocks of
-/// F0 x F1 x F2 cells tiling the grid: loops over them have fixed trip counts.
+/// The fine cells [lo, hi) of coarse cell (I, J, K) whose aggregate is a whole block of
+/// F0 x F1 x F2 cells: loops over them have fixed trip counts.
 template <int F0, int F1, int F2>
 struct BlockRange {
   KELVIN_HD void operator()(int I, int J, int K, int lo[3], int hi[3]) const {
@@ -61,14 +61,6 @@ struct BlockRange {
     hi[0] = lo[0] + F0, hi[1] = lo[1] + F1, hi[2] = lo[2] + F2;
   }
 };
-
-/// Whether t's aggregates are whole blocks tiling the fine grid: no batch slabs, every
-/// coarsened extent even.
-inline bool tiles_in_blocks(const Transfer& t) {
-  for (int d = 0; d < 3; ++d)
-    if (t.batched[d] || t.fs[d] % t.f[d] != 0) return false;
-  return true;
-}
 
 /// b_c = sum of r over each aggregate and x_c = 0, with aggregates of F0 x F1 x F2 cells and
 /// no batch slabs (r's ghost layer, zero, completes the last aggregate of an odd extent).
