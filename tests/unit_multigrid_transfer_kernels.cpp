@@ -33,65 +33,79 @@ std::vector<float> random_values(long long count, unsigned seed) {
   return v;
 }
 
-const int kGrids[3][3] = {{7, 5, 6}, {8, 6, 4}, {9, 1, 3}};
+/// A grid and the aggregate sizes of one transfer from it (code: which axes are coarsened).
+struct TransferCase {
+  int n[3], f[3], c[3], code;
+  Transfer t;
+};
+
+/// 7 x 5 x 6, 8 x 6 x 4 and 9 x 1 x 3 grids, each with all eight combinations of coarsened axes.
+std::vector<TransferCase> transfer_cases() {
+  const int grids[3][3] = {{7, 5, 6}, {8, 6, 4}, {9, 1, 3}};
+  std::vector<TransferCase> cases;
+  for (const auto& n : grids)
+    for (int code = 0; code < 8; ++code) {
+      TransferCase tc{{n[0], n[1], n[2]}, {code & 1 ? 2 : 1, code & 2 ? 2 : 1, code & 4 ? 2 : 1},
+                      {}, code, {}};
+      tc.t = unbatched(tc.n, tc.f, tc.c);
+      cases.push_back(tc);
+    }
+  return cases;
+}
 
 }  // namespace
 
 TEST(MultigridTransfer, RestrictionSumsEachAggregateBitForBit) {
-  for (const auto& n : kGrids)
-    for (int code = 0; code < 8; ++code) {
-      const int f[3] = {code & 1 ? 2 : 1, code & 2 ? 2 : 1, code & 4 ? 2 : 1};
-      int c[3];
-      const Transfer t = unbatched(n, f, c);
-      Field<float> r(n[0], n[1], n[2]), bc(c[0], c[1], c[2]), xc(c[0], c[1], c[2]);
-      const std::vector<float> hr = random_values(r.cell_count(), 7u + code);
-      r.from_host(hr);
-      xc.from_host(std::vector<float>(static_cast<std::size_t>(xc.cell_count()), 5.0f));
-      restrict_residual(r, t, bc, xc);
-      const std::vector<float> got = bc.to_host(), zero = xc.to_host();
-      const auto at = [&](int i, int j, int k) {
-        return hr[i + static_cast<std::size_t>(n[0]) * (j + static_cast<std::size_t>(n[1]) * k)];
-      };
-      std::size_t m = 0;
-      for (int K = 0; K < c[2]; ++K)
-        for (int J = 0; J < c[1]; ++J)
-          for (int I = 0; I < c[0]; ++I, ++m) {
-            double s = 0;  // k, j, i order, as the multigrid sums
-            for (int k = f[2] * K; k < std::min(f[2] * K + f[2], n[2]); ++k)
-              for (int j = f[1] * J; j < std::min(f[1] * J + f[1], n[1]); ++j)
-                for (int i = f[0] * I; i < std::min(f[0] * I + f[0], n[0]); ++i)
-                  s += at(i, j, k);
-            ASSERT_EQ(got[m], float(s)) << "grid " << n[0] << "x" << n[1] << "x" << n[2]
-                                        << ", f " << f[0] << f[1] << f[2] << ", cell " << I
-                                        << " " << J << " " << K;
-            ASSERT_EQ(zero[m], 0.0f);
-          }
-    }
+  for (const TransferCase& tc : transfer_cases()) {
+    const int *n = tc.n, *f = tc.f, *c = tc.c, code = tc.code;
+    const Transfer& t = tc.t;
+    Field<float> r(n[0], n[1], n[2]), bc(c[0], c[1], c[2]), xc(c[0], c[1], c[2]);
+    const std::vector<float> hr = random_values(r.cell_count(), 7u + code);
+    r.from_host(hr);
+    xc.from_host(std::vector<float>(static_cast<std::size_t>(xc.cell_count()), 5.0f));
+    restrict_residual(r, t, bc, xc);
+    const std::vector<float> got = bc.to_host(), zero = xc.to_host();
+    const auto at = [&](int i, int j, int k) {
+      return hr[i + static_cast<std::size_t>(n[0]) * (j + static_cast<std::size_t>(n[1]) * k)];
+    };
+    std::size_t m = 0;
+    for (int K = 0; K < c[2]; ++K)
+      for (int J = 0; J < c[1]; ++J)
+        for (int I = 0; I < c[0]; ++I, ++m) {
+          double s = 0;  // k, j, i order, as the multigrid sums
+          for (int k = f[2] * K; k < std::min(f[2] * K + f[2], n[2]); ++k)
+            for (int j = f[1] * J; j < std::min(f[1] * J + f[1], n[1]); ++j)
+              for (int i = f[0] * I; i < std::min(f[0] * I + f[0], n[0]); ++i)
+                s += at(i, j, k);
+          ASSERT_EQ(got[m], float(s)) << "grid " << n[0] << "x" << n[1] << "x" << n[2]
+                                      << ", f " << f[0] << f[1] << f[2] << ", cell " << I
+                                      << " " << J << " " << K;
+          ASSERT_EQ(zero[m], 0.0f);
+        }
+  }
 }
 
 TEST(MultigridTransfer, ProlongationAddsEachCellsAggregate) {
-  for (const auto& n : kGrids)
-    for (int code = 0; code < 8; ++code) {
-      const int f[3] = {code & 1 ? 2 : 1, code & 2 ? 2 : 1, code & 4 ? 2 : 1};
-      int c[3];
-      const Transfer t = unbatched(n, f, c);
-      Field<float> x(n[0], n[1], n[2]), xc(c[0], c[1], c[2]);
-      const std::vector<float> hx = random_values(x.cell_count(), 3u + code);
-      const std::vector<float> hc = random_values(xc.cell_count(), 11u + code);
-      x.from_host(hx);
-      xc.from_host(hc);
-      prolong_correction(xc, t, x);
-      const std::vector<float> got = x.to_host();
-      std::size_t m = 0;
-      for (int k = 0; k < n[2]; ++k)
-        for (int j = 0; j < n[1]; ++j)
-          for (int i = 0; i < n[0]; ++i, ++m) {
-            const std::size_t a =
-                i / f[0] + c[0] * (j / f[1] + static_cast<std::size_t>(c[1]) * (k / f[2]));
-            ASSERT_EQ(got[m], hx[m] + hc[a])
-                << "f " << f[0] << f[1] << f[2] << ", cell " << i << " " << j << " " << k;
-          }
-    }
+  for (const TransferCase& tc : transfer_cases()) {
+    const int *n = tc.n, *f = tc.f, *c = tc.c, code = tc.code;
+    const Transfer& t = tc.t;
+    Field<float> x(n[0], n[1], n[2]), xc(c[0], c[1], c[2]);
+    const std::vector<float> hx = random_values(x.cell_count(), 3u + code);
+    const std::vector<float> hc = random_values(xc.cell_count(), 11u + code);
+    x.from_host(hx);
+    xc.from_host(hc);
+    prolong_correction(xc, t, x);
+    const std::vector<float> got = x.to_host();
+    std::size_t m = 0;
+    for (int k = 0; k < n[2]; ++k)
+      for (int j = 0; j < n[1]; ++j)
+        for (int i = 0; i < n[0]; ++i, ++m) {
+          const std::size_t a =
+              i / f[0] + c[0] * (j / f[1] + static_cast<std::size_t>(c[1]) * (k / f[2]));
+          ASSERT_EQ(got[m], hx[m] + hc[a])
+              << "f " << f[0] << f[1] << f[2] << ", cell " << i << " " << j << " " << k;
+        }
+  }
 }
 
 TEST(MultigridTransfer, BlockLoopsMatchTheGeneralLoopOfABatch) {
