@@ -13,7 +13,6 @@
 
 namespace kelvin {
 
-
 /// One level of the hierarchy, its fields in precision T.
 template <class T>
 struct Level {
@@ -271,7 +270,8 @@ KELVIN_HD inline AggregateSums aggregate_sums(const V& f, const B& fb, const int
 
 /// The coarse operator C of level l + 1 aggregated from the fine operator F of level l
 /// (F: the caller's double operator at l = 0, else level l's own, in precision T), with the
-/// advective parts when ADV.
+/// advective parts when ADV, at the coarse cells `cells` whose aggregates `range` gives; the
+/// diagonal still lacks the couplings (add_couplings_to_diagonal).
 template <bool ADV, class F, class T, class Range>
 void aggregate_cells(const BasicStencil7<F>& fine, const Range range, const Box& cells,
                      const int fine_f[3], double gamma, BasicStencil7<T>& coarse) {
