@@ -319,16 +319,6 @@ void add_couplings_to_diagonal(BasicStencil7<T>& coarse) {
   });
 }
 
-/// aggregate_cells over blocks of F0 x F1 x F2 fine cells (with_blocks' operation).
-template <int F0, int F1, int F2>
-struct AggregateBlocks {
-  template <bool ADV, class F, class T>
-  static void run(std::integral_constant<bool, ADV>, const BasicStencil7<F>& fine,
-                  const Box& cells, const int fine_f[3], double gamma, BasicStencil7<T>& coarse) {
-    aggregate_cells<ADV>(fine, BlockRange<F0, F1, F2>{}, cells, fine_f, gamma, coarse);
-  }
-};
-
 /// The coarse operator over the transfer's aggregates. Without batch slabs, the coarse cells
 /// whose aggregates are whole blocks (all but the last layer along an axis of odd fine extent)
 /// go through fixed blocks (unrolled loops, the same sums in the same order), and the
@@ -337,14 +327,15 @@ template <bool ADV, class F, class T>
 void aggregate_over(const BasicStencil7<F>& fine, const Transfer& tr, const int fine_f[3],
                     double gamma, BasicStencil7<T>& coarse) {
   const Box all = coarse.cells();
-  if (tr.batched[0] || tr.batched[1] || tr.batched[2]) {
+  if (!unbatched(tr)) {
     aggregate_cells<ADV>(fine, TransferRange{tr}, all, fine_f, gamma, coarse);
   } else {
     Box whole = all;  // coarse cells of whole blocks
     for (int d = 0; d < 3; ++d) whole.hi[d] = tr.fs[d] / tr.f[d];
     if (!whole.empty())
-      with_blocks<AggregateBlocks>(tr, std::integral_constant<bool, ADV>{}, fine, whole, fine_f,
-                                   gamma, coarse);
+      with_block_range(tr, [&](auto range) {
+        aggregate_cells<ADV>(fine, range, whole, fine_f, gamma, coarse);
+      });
     for (int d = 0; d < 3; ++d) {
       // the layer past the whole blocks along d, short of the layers taken along e < d
       Box rest = all;

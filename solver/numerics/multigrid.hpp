@@ -81,8 +81,9 @@ class Multigrid {
   void precondition(const Field<double>& r, Field<double>& z);
   /// CG's z = M^-1 r and r . z, without a double z where the levels are float: z stays in
   /// level 0's float iterate (double levels write it to `z`), and direction(beta, z, p) then
-  /// forms p = z + beta p from it (beta 0: p = z). Both round as precondition(r, z), dot(r, z)
-  /// and p = z + beta p do: the same sums in the same order, bit for bit, 24 bytes per cell
+  /// forms p = z + beta p from it (beta 0: p = z). The products and terms are those of
+  /// precondition(r, z), dot(r, z) and p = z + beta p, but the float-to-double reduction may
+  /// add its vector lanes in another order (answers move by round-off); 24 bytes per cell
   /// less (no double z written and read back).
   double precondition_dot(const Field<double>& r, Field<double>& z);
   void direction(double beta, const Field<double>& z, Field<double>& p);

@@ -44,93 +44,60 @@ KELVIN_HD inline int coarse_of(int i, int d, const Transfer& t) {
   return b * t.cs[d] + ((i - b * t.fs[d]) >> t.shift[d]);
 }
 
-/// The fine cells [lo, hi) of coarse cell (I, J, K), by aggregate_range (any transfer).
+/// Where a transfer's cells go, by aggregate_range and coarse_of (any transfer).
 struct TransferRange {
   Transfer t;
+  /// The fine cells [lo, hi) of coarse cell (I, J, K).
   KELVIN_HD void operator()(int I, int J, int K, int lo[3], int hi[3]) const {
     aggregate_range(I, J, K, t, lo, hi);
   }
+  /// The coarse cell C holding fine cell (i, j, k).
+  KELVIN_HD void coarse(int i, int j, int k, int C[3]) const {
+    C[0] = coarse_of(i, 0, t), C[1] = coarse_of(j, 1, t), C[2] = coarse_of(k, 2, t);
+  }
 };
 
-/// The fine cells [lo, hi) of coarse cell (I, J, K) whose aggregate is a whole block of
-/// F0 x F1 x F2 cells: loops over them have fixed trip counts.
+/// The same for aggregates that are whole blocks of F0 x F1 x F2 cells (no batch slabs): loops
+/// over them have fixed trip counts. The last block along an axis of odd extent reaches one
+/// cell into the ghost layer: the restriction sums it (the residual's ghosts hold 0); the
+/// aggregation of operators, whose ghosts are not all zero, leaves that layer to TransferRange.
 template <int F0, int F1, int F2>
 struct BlockRange {
   KELVIN_HD void operator()(int I, int J, int K, int lo[3], int hi[3]) const {
     lo[0] = F0 * I, lo[1] = F1 * J, lo[2] = F2 * K;
     hi[0] = lo[0] + F0, hi[1] = lo[1] + F1, hi[2] = lo[2] + F2;
   }
+  KELVIN_HD void coarse(int i, int j, int k, int C[3]) const {
+    C[0] = i / F0, C[1] = j / F1, C[2] = k / F2;
+  }
 };
 
-/// b_c = sum of r over each aggregate and x_c = 0, with aggregates of F0 x F1 x F2 cells and
-/// no batch slabs (r's ghost layer, zero, completes the last aggregate of an odd extent).
-template <int F0, int F1, int F2, class T>
-void restrict_blocks(const Field<T>& r, Field<T>& bc, Field<T>& xc) {
-  const auto rv = r.cview();
-  const auto b = bc.view(), x = xc.view();
-  parallel_for(bc.cells(), KELVIN_LAMBDA(int I, int J, int K) {
-    double s = 0;
-    for (int k = F2 * K; k < F2 * K + F2; ++k)
-      for (int j = F1 * J; j < F1 * J + F1; ++j)
-        for (int i = F0 * I; i < F0 * I + F0; ++i) s += rv(i, j, k);
-    b(I, J, K) = T(s);
-    x(I, J, K) = 0;
-  });
-}
-
-/// x += x_c of each cell's aggregate, aggregates of F0 x F1 x F2 cells and no batch slabs.
-template <int F0, int F1, int F2, class T>
-void prolong_blocks(const Field<T>& xc, Field<T>& x) {
-  const auto c = xc.cview();
-  const auto v = x.view();
-  parallel_for(x.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    v(i, j, k) += c(i / F0, j / F1, k / F2);
-  });
-}
-
-/// Calls OP<F0, F1, F2>::run(args...) with the aggregate sizes of t (each 1 or 2).
-template <template <int, int, int> class OP, class... A>
-void with_blocks(const Transfer& t, A&&... args) {
+/// Calls op(range) with the BlockRange of t's aggregate sizes (each 1 or 2).
+template <class Op>
+void with_block_range(const Transfer& t, Op&& op) {
   switch ((t.f[0] == 2) | (t.f[1] == 2) << 1 | (t.f[2] == 2) << 2) {
-    case 0: OP<1, 1, 1>::run(args...); break;
-    case 1: OP<2, 1, 1>::run(args...); break;
-    case 2: OP<1, 2, 1>::run(args...); break;
-    case 3: OP<2, 2, 1>::run(args...); break;
-    case 4: OP<1, 1, 2>::run(args...); break;
-    case 5: OP<2, 1, 2>::run(args...); break;
-    case 6: OP<1, 2, 2>::run(args...); break;
-    default: OP<2, 2, 2>::run(args...); break;
+    case 0: op(BlockRange<1, 1, 1>{}); break;
+    case 1: op(BlockRange<2, 1, 1>{}); break;
+    case 2: op(BlockRange<1, 2, 1>{}); break;
+    case 3: op(BlockRange<2, 2, 1>{}); break;
+    case 4: op(BlockRange<1, 1, 2>{}); break;
+    case 5: op(BlockRange<2, 1, 2>{}); break;
+    case 6: op(BlockRange<1, 2, 2>{}); break;
+    default: op(BlockRange<2, 2, 2>{}); break;
   }
 }
 
-template <int F0, int F1, int F2>
-struct RestrictBlocks {
-  template <class T>
-  static void run(const Field<T>& r, Field<T>& bc, Field<T>& xc) {
-    restrict_blocks<F0, F1, F2>(r, bc, xc);
-  }
-};
+/// Whether a transfer has no batch slabs (its aggregates then are BlockRange's).
+inline bool unbatched(const Transfer& t) { return !t.batched[0] && !t.batched[1] && !t.batched[2]; }
 
-template <int F0, int F1, int F2>
-struct ProlongBlocks {
-  template <class T>
-  static void run(const Field<T>& xc, Field<T>& x) {
-    prolong_blocks<F0, F1, F2>(xc, x);
-  }
-};
-
-/// b_c = R r: the sum of the fine residual over each aggregate; x_c = 0.
-template <class T>
-void restrict_residual(const Field<T>& r, const Transfer& t, Field<T>& bc, Field<T>& xc) {
-  if (!t.batched[0] && !t.batched[1] && !t.batched[2]) {
-    with_blocks<RestrictBlocks>(t, r, bc, xc);
-    return;
-  }
+/// b_c = sum of r over each aggregate of `range` (k, j, i order), x_c = 0.
+template <class T, class Range>
+void restrict_over(const Field<T>& r, const Range range, Field<T>& bc, Field<T>& xc) {
   const auto rv = r.cview();
   const auto b = bc.view(), x = xc.view();
   parallel_for(bc.cells(), KELVIN_LAMBDA(int I, int J, int K) {
     int lo[3], hi[3];
-    aggregate_range(I, J, K, t, lo, hi);
+    range(I, J, K, lo, hi);
     double s = 0;
     for (int k = lo[2]; k < hi[2]; ++k)
       for (int j = lo[1]; j < hi[1]; ++j)
@@ -140,18 +107,30 @@ void restrict_residual(const Field<T>& r, const Transfer& t, Field<T>& bc, Field
   });
 }
 
-/// x += P x_c: each fine cell takes its aggregate's correction.
-template <class T>
-void prolong_correction(const Field<T>& xc, const Transfer& t, Field<T>& x) {
-  if (!t.batched[0] && !t.batched[1] && !t.batched[2]) {
-    with_blocks<ProlongBlocks>(t, xc, x);
-    return;
-  }
+/// x += x_c of each fine cell's aggregate under `range`.
+template <class T, class Range>
+void prolong_over(const Field<T>& xc, const Range range, Field<T>& x) {
   const auto c = xc.cview();
   const auto v = x.view();
   parallel_for(x.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    v(i, j, k) += c(coarse_of(i, 0, t), coarse_of(j, 1, t), coarse_of(k, 2, t));
+    int C[3];
+    range.coarse(i, j, k, C);
+    v(i, j, k) += c(C[0], C[1], C[2]);
   });
+}
+
+/// b_c = R r: the sum of the fine residual over each aggregate; x_c = 0.
+template <class T>
+void restrict_residual(const Field<T>& r, const Transfer& t, Field<T>& bc, Field<T>& xc) {
+  if (unbatched(t)) with_block_range(t, [&](auto range) { restrict_over(r, range, bc, xc); });
+  else restrict_over(r, TransferRange{t}, bc, xc);
+}
+
+/// x += P x_c: each fine cell takes its aggregate's correction.
+template <class T>
+void prolong_correction(const Field<T>& xc, const Transfer& t, Field<T>& x) {
+  if (unbatched(t)) with_block_range(t, [&](auto range) { prolong_over(xc, range, x); });
+  else prolong_over(xc, TransferRange{t}, x);
 }
 
 }  // namespace kelvin
