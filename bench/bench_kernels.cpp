@@ -262,7 +262,7 @@ void BM_FlowIteration(benchmark::State& state) {
   state.counters["cells_per_second"] = benchmark::Counter(double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["pressure_iterations"] = r.pressure_iterations;
 }
-BENCHMARK(BM_FlowIteration)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_FlowIteration)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(10);
 
 /// Time to solution of a steady channel flow (tests/flow_problems.hpp: plate_channel, aspect
 /// ratio 32) to 1e-8 with n cells across: SIMPLEC (algorithm 0, relaxation 0.7) or the coupled

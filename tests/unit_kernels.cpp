@@ -307,6 +307,50 @@ TEST(Multigrid, SingleLineIsSolvedExactlyInOneCycle) {
   }
 }
 
+TEST(Multigrid, CycleReportsTheNormsOfTheResidualItCorrects) {
+  // cycle(b, x, &norms): ||b - A x||^2 and ||a_P x||^2 of the x it started from, as a
+  // separate residual pass and a host sum give them, for float and double levels.
+  std::vector<double> k_cell;
+  const ConductionProblem p = random_problem(k_cell);
+  ConductionSolver s(p);
+  const Stencil7& A = s.steady_operator();
+  const Field<double> b = field_from(random_values(NX * NY * NZ, 12));
+  for (const bool single : {false, true}) {
+    MultigridOptions o;
+    o.single_precision = single;
+    Multigrid mg(A, o);
+    Field<double> x = field_from(random_values(NX * NY * NZ, 13)), r(NX, NY, NZ);
+    const double rnorm = residual(A, x, b, r);
+    const auto ap = A.ap.to_host(), xh = x.to_host();
+    double diag = 0;
+    for (std::size_t c = 0; c < xh.size(); ++c) diag += ap[c] * xh[c] * ap[c] * xh[c];
+    ResidualNorms n;
+    mg.cycle(b, x, &n);
+    EXPECT_NEAR(n.residual, rnorm * rnorm, 1e-12 * rnorm * rnorm) << single;
+    EXPECT_NEAR(n.diagonal, diag, 1e-12 * diag) << single;
+    EXPECT_LT(residual(A, x, b, r), rnorm) << single;  // and it did correct x
+  }
+}
+
+TEST(Multigrid, PcgFromZeroIgnoresTheGivenXAndMatchesAZeroedStart) {
+  // InitialGuess::Zero overwrites x (here random) and starts from r = b: the same iterates,
+  // bit for bit, as a solve given x = 0.
+  std::vector<double> k_cell;
+  const ConductionProblem p = random_problem(k_cell);
+  ConductionSolver s(p);
+  const Stencil7& A = s.steady_operator();
+  Multigrid mg(A);
+  const Field<double> b = field_from(random_values(NX * NY * NZ, 14));
+  Field<double> x0(NX, NY, NZ), x1 = field_from(random_values(NX * NY * NZ, 15));
+  const SolveStats a = pcg_solve(A, mg, b, x0, 1e-6, 100);
+  const SolveStats z = pcg_solve(A, mg, b, x1, 1e-6, 100, {}, nullptr, InitialGuess::Zero);
+  EXPECT_TRUE(z.converged);
+  EXPECT_EQ(z.iterations, a.iterations);
+  EXPECT_EQ(z.initial_residual, a.initial_residual);
+  EXPECT_EQ(z.final_residual, a.final_residual);
+  EXPECT_EQ(x1.to_host(), x0.to_host());
+}
+
 TEST(Multigrid, GalerkinVCycleConvergesOnRandomJumps) {
   // With gamma = 1 the coarse operators are exact Galerkin products, so the symmetric V-cycle
   // is an energy-norm contraction even for per-cell random k over four decades.

@@ -53,18 +53,30 @@ bool at_roundoff_floor(const Stencil7& A, const Field<double>& x, double bnorm, 
   return residual <= floor;
 }
 
+double start_from_zero(const Field<double>& b, Field<double>& x, Field<double>& r) {
+  // x = 0, r = b - A 0 = b exactly, ||b|| (the products and sums of norm2(b))
+  const auto bv = b.cview();
+  const auto xv = x.view(), rv = r.view();
+  return std::sqrt(reduce_sum(b.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double v = bv(i, j, k);
+    xv(i, j, k) = 0.0;
+    rv(i, j, k) = v;
+    return v * v;
+  }));
+}
+
 SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
                      double tol, int max_iterations, const IterationCallback& on_iteration,
-                     PcgWorkspace* ws) {
+                     PcgWorkspace* ws, InitialGuess guess) {
   PcgWorkspace local;
   PcgWorkspace& w = ws ? *ws : local;
   w.resize(x.nx(), x.ny(), x.nz());
   Field<double>&r = w.r, &p = w.p, &z = w.zq, &q = w.zq;  // z and q share a vector
   SolveStats st;
-  const double bnorm = norm2(b);
+  const double bnorm = guess == InitialGuess::Zero ? start_from_zero(b, x, r) : norm2(b);
   if (!std::isfinite(bnorm)) report_nonfinite(b, "the right-hand side", 0, bnorm);
-  // r = b - A x
-  st.initial_residual = residual(A, x, b, r);
+  // r = b - A x (b itself from x = 0)
+  st.initial_residual = guess == InitialGuess::Zero ? bnorm : residual(A, x, b, r);
   if (!std::isfinite(st.initial_residual)) report_nonfinite(x, "the initial guess", 0, st.initial_residual);
   const double scale = bnorm > 0 ? bnorm : 1.0;
   double rnorm = st.initial_residual;

@@ -57,13 +57,19 @@ using IterationCallback = std::function<void(int, double)>;
 /// all double precision allows. Public only because nvcc's extended lambdas need an enclosing
 /// function with external linkage.
 bool at_roundoff_floor(const Stencil7& A, const Field<double>& x, double bnorm, double residual);
+/// x = 0 and r = b in one pass; returns ||b||. Public for the same reason.
+double start_from_zero(const Field<double>& b, Field<double>& x, Field<double>& r);
+
+/// Where an iterative solve starts: from the x it is given, or from x = 0 (x is then zeroed
+/// and r = b formed in one pass with ||b||, instead of a fill, a norm and a residual pass).
+enum class InitialGuess { GivenX, Zero };
 
 /// Solves A x = b to ||b - A x|| <= tol ||b|| with CG preconditioned by one V-cycle of mg.
-/// x holds the initial guess and receives the solution. ws (optional) supplies the work
-/// vectors; without it they are allocated for this call.
+/// x holds the initial guess (or is set to 0, `guess` Zero) and receives the solution. ws
+/// (optional) supplies the work vectors; without it they are allocated for this call.
 SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, Field<double>& x,
                      double tol, int max_iterations, const IterationCallback& on_iteration = {},
-                     PcgWorkspace* ws = nullptr);
+                     PcgWorkspace* ws = nullptr, InitialGuess guess = InitialGuess::GivenX);
 
 /// Work vectors of bicgstab_solve.
 struct BicgstabWorkspace {

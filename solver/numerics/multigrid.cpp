@@ -43,7 +43,7 @@ class MultigridLevels {
   void precondition(const Field<double>& r, Field<double>& z);
   double precondition_dot(const Field<double>& r, Field<double>& z);
   void direction(double beta, const Field<double>& z, Field<double>& p);
-  void cycle(const Field<double>& b, Field<double>& x);
+  void cycle(const Field<double>& b, Field<double>& x, ResidualNorms* norms);
   void vcycle(int l);
   void smooth(int l, int sweeps, bool reverse);
   Transfer transfer(int l) const;
@@ -483,8 +483,27 @@ void MultigridLevels<T>::vcycle(int l) {
   smooth(l, m_opt.post_sweeps, true);
 }
 
+/// b - A x at row (i, j, k) in r, and the terms {r^2, (a_P x)^2} of the residual's norms.
+template <class S, class B, class X>
+KELVIN_HD inline Sum2 residual_terms(int i, int j, int k, const S& A, const B& b, const X& x,
+                                     double& r) {
+  r = b(i, j, k) - stencil_apply(i, j, k, A, x);
+  const double v = A.ap(i, j, k) * x(i, j, k);
+  return Sum2{r * r, v * v};
+}
+
 template <>
-void MultigridLevels<double>::cycle(const Field<double>& b, Field<double>& x) {
+void MultigridLevels<double>::cycle(const Field<double>& b, Field<double>& x,
+                                    ResidualNorms* norms) {
+  if (norms) {  // a pass of its own: the double cycle smooths on b and x without a residual
+    const auto A = m_A.view();
+    const auto bv = b.cview(), xv = x.cview();
+    const Sum2 s = reduce_sum2(b.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+      double r;
+      return residual_terms(i, j, k, A, bv, xv, r);
+    });
+    *norms = {s.a, s.b};
+  }
   // Level 0 works on the caller's vectors directly.
   Level<double>& top = *m_levels[0];
   top.b = &b;
@@ -497,7 +516,7 @@ void MultigridLevels<double>::cycle(const Field<double>& b, Field<double>& x) {
 template <>
 void MultigridLevels<double>::precondition(const Field<double>& r, Field<double>& z) {
   fill(z, 0.0);
-  cycle(r, z);
+  cycle(r, z, nullptr);
 }
 
 /// A float level 0 set for a V-cycle from zero on r: b0 = r rounded to float, x0 = 0.
@@ -563,18 +582,24 @@ void MultigridLevels<float>::direction(double beta, const Field<double>&, Field<
 }
 
 template <>
-void MultigridLevels<float>::cycle(const Field<double>& b, Field<double>& x) {
+void MultigridLevels<float>::cycle(const Field<double>& b, Field<double>& x,
+                                   ResidualNorms* norms) {
   // x += M^-1 (b - A x): the same V-cycle as from x (every step is linear in x and b), with
-  // the residual in double so that repeated cycles converge to double accuracy.
+  // the residual in double so that repeated cycles converge to double accuracy; its norms
+  // summed in the same pass.
   Level<float>& top = *m_levels[0];
   const auto A = m_A.view();
   const auto bv = b.view();
   const auto xv = x.view();
   const auto b0 = top.b_own.view(), x0 = top.x_own.view();
-  parallel_for(b.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    b0(i, j, k) = float(bv(i, j, k) - stencil_apply(i, j, k, A, xv));
+  const Sum2 s = reduce_sum2(b.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    double r;
+    const Sum2 t = residual_terms(i, j, k, A, bv, xv, r);
+    b0(i, j, k) = float(r);
     x0(i, j, k) = 0.0f;
+    return t;
   });
+  if (norms) *norms = {s.a, s.b};
   vcycle(0);
   const auto xc = top.x_own.cview();
   parallel_for(x.cells(), KELVIN_LAMBDA(int i, int j, int k) { xv(i, j, k) += xc(i, j, k); });
@@ -622,12 +647,16 @@ void Multigrid::direction(double beta, const Field<double>& z, Field<double>& p)
   else m_double->direction(beta, z, p);
 }
 
-void Multigrid::cycle(const Field<double>& b, Field<double>& x) {
-  if (m_single) m_single->cycle(b, x);
-  else m_double->cycle(b, x);
+void Multigrid::cycle(const Field<double>& b, Field<double>& x, ResidualNorms* norms) {
+  if (m_single) m_single->cycle(b, x, norms);
+  else m_double->cycle(b, x, norms);
 }
 
 bool Multigrid::rebuild_if_changed(double tolerance) {
+  if (levels() == 1) {  // nothing coarse to keep: the finest level is rebuilt anyway
+    rebuild(false);
+    return false;
+  }
   // max |ap - ap_built| / |ap_built| over the finest level
   const bool first = m_built_ap.cell_count() == 0;
   if (first) m_built_ap = Field<double>(m_A.ap.nx(), m_A.ap.ny(), m_A.ap.nz());

@@ -51,6 +51,11 @@ inline MultigridOptions multigrid_options(const SolverSettings& s) {
 template <class T>
 class MultigridLevels;
 
+/// The squared norms {||b - A x||^2, ||a_P x||^2}, summed over every row.
+struct ResidualNorms {
+  double residual = 0, diagonal = 0;
+};
+
 /// Total coupling of A along each axis (symmetric plus advective parts, summed over cells).
 std::array<double, 3> axis_couplings(const Stencil7& A);
 /// The axis Multigrid solves by lines when line_axis is -1: the one carrying the most coupling
@@ -71,7 +76,8 @@ class Multigrid {
   /// little between calls (the cycle still smooths the current A exactly on the finest level).
   void rebuild(bool coarse_levels = true);
   /// rebuild(), the coarse levels only when some diagonal coefficient of A moved by more than
-  /// `tolerance` (relative) since they were last built; returns whether they were. For
+  /// `tolerance` (relative) since they were last built; returns whether they were (never for a
+  /// single level, which is rebuilt without measuring the change). For
   /// operators rebuilt every outer iteration (SIMPLEC's momentum and pressure correction), which
   /// barely change near convergence: on the H100 plate 7 % less wall time, same answers to 9
   /// digits, and the near-transitional turn duct still converges (it diverged when the coarse
@@ -87,8 +93,10 @@ class Multigrid {
   /// less (no double z written and read back).
   double precondition_dot(const Field<double>& r, Field<double>& z);
   void direction(double beta, const Field<double>& z, Field<double>& p);
-  /// One V-cycle on A x = b, improving x in place.
-  void cycle(const Field<double>& b, Field<double>& x);
+  /// One V-cycle on A x = b, improving x in place; with `norms`, those of the x it started
+  /// from (on float levels summed in the pass that forms the cycle's residual: no pass of
+  /// their own).
+  void cycle(const Field<double>& b, Field<double>& x, ResidualNorms* norms = nullptr);
 
   int levels() const;
   /// The operator of level l (0: the caller's); double-precision hierarchies only.

@@ -75,15 +75,19 @@ struct FlowSettings {
   /// across the channels (y) 4; the B200 -ci plate's PCG went from 3.3 to 2.5 per iteration.
   int pressure_line_axis = -1;
   int momentum_cycles = 1;           // multigrid V-cycles per momentum component
-  /// Momentum hierarchy: two levels with two symmetric sweep pairs on the coarser. The outer
-  /// SIMPLEC iteration, not the momentum solve, limits convergence: on h100-coldplate the
-  /// residual history of 60 iterations is the same to 3 digits as with all 8 levels, at 0.37 s
-  /// less per iteration on 2 cores.
+  /// Momentum solve: one level, i.e. a line smoother (two zebra line sweeps, then two in
+  /// reverse order) with no coarse level. The outer SIMPLEC iteration, not the momentum solve,
+  /// limits convergence: all 8 levels, two levels and one give the same outer iterations
+  /// (h100-coldplate: 60 iterations the same to 3 digits with 8 and 2 levels; 130 and 132
+  /// iterations with 2 and 1; its -ci variant 133 and 134; the aspect-ratio-32 plate channel
+  /// 32 cells across 293 and 290), while one level needs no aggregation, transfers or coarse
+  /// sweeps: about a fifth of the 128^3 benchmark iteration. One sweep pair instead of two
+  /// took the -ci plate 172 iterations.
   /// The pressure correction's multigrid levels in single precision (its PCG stays double).
   bool single_precision_multigrid = true;
   MultigridOptions momentum_multigrid = [] {
     MultigridOptions o;
-    o.max_levels = 2;
+    o.max_levels = 1;
     o.coarsest_sweeps = 2;
     return o;
   }();
