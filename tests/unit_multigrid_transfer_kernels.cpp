@@ -116,6 +116,7 @@ TEST(MultigridTransfer, BlockLoopsMatchTheGeneralLoopOfABatch) {
   const Transfer fast = unbatched(n, f, c);
   Transfer general = fast;
   for (bool& b : general.batched) b = true;
+  ASSERT_FALSE(block_aligned(general));  // 9 cells per slab, in pairs: the general loops
   Field<float> r(n[0], n[1], n[2]), b1(c[0], c[1], c[2]), b2(c[0], c[1], c[2]);
   Field<float> x1(c[0], c[1], c[2]), x2(c[0], c[1], c[2]);
   r.from_host(random_values(r.cell_count(), 21u));
@@ -129,4 +130,33 @@ TEST(MultigridTransfer, BlockLoopsMatchTheGeneralLoopOfABatch) {
   prolong_correction(b1, fast, y1);
   prolong_correction(b1, general, y2);
   EXPECT_EQ(y1.to_host(), y2.to_host());
+}
+
+TEST(MultigridTransfer, BatchesOfEvenSlabsTakeTheBlockLoopsWithTheSameSums) {
+  // Slabs the blocks align with: 3 slabs of 4 cells along x in pairs, 2 slabs of 3 cells
+  // along z kept, y (5 cells, unbatched) in pairs. restrict_residual and prolong_correction
+  // take the block loops and must give the general loop's fields bit for bit.
+  const int n[3] = {12, 5, 6}, c[3] = {6, 3, 6};
+  Transfer t{};
+  const int f[3] = {2, 2, 1}, fs[3] = {4, 5, 3}, cs[3] = {2, 3, 3};
+  for (int d = 0; d < 3; ++d) {
+    t.f[d] = f[d], t.fs[d] = fs[d], t.cs[d] = cs[d], t.shift[d] = f[d] == 2 ? 1 : 0;
+    t.batched[d] = d != 1;
+  }
+  ASSERT_TRUE(block_aligned(t));
+  Field<float> r(n[0], n[1], n[2]), b1(c[0], c[1], c[2]), b2(c[0], c[1], c[2]);
+  Field<float> x1(c[0], c[1], c[2]), x2(c[0], c[1], c[2]);
+  r.from_host(random_values(r.cell_count(), 31u));
+  restrict_residual(r, t, b1, x1);
+  restrict_over(r, TransferRange{t}, b2, x2);
+  EXPECT_EQ(b1.to_host(), b2.to_host());
+  Field<float> y1(n[0], n[1], n[2]), y2(n[0], n[1], n[2]);
+  const std::vector<float> hy = random_values(y1.cell_count(), 32u);
+  y1.from_host(hy);
+  y2.from_host(hy);
+  prolong_correction(b1, t, y1);
+  prolong_over(b1, TransferRange{t}, y2);
+  EXPECT_EQ(y1.to_host(), y2.to_host());
+  t.fs[0] = 3;  // odd slabs in pairs: an aggregate of one cell at each slab's end
+  EXPECT_FALSE(block_aligned(t));
 }

@@ -319,19 +319,20 @@ void add_couplings_to_diagonal(BasicStencil7<T>& coarse) {
   });
 }
 
-/// The coarse operator over the transfer's aggregates. Without batch slabs, the coarse cells
-/// whose aggregates are whole blocks (all but the last layer along an axis of odd fine extent)
-/// go through fixed blocks (unrolled loops, the same sums in the same order), and the
-/// remaining layers, one slab per odd axis, through aggregate_range.
+/// The coarse operator over the transfer's aggregates. Where the blocks align (block_aligned:
+/// no batch slabs, or slabs the blocks fit), the coarse cells whose aggregates are whole blocks
+/// (all but the last layer along an unbatched axis of odd fine extent) go through fixed blocks
+/// (unrolled loops, the same sums in the same order), and the remaining layers, one slab per
+/// odd axis, through aggregate_range.
 template <bool ADV, class F, class T>
 void aggregate_over(const BasicStencil7<F>& fine, const Transfer& tr, const int fine_f[3],
                     double gamma, BasicStencil7<T>& coarse) {
   const Box all = coarse.cells();
-  if (!unbatched(tr)) {
+  if (!block_aligned(tr)) {
     aggregate_cells<ADV>(fine, TransferRange{tr}, all, fine_f, gamma, coarse);
   } else {
-    Box whole = all;  // coarse cells of whole blocks
-    for (int d = 0; d < 3; ++d) whole.hi[d] = tr.fs[d] / tr.f[d];
+    Box whole = all;  // coarse cells of whole blocks (along a batched axis, all of them)
+    for (int d = 0; d < 3; ++d) whole.hi[d] = tr.batched[d] ? all.hi[d] : tr.fs[d] / tr.f[d];
     if (!whole.empty())
       with_block_range(tr, [&](auto range) {
         aggregate_cells<ADV>(fine, range, whole, fine_f, gamma, coarse);

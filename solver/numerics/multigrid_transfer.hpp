@@ -3,7 +3,8 @@
 /// coarse cell aggregates, the restriction of a residual (its sum over each aggregate) and the
 /// prolongation of a correction (each fine cell takes its aggregate's).
 ///
-/// A transfer with no batch slabs runs with its aggregate sizes as template arguments: each
+/// A transfer with no batch slabs (or with slabs the blocks align with: block_aligned) runs
+/// with its aggregate sizes as template arguments: each
 /// coarse cell sums a fixed 2 x 1 x 2 (or other) block, the last block of an odd extent
 /// reaching one cell into the fine residual's ghost layer, which holds 0. Adding +0.0 leaves
 /// every sum as it was, so the result is that of the general loop, bit for bit, and the loop
@@ -87,8 +88,17 @@ void with_block_range(const Transfer& t, Op&& op) {
   }
 }
 
-/// Whether a transfer has no batch slabs (its aggregates then are BlockRange's).
-inline bool unbatched(const Transfer& t) { return !t.batched[0] && !t.batched[1] && !t.batched[2]; }
+/// Whether t's aggregates are BlockRange's (but for the last layer along an unbatched axis of
+/// odd extent): always without batch slabs, and with them when every batched axis is either
+/// kept (f = 1) or holds an even number of cells per slab. No aggregate then straddles two
+/// slabs, and coarse cell C along such an axis covers fine cells 2C and 2C + 1 (C alone when
+/// kept), as aggregate_range says: a board of identical plates batched along an axis of even
+/// extent gets the unrolled loops too.
+inline bool block_aligned(const Transfer& t) {
+  for (int d = 0; d < 3; ++d)
+    if (t.batched[d] && t.f[d] == 2 && t.fs[d] % 2 != 0) return false;
+  return true;
+}
 
 /// b_c = sum of r over each aggregate of `range` (k, j, i order), x_c = 0.
 template <class T, class Range>
@@ -122,14 +132,14 @@ void prolong_over(const Field<T>& xc, const Range range, Field<T>& x) {
 /// b_c = R r: the sum of the fine residual over each aggregate; x_c = 0.
 template <class T>
 void restrict_residual(const Field<T>& r, const Transfer& t, Field<T>& bc, Field<T>& xc) {
-  if (unbatched(t)) with_block_range(t, [&](auto range) { restrict_over(r, range, bc, xc); });
+  if (block_aligned(t)) with_block_range(t, [&](auto range) { restrict_over(r, range, bc, xc); });
   else restrict_over(r, TransferRange{t}, bc, xc);
 }
 
 /// x += P x_c: each fine cell takes its aggregate's correction.
 template <class T>
 void prolong_correction(const Field<T>& xc, const Transfer& t, Field<T>& x) {
-  if (unbatched(t)) with_block_range(t, [&](auto range) { prolong_over(xc, range, x); });
+  if (block_aligned(t)) with_block_range(t, [&](auto range) { prolong_over(xc, range, x); });
   else prolong_over(xc, TransferRange{t}, x);
 }
 
