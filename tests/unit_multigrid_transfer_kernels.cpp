@@ -108,34 +108,49 @@ TEST(MultigridTransfer, ProlongationAddsEachCellsAggregate) {
   }
 }
 
+namespace {
+
+/// Restriction and prolongation through t (the loops restrict_residual and prolong_correction
+/// pick for it) against the general loop's (TransferRange) on random fields of an n-cell grid
+/// and its c-cell coarse grid: the same fields, bit for bit.
+void expect_general_loop_fields(const int n[3], const int c[3], const Transfer& t,
+                                unsigned seed) {
+  Field<float> r(n[0], n[1], n[2]), b1(c[0], c[1], c[2]), b2(c[0], c[1], c[2]);
+  Field<float> x1(c[0], c[1], c[2]), x2(c[0], c[1], c[2]);
+  r.from_host(random_values(r.cell_count(), seed));
+  restrict_residual(r, t, b1, x1);
+  restrict_over(r, TransferRange{t}, b2, x2);
+  EXPECT_EQ(b1.to_host(), b2.to_host());
+  Field<float> y1(n[0], n[1], n[2]), y2(n[0], n[1], n[2]);
+  const std::vector<float> hy = random_values(y1.cell_count(), seed + 1);
+  y1.from_host(hy);
+  y2.from_host(hy);
+  prolong_correction(b1, t, y1);
+  prolong_over(b1, TransferRange{t}, y2);
+  EXPECT_EQ(y1.to_host(), y2.to_host());
+}
+
+}  // namespace
+
 TEST(MultigridTransfer, BlockLoopsMatchTheGeneralLoopOfABatch) {
-  // A batch of one slab per axis takes the general (batched) loops; its aggregates are those
-  // of the unbatched grid, so both paths must give the same fields.
+  // An unbatched grid of odd extents takes the block loops (the last block reading the zero
+  // ghost layer); a batch of one slab per axis, 9 cells per slab in pairs, is not aligned and
+  // takes the general loops. Both give the general loop's fields.
   const int n[3] = {9, 6, 7}, f[3] = {2, 1, 2};
   int c[3];
   const Transfer fast = unbatched(n, f, c);
   Transfer general = fast;
   for (bool& b : general.batched) b = true;
-  ASSERT_FALSE(block_aligned(general));  // 9 cells per slab, in pairs: the general loops
-  Field<float> r(n[0], n[1], n[2]), b1(c[0], c[1], c[2]), b2(c[0], c[1], c[2]);
-  Field<float> x1(c[0], c[1], c[2]), x2(c[0], c[1], c[2]);
-  r.from_host(random_values(r.cell_count(), 21u));
-  restrict_residual(r, fast, b1, x1);
-  restrict_residual(r, general, b2, x2);
-  EXPECT_EQ(b1.to_host(), b2.to_host());
-  Field<float> y1(n[0], n[1], n[2]), y2(n[0], n[1], n[2]);
-  const std::vector<float> hy = random_values(y1.cell_count(), 22u);
-  y1.from_host(hy);
-  y2.from_host(hy);
-  prolong_correction(b1, fast, y1);
-  prolong_correction(b1, general, y2);
-  EXPECT_EQ(y1.to_host(), y2.to_host());
+  ASSERT_TRUE(block_aligned(fast));
+  ASSERT_FALSE(block_aligned(general));
+  expect_general_loop_fields(n, c, fast, 21u);
+  expect_general_loop_fields(n, c, general, 23u);
 }
 
 TEST(MultigridTransfer, BatchesOfEvenSlabsTakeTheBlockLoopsWithTheSameSums) {
   // Slabs the blocks align with: 3 slabs of 4 cells along x in pairs, 2 slabs of 3 cells
-  // along z kept, y (5 cells, unbatched) in pairs. restrict_residual and prolong_correction
-  // take the block loops and must give the general loop's fields bit for bit.
+  // along z kept, y (5 cells, unbatched) in pairs: the block loops, with the general loop's
+  // fields bit for bit.
   const int n[3] = {12, 5, 6}, c[3] = {6, 3, 6};
   Transfer t{};
   const int f[3] = {2, 2, 1}, fs[3] = {4, 5, 3}, cs[3] = {2, 3, 3};
@@ -144,19 +159,7 @@ TEST(MultigridTransfer, BatchesOfEvenSlabsTakeTheBlockLoopsWithTheSameSums) {
     t.batched[d] = d != 1;
   }
   ASSERT_TRUE(block_aligned(t));
-  Field<float> r(n[0], n[1], n[2]), b1(c[0], c[1], c[2]), b2(c[0], c[1], c[2]);
-  Field<float> x1(c[0], c[1], c[2]), x2(c[0], c[1], c[2]);
-  r.from_host(random_values(r.cell_count(), 31u));
-  restrict_residual(r, t, b1, x1);
-  restrict_over(r, TransferRange{t}, b2, x2);
-  EXPECT_EQ(b1.to_host(), b2.to_host());
-  Field<float> y1(n[0], n[1], n[2]), y2(n[0], n[1], n[2]);
-  const std::vector<float> hy = random_values(y1.cell_count(), 32u);
-  y1.from_host(hy);
-  y2.from_host(hy);
-  prolong_correction(b1, t, y1);
-  prolong_over(b1, TransferRange{t}, y2);
-  EXPECT_EQ(y1.to_host(), y2.to_host());
+  expect_general_loop_fields(n, c, t, 31u);
   t.fs[0] = 3;  // odd slabs in pairs: an aggregate of one cell at each slab's end
   EXPECT_FALSE(block_aligned(t));
 }
