@@ -74,7 +74,9 @@ struct FlowSettings {
   /// strongest axis (z, the thin cells) needed 9 PCG iterations per SIMPLEC iteration, lines
   /// across the channels (y) 4; the B200 -ci plate's PCG went from 3.3 to 2.5 per iteration.
   int pressure_line_axis = -1;
-  int momentum_cycles = 1;           // multigrid V-cycles per momentum component
+  int momentum_cycles = 1;  // V-cycles per momentum component (SIMPLEC runs at least one)
+  /// The pressure correction's multigrid levels in single precision (its PCG stays double).
+  bool single_precision_multigrid = true;
   /// Momentum solve: one level, i.e. a line smoother (two zebra line sweeps, then two in
   /// reverse order) with no coarse level. The outer SIMPLEC iteration, not the momentum solve,
   /// limits convergence: all 8 levels, two levels and one give the same outer iterations
@@ -83,8 +85,6 @@ struct FlowSettings {
   /// 32 cells across 293 and 290), while one level needs no aggregation, transfers or coarse
   /// sweeps: about a fifth of the 128^3 benchmark iteration. One sweep pair instead of two
   /// took the -ci plate 172 iterations.
-  /// The pressure correction's multigrid levels in single precision (its PCG stays double).
-  bool single_precision_multigrid = true;
   MultigridOptions momentum_multigrid = [] {
     MultigridOptions o;
     o.max_levels = 1;
