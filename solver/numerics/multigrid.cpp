@@ -40,6 +40,13 @@ class MultigridLevels {
   }
   void build_levels();
   void rebuild(bool coarse_levels);
+  /// rebuild(false) deferred to the next use of level 0; a cycle then copies the caller's rows
+  /// to float in the pass that forms its residual (which reads them anyway).
+  void defer_top_rebuild() { m_top_pending = true; }
+  void refresh_top() {
+    if (m_top_pending) rebuild(false);
+  }
+  void factorise(Level<T>& lev);
   void precondition(const Field<double>& r, Field<double>& z);
   double precondition_dot(const Field<double>& r, Field<double>& z);
   void direction(double beta, const Field<double>& z, Field<double>& p);
@@ -52,6 +59,7 @@ class MultigridLevels {
   MultigridOptions m_opt;
   int m_axis = 2;
   std::vector<std::unique_ptr<Level<T>>> m_levels;
+  bool m_top_pending = false;
 };
 
 namespace {
@@ -364,35 +372,50 @@ void convert(const Field<S>& src, Field<D>& dst) {
   parallel_for(dst.cells(), KELVIN_LAMBDA(int i, int j, int k) { d(i, j, k) = D(s(i, j, k)); });
 }
 
-/// The coefficients a float level 0 smooths with: ap and the whole couplings of the caller's
-/// operator (up and lo when advective, else the symmetric ones they alias). The symmetric and
-/// boundary parts of an advective top stay unused: level 1 is aggregated from the double A.
-template <class T>
-void copy_top_operator(const Stencil7& A, BasicStencil7<T>& top) {
-  // one pass over the seven (advective) or four fields
-  const auto a = A.view();
-  const FieldView<T> ap = top.ap.view();
-  if (!A.advective()) {
-    const FieldView<T> ax = top.ax.view(), ay = top.ay.view(), az = top.az.view();
-    parallel_for(A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-      const long long p = a.ap.index(i, j, k);
-      ap.data[p] = T(a.ap.data[p]);
-      ax.data[p] = T(a.ax.data[p]);
-      ay.data[p] = T(a.ay.data[p]);
-      az.data[p] = T(a.az.data[p]);
-    });
-    return;
-  }
-  const FieldView<T> up[3] = {top.up[0].view(), top.up[1].view(), top.up[2].view()};
-  const FieldView<T> lo[3] = {top.lo[0].view(), top.lo[1].view(), top.lo[2].view()};
-  parallel_for(A.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const long long p = a.ap.index(i, j, k);
+/// Writes row p of a float level 0 from the caller's operator: ap and the whole couplings (up
+/// and lo when ADVECTIVE, else the symmetric ones they alias). The symmetric and boundary parts
+/// of an advective top stay unused: level 1 is aggregated from the double A.
+template <class T, bool ADVECTIVE>
+struct TopRowCopy {
+  FieldView<T> ap, up[3], lo[3];
+  KELVIN_HD void operator()(const BasicStencilView<double>& a, long long p) const {
     ap.data[p] = T(a.ap.data[p]);
     for (int d = 0; d < 3; ++d) {
       up[d].data[p] = T(upper(a, d, p));
-      lo[d].data[p] = T(lower(a, d, p));
+      if (ADVECTIVE) lo[d].data[p] = T(lower(a, d, p));
     }
-  });
+  }
+};
+
+/// A pass that leaves the float level 0 as it is.
+struct NoRowCopy {
+  KELVIN_HD void operator()(const BasicStencilView<double>&, long long) const {}
+};
+
+template <class T>
+TopRowCopy<T, false> symmetric_row_copy(BasicStencil7<T>& top) {
+  return {top.ap.view(), {top.ax.view(), top.ay.view(), top.az.view()}, {}};
+}
+
+template <class T>
+TopRowCopy<T, true> advective_row_copy(BasicStencil7<T>& top) {
+  return {top.ap.view(),
+          {top.up[0].view(), top.up[1].view(), top.up[2].view()},
+          {top.lo[0].view(), top.lo[1].view(), top.lo[2].view()}};
+}
+
+template <class Copy>
+void copy_rows(const Stencil7& A, const Copy& row) {
+  const auto a = A.view();
+  parallel_for(A.cells(), KELVIN_LAMBDA(int i, int j, int k) { row(a, a.ap.index(i, j, k)); });
+}
+
+/// The coefficients a float level 0 smooths with, in one pass over the seven (advective) or
+/// four fields.
+template <class T>
+void copy_top_operator(const Stencil7& A, BasicStencil7<T>& top) {
+  if (A.advective()) copy_rows(A, advective_row_copy(top));
+  else copy_rows(A, symmetric_row_copy(top));
 }
 
 }  // namespace
@@ -447,10 +470,16 @@ void MultigridLevels<T>::rebuild(bool coarse_levels) {
     if (l > 1)
       aggregate_operator(m_levels[l - 1]->own, transfer(l - 1), m_levels[l - 1]->f,
                          m_opt.coarse_scaling, lev.own);
-    if (m_axis == 0) factorise_lines<0>(lev);
-    else if (m_axis == 1) factorise_lines<1>(lev);
-    else factorise_lines<2>(lev);
+    factorise(lev);
   }
+  m_top_pending = false;
+}
+
+template <class T>
+void MultigridLevels<T>::factorise(Level<T>& lev) {
+  if (m_axis == 0) factorise_lines<0>(lev);
+  else if (m_axis == 1) factorise_lines<1>(lev);
+  else factorise_lines<2>(lev);
 }
 
 template <class T>
@@ -533,6 +562,7 @@ void load_residual(const Field<double>& r, Level<float>& top) {
 template <>
 void MultigridLevels<float>::precondition(const Field<double>& r, Field<double>& z) {
   // z = M^-1 r: the V-cycle from zero in float on r rounded to float
+  refresh_top();
   Level<float>& top = *m_levels[0];
   load_residual(r, top);
   vcycle(0);
@@ -548,6 +578,7 @@ double MultigridLevels<double>::precondition_dot(const Field<double>& r, Field<d
 template <>
 double MultigridLevels<float>::precondition_dot(const Field<double>& r, Field<double>&) {
   // r . z with z = double(x0): the products and the sum of dot(r, z)
+  refresh_top();
   Level<float>& top = *m_levels[0];
   load_residual(r, top);
   vcycle(0);
@@ -582,26 +613,42 @@ void MultigridLevels<float>::direction(double beta, const Field<double>&, Field<
   form_direction(beta, m_levels[0]->x_own, p);
 }
 
+/// The residual pass of a float cycle: b0 = float(b - A x), x0 = 0, and row p of the float
+/// level 0 copied by `copy` (NoRowCopy: left as it is); returns the residual's norms' terms.
+template <class Copy>
+Sum2 float_residual_pass(const Stencil7& Ad, const Field<double>& b, const Field<double>& x,
+                         Level<float>& top, const Copy& copy) {
+  const auto A = Ad.view();
+  const auto bv = b.view();
+  const auto xv = x.view();
+  const auto b0 = top.b_own.view(), x0 = top.x_own.view();
+  return reduce_sum2(b.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    double r;
+    const Sum2 t = residual_terms(i, j, k, A, bv, xv, r);
+    b0(i, j, k) = float(r);
+    x0(i, j, k) = 0.0f;
+    copy(A, A.ap.index(i, j, k));
+    return t;
+  });
+}
+
 template <>
 void MultigridLevels<float>::cycle(const Field<double>& b, Field<double>& x,
                                    ResidualNorms* norms) {
   // x += M^-1 (b - A x): the same V-cycle as from x (every step is linear in x and b), with
   // the residual in double so that repeated cycles converge to double accuracy; its norms
-  // summed in the same pass.
+  // summed in the same pass, and a deferred copy of level 0 made there too (56 bytes per
+  // cell less than a pass of its own for an advective operator), then its line factors.
   Level<float>& top = *m_levels[0];
-  const auto A = m_A.view();
-  const auto bv = b.view();
-  const auto xv = x.view();
-  const auto b0 = top.b_own.view(), x0 = top.x_own.view();
-  const Sum2 s = reduce_sum2(b.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    double r;
-    const Sum2 t = residual_terms(i, j, k, A, bv, xv, r);
-    b0(i, j, k) = float(r);
-    x0(i, j, k) = 0.0f;
-    return t;
-  });
+  Sum2 s;
+  if (!m_top_pending) s = float_residual_pass(m_A, b, x, top, NoRowCopy{});
+  else if (m_A.advective()) s = float_residual_pass(m_A, b, x, top, advective_row_copy(top.own));
+  else s = float_residual_pass(m_A, b, x, top, symmetric_row_copy(top.own));
+  if (m_top_pending) factorise(top);
+  m_top_pending = false;
   if (norms) *norms = {s.a, s.b};
   vcycle(0);
+  const auto xv = x.view();
   const auto xc = top.x_own.cview();
   parallel_for(x.cells(), KELVIN_LAMBDA(int i, int j, int k) { xv(i, j, k) += xc(i, j, k); });
 }
@@ -655,7 +702,8 @@ void Multigrid::cycle(const Field<double>& b, Field<double>& x, ResidualNorms* n
 
 bool Multigrid::rebuild_if_changed(double tolerance) {
   if (levels() == 1) {  // nothing coarse to keep: the finest level is rebuilt anyway
-    rebuild(false);
+    if (m_single) m_single->defer_top_rebuild();  // by the next cycle's residual pass
+    else m_double->rebuild(false);
     return false;
   }
   // max |ap - ap_built| / |ap_built| over the finest level

@@ -77,7 +77,8 @@ class Multigrid {
   void rebuild(bool coarse_levels = true);
   /// rebuild(), the coarse levels only when some diagonal coefficient of A moved by more than
   /// `tolerance` (relative) since they were last built; returns whether they were (never for a
-  /// single level, which is rebuilt without measuring the change). For
+  /// single level, which is rebuilt without measuring the change: a float one by the next
+  /// cycle, in the pass that forms its residual, or by the next precondition). For
   /// operators rebuilt every outer iteration (SIMPLEC's momentum and pressure correction), which
   /// barely change near convergence: on the H100 plate 7 % less wall time, same answers to 9
   /// digits, and the near-transitional turn duct still converges (it diverged when the coarse
