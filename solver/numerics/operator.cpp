@@ -66,6 +66,18 @@ double residual(const Stencil7& A, const Field<double>& x, const Field<double>& 
   return std::sqrt(rr);
 }
 
+std::array<double, 2> residual_norms(const Stencil7& A, const Field<double>& x,
+                                     const Field<double>& b, Field<double>& r) {
+  const auto at = residual_at(A.view(), x.view(), b.view(), r.view());
+  const auto ap = A.ap.cview();
+  const auto xv = x.cview();
+  const Sum2 s = reduce_sum2(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double v = at(i, j, k), d = ap(i, j, k) * xv(i, j, k);
+    return Sum2{v * v, d * d};
+  });
+  return {s.a, s.b};
+}
+
 template <class T>
 void residual_field(const BasicStencil7<T>& A, const Field<T>& x, const Field<T>& b, Field<T>& r) {
   parallel_for(r.cells(), residual_at(A.view(), x.view(), b.view(), r.view()));

@@ -82,6 +82,10 @@ double apply_dot(const Stencil7& A, const Field<double>& x, Field<double>& y, co
 /// r = b - A x; returns ||r||_2.
 double residual(const Stencil7& A, const Field<double>& x, const Field<double>& b,
                 Field<double>& r);
+/// r = b - A x; returns {||r||^2, ||a_P x||^2} in the same pass (a momentum residual's norm
+/// and the scale it is divided by).
+std::array<double, 2> residual_norms(const Stencil7& A, const Field<double>& x,
+                                     const Field<double>& b, Field<double>& r);
 /// r = b - A x without the norm (multigrid's restriction): a plain streaming loop, no reduction.
 /// Instantiated for double and float.
 template <class T>

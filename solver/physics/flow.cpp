@@ -390,22 +390,6 @@ void FlowSolver::correct(double alpha_p) {
   });
 }
 
-std::array<double, 2> FlowSolver::momentum_residual(int d) {
-  // {||b - A u||^2, ||a_P u||^2} over the unknown rows (fixed rows have zero residual)
-  const Stencil7& S = m_mom[d];
-  const auto a = S.view();
-  const auto u = m_u[d].cview();
-  const auto b = m_mb[d].cview();
-  const auto st = m_state[d].cview();
-  const Sum2 s = reduce_sum2(m_u[d].cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    if (!unknown(st(i, j, k))) return Sum2{};
-    const double r = b(i, j, k) - stencil_apply(i, j, k, a, u);
-    const double v = a.ap(i, j, k) * u(i, j, k);
-    return Sum2{r * r, v * v};
-  });
-  return {s.a, s.b};
-}
-
 FlowResiduals FlowSolver::iterate(double dt) {
   FlowResiduals r;
   // One scale for all three components: a component that vanishes by symmetry has a residual
@@ -416,7 +400,7 @@ FlowResiduals FlowSolver::iterate(double dt) {
     if (!m_mom_mg[d]) m_mom_mg[d] = std::make_unique<Multigrid>(m_mom[d], m_set.momentum_multigrid);
     else m_mom_mg[d]->rebuild_if_changed();
     // the residual norms of the rows just assembled, from the first cycle's residual pass
-    // (fixed rows, skipped by momentum_residual, add 0 and (tiny u)^2: below 1e-18 relative)
+    // (fixed rows add 0 and (tiny u)^2: below 1e-18 relative)
     ResidualNorms res;
     m_mom_mg[d]->cycle(m_mb[d], m_u[d], &res);
     for (int c = 1; c < m_set.momentum_cycles; ++c) m_mom_mg[d]->cycle(m_mb[d], m_u[d]);

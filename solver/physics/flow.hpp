@@ -239,9 +239,6 @@ class FlowSolver {
   void apply_coupled(const FieldBlock& z, FieldBlock& out);
   void precondition_coupled(const FieldBlock& r, FieldBlock& z);
   void update_mass_flux();
-  /// {||b - A u_d||^2, ||a_P u_d||^2} of component d (FlowResiduals::momentum normalises the
-  /// sum over components by the sum of the norms).
-  std::array<double, 2> momentum_residual(int d);
 
  private:
   int m_n[3];
