@@ -251,14 +251,37 @@ void BM_PressureAssembly(benchmark::State& state) {
 }
 BENCHMARK(BM_PressureAssembly)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+/// Bytes per cell one SIMPLEC iteration of the 128^3 channel array moves with `cg` pressure
+/// iterations (a mean over several iterations), counted pass by pass from the code (double 8, float 4; neighbours' values from
+/// cache; the line sweeps' back substitution from cache):
+///  - momentum, per component, 476: assembly 172 (BM_MomentumAssembly); the cycle's residual
+///    pass with the float copy of the rows 108 (7 double couplings, b, u read; 7 float rows,
+///    b0, x0 written); line factors 16; 4 zebra sweeps along z at 40 (6 float couplings, the
+///    factor, b, x read; x written); u += x0, 20.
+///  - pressure, once per iteration, 631: mass fluxes 72; assembly 144 (BM_PressureAssembly);
+///    continuity 8; the multigrid rebuild 146 (the change of a_P 16, the float copy of level 0
+///    48, its line factors 12; the coarse levels, rebuilt every other iteration here, about 70);
+///    CG's start 24 and true residual 56; corrections of u, v, w, the mass fluxes and p 181.
+///  - pressure, per CG iteration, 434: vectors 144 (the residual loaded to float 16, r . z 12,
+///    the direction 20, q = A p with p . q 48, the x and r updates 48) and a float V-cycle of
+///    158 bytes per cell of each level (4 sweeps along y at 28, residual 28, transfers 18) over
+///    levels of 1, 1/2, 1/4, 1/16, ... of the cells (1.83 in all): 290.
+double flow_iteration_bytes_per_cell(double cg) { return 3 * 476 + 631 + 434 * cg; }
+
 /// One SIMPLEC outer iteration (3 momentum assemblies and multigrid solves, the pressure
-/// correction solve, corrections), cells per second.
+/// correction solve, corrections), cells per second and against STREAM.
 void BM_FlowIteration(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   FlowSolver s(channel_array(n));
   s.iterate();
   FlowResiduals r;
-  for (auto _ : state) r = s.iterate();
+  int cg = 0;
+  for (auto _ : state) {
+    r = s.iterate();
+    cg += r.pressure_iterations;
+  }
+  bandwidth_counters(state, double(n) * n * n,
+                     flow_iteration_bytes_per_cell(cg / double(state.iterations())));
   state.counters["cells_per_second"] = benchmark::Counter(double(n) * n * n, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["pressure_iterations"] = r.pressure_iterations;
 }
