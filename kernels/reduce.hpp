@@ -1,7 +1,7 @@
 #pragma once
 /// Reductions over a box: reduce_sum / reduce_max / reduce_min of f(i, j, k), reduce_sum2 of a
 /// pair of sums, reduce_sums of up to kMaxSums sums, and dot(a, b).
-/// CUDA: Thrust transform_reduce over a counting iterator. CPU: OpenMP reductions over the same
+/// CUDA: Thrust transform_reduce over a counting iterator, its scratch memory cached. CPU: OpenMP reductions over the same
 /// loop nest as parallel_for. Both return the value on the host (synchronising).
 #if defined(KELVIN_USE_CUDA) && !defined(__CUDACC__)
 #error "kernel code must be compiled by nvcc in the CUDA build (LANGUAGE CUDA in CMake)"
@@ -15,6 +15,7 @@
 
 #if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
 #include <thrust/execution_policy.h>
+#include <thrust/system/cuda/execution_policy.h>
 #include <thrust/functional.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/transform_reduce.h>
@@ -28,24 +29,40 @@ struct Sum2 {
 };
 
 #if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
+/// Cell n of the box (i fastest) as (i, j, k), then f there. 32-bit indices: a 64-bit division
+/// is a long emulated sequence on the GPU, and no grid that fits a device has 2^32 cells.
 template <class F, class R = double>
 struct BoxDecode {
   Box box;
   F f;
-  __host__ __device__ R operator()(long long n) const {
-    const int nx = box.size(0), ny = box.size(1);
-    const int i = box.lo[0] + static_cast<int>(n % nx);
-    const int j = box.lo[1] + static_cast<int>((n / nx) % ny);
-    const int k = box.lo[2] + static_cast<int>(n / (static_cast<long long>(nx) * ny));
+  __host__ __device__ R operator()(unsigned n) const {
+    const unsigned nx = static_cast<unsigned>(box.size(0)), ny = static_cast<unsigned>(box.size(1));
+    const unsigned row = n / nx, plane = row / ny;  // two divisions, no remainders
+    const int i = box.lo[0] + static_cast<int>(n - row * nx);
+    const int j = box.lo[1] + static_cast<int>(row - plane * ny);
+    const int k = box.lo[2] + static_cast<int>(plane);
     return f(i, j, k);
   }
 };
 
+/// Thrust's temporary storage for the reductions, kept between calls (thrust::device allocates
+/// and frees device memory in every call, and cudaFree waits for the whole device): blocks are
+/// cached by size and handed out again, never freed. One cache per host thread.
+struct ReduceScratch {
+  typedef char value_type;
+  char* allocate(std::ptrdiff_t bytes);
+  void deallocate(char* p, std::size_t bytes);
+};
+/// This host thread's cache (kernels/reduce.cpp).
+ReduceScratch& reduce_scratch();
+
 template <class R, class F, class Op>
 R reduce_box(const Box& box, F f, R init, Op op) {
   if (box.empty()) return init;
-  return thrust::transform_reduce(thrust::device, thrust::counting_iterator<long long>(0),
-                                  thrust::counting_iterator<long long>(box.volume()),
+  KELVIN_VERIFY(box.volume() < (1LL << 32), "reduce: a box of 2^32 cells or more on the GPU");
+  return thrust::transform_reduce(thrust::cuda::par(reduce_scratch()),
+                                  thrust::counting_iterator<unsigned>(0),
+                                  thrust::counting_iterator<unsigned>(static_cast<unsigned>(box.volume())),
                                   BoxDecode<F, R>{box, f}, init, op);
 }
 template <class F>
