@@ -1,8 +1,10 @@
 #pragma once
 /// Reductions over a box: reduce_sum / reduce_max / reduce_min of f(i, j, k), reduce_sum2 of a
 /// pair of sums, reduce_sums of up to kMaxSums sums, and dot(a, b).
-/// CUDA: Thrust transform_reduce over a counting iterator, its scratch memory cached. CPU: OpenMP reductions over the same
-/// loop nest as parallel_for. Both return the value on the host (synchronising).
+/// CUDA: Thrust transform_reduce over a counting iterator (its temporary storage from CUB's
+/// caching allocator: THRUST_CACHING_DEVICE_MALLOC, set in CMakeLists.txt). CPU: OpenMP
+/// reductions over the same loop nest as parallel_for. Both return the value on the host
+/// (synchronising).
 #if defined(KELVIN_USE_CUDA) && !defined(__CUDACC__)
 #error "kernel code must be compiled by nvcc in the CUDA build (LANGUAGE CUDA in CMake)"
 #endif
@@ -15,7 +17,6 @@
 
 #if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
 #include <thrust/execution_policy.h>
-#include <thrust/system/cuda/execution_policy.h>
 #include <thrust/functional.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/transform_reduce.h>
@@ -36,7 +37,8 @@ struct BoxDecode {
   Box box;
   F f;
   __host__ __device__ R operator()(unsigned n) const {
-    const unsigned nx = static_cast<unsigned>(box.size(0)), ny = static_cast<unsigned>(box.size(1));
+    const unsigned nx = static_cast<unsigned>(box.size(0));
+    const unsigned ny = static_cast<unsigned>(box.size(1));
     const unsigned row = n / nx, plane = row / ny;  // two divisions, no remainders
     const int i = box.lo[0] + static_cast<int>(n - row * nx);
     const int j = box.lo[1] + static_cast<int>(row - plane * ny);
@@ -45,24 +47,13 @@ struct BoxDecode {
   }
 };
 
-/// Thrust's temporary storage for the reductions, kept between calls (thrust::device allocates
-/// and frees device memory in every call, and cudaFree waits for the whole device): blocks are
-/// cached by size and handed out again, never freed. One cache per host thread.
-struct ReduceScratch {
-  typedef char value_type;
-  char* allocate(std::ptrdiff_t bytes);
-  void deallocate(char* p, std::size_t bytes);
-};
-/// This host thread's cache (kernels/reduce.cpp).
-ReduceScratch& reduce_scratch();
-
 template <class R, class F, class Op>
 R reduce_box(const Box& box, F f, R init, Op op) {
   if (box.empty()) return init;
   KELVIN_VERIFY(box.volume() < (1LL << 32), "reduce: a box of 2^32 cells or more on the GPU");
-  return thrust::transform_reduce(thrust::cuda::par(reduce_scratch()),
-                                  thrust::counting_iterator<unsigned>(0),
-                                  thrust::counting_iterator<unsigned>(static_cast<unsigned>(box.volume())),
+  const unsigned cells = static_cast<unsigned>(box.volume());
+  return thrust::transform_reduce(thrust::device, thrust::counting_iterator<unsigned>(0),
+                                  thrust::counting_iterator<unsigned>(cells),
                                   BoxDecode<F, R>{box, f}, init, op);
 }
 template <class F>
