@@ -307,14 +307,22 @@ TEST(Multigrid, SingleLineIsSolvedExactlyInOneCycle) {
   }
 }
 
+/// random_problem's steady operator A and a random right-hand side b (seeded).
+struct RandomSystem {
+  std::vector<double> k_cell;
+  ConductionProblem problem = random_problem(k_cell);
+  ConductionSolver solver{problem};
+  const Stencil7& A = solver.steady_operator();
+  Field<double> b;
+  explicit RandomSystem(unsigned seed) : b(field_from(random_values(NX * NY * NZ, seed))) {}
+};
+
 TEST(Multigrid, CycleReportsTheNormsOfTheResidualItCorrects) {
   // cycle(b, x, &norms): ||b - A x||^2 and ||a_P x||^2 of the x it started from, as a
   // separate residual pass and a host sum give them, for float and double levels.
-  std::vector<double> k_cell;
-  const ConductionProblem p = random_problem(k_cell);
-  ConductionSolver s(p);
-  const Stencil7& A = s.steady_operator();
-  const Field<double> b = field_from(random_values(NX * NY * NZ, 12));
+  const RandomSystem sys(12);
+  const Stencil7& A = sys.A;
+  const Field<double>& b = sys.b;
   for (const bool single : {false, true}) {
     MultigridOptions o;
     o.single_precision = single;
@@ -335,11 +343,9 @@ TEST(Multigrid, CycleReportsTheNormsOfTheResidualItCorrects) {
 TEST(Operator, ResidualNormsAreTheResidualsAndTheDiagonalsSums) {
   // residual_norms(A, x, b, r): r as residual() forms it, and {||r||^2, ||a_P x||^2} (the
   // coupled flow's momentum residual and its scale) against host sums.
-  std::vector<double> k_cell;
-  const ConductionProblem p = random_problem(k_cell);
-  ConductionSolver s(p);
-  const Stencil7& A = s.steady_operator();
-  const Field<double> b = field_from(random_values(NX * NY * NZ, 18));
+  const RandomSystem sys(18);
+  const Stencil7& A = sys.A;
+  const Field<double>& b = sys.b;
   const Field<double> x = field_from(random_values(NX * NY * NZ, 19));
   Field<double> r1(NX, NY, NZ), r2(NX, NY, NZ);
   const double rnorm = residual(A, x, b, r1);
@@ -368,11 +374,9 @@ TEST(Multigrid, DeferredSingleLevelRebuildCyclesAsAnImmediateOne) {
   // the changed rows to the next cycle's residual pass, or to the next preconditioning: the
   // same answers, bit for bit, as rebuild(false) at once, for a symmetric and an advective
   // operator. A cycle on the old float rows gives other answers.
-  std::vector<double> k_cell;
-  const ConductionProblem p = random_problem(k_cell);
-  ConductionSolver s(p);
-  const Stencil7& S = s.steady_operator();
-  const Field<double> b = field_from(random_values(NX * NY * NZ, 16));
+  const RandomSystem sys(16);
+  const Stencil7& S = sys.A;
+  const Field<double>& b = sys.b;
   for (const bool advective : {false, true}) {
     Stencil7 A(NX, NY, NZ);
     for (auto [src, dst] : {std::pair{&S.ap, &A.ap}, {&S.ax, &A.ax}, {&S.ay, &A.ay},
@@ -410,12 +414,10 @@ TEST(Multigrid, DeferredSingleLevelRebuildCyclesAsAnImmediateOne) {
 TEST(Multigrid, PcgFromZeroIgnoresTheGivenXAndMatchesAZeroedStart) {
   // InitialGuess::Zero overwrites x (here random) and starts from r = b: the same iterates,
   // bit for bit, as a solve given x = 0.
-  std::vector<double> k_cell;
-  const ConductionProblem p = random_problem(k_cell);
-  ConductionSolver s(p);
-  const Stencil7& A = s.steady_operator();
+  const RandomSystem sys(14);
+  const Stencil7& A = sys.A;
+  const Field<double>& b = sys.b;
   Multigrid mg(A);
-  const Field<double> b = field_from(random_values(NX * NY * NZ, 14));
   Field<double> x0(NX, NY, NZ), x1 = field_from(random_values(NX * NY * NZ, 15));
   const SolveStats a = pcg_solve(A, mg, b, x0, 1e-6, 100);
   const SolveStats z = pcg_solve(A, mg, b, x1, 1e-6, 100, {}, nullptr, InitialGuess::Zero);
