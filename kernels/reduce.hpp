@@ -24,11 +24,6 @@
 
 namespace kelvin {
 
-/// Two sums taken in one pass (reduce_sum2): BiCGStab's fused updates need two inner products.
-struct Sum2 {
-  double a = 0, b = 0;
-};
-
 #if defined(KELVIN_USE_CUDA) && defined(__CUDACC__)
 /// Cell n of the box (i fastest) as (i, j, k), then f there. 32-bit indices: a 64-bit division
 /// is a long emulated sequence on the GPU, and no grid that fits a device has 2^32 cells.

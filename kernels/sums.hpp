@@ -11,4 +11,9 @@ struct Sums {
   double s[kMaxSums];
 };
 
+/// Two sums taken in one pass (reduce_sum2): BiCGStab's fused updates need two inner products.
+struct Sum2 {
+  double a = 0, b = 0;
+};
+
 }  // namespace kelvin

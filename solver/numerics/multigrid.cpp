@@ -513,15 +513,6 @@ void MultigridLevels<T>::vcycle(int l) {
   smooth(l, m_opt.post_sweeps, true);
 }
 
-/// b - A x at row (i, j, k) in r, and the terms {r^2, (a_P x)^2} of the residual's norms.
-template <class S, class B, class X>
-KELVIN_HD inline Sum2 residual_terms(int i, int j, int k, const S& A, const B& b, const X& x,
-                                     double& r) {
-  r = b(i, j, k) - stencil_apply(i, j, k, A, x);
-  const double v = A.ap(i, j, k) * x(i, j, k);
-  return Sum2{r * r, v * v};
-}
-
 template <>
 void MultigridLevels<double>::cycle(const Field<double>& b, Field<double>& x,
                                     ResidualNorms* norms) {

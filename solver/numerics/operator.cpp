@@ -68,12 +68,14 @@ double residual(const Stencil7& A, const Field<double>& x, const Field<double>& 
 
 std::array<double, 2> residual_norms(const Stencil7& A, const Field<double>& x,
                                      const Field<double>& b, Field<double>& r) {
-  const auto at = residual_at(A.view(), x.view(), b.view(), r.view());
-  const auto ap = A.ap.cview();
-  const auto xv = x.cview();
+  const auto a = A.view();
+  const auto xv = x.cview(), bv = b.cview();
+  const auto rv = r.view();
   const Sum2 s = reduce_sum2(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
-    const double v = at(i, j, k), d = ap(i, j, k) * xv(i, j, k);
-    return Sum2{v * v, d * d};
+    double v;
+    const Sum2 t = residual_terms(i, j, k, a, bv, xv, v);
+    rv(i, j, k) = v;
+    return t;
   });
   return {s.a, s.b};
 }

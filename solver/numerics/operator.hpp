@@ -73,6 +73,15 @@ KELVIN_HD inline double stencil_apply(int i, int j, int k, const BasicStencilVie
          A.lz(i, j, k - 1) * x(i, j, k - 1);
 }
 
+/// b - A x at row (i, j, k) in r, and the terms {r^2, (a_P x)^2} of the residual's norms.
+template <class S, class B, class X>
+KELVIN_HD inline Sum2 residual_terms(int i, int j, int k, const S& A, const B& b, const X& x,
+                                     double& r) {
+  r = b(i, j, k) - stencil_apply(i, j, k, A, x);
+  const double v = A.ap(i, j, k) * x(i, j, k);
+  return Sum2{r * r, v * v};
+}
+
 /// y = A x over every cell.
 void apply(const Stencil7& A, const Field<double>& x, Field<double>& y);
 /// y = A x, fused with the returned x . y (one pass instead of two in CG).
