@@ -79,5 +79,10 @@ TEST(MultigridPrecision, ConductionStackGivesTheDoubleLevelsAnswer) {
   EXPECT_LT(std::fabs(s["max_temperature_K"].get<double>() - d["max_temperature_K"].get<double>()), 1e-8);
   EXPECT_EQ(s["multigrid"]["precision"], "single");
   EXPECT_EQ(d["multigrid"]["precision"], "double");
-  EXPECT_LE(s["iterations"].get<int>(), d["iterations"].get<int>() + 1);
+  // The double levels' full multigrid start (InitialGuess::FullMultigrid) solves this
+  // one-dimensional stack to the tolerance by itself; the float levels' start stops at float
+  // round-off (about 1e-7 relative), and CG then contracts by far more than 10 per iteration
+  // down to 1e-12: the float preconditioner does not stall at its own precision.
+  EXPECT_LE(d["iterations"].get<int>(), 1);
+  EXPECT_LT(s["multigrid"]["convergence_factor"].get<double>(), 0.1);
 }

@@ -52,6 +52,8 @@ class MultigridLevels {
   void direction(double beta, const Field<double>& z, Field<double>& p);
   void cycle(const Field<double>& b, Field<double>& x, ResidualNorms* norms);
   void vcycle(int l);
+  void full_cycle();
+  double full_multigrid(Field<double>& x, Field<double>& r);
   void smooth(int l, int sweeps, bool reverse);
   Transfer transfer(int l) const;
 
@@ -513,6 +515,61 @@ void MultigridLevels<T>::vcycle(int l) {
   smooth(l, m_opt.post_sweeps, true);
 }
 
+template <class T>
+void MultigridLevels<T>::full_cycle() {
+  // Full multigrid on A_0 x_0 = b_0 from x_0 = 0: b_{l+1} = R b_l down the hierarchy
+  // (x_{l+1} = 0), the coarsest level smoothed, then up: x_l = P x_{l+1} and one V-cycle on
+  // A_l x_l = b_l at each level. Each level thus starts from the coarser level's answer, whose
+  // error is mostly of the wavelengths that level's smoother removes.
+  const int L = static_cast<int>(m_levels.size());
+  for (int l = 0; l + 1 < L; ++l)
+    restrict_residual(*m_levels[l]->b, transfer(l), m_levels[l + 1]->b_own,
+                      m_levels[l + 1]->x_own);
+  vcycle(L - 1);
+  for (int l = L - 2; l >= 0; --l) {
+    prolong_correction(m_levels[l + 1]->x_own, transfer(l), *m_levels[l]->x);
+    vcycle(l);
+  }
+}
+
+/// x += e and r -= A e, in any precision of e; returns ||r||^2.
+template <class E>
+double correct_by(const Stencil7& Ad, const Field<E>& e, Field<double>& x, Field<double>& r) {
+  const auto A = Ad.view();
+  const auto ev = e.cview();
+  const auto xv = x.view(), rv = r.view();
+  return reduce_sum(r.cells(), KELVIN_LAMBDA(int i, int j, int k) {
+    const double v = rv(i, j, k) - stencil_apply(i, j, k, A, ev);
+    rv(i, j, k) = v;
+    xv(i, j, k) += double(ev(i, j, k));
+    return v * v;
+  });
+}
+
+template <>
+double MultigridLevels<double>::full_multigrid(Field<double>& x, Field<double>& r) {
+  Field<double> e(x.nx(), x.ny(), x.nz());  // zeroed; double levels are the rare option
+  Level<double>& top = *m_levels[0];
+  top.b = &r;
+  top.x = &e;
+  full_cycle();
+  top.b = nullptr;
+  top.x = nullptr;
+  return correct_by(m_A, e, x, r);
+}
+
+void load_residual(const Field<double>& r, Level<float>& top);
+
+template <>
+double MultigridLevels<float>::full_multigrid(Field<double>& x, Field<double>& r) {
+  // e in level 0's float iterate, from b_0 = float(r)
+  refresh_top();
+  Level<float>& top = *m_levels[0];
+  load_residual(r, top);
+  full_cycle();
+  return correct_by(m_A, top.x_own, x, r);
+}
+
 template <>
 void MultigridLevels<double>::cycle(const Field<double>& b, Field<double>& x,
                                     ResidualNorms* norms) {
@@ -679,6 +736,10 @@ void Multigrid::precondition(const Field<double>& r, Field<double>& z) {
 
 double Multigrid::precondition_dot(const Field<double>& r, Field<double>& z) {
   return m_single ? m_single->precondition_dot(r, z) : m_double->precondition_dot(r, z);
+}
+
+double Multigrid::full_multigrid(Field<double>& x, Field<double>& r) {
+  return m_single ? m_single->full_multigrid(x, r) : m_double->full_multigrid(x, r);
 }
 
 void Multigrid::direction(double beta, const Field<double>& z, Field<double>& p) {

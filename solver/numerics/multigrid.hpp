@@ -94,6 +94,12 @@ class Multigrid {
   /// less (no double z written and read back).
   double precondition_dot(const Field<double>& r, Field<double>& z);
   void direction(double beta, const Field<double>& z, Field<double>& p);
+  /// Given r = b - A x: x += e and r -= A e, with e from one full multigrid cycle on A e = r
+  /// (r restricted to every level, the coarsest smoothed, then each finer level started from
+  /// the coarser one's e, prolonged, and given one V-cycle); returns the new ||r||^2. It costs
+  /// about 4/3 of a V-cycle and a residual pass, and removes the smooth error a V-cycle from
+  /// zero leaves: a start for solves whose x is far from the answer.
+  double full_multigrid(Field<double>& x, Field<double>& r);
   /// One V-cycle on A x = b, improving x in place; with `norms`, those of the x it started
   /// from (on float levels summed in the pass that forms the cycle's residual: no pass of
   /// their own).

@@ -202,8 +202,10 @@ class ConductionSolver final : public ImplicitSystem {
   /// Linear solve with the solver that suits the operator (CG, or BiCGStab when advective).
   /// rho c_p V per cell, J/K (made on first use: steady runs never need it).
   const Field<double>& heat_capacities() const;
+  /// `guess` is CG's start (BiCGStab always starts from x).
   SolveStats linear_solve(Stencil7& A, const Field<double>& b, Field<double>& x, double tol,
-                          int max_iterations, const IterationCallback& cb);
+                          int max_iterations, const IterationCallback& cb,
+                          InitialGuess guess = InitialGuess::GivenX);
 };
 
 }  // namespace kelvin
