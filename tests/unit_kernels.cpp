@@ -482,6 +482,12 @@ TEST(Multigrid, PcgFromAFullMultigridStartNeedsFewerIterationsForTheSameAnswer) 
   EXPECT_TRUE(fmg.converged);
   EXPECT_LT(fmg.iterations, plain.iterations);
   EXPECT_EQ(fmg.initial_residual, plain.initial_residual);
+  // the convergence factor is CG's per iteration, from where the iterations began
+  EXPECT_EQ(plain.iteration_start_residual, plain.initial_residual);
+  EXPECT_LT(fmg.iteration_start_residual, 0.03 * fmg.initial_residual);
+  EXPECT_NEAR(fmg.convergence_factor,
+              std::pow(fmg.final_residual / fmg.iteration_start_residual, 1.0 / fmg.iterations),
+              1e-12);
   EXPECT_LT(residual(A, x1, b, r), 1e-10 * norm2(b));
   EXPECT_LT(max_abs_difference(x0, x1), 1e-9 * max_abs(x0));
   Field<double> x2 = s.make_field(300.0);

@@ -30,8 +30,9 @@ namespace {
 SolveStats finished(SolveStats st, double scale, double tol) {
   st.relative_residual = st.final_residual / scale;
   st.converged = st.relative_residual <= tol || st.roundoff_limited;
-  if (st.iterations > 0 && st.initial_residual > 0 && st.final_residual > 0)
-    st.convergence_factor = std::pow(st.final_residual / st.initial_residual, 1.0 / st.iterations);
+  if (st.iterations > 0 && st.iteration_start_residual > 0 && st.final_residual > 0)
+    st.convergence_factor =
+        std::pow(st.final_residual / st.iteration_start_residual, 1.0 / st.iterations);
   return st;
 }
 
@@ -80,6 +81,7 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
   if (!std::isfinite(st.initial_residual)) report_nonfinite(x, "the initial guess", 0, st.initial_residual);
   const double scale = bnorm > 0 ? bnorm : 1.0;
   double rnorm = st.initial_residual;
+  st.iteration_start_residual = rnorm;
   if (rnorm <= tol * scale) {
     st.final_residual = rnorm;
     st.relative_residual = rnorm / scale;
@@ -96,6 +98,7 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
       if (st.final_residual <= tol * scale) return finished(st, scale, tol);
       rnorm = st.final_residual;
     }
+    st.iteration_start_residual = rnorm;
   }
   const auto pv = p.view(), qv = q.view(), xv = x.view(), rv = r.view();
   int it = 0;
@@ -153,6 +156,7 @@ SolveStats bicgstab_solve(const Stencil7& A, Multigrid& mg, const Field<double>&
   if (!std::isfinite(st.initial_residual)) report_nonfinite(x, "the initial guess", 0, st.initial_residual);
   const double scale = bnorm > 0 ? bnorm : 1.0;
   st.final_residual = st.initial_residual;
+  st.iteration_start_residual = st.initial_residual;
   int it = 0;
   const auto xv = x.view(), rv = w.r.view(), pv = w.p.view(), vv = w.v.view(), sv = w.s.view();
   const auto tv = w.t.view(), phv = w.ph.view(), shv = w.sh.view();

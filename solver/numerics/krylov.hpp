@@ -31,7 +31,10 @@ struct SolveStats {
   /// 8 eps (||b|| + 2 ||a_P x||)), above a tolerance too tight for the system: the best answer
   /// double precision gives, so it counts as converged.
   bool roundoff_limited = false;
-  double convergence_factor = 0;  // (final / initial)^(1 / iterations)
+  /// ||r|| where the iterations began: the initial residual, or the residual a full
+  /// multigrid start left (InitialGuess::FullMultigrid; the start is not an iteration).
+  double iteration_start_residual = 0;
+  double convergence_factor = 0;  // (final / iteration_start)^(1 / iterations)
 };
 
 /// Work vectors of pcg_solve, kept between solves so time steps do not allocate: the residual
