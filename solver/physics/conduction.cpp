@@ -48,6 +48,28 @@ KELVIN_HD inline double boundary_conductance(const int c[3], int f, const GeomVi
   return area / (g.w[d][c[d]] / (2 * kmat[3 * m + d]) + rinv);
 }
 
+/// The part of cell c's right-hand side that boundary face f fixes, W: G_b T_b + q'' A.
+KELVIN_HD inline double boundary_fixed_term(const int c[3], int f, const GeomView& g,
+                                            const BoundaryView& bv, const double* kmat, int m) {
+  int fi = 0;
+  const double G = boundary_conductance(c, f, g, bv, kmat, m, fi);
+  int t1, t2;
+  tangential(f / 2, t1, t2);
+  return G * bv.tb[f][fi] + bv.qb[f][fi] * g.w[t1][c[t1]] * g.w[t2][c[t2]];
+}
+
+/// b = q''' V plus the boundary terms of the domain faces cell c lies on, added face after
+/// face (xmin, xmax, ymin, ...) as the assembly adds them: the same sums, bit for bit.
+KELVIN_HD inline double assembled_rhs(const int c[3], double q, const GeomView& g,
+                                      const BoundaryView& bv, const double* kmat, int m) {
+  double b = q * g.w[0][c[0]] * g.w[1][c[1]] * g.w[2][c[2]];
+  for (int f = 0; f < 6; ++f) {
+    const int d = f / 2;
+    if (c[d] == (f % 2 == 0 ? 0 : g.n[d] - 1)) b += boundary_fixed_term(c, f, g, bv, kmat, m);
+  }
+  return b;
+}
+
 /// Heat entering the domain through boundary face f of cell c, W:
 ///   G (T_b - T_P) + q'' A
 KELVIN_HD inline double boundary_heat_in(const int c[3], int f, const GeomView& g,
@@ -140,29 +162,24 @@ void assemble_couplings(const GeomView& g, const MaterialView& mv, FieldView<dou
 }
 
 /// The boundary terms of the cells on domain face f (xmin, xmax, ymin, ...), added to rows
-/// assembled without them:  a_P += G_b,  b_a += G_b (a the face's axis),
-/// b_fixed += G_b T_b + q'' A,  b = q''' V + b_fixed.
+/// assembled without them:  a_P += G_b,  b_a += G_b (a the face's axis),  b += G_b T_b + q'' A
+/// (b = q''' V before the first face: assembled_rhs's sums).
 void assemble_boundary_face(int f, const GeomView& g, const BoundaryView& bv,
-                            const MaterialView& mv, Stencil7& A, const Field<double>& source,
-                            Field<double>& b_fixed, Field<double>& b_field) {
+                            const MaterialView& mv, Stencil7& A, Field<double>& b_field) {
   const int d = f / 2;
   const Box face = face_slab(g.n, f);
   const auto ap = A.ap.view();
   const FieldView<double> bnd[3] = {A.bx.view(), A.by.view(), A.bz.view()};
-  const auto bd = bnd[d], fixed = b_fixed.view(), b = b_field.view();
-  const auto q = source.cview();
+  const auto bd = bnd[d], b = b_field.view();
   const auto mat = mv.mat;
   const double* kmat = mv.k;
   parallel_for(face, KELVIN_LAMBDA(int i, int j, int k) {
     const int c[3] = {i, j, k};
     int fi = 0;
     const double G = boundary_conductance(c, f, g, bv, kmat, mat(i, j, k), fi);
-    int t1, t2;
-    tangential(d, t1, t2);
     ap(i, j, k) += G;
     bd(i, j, k) += G;
-    fixed(i, j, k) += G * bv.tb[f][fi] + bv.qb[f][fi] * g.w[t1][c[t1]] * g.w[t2][c[t2]];
-    b(i, j, k) = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k] + fixed(i, j, k);
+    b(i, j, k) += boundary_fixed_term(c, f, g, bv, kmat, mat(i, j, k));
   });
 }
 
@@ -213,7 +230,6 @@ ConductionSolver::ConductionSolver(const ConductionProblem& p, MultigridOptions 
   m_rho_cp = p.rho_cp_J_m3K;  // the heat capacities follow when a transient needs them
   m_steady = Stencil7(m_n[0], m_n[1], m_n[2]);
   m_b = Field<double>(m_n[0], m_n[1], m_n[2]);
-  m_b_fixed = Field<double>(m_n[0], m_n[1], m_n[2]);
   assemble();
   // The total source never changes: sum it once, not in every step's energy balance.
   m_source_W = sum_sources();
@@ -255,14 +271,16 @@ void ConductionSolver::set_slab_source(int slab, const Field<double>& base, cons
 void ConductionSolver::apply_source(const Box& box, int offset, const Field<double>& base,
                                     const Field<double>& u1, double c1, const Field<double>& u2,
                                     double c2) {
-  // q_new = base + c1 u1 + c2 u2;  b = q_new V + b_fixed, as assemble() would set it, so that
-  // b does not depend on the sources' history (a resumed run repeats an uninterrupted one bit
-  // for bit), plus the advective terms update_advection() added.
+  // q_new = base + c1 u1 + c2 u2;  b = q_new V + the boundary terms, as assemble() sets it
+  // (assembled_rhs), so that b does not depend on the sources' history (a resumed run repeats
+  // an uninterrupted one bit for bit), plus the advective terms update_advection() added.
   const GeomView g = geom_view(m_width, m_n);
+  const BoundaryView bv = boundary_view(m_rinv, m_tb, m_qb);
+  const double* kmat = m_k.data();
+  const auto mat = m_mat.cview();
   const auto q0 = base.cview(), a = u1.cview(), bb = u2.cview();
   const auto q = m_q.view();
   const auto b = m_b.view();
-  const auto fixed = m_b_fixed.cview();
   const bool has_base = m_b_base.cell_count() > 0;
   const auto bbase = has_base ? m_b_base.view() : m_b.view();
   const int ax = std::max(m_batch_axis, 0);
@@ -271,7 +289,8 @@ void ConductionSolver::apply_source(const Box& box, int offset, const Field<doub
     l[ax] -= offset;
     const double qn = q0(l[0], l[1], l[2]) + c1 * a(l[0], l[1], l[2]) + c2 * bb(l[0], l[1], l[2]);
     if (qn == q(i, j, k)) return;  // b stays as it is, bit for bit
-    const double assembled = qn * g.w[0][i] * g.w[1][j] * g.w[2][k] + fixed(i, j, k);
+    const int c[3] = {i, j, k};
+    const double assembled = assembled_rhs(c, qn, g, bv, kmat, mat(i, j, k));
     // b keeps its advective part b - b_base (none in a solid cell, where b = assembled exactly)
     const double advective = has_base ? b(i, j, k) - bbase(i, j, k) : 0.0;
     if (has_base) bbase(i, j, k) = assembled;
@@ -310,7 +329,6 @@ void ConductionSolver::assemble() {
   const auto ap = m_steady.ap.view();
   const FieldView<double> bnd[3] = {m_steady.bx.view(), m_steady.by.view(), m_steady.bz.view()};
   const auto b = m_b.view();
-  const auto fixed = m_b_fixed.view();
   const auto q = m_q.cview();
   const auto ax = m_steady.ax.cview(), ay = m_steady.ay.cview(), az = m_steady.az.cview();
   parallel_for(m_steady.cells(), KELVIN_LAMBDA(int i, int j, int k) {
@@ -319,13 +337,12 @@ void ConductionSolver::assemble() {
     bnd[0](i, j, k) = 0;
     bnd[1](i, j, k) = 0;
     bnd[2](i, j, k) = 0;
-    fixed(i, j, k) = 0;
     b(i, j, k) = q(i, j, k) * g.w[0][i] * g.w[1][j] * g.w[2][k];
   });
   // The cells on each domain face add its terms, face after face (a cell on several faces
   // sums them in the order of f, as one pass over f = 0..5 would).
   const BoundaryView bv = boundary_view(m_rinv, m_tb, m_qb);
-  for (int f = 0; f < 6; ++f) assemble_boundary_face(f, g, bv, mv, m_steady, m_q, m_b_fixed, m_b);
+  for (int f = 0; f < 6; ++f) assemble_boundary_face(f, g, bv, mv, m_steady, m_b);
 }
 
 SolveStats ConductionSolver::linear_solve(Stencil7& A, const Field<double>& b, Field<double>& x,

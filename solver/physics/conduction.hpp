@@ -180,7 +180,8 @@ class ConductionSolver final : public ImplicitSystem {
   mutable Field<double> m_mass;  // rho cp V, J/K: made by heat_capacities() when first needed
   Stencil7 m_steady;        // steady operator
   Field<double> m_b;        // steady right-hand side
-  Field<double> m_b_fixed;  // its boundary part, G_b T_b + q'' A (m_b = q''' V + m_b_fixed)
+  // (m_b = q''' V + the boundary terms G_b T_b + q'' A, which are recomputed from the face
+  // tables where the sources change rather than stored per cell: assembled_rhs)
   Stencil7 m_work;          // steady + storage, for transient steps (allocated by the first)
   Field<double> m_rhs;
   std::unique_ptr<Multigrid> m_mg;
