@@ -88,8 +88,6 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
     st.converged = true;
     return st;
   }
-  // Restarted when the recurrence residual has drifted from the true one (long, tight solves):
-  // the answer is only "converged" if the recomputed ||b - A x|| meets the tolerance.
   if (guess == InitialGuess::FullMultigrid && rnorm > tol * scale) {
     rnorm = std::sqrt(mg.full_multigrid(x, r));  // x += e, r -= A e
     if (!std::isfinite(rnorm)) report_nonfinite(x, "the full multigrid start", 0, rnorm);
@@ -100,6 +98,8 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
     }
     st.iteration_start_residual = rnorm;
   }
+  // Restarted when the recurrence residual has drifted from the true one (long, tight solves):
+  // the answer is only "converged" if the recomputed ||b - A x|| meets the tolerance.
   const auto pv = p.view(), qv = q.view(), xv = x.view(), rv = r.view();
   int it = 0;
   for (int restart = 0; restart < 4 && it < max_iterations; ++restart) {

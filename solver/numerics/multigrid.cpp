@@ -558,18 +558,6 @@ double MultigridLevels<double>::full_multigrid(Field<double>& x, Field<double>& 
   return correct_by(m_A, e, x, r);
 }
 
-void load_residual(const Field<double>& r, Level<float>& top);
-
-template <>
-double MultigridLevels<float>::full_multigrid(Field<double>& x, Field<double>& r) {
-  // e in level 0's float iterate, from b_0 = float(r)
-  refresh_top();
-  Level<float>& top = *m_levels[0];
-  load_residual(r, top);
-  full_cycle();
-  return correct_by(m_A, top.x_own, x, r);
-}
-
 template <>
 void MultigridLevels<double>::cycle(const Field<double>& b, Field<double>& x,
                                     ResidualNorms* norms) {
@@ -615,6 +603,16 @@ void MultigridLevels<float>::precondition(const Field<double>& r, Field<double>&
   load_residual(r, top);
   vcycle(0);
   convert(top.x_own, z);
+}
+
+template <>
+double MultigridLevels<float>::full_multigrid(Field<double>& x, Field<double>& r) {
+  // e in level 0's float iterate, from b_0 = float(r)
+  refresh_top();
+  Level<float>& top = *m_levels[0];
+  load_residual(r, top);
+  full_cycle();
+  return correct_by(m_A, top.x_own, x, r);
 }
 
 template <>

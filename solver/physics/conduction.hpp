@@ -200,9 +200,9 @@ class ConductionSolver final : public ImplicitSystem {
   BicgstabWorkspace m_bicg;
 
  public:
-  /// Linear solve with the solver that suits the operator (CG, or BiCGStab when advective).
   /// rho c_p V per cell, J/K (made on first use: steady runs never need it).
   const Field<double>& heat_capacities() const;
+  /// Linear solve with the solver that suits the operator (CG, or BiCGStab when advective);
   /// `guess` is CG's start (BiCGStab always starts from x).
   SolveStats linear_solve(Stencil7& A, const Field<double>& b, Field<double>& x, double tol,
                           int max_iterations, const IterationCallback& cb,
