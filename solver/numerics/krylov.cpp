@@ -89,7 +89,7 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
     return st;
   }
   if (guess == InitialGuess::FullMultigrid && rnorm > tol * scale) {
-    rnorm = std::sqrt(mg.full_multigrid(x, r));  // x += e, r -= A e
+    rnorm = std::sqrt(mg.full_multigrid(x, r, z));  // x += e, r -= A e (z: its work vector)
     if (!std::isfinite(rnorm)) report_nonfinite(x, "the full multigrid start", 0, rnorm);
     if (rnorm <= tol * scale) {
       st.final_residual = residual(A, x, b, r);  // the true residual, as after iterations

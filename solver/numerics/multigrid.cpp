@@ -53,7 +53,7 @@ class MultigridLevels {
   void cycle(const Field<double>& b, Field<double>& x, ResidualNorms* norms);
   void vcycle(int l);
   void full_cycle();
-  double full_multigrid(Field<double>& x, Field<double>& r);
+  double full_multigrid(Field<double>& x, Field<double>& r, Field<double>& e);
   void smooth(int l, int sweeps, bool reverse);
   Transfer transfer(int l) const;
 
@@ -547,8 +547,9 @@ double correct_by(const Stencil7& Ad, const Field<E>& e, Field<double>& x, Field
 }
 
 template <>
-double MultigridLevels<double>::full_multigrid(Field<double>& x, Field<double>& r) {
-  Field<double> e(x.nx(), x.ny(), x.nz());  // zeroed; double levels are the rare option
+double MultigridLevels<double>::full_multigrid(Field<double>& x, Field<double>& r,
+                                               Field<double>& e) {
+  fill(e, 0.0);
   Level<double>& top = *m_levels[0];
   top.b = &r;
   top.x = &e;
@@ -606,7 +607,8 @@ void MultigridLevels<float>::precondition(const Field<double>& r, Field<double>&
 }
 
 template <>
-double MultigridLevels<float>::full_multigrid(Field<double>& x, Field<double>& r) {
+double MultigridLevels<float>::full_multigrid(Field<double>& x, Field<double>& r,
+                                              Field<double>&) {
   // e in level 0's float iterate, from b_0 = float(r)
   refresh_top();
   Level<float>& top = *m_levels[0];
@@ -736,8 +738,8 @@ double Multigrid::precondition_dot(const Field<double>& r, Field<double>& z) {
   return m_single ? m_single->precondition_dot(r, z) : m_double->precondition_dot(r, z);
 }
 
-double Multigrid::full_multigrid(Field<double>& x, Field<double>& r) {
-  return m_single ? m_single->full_multigrid(x, r) : m_double->full_multigrid(x, r);
+double Multigrid::full_multigrid(Field<double>& x, Field<double>& r, Field<double>& e) {
+  return m_single ? m_single->full_multigrid(x, r, e) : m_double->full_multigrid(x, r, e);
 }
 
 void Multigrid::direction(double beta, const Field<double>& z, Field<double>& p) {

@@ -98,8 +98,9 @@ class Multigrid {
   /// (r restricted to every level, the coarsest smoothed, then each finer level started from
   /// the coarser one's e, prolonged, and given one V-cycle); returns the new ||r||^2. It costs
   /// about 4/3 of a V-cycle and a residual pass, and removes the smooth error a V-cycle from
-  /// zero leaves: a start for solves whose x is far from the answer.
-  double full_multigrid(Field<double>& x, Field<double>& r);
+  /// zero leaves: a start for solves whose x is far from the answer. e is a work vector of
+  /// A's size: double levels form the correction there, float ones keep it in level 0.
+  double full_multigrid(Field<double>& x, Field<double>& r, Field<double>& e);
   /// One V-cycle on A x = b, improving x in place; with `norms`, those of the x it started
   /// from (on float levels summed in the pass that forms the cycle's residual: no pass of
   /// their own).
