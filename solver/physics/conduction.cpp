@@ -60,12 +60,15 @@ KELVIN_HD inline double boundary_fixed_term(const int c[3], int f, const GeomVie
 
 /// b = q''' V plus the boundary terms of the domain faces cell c lies on, added face after
 /// face (xmin, xmax, ymin, ...) as the assembly adds them: the same sums, bit for bit.
+/// The material is read on boundary cells only.
 KELVIN_HD inline double assembled_rhs(const int c[3], double q, const GeomView& g,
-                                      const BoundaryView& bv, const double* kmat, int m) {
+                                      const BoundaryView& bv, const double* kmat,
+                                      const FieldView<const std::int32_t>& mat) {
   double b = q * g.w[0][c[0]] * g.w[1][c[1]] * g.w[2][c[2]];
   for (int f = 0; f < 6; ++f) {
     const int d = f / 2;
-    if (c[d] == (f % 2 == 0 ? 0 : g.n[d] - 1)) b += boundary_fixed_term(c, f, g, bv, kmat, m);
+    if (c[d] == (f % 2 == 0 ? 0 : g.n[d] - 1))
+      b += boundary_fixed_term(c, f, g, bv, kmat, mat(c[0], c[1], c[2]));
   }
   return b;
 }
@@ -290,7 +293,7 @@ void ConductionSolver::apply_source(const Box& box, int offset, const Field<doub
     const double qn = q0(l[0], l[1], l[2]) + c1 * a(l[0], l[1], l[2]) + c2 * bb(l[0], l[1], l[2]);
     if (qn == q(i, j, k)) return;  // b stays as it is, bit for bit
     const int c[3] = {i, j, k};
-    const double assembled = assembled_rhs(c, qn, g, bv, kmat, mat(i, j, k));
+    const double assembled = assembled_rhs(c, qn, g, bv, kmat, mat);
     // b keeps its advective part b - b_base (none in a solid cell, where b = assembled exactly)
     const double advective = has_base ? b(i, j, k) - bbase(i, j, k) : 0.0;
     if (has_base) bbase(i, j, k) = assembled;

@@ -179,9 +179,9 @@ class ConductionSolver final : public ImplicitSystem {
   std::vector<double> m_rho_cp;  // J/m^3/K per material
   mutable Field<double> m_mass;  // rho cp V, J/K: made by heat_capacities() when first needed
   Stencil7 m_steady;        // steady operator
-  Field<double> m_b;        // steady right-hand side
-  // (m_b = q''' V + the boundary terms G_b T_b + q'' A, which are recomputed from the face
-  // tables where the sources change rather than stored per cell: assembled_rhs)
+  Field<double> m_b;        // steady right-hand side, q''' V + the boundary terms
+                            // G_b T_b + q'' A (recomputed from the face tables where the
+                            // sources change, assembled_rhs: no per-cell copy)
   Stencil7 m_work;          // steady + storage, for transient steps (allocated by the first)
   Field<double> m_rhs;
   std::unique_ptr<Multigrid> m_mg;
