@@ -1,6 +1,7 @@
 #pragma once
 /// Field<T> owns backend memory for a cell field with one ghost layer; FieldView<T> is the
 /// cheap, copyable handle that kernels receive.
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -107,13 +108,23 @@ class Field {
 #else
     T* dst = m_data;
 #endif
-    const auto v = FieldView<T>{dst, m_nx, m_ny, m_nz, m_nx + 2LL, (m_nx + 2LL) * (m_ny + 2)};
-    std::size_t n = 0;
-    for (int k = -1; k <= m_nz; ++k)
-      for (int j = -1; j <= m_ny; ++j) {
-        const bool ghost_row = k < 0 || k == m_nz || j < 0 || j == m_ny;
-        for (int i = -1; i <= m_nx; ++i)
-          v(i, j, k) = ghost_row || i < 0 || i == m_nx ? T{} : values[n++];
+    // whole rows copied, the planes over the OpenMP threads (a 1 M-cell field: element by
+    // element with a ghost test each, single-threaded, it took several ms)
+    const long long sy = m_nx + 2LL, sz = sy * (m_ny + 2);
+    const T* src = values.data();
+    const int nx = m_nx, ny = m_ny, nz = m_nz;
+#pragma omp parallel for schedule(static) if (cell_count() >= 16384)
+    for (int k = -1; k <= nz; ++k)
+      for (int j = -1; j <= ny; ++j) {
+        T* row = dst + (j + 1) * sy + (k + 1) * sz;
+        if (k < 0 || k == nz || j < 0 || j == ny) {
+          std::fill(row, row + sy, T{});
+          continue;
+        }
+        row[0] = T{};
+        std::copy(src + (static_cast<std::size_t>(k) * ny + j) * nx,
+                  src + (static_cast<std::size_t>(k) * ny + j + 1) * nx, row + 1);
+        row[nx + 1] = T{};
       }
 #if defined(KELVIN_USE_CUDA)
     backend_copy_from_host(m_data, padded.data(), m_size * sizeof(T));
