@@ -30,7 +30,8 @@
 # (Debian's HYPRE has no OpenMP). Compared: the solve phase (HYPRE assemble + setup + solve
 # against Kelvin's timings_s setup + solve in summary.json), each side's least over its REPEATS
 # runs (the whole command's noise, MPI start-up or output, does not pick the run), and the
-# whole commands.
+# whole commands. Kelvin's and HYPRE's runs alternate (kelvin, HYPRE serial, HYPRE on the ranks,
+# kelvin, ...), so that a slow spell of a shared machine falls on both sides alike.
 #
 # Problems (SI units):
 #   cube:  0.1 m cube, k = 10, q''' = 1e6 W/m^3 everywhere, all six faces at 300 K.
@@ -300,27 +301,37 @@ solve_phase() {  # solve_phase STATS_JSON: kelvin's setup + solve seconds
 print(t.get("setup", 0) + t["solve"])' "$1"
 }
 
-run_kelvin() {  # run_kelvin NAME -> kelvin_cmd_time, kelvin_json (stats of the fastest run),
-  # kelvin_phase_json (stats of the run with the least setup + solve, the HYPRE comparison's)
-  local name="$1" i t0 t1 t out
-  kelvin_cmd_time=""
-  kelvin_phase_json=""
+kelvin_once() {  # kelvin_once NAME I: run I of kelvin; keeps kelvin_cmd_time, kelvin_json (stats
+  # of the fastest command) and kelvin_phase_json (stats of the least setup + solve, the HYPRE
+  # comparison's) over the runs since they were emptied
+  local name="$1" i="$2" t0 t1 t out
+  out="$work/kelvin-$name-out$i"
+  t0=$(now)
+  run_logged "$work/kelvin-$name.run$i.log" \
+    "$kelvin" --threads "$kelvin_threads" run "$work/kelvin-$name.yaml" -o "$out" --quiet
+  t1=$(now)
+  t=$(elapsed "$t0" "$t1")
+  python3 "$tools" kelvin-stats "$out/summary.json" > "$out/stats.json"
+  if [[ -z "$kelvin_cmd_time" ]] || [[ "$(fmin "$t" "$kelvin_cmd_time")" == "$t" ]]; then
+    kelvin_cmd_time="$t"; kelvin_json="$out/stats.json"
+  fi
+  if [[ -z "$kelvin_phase_json" ]] \
+    || [[ "$(solve_phase "$out/stats.json")" == "$(fmin "$(solve_phase "$out/stats.json")" \
+                                                  "$(solve_phase "$kelvin_phase_json")")" ]]; then
+    kelvin_phase_json="$out/stats.json"
+  fi
+}
+
+# run_kelvin_and_hypre NAME: REPEATS rounds of one kelvin run then (unless SKIP_HYPRE) one HYPRE
+# run per rank count, so that a slow spell of a shared machine falls on both sides' runs alike
+# (each side's best is compared; run back to back, one side's repeats could all fall in it)
+run_kelvin_and_hypre() {
+  local name="$1" i
+  kelvin_cmd_time=""; kelvin_phase_json=""
+  hypre_best_cmd=(); hypre_best_line=()
   for ((i = 1; i <= repeats; i++)); do
-    out="$work/kelvin-$name-out$i"
-    t0=$(now)
-    run_logged "$work/kelvin-$name.run$i.log" \
-      "$kelvin" --threads "$kelvin_threads" run "$work/kelvin-$name.yaml" -o "$out" --quiet
-    t1=$(now)
-    t=$(elapsed "$t0" "$t1")
-    python3 "$tools" kelvin-stats "$out/summary.json" > "$out/stats.json"
-    if [[ -z "$kelvin_cmd_time" ]] || [[ "$(fmin "$t" "$kelvin_cmd_time")" == "$t" ]]; then
-      kelvin_cmd_time="$t"; kelvin_json="$out/stats.json"
-    fi
-    if [[ -z "$kelvin_phase_json" ]] \
-      || [[ "$(solve_phase "$out/stats.json")" == "$(fmin "$(solve_phase "$out/stats.json")" \
-                                                    "$(solve_phase "$kelvin_phase_json")")" ]]; then
-      kelvin_phase_json="$out/stats.json"
-    fi
+    kelvin_once "$name" "$i"
+    ((skip_hypre)) || hypre_once "$name" || return 1
   done
 }
 
@@ -598,28 +609,29 @@ if ((!skip_hypre)); then
     "$here/hypre/hypre_conduction.cpp" -o "$hypre_bin" -lHYPRE
 fi
 
-# run_hypre NAME: serial and (with OPENFOAM_NP > 1) mpirun -np OPENFOAM_NP, REPEATS runs each;
-# written to $work/hypre-NAME-RANKS.txt as key=value pairs: the fastest command and the stats of
-# the run with the least assemble + setup + solve (total_s), as kelvin's solve phase is chosen
-run_hypre() {
-  local name="$1" r i t0 t1 t best_cmd best_line line
+# hypre_once NAME: one run serial and (with OPENFOAM_NP > 1) one under mpirun -np OPENFOAM_NP;
+# written to $work/hypre-NAME-RANKS.txt as key=value pairs: the fastest command so far and the
+# stats of the run with the least assemble + setup + solve (total_s), as kelvin's solve phase
+# is chosen (hypre_best_cmd and hypre_best_line, by rank count, hold them between runs)
+declare -A hypre_best_cmd hypre_best_line
+hypre_once() {
+  local name="$1" r t0 t1 t line
   local rank_counts=(1)
   ((np > 1)) && rank_counts+=("$np")
   for r in "${rank_counts[@]}"; do
-    best_cmd=""; best_line=""
-    for ((i = 1; i <= repeats; i++)); do
-      t0=$(now)
-      run_logged "$work/hypre-$name-$r.log" \
-        mpirun "${mpi_extra[@]}" -np "$r" "$hypre_bin" "$name" 100 "$tol" || return 1
-      t1=$(now)
-      t=$(elapsed "$t0" "$t1")
-      best_cmd=$([[ -z "$best_cmd" ]] && echo "$t" || fmin "$best_cmd" "$t")
-      line="$(grep '^problem=' "$work/hypre-$name-$r.log")"
-      if [[ -z "$best_line" ]] || [[ "$(hypre_total "$line")" == \
-            "$(fmin "$(hypre_total "$line")" "$(hypre_total "$best_line")")" ]]; then
-        best_line="$line"
-      fi
-    done
+    t0=$(now)
+    run_logged "$work/hypre-$name-$r.log" \
+      mpirun "${mpi_extra[@]}" -np "$r" "$hypre_bin" "$name" 100 "$tol" || return 1
+    t1=$(now)
+    t=$(elapsed "$t0" "$t1")
+    local best_cmd="${hypre_best_cmd[$r]:-}" best_line="${hypre_best_line[$r]:-}"
+    best_cmd=$([[ -z "$best_cmd" ]] && echo "$t" || fmin "$best_cmd" "$t")
+    line="$(grep '^problem=' "$work/hypre-$name-$r.log")"
+    if [[ -z "$best_line" ]] || [[ "$(hypre_total "$line")" == \
+          "$(fmin "$(hypre_total "$line")" "$(hypre_total "$best_line")")" ]]; then
+      best_line="$line"
+    fi
+    hypre_best_cmd[$r]="$best_cmd"; hypre_best_line[$r]="$best_line"
     echo "command_s=$best_cmd $best_line" > "$work/hypre-$name-$r.txt"
   done
 }
@@ -665,7 +677,7 @@ declare -A speedups hypre_speedups
 
 # ---- problem 1: cube -----------------------------------------------------------------------
 kelvin_case cube
-run_kelvin cube
+run_kelvin_and_hypre cube || status=1
 if ((!skip_openfoam)); then
   setup_cube
   of_solver=laplacianFoam
@@ -674,14 +686,13 @@ if ((!skip_openfoam)); then
   speedups[cube]=$(sed -n 's/^speedup_vs_openfoam\[cube\]: //p' "$work/report-cube.txt")
 fi
 if ((!skip_hypre)); then
-  run_hypre cube
   report_hypre cube || status=1
   hypre_speedups[cube]=$(sed -n 's/^speedup_vs_hypre\[cube\]: //p' "$work/report-hypre-cube.txt")
 fi
 
 # ---- problem 2: stack ----------------------------------------------------------------------
 kelvin_case stack
-run_kelvin stack
+run_kelvin_and_hypre stack || status=1
 if ((!skip_openfoam)); then
   setup_stack
   of_solver=chtMultiRegionSimpleFoam
@@ -690,7 +701,6 @@ if ((!skip_openfoam)); then
   speedups[stack]=$(sed -n 's/^speedup_vs_openfoam\[stack\]: //p' "$work/report-stack.txt")
 fi
 if ((!skip_hypre)); then
-  run_hypre stack
   report_hypre stack || status=1
   hypre_speedups[stack]=$(sed -n 's/^speedup_vs_hypre\[stack\]: //p' "$work/report-hypre-stack.txt")
 fi
