@@ -297,10 +297,19 @@ void FlowSolver::update_conductances() {
                           m_cond[d].view(),
                           {S.ax.view(), S.ay.view(), S.az.view()},
                           {S.bx.view(), S.by.view(), S.bz.view()}};
-    const int dd = d;
-    parallel_for(
-        m_u[d].cells(),
-        KELVIN_LAMBDA(int i, int j, int k) { momentum_links_face(i, j, k, dd, v, mu0, L); });
+    const Box faces = m_u[d].cells();
+    if (d == 0)
+      parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
+        momentum_links_face<0>(i, j, k, v, mu0, L);
+      });
+    if (d == 1)
+      parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
+        momentum_links_face<1>(i, j, k, v, mu0, L);
+      });
+    if (d == 2)
+      parallel_for(faces, KELVIN_LAMBDA(int i, int j, int k) {
+        momentum_links_face<2>(i, j, k, v, mu0, L);
+      });
   }
 }
 
