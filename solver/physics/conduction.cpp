@@ -653,6 +653,7 @@ void ConductionSolver::update_advection(const Field<double>& T, bool flow_unchan
         int f[3] = {i, j, k};
         f[a] += s;
         const double m = mf[a](f[0], f[1], f[2]);
+        if (m == 0) continue;  // no flow through the face (walls, solids): no term at all
         const int dir = 2 * s - 1;  // -1: low face, +1: high face
         const double inflow = -dir * m;  // > 0: coolant enters P through this face
         int nb[3];
