@@ -88,7 +88,7 @@ SolveStats pcg_solve(const Stencil7& A, Multigrid& mg, const Field<double>& b, F
     st.converged = true;
     return st;
   }
-  if (guess == InitialGuess::FullMultigrid && rnorm > tol * scale) {
+  if (guess == InitialGuess::FullMultigrid) {  // (rnorm is above the tolerance here)
     rnorm = std::sqrt(mg.full_multigrid(x, r, z));  // x += e, r -= A e (z: its work vector)
     if (!std::isfinite(rnorm)) report_nonfinite(x, "the full multigrid start", 0, rnorm);
     if (rnorm <= tol * scale) {
