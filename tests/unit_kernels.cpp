@@ -64,10 +64,14 @@ ConductionProblem random_problem(std::vector<double>& k_cell) {
 // Kernel launches live in free functions: nvcc's extended lambdas cannot be defined inside
 // gtest's TestBody, which is a private member.
 
-/// f(i,j,k) += i + 100 j + 10000 k over box.
-void add_index_pattern(Field<double>& f, const Box& box) {
+/// f(i,j,k) += i + 100 j + 10000 k over box, through parallel_for or parallel_for_multiarch.
+void add_index_pattern(Field<double>& f, const Box& box, bool multiarch = false) {
   const auto v = f.view();
-  parallel_for(box, KELVIN_LAMBDA(int i, int j, int k) { v(i, j, k) += i + 100.0 * j + 10000.0 * k; });
+  const auto g = KELVIN_LAMBDA(int i, int j, int k) KELVIN_INLINE_KERNEL {
+    v(i, j, k) += i + 100.0 * j + 10000.0 * k;
+  };
+  if (multiarch) parallel_for_multiarch(box, g);
+  else parallel_for(box, g);
 }
 
 /// out = a b + c / a - sqrt(|b|) c + a (b - c) (c + 1): products and sums that an FMA would
@@ -156,6 +160,25 @@ TEST(ParallelFor, SubBoxLeavesTheRestUntouched) {
         const bool in = i >= 3 && i < 30 && j >= 2 && j < 5 && k >= 1 && k < 10;
         ASSERT_EQ(h[i + NX * (j + NY * k)], in ? i + 100.0 * j + 10000.0 * k : 0.0);
       }
+}
+
+TEST(ParallelFor, MultiarchVisitsEveryCellOfABoxOnce) {
+  // Boxes above the threading threshold, from lo != 0: 64 planes (walked whole with up to 8
+  // threads, wide_strip_rows) and 6 planes of 90 rows (cut into strips: 30 rows with 2
+  // threads, 16 with 6 or more).
+  for (const Box sub : {Box{{1, 2, 3}, {41, 32, 67}}, Box{{2, 1, 0}, {62, 91, 6}}}) {
+    const int nx = sub.hi[0] + 1, ny = sub.hi[1] + 1, nz = sub.hi[2] + 1;
+    Field<double> f(nx, ny, nz);
+    add_index_pattern(f, sub, true);
+    const auto h = f.to_host();
+    for (int k = 0; k < nz; ++k)
+      for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+          const bool in = i >= sub.lo[0] && i < sub.hi[0] && j >= sub.lo[1] && j < sub.hi[1] &&
+                          k >= sub.lo[2] && k < sub.hi[2];
+          ASSERT_EQ(h[i + nx * (j + ny * k)], in ? i + 100.0 * j + 10000.0 * k : 0.0);
+        }
+  }
 }
 
 TEST(ParallelFor, MultiarchGivesTheBaselinesValuesBitForBit) {
