@@ -80,9 +80,10 @@ KELVIN_MULTIARCH void row_strip_multiarch(F g, int ilo, int ihi, int j0, int j1,
 /// Rows per strip of a wide streaming kernel (parallel_for_multiarch: the flow assembly, 15 to
 /// 22 arrays read or written per cell, little reuse beyond the plane below): the fewest strips
 /// per plane (whole planes where the planes are many) that still give every thread 8 (strip,
-/// plane) items, and no fewer rows than kRowBlock. Long strips let each array stream through
-/// memory in long runs: 16-row strips restart every stream each 17 kB at 128^2, and the
-/// momentum assembly at 128^3 took 18.2-18.9 ms against 16.8-17.1 ms with whole planes.
+/// plane) items, and never more strips than kRowBlock rows would make. Long strips let each
+/// array stream through memory in long runs: 16-row strips restart every stream each 17 kB at
+/// 128^2, and the momentum assembly at 128^3 took 18.2-18.9 ms against 16.7-17.1 ms with
+/// whole planes.
 inline int wide_strip_rows(const Box& box) {
   const int rows = box.size(1), planes = box.size(2), items = 8 * omp_get_max_threads();
   const int most = (rows + kRowBlock - 1) / kRowBlock;

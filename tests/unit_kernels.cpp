@@ -165,7 +165,7 @@ TEST(ParallelFor, SubBoxLeavesTheRestUntouched) {
 TEST(ParallelFor, MultiarchVisitsEveryCellOfABoxOnce) {
   // Boxes above the threading threshold, from lo != 0: 64 planes (walked whole with up to 8
   // threads, wide_strip_rows) and 6 planes of 90 rows (cut into strips: 30 rows with 2
-  // threads, 16 with 6 or more).
+  // threads, 15 with 6 or more).
   for (const Box sub : {Box{{1, 2, 3}, {41, 32, 67}}, Box{{2, 1, 0}, {62, 91, 6}}}) {
     const int nx = sub.hi[0] + 1, ny = sub.hi[1] + 1, nz = sub.hi[2] + 1;
     Field<double> f(nx, ny, nz);
