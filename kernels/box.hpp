@@ -4,6 +4,10 @@
 
 namespace kelvin {
 
+/// Below this many cells a CPU loop runs on one thread: waking the team costs more than it
+/// saves (the coarse multigrid levels).
+constexpr long long kParallelMinCells = 16384;
+
 /// Half-open index box [lo, hi) in three dimensions.
 struct Box {
   int lo[3] = {0, 0, 0};

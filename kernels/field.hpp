@@ -113,7 +113,7 @@ class Field {
     const long long sy = m_nx + 2LL, sz = sy * (m_ny + 2);
     const T* src = values.data();
     const int nx = m_nx, ny = m_ny, nz = m_nz;
-#pragma omp parallel for schedule(static) if (cell_count() >= 16384)
+#pragma omp parallel for schedule(static) if (cell_count() >= kParallelMinCells)
     for (int k = -1; k <= nz; ++k)
       for (int j = -1; j <= ny; ++j) {
         T* row = dst + (j + 1) * sy + (k + 1) * sz;

@@ -45,10 +45,6 @@ void parallel_for_multiarch(const Box& box, F f) {
 /// planes, which spill to L3 beyond about 128^2.
 constexpr int kRowBlock = 16;
 
-/// Below this many cells a loop runs on one thread: waking the team costs more than it saves
-/// (the coarse multigrid levels).
-constexpr long long kParallelMinCells = 16384;
-
 /// AVX2 and baseline clones of a function, picked once by the CPU (GCC's target_clones, an
 /// ifunc); Kelvin itself is built for x86-64-v2. AVX2 without FMA: the clone does the same
 /// operations on every element, four at a time, so every value is the baseline's, bit for bit
